@@ -1,0 +1,1 @@
+"""Peer Rounds application package."""

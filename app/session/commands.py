@@ -1,0 +1,320 @@
+"""Commands: what people ask the session to do. Each one is decided by decide()."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+
+from app.agenda.stages import MAX_STAGE_MINUTES, StageKind
+from app.rounds.order import OrderPolicy
+from app.session.state import SessionSettings
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+    ROOM = "room"
+
+
+class Actor(BaseModel):
+    """Who sends a command, as proven by their token (never by the command itself)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Role
+    id: str
+
+
+CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+StageId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+PreferredName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+]
+Seconds = Annotated[float, Field(gt=0, le=4 * 60 * 60)]
+MAX_PARTICIPANTS = 200
+
+
+class CommandBase(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Commands that move the flow (whose turn, which stage) are refused when the sender saw an
+    # older flow than the current one: they would act on a situation that no longer exists.
+    moves_flow: ClassVar[bool] = False
+
+    id: CommandId
+    expected_version: int | None = Field(default=None, ge=0)
+
+
+class FacilitatorSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: PersonId
+    name: PreferredName
+
+
+class CreateSession(CommandBase):
+    type: Literal["create_session"] = "create_session"
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    group_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+    ]
+    template_key: str
+    facilitators: tuple[FacilitatorSpec, ...] = Field(min_length=1, max_length=6)
+    settings: SessionSettings = SessionSettings()
+
+
+class StartSession(CommandBase):
+    type: Literal["start_session"] = "start_session"
+    moves_flow: ClassVar[bool] = True
+    planned_minutes: float | None = Field(default=None, gt=0, le=12 * 60)
+
+
+class EndSession(CommandBase):
+    type: Literal["end_session"] = "end_session"
+    moves_flow: ClassVar[bool] = True
+
+
+class AdvanceStage(CommandBase):
+    type: Literal["advance_stage"] = "advance_stage"
+    moves_flow: ClassVar[bool] = True
+
+
+class GoToStage(CommandBase):
+    type: Literal["go_to_stage"] = "go_to_stage"
+    moves_flow: ClassVar[bool] = True
+    stage_id: StageId
+
+
+class SkipStage(CommandBase):
+    type: Literal["skip_stage"] = "skip_stage"
+    moves_flow: ClassVar[bool] = True
+    stage_id: StageId
+
+
+class InsertStage(CommandBase):
+    type: Literal["insert_stage"] = "insert_stage"
+    moves_flow: ClassVar[bool] = True
+    kind: StageKind
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
+    prompt: str | None = Field(default=None, max_length=300)
+    after_stage_id: StageId | None = None
+
+
+class MoveStage(CommandBase):
+    type: Literal["move_stage"] = "move_stage"
+    moves_flow: ClassVar[bool] = True
+    stage_id: StageId
+    to_index: int = Field(ge=0)
+
+
+class SetStageBudget(CommandBase):
+    type: Literal["set_stage_budget"] = "set_stage_budget"
+    stage_id: StageId
+    minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
+
+
+class StartRound(CommandBase):
+    type: Literal["start_round"] = "start_round"
+    moves_flow: ClassVar[bool] = True
+    order_policy: OrderPolicy = OrderPolicy.JOIN_ORDER
+    start_with: PersonId | None = None
+    order: tuple[PersonId, ...] = Field(default=(), max_length=MAX_PARTICIPANTS)
+
+
+class ReorderRound(CommandBase):
+    type: Literal["reorder_round"] = "reorder_round"
+    moves_flow: ClassVar[bool] = True
+    order: tuple[PersonId, ...] = Field(max_length=MAX_PARTICIPANTS)
+
+
+class TurnCommand(CommandBase):
+    """Acts on the turn of `participant_id` (default: the sender's own turn)."""
+
+    moves_flow: ClassVar[bool] = True
+    participant_id: PersonId | None = None
+
+
+class Share(TurnCommand):
+    """The speaker has finished sharing (sent by them, or by a facilitator: next speaker)."""
+
+    type: Literal["share"] = "share"
+
+
+class Pass(TurnCommand):
+    type: Literal["pass"] = "pass"
+
+
+class PassForNow(TurnCommand):
+    type: Literal["pass_for_now"] = "pass_for_now"
+
+
+class SkipTurn(CommandBase):
+    type: Literal["skip_turn"] = "skip_turn"
+    moves_flow: ClassVar[bool] = True
+    participant_id: PersonId
+
+
+class ReturnTo(CommandBase):
+    type: Literal["return_to"] = "return_to"
+    moves_flow: ClassVar[bool] = True
+    participant_id: PersonId
+
+
+class PauseTimer(CommandBase):
+    type: Literal["pause_timer"] = "pause_timer"
+
+
+class ResumeTimer(CommandBase):
+    type: Literal["resume_timer"] = "resume_timer"
+
+
+class ExtendTime(CommandBase):
+    type: Literal["extend_time"] = "extend_time"
+    seconds: Seconds
+    target: Literal["speaker", "stage"] = "speaker"
+
+
+class Join(CommandBase):
+    type: Literal["join"] = "join"
+    name: PreferredName
+
+
+class Admit(CommandBase):
+    type: Literal["admit"] = "admit"
+    participant_id: PersonId
+
+
+class RemoveParticipant(CommandBase):
+    type: Literal["remove_participant"] = "remove_participant"
+    participant_id: PersonId
+
+
+class Leave(CommandBase):
+    type: Literal["leave"] = "leave"
+
+
+class StepOut(CommandBase):
+    type: Literal["step_out"] = "step_out"
+    participant_id: PersonId | None = None
+
+
+class ComeBack(CommandBase):
+    type: Literal["come_back"] = "come_back"
+    participant_id: PersonId | None = None
+
+
+class RaiseHand(CommandBase):
+    type: Literal["raise_hand"] = "raise_hand"
+
+
+class LowerHand(CommandBase):
+    type: Literal["lower_hand"] = "lower_hand"
+    participant_id: PersonId | None = None
+
+
+class RequestSupport(CommandBase):
+    type: Literal["request_support"] = "request_support"
+
+
+class ClearSupportRequest(CommandBase):
+    type: Literal["clear_support_request"] = "clear_support_request"
+    participant_id: PersonId | None = None
+
+
+class OfferToTakeTime(CommandBase):
+    type: Literal["offer_to_take_time"] = "offer_to_take_time"
+    offered: bool = True
+
+
+class ChooseTaker(CommandBase):
+    type: Literal["choose_taker"] = "choose_taker"
+    moves_flow: ClassVar[bool] = True
+    participant_id: PersonId | None
+    stage_id: StageId | None = None
+
+
+class SetAgreedQuestion(CommandBase):
+    type: Literal["set_agreed_question"] = "set_agreed_question"
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class InviteReflection(CommandBase):
+    type: Literal["invite_reflection"] = "invite_reflection"
+    moves_flow: ClassVar[bool] = True
+
+
+class ChangeSettings(CommandBase):
+    type: Literal["change_settings"] = "change_settings"
+    settings: SessionSettings
+
+
+Command = Annotated[
+    CreateSession
+    | StartSession
+    | EndSession
+    | AdvanceStage
+    | GoToStage
+    | SkipStage
+    | InsertStage
+    | MoveStage
+    | SetStageBudget
+    | StartRound
+    | ReorderRound
+    | Share
+    | Pass
+    | PassForNow
+    | SkipTurn
+    | ReturnTo
+    | PauseTimer
+    | ResumeTimer
+    | ExtendTime
+    | Join
+    | Admit
+    | RemoveParticipant
+    | Leave
+    | StepOut
+    | ComeBack
+    | RaiseHand
+    | LowerHand
+    | RequestSupport
+    | ClearSupportRequest
+    | OfferToTakeTime
+    | ChooseTaker
+    | SetAgreedQuestion
+    | InviteReflection
+    | ChangeSettings,
+    Field(discriminator="type"),
+]
+
+COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
+
+FACILITATOR_ONLY: frozenset[type[CommandBase]] = frozenset(
+    {
+        StartSession,
+        EndSession,
+        AdvanceStage,
+        GoToStage,
+        SkipStage,
+        InsertStage,
+        MoveStage,
+        SetStageBudget,
+        StartRound,
+        ReorderRound,
+        SkipTurn,
+        ReturnTo,
+        ExtendTime,
+        Admit,
+        RemoveParticipant,
+        ChooseTaker,
+        SetAgreedQuestion,
+        InviteReflection,
+        ChangeSettings,
+    }
+)
+PARTICIPANT_ONLY: frozenset[type[CommandBase]] = frozenset(
+    {Join, Leave, RaiseHand, RequestSupport, OfferToTakeTime}
+)

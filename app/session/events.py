@@ -1,0 +1,311 @@
+"""Events: the small facts a session is made of. State is the fold of them (see evolve.py)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from app.agenda.stages import StageKind
+from app.rounds.turns import TurnStatus
+from app.session.state import Facilitator, SessionSettings, TakingTimePhase
+
+
+class TurnSlot(StrEnum):
+    """Which turn of a stage: a turn in its round, or the Taking Time taker's own turns."""
+
+    ROUND = "round"
+    TAKER = "taker"
+    REFLECTION = "reflection"
+
+
+class EventBase(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    # Flow events change whose turn it is or which stage is on; a command that expected an
+    # older flow is stale. Presence, hands and timers are not flow.
+    moves_flow: ClassVar[bool] = False
+
+    def for_storage(self) -> EventBase:
+        """The event as it may be written down. Nothing anybody says is ever stored."""
+        return self
+
+
+class StageSpec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: StageKind
+    title: str
+    prompt: str | None = None
+    planned_s: float
+
+
+class SessionCreated(EventBase):
+    type: Literal["session_created"] = "session_created"
+    title: str
+    group_name: str
+    template_key: str
+    settings: SessionSettings
+    facilitators: tuple[Facilitator, ...]
+    stages: tuple[StageSpec, ...]
+
+
+class SessionStarted(EventBase):
+    type: Literal["session_started"] = "session_started"
+    moves_flow: ClassVar[bool] = True
+    at: float
+    planned_end: float
+
+
+class SessionEnded(EventBase):
+    type: Literal["session_ended"] = "session_ended"
+    moves_flow: ClassVar[bool] = True
+    at: float
+
+
+class StageStarted(EventBase):
+    type: Literal["stage_started"] = "stage_started"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    at: float
+
+
+class StageClosed(EventBase):
+    """A stage is finished or skipped; anyone still owed a turn in it is marked skipped."""
+
+    type: Literal["stage_closed"] = "stage_closed"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    skipped: bool
+    at: float
+
+
+class StageInserted(EventBase):
+    type: Literal["stage_inserted"] = "stage_inserted"
+    moves_flow: ClassVar[bool] = True
+    stage: StageSpec
+    index: int
+
+
+class StageMoved(EventBase):
+    type: Literal["stage_moved"] = "stage_moved"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    index: int
+
+
+class StageBudgetSet(EventBase):
+    type: Literal["stage_budget_set"] = "stage_budget_set"
+    stage_id: str
+    planned_s: float
+
+
+class StageTimeExtended(EventBase):
+    type: Literal["stage_time_extended"] = "stage_time_extended"
+    stage_id: str
+    seconds: float
+
+
+class RoundStarted(EventBase):
+    type: Literal["round_started"] = "round_started"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    order: tuple[str, ...]
+
+
+class RoundReordered(EventBase):
+    type: Literal["round_reordered"] = "round_reordered"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    order: tuple[str, ...]
+
+
+class LateArrivalAdded(EventBase):
+    type: Literal["late_arrival_added"] = "late_arrival_added"
+    stage_id: str
+    participant_id: str
+
+
+class TurnStarted(EventBase):
+    type: Literal["turn_started"] = "turn_started"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    slot: TurnSlot = TurnSlot.ROUND
+    participant_id: str
+    budget_s: float
+    at: float
+
+
+class TurnEnded(EventBase):
+    """The speaking turn ends. `outcome` waiting means the turn was moved to later, not lost."""
+
+    type: Literal["turn_ended"] = "turn_ended"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    slot: TurnSlot = TurnSlot.ROUND
+    participant_id: str
+    outcome: TurnStatus
+    at: float
+
+
+class TurnSkipped(EventBase):
+    """The facilitator skips someone who is not speaking (they can be returned to later)."""
+
+    type: Literal["turn_skipped"] = "turn_skipped"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    participant_id: str
+
+
+class TurnReopened(EventBase):
+    """The facilitator returns to someone: they are asked next."""
+
+    type: Literal["turn_reopened"] = "turn_reopened"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    participant_id: str
+
+
+class SpeakerTimerPaused(EventBase):
+    type: Literal["speaker_timer_paused"] = "speaker_timer_paused"
+    stage_id: str
+    slot: TurnSlot
+    at: float
+
+
+class SpeakerTimerResumed(EventBase):
+    type: Literal["speaker_timer_resumed"] = "speaker_timer_resumed"
+    stage_id: str
+    slot: TurnSlot
+    at: float
+
+
+class SpeakerTimeExtended(EventBase):
+    type: Literal["speaker_time_extended"] = "speaker_time_extended"
+    stage_id: str
+    slot: TurnSlot
+    seconds: float
+
+
+class ParticipantJoined(EventBase):
+    type: Literal["participant_joined"] = "participant_joined"
+    participant_id: str
+    name: str
+
+
+class ParticipantAdmitted(EventBase):
+    type: Literal["participant_admitted"] = "participant_admitted"
+    participant_id: str
+
+
+class ParticipantSteppedOut(EventBase):
+    type: Literal["participant_stepped_out"] = "participant_stepped_out"
+    participant_id: str
+
+
+class ParticipantCameBack(EventBase):
+    type: Literal["participant_came_back"] = "participant_came_back"
+    participant_id: str
+
+
+class ParticipantLeft(EventBase):
+    type: Literal["participant_left"] = "participant_left"
+    participant_id: str
+    removed: bool
+
+
+class HandRaised(EventBase):
+    type: Literal["hand_raised"] = "hand_raised"
+    participant_id: str
+
+
+class HandLowered(EventBase):
+    type: Literal["hand_lowered"] = "hand_lowered"
+    participant_id: str
+
+
+class SupportRequested(EventBase):
+    type: Literal["support_requested"] = "support_requested"
+    participant_id: str
+
+
+class SupportRequestCleared(EventBase):
+    type: Literal["support_request_cleared"] = "support_request_cleared"
+    participant_id: str
+
+
+class TakeTimeOffered(EventBase):
+    type: Literal["take_time_offered"] = "take_time_offered"
+    participant_id: str
+    offered: bool
+
+
+class TakerChosen(EventBase):
+    type: Literal["taker_chosen"] = "taker_chosen"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    participant_id: str | None
+
+
+class TakingTimePhaseChanged(EventBase):
+    type: Literal["taking_time_phase_changed"] = "taking_time_phase_changed"
+    moves_flow: ClassVar[bool] = True
+    stage_id: str
+    phase: TakingTimePhase
+
+
+class AgreedQuestionSet(EventBase):
+    type: Literal["agreed_question_set"] = "agreed_question_set"
+    stage_id: str
+    question: str | None
+
+    def for_storage(self) -> AgreedQuestionSet:
+        return self.model_copy(update={"question": None})
+
+
+class SettingsChanged(EventBase):
+    type: Literal["settings_changed"] = "settings_changed"
+    settings: SessionSettings
+
+
+Event = Annotated[
+    SessionCreated
+    | SessionStarted
+    | SessionEnded
+    | StageStarted
+    | StageClosed
+    | StageInserted
+    | StageMoved
+    | StageBudgetSet
+    | StageTimeExtended
+    | RoundStarted
+    | RoundReordered
+    | LateArrivalAdded
+    | TurnStarted
+    | TurnEnded
+    | TurnSkipped
+    | TurnReopened
+    | SpeakerTimerPaused
+    | SpeakerTimerResumed
+    | SpeakerTimeExtended
+    | ParticipantJoined
+    | ParticipantAdmitted
+    | ParticipantSteppedOut
+    | ParticipantCameBack
+    | ParticipantLeft
+    | HandRaised
+    | HandLowered
+    | SupportRequested
+    | SupportRequestCleared
+    | TakeTimeOffered
+    | TakerChosen
+    | TakingTimePhaseChanged
+    | AgreedQuestionSet
+    | SettingsChanged,
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENTS_ADAPTER: TypeAdapter[list[Event]] = TypeAdapter(list[Event])

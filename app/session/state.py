@@ -1,0 +1,155 @@
+"""The live state of one session: a fold of its events. Snapshots of it are only a cache."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.agenda.stages import StageKind
+from app.rounds.turns import Round, Turn
+from app.timekeeping.timer import Timer
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class SessionStatus(StrEnum):
+    NEW = "new"
+    READY = "ready"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Presence(StrEnum):
+    WAITING_ROOM = "waiting_room"
+    PRESENT = "present"
+    STEPPED_OUT = "stepped_out"
+    LEFT = "left"
+
+
+class StageStatus(StrEnum):
+    UPCOMING = "upcoming"
+    CURRENT = "current"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class TakingTimePhase(StrEnum):
+    CHOOSING = "choosing"
+    TAKER_SPEAKING = "taker_speaking"
+    AGREEING_QUESTION = "agreeing_question"
+    SHARING_ROUND = "sharing_round"
+    TAKER_REFLECTION = "taker_reflection"
+    COMPLETE = "complete"
+
+
+class Facilitator(Frozen):
+    id: str
+    name: str
+
+
+class Participant(Frozen):
+    id: str
+    name: str
+    presence: Presence = Presence.WAITING_ROOM
+    hand_raised: bool = False
+    support_requested: bool = False
+    offered_to_take_time: bool = False
+
+
+class TakingTime(Frozen):
+    taker_id: str | None = None
+    phase: TakingTimePhase = TakingTimePhase.CHOOSING
+    taker_turn: Turn | None = None
+    reflection_turn: Turn | None = None
+    # The agreed question lives only in memory: the event store redacts it (see events.py).
+    agreed_question: str | None = None
+
+
+class Stage(Frozen):
+    id: str
+    kind: StageKind
+    title: str
+    prompt: str | None = None
+    planned_s: float
+    status: StageStatus = StageStatus.UPCOMING
+    timer: Timer
+    round: Round | None = None
+    taking_time: TakingTime | None = None
+
+    @property
+    def active_turn(self) -> Turn | None:
+        """The turn that `share`, `pass` and the speaker timer act on right now."""
+        taking = self.taking_time
+        if taking is not None:
+            if taking.phase is TakingTimePhase.TAKER_SPEAKING:
+                return taking.taker_turn
+            if taking.phase is TakingTimePhase.TAKER_REFLECTION:
+                return taking.reflection_turn
+            if taking.phase is not TakingTimePhase.SHARING_ROUND:
+                return None
+        return None if self.round is None else self.round.current_turn
+
+
+class SessionSettings(Frozen):
+    minimum_share_s: float = Field(default=60.0, ge=0)
+    near_end_cue_s: float = Field(default=30.0, ge=0)
+    show_numbers_to_participants: bool = True
+
+
+class FlowChange(Frozen):
+    """The last change to whose turn it is or which stage is on, for stale-click messages."""
+
+    version: int
+    actor_id: str
+    description: str
+
+
+class SessionState(Frozen):
+    session_id: str
+    version: int = 0
+    status: SessionStatus = SessionStatus.NEW
+    title: str = ""
+    group_name: str = ""
+    template_key: str = ""
+    settings: SessionSettings = SessionSettings()
+    facilitators: dict[str, Facilitator] = {}
+    participants: dict[str, Participant] = {}
+    stages: tuple[Stage, ...] = ()
+    stages_created: int = 0
+    started_at: float | None = None
+    planned_end: float | None = None
+    flow_change: FlowChange | None = None
+    command_versions: dict[str, int] = {}
+
+    @property
+    def current_stage(self) -> Stage | None:
+        return next((s for s in self.stages if s.status is StageStatus.CURRENT), None)
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def stage_index(self, stage_id: str) -> int:
+        return next(i for i, s in enumerate(self.stages) if s.id == stage_id)
+
+    def is_present(self, participant_id: str) -> bool:
+        person = self.participants.get(participant_id)
+        return person is not None and person.presence is Presence.PRESENT
+
+    def name_of(self, person_id: str) -> str:
+        if person_id in self.facilitators:
+            return self.facilitators[person_id].name
+        if person_id in self.participants:
+            return self.participants[person_id].name
+        return "Someone"
+
+    @property
+    def seating(self) -> tuple[str, ...]:
+        """Everyone admitted and not gone, in the order they joined."""
+        return tuple(
+            p.id
+            for p in self.participants.values()
+            if p.presence in {Presence.PRESENT, Presence.STEPPED_OUT}
+        )

@@ -1,0 +1,318 @@
+"""What each role sees. Computed from the state, once per role per version.
+
+The room view shows public state only. A participant also sees their own place. Facilitators
+see everything, including private support requests and airtime; participants never do.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from app.agenda.stages import StageKind
+from app.rounds.turns import Turn, TurnStatus
+from app.session.commands import Role
+from app.session.state import (
+    FlowChange,
+    Presence,
+    SessionState,
+    SessionStatus,
+    Stage,
+    StageStatus,
+    TakingTimePhase,
+)
+from app.timekeeping.timer import Timer
+
+PUBLIC_UP_NEXT = 2
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PersonRef(View):
+    id: str
+    name: str
+
+
+class StageSummary(View):
+    id: str
+    kind: StageKind
+    title: str
+    planned_s: float
+    status: StageStatus
+
+
+class CurrentStage(View):
+    id: str
+    kind: StageKind
+    title: str
+    prompt: str | None
+    timer: Timer
+
+
+class Speaker(View):
+    id: str
+    name: str
+    timer: Timer | None
+    taking_a_moment: bool
+    asked_again: bool
+
+
+class RoundProgress(View):
+    started: bool
+    complete: bool
+    done: int
+    total: int
+    waiting_for_return: list[PersonRef]
+
+
+class TakingTimeView(View):
+    taker: PersonRef | None
+    phase: TakingTimePhase
+    agreed_question: str | None
+
+
+class PublicView(View):
+    session_id: str
+    version: int
+    status: SessionStatus
+    title: str
+    group_name: str
+    started_at: float | None
+    planned_end: float | None
+    show_numbers: bool
+    near_end_cue_s: float
+    stages: list[StageSummary]
+    current_stage: CurrentStage | None
+    speaker: Speaker | None
+    up_next: list[PersonRef]
+    round: RoundProgress | None
+    taking_time: TakingTimeView | None
+    present_count: int
+
+
+class RoomView(PublicView):
+    role: Literal["room"] = "room"
+
+
+class You(View):
+    id: str
+    name: str
+    presence: Presence
+    turn_status: TurnStatus | None
+    is_speaking: bool
+    is_next: bool
+    place_in_line: int | None
+    hand_raised: bool
+    support_requested: bool
+    offered_to_take_time: bool
+    is_taking_time: bool
+
+
+class ParticipantView(PublicView):
+    role: Literal["participant"] = "participant"
+    you: You
+
+
+class ParticipantRow(View):
+    id: str
+    name: str
+    presence: Presence
+    hand_raised: bool
+    support_requested: bool
+    offered_to_take_time: bool
+    turn_status: TurnStatus | None
+    spoken_s: float
+
+
+class FacilitatorView(PublicView):
+    role: Literal["facilitator"] = "facilitator"
+    facilitators: list[PersonRef]
+    participants: list[ParticipantRow]
+    waiting_room: list[PersonRef]
+    order: list[PersonRef]
+    full_up_next: list[PersonRef]
+    last_change: FlowChange | None
+
+
+def _person(state: SessionState, person_id: str) -> PersonRef:
+    return PersonRef(id=person_id, name=state.name_of(person_id))
+
+
+def _speaker(state: SessionState, turn: Turn | None) -> Speaker | None:
+    if turn is None or turn.status is not TurnStatus.SPEAKING:
+        return None
+    return Speaker(
+        id=turn.participant_id,
+        name=state.name_of(turn.participant_id),
+        timer=turn.timer,
+        taking_a_moment=turn.timer is not None and not turn.timer.running,
+        asked_again=turn.asked_again,
+    )
+
+
+def _up_next(state: SessionState, stage: Stage | None) -> list[str]:
+    if stage is None or stage.round is None:
+        return []
+    taking = stage.taking_time
+    if taking is not None and taking.phase is not TakingTimePhase.SHARING_ROUND:
+        return []
+    return stage.round.upcoming(state.is_present)
+
+
+def _round_progress(state: SessionState, stage: Stage | None) -> RoundProgress | None:
+    if stage is None or not stage.kind.has_round:
+        return None
+    round_ = stage.round
+    if round_ is None:
+        return RoundProgress(started=False, complete=False, done=0, total=0, waiting_for_return=[])
+    return RoundProgress(
+        started=True,
+        complete=round_.complete,
+        done=sum(1 for t in round_.turns.values() if not t.status.pending),
+        total=len(round_.turns),
+        waiting_for_return=[
+            _person(state, p)
+            for p in round_.pending()
+            if state.participants[p].presence is Presence.STEPPED_OUT
+        ],
+    )
+
+
+def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | None:
+    if stage is None or stage.taking_time is None:
+        return None
+    taking = stage.taking_time
+    return TakingTimeView(
+        taker=None if taking.taker_id is None else _person(state, taking.taker_id),
+        phase=taking.phase,
+        agreed_question=taking.agreed_question,
+    )
+
+
+def _public(state: SessionState) -> dict[str, object]:
+    stage = state.current_stage
+    return {
+        "session_id": state.session_id,
+        "version": state.version,
+        "status": state.status,
+        "title": state.title,
+        "group_name": state.group_name,
+        "started_at": state.started_at,
+        "planned_end": state.planned_end,
+        "show_numbers": True,
+        "near_end_cue_s": state.settings.near_end_cue_s,
+        "stages": [
+            StageSummary(
+                id=s.id, kind=s.kind, title=s.title, planned_s=s.planned_s, status=s.status
+            )
+            for s in state.stages
+        ],
+        "current_stage": None
+        if stage is None
+        else CurrentStage(
+            id=stage.id, kind=stage.kind, title=stage.title, prompt=stage.prompt, timer=stage.timer
+        ),
+        "speaker": _speaker(state, None if stage is None else stage.active_turn),
+        "up_next": [_person(state, p) for p in _up_next(state, stage)[:PUBLIC_UP_NEXT]],
+        "round": _round_progress(state, stage),
+        "taking_time": _taking_time(state, stage),
+        "present_count": sum(
+            1 for p in state.participants.values() if p.presence is Presence.PRESENT
+        ),
+    }
+
+
+def room_view(state: SessionState) -> RoomView:
+    return RoomView.model_validate(_public(state))
+
+
+def participant_view(state: SessionState, participant_id: str) -> ParticipantView:
+    person = state.participants[participant_id]
+    stage = state.current_stage
+    turn = stage.round.turn(participant_id) if stage and stage.round else None
+    speaker = None if stage is None else stage.active_turn
+    upcoming = _up_next(state, stage)
+    public = _public(state)
+    public["show_numbers"] = state.settings.show_numbers_to_participants
+    taking = stage.taking_time if stage is not None else None
+    you = You(
+        id=person.id,
+        name=person.name,
+        presence=person.presence,
+        turn_status=None if turn is None else turn.status,
+        is_speaking=speaker is not None
+        and speaker.participant_id == participant_id
+        and speaker.status is TurnStatus.SPEAKING,
+        is_next=bool(upcoming) and upcoming[0] == participant_id,
+        place_in_line=upcoming.index(participant_id) + 1 if participant_id in upcoming else None,
+        hand_raised=person.hand_raised,
+        support_requested=person.support_requested,
+        offered_to_take_time=person.offered_to_take_time,
+        is_taking_time=taking is not None and taking.taker_id == participant_id,
+    )
+    return ParticipantView.model_validate({**public, "you": you})
+
+
+def facilitator_view(state: SessionState) -> FacilitatorView:
+    stage = state.current_stage
+    round_ = None if stage is None else stage.round
+    rows = []
+    for person in state.participants.values():
+        if person.presence is Presence.LEFT:
+            continue
+        turn = None if round_ is None else round_.turn(person.id)
+        rows.append(
+            ParticipantRow(
+                id=person.id,
+                name=person.name,
+                presence=person.presence,
+                hand_raised=person.hand_raised,
+                support_requested=person.support_requested,
+                offered_to_take_time=person.offered_to_take_time,
+                turn_status=None if turn is None else turn.status,
+                spoken_s=_spoken_in_session(state, person.id),
+            )
+        )
+    return FacilitatorView.model_validate(
+        {
+            **_public(state),
+            "facilitators": [PersonRef(id=f.id, name=f.name) for f in state.facilitators.values()],
+            "participants": [r for r in rows if r.presence is not Presence.WAITING_ROOM],
+            "waiting_room": [
+                PersonRef(id=r.id, name=r.name) for r in rows if r.presence is Presence.WAITING_ROOM
+            ],
+            "order": [] if round_ is None else [_person(state, p) for p in round_.order],
+            "full_up_next": [_person(state, p) for p in _up_next(state, stage)],
+            "last_change": state.flow_change,
+        }
+    )
+
+
+def _spoken_in_session(state: SessionState, participant_id: str) -> float:
+    """Finished speaking time across the session (airtime, for facilitators only)."""
+    total = 0.0
+    for stage in state.stages:
+        turns: list[Turn | None] = []
+        if stage.round is not None:
+            turns.append(stage.round.turn(participant_id))
+        if stage.taking_time is not None:
+            turns += [stage.taking_time.taker_turn, stage.taking_time.reflection_turn]
+        total += sum(
+            t.spoken_s for t in turns if t is not None and t.participant_id == participant_id
+        )
+    return total
+
+
+AnyView = FacilitatorView | ParticipantView | RoomView
+
+
+def view_for(state: SessionState, role: Role, participant_id: str | None = None) -> AnyView:
+    if role is Role.FACILITATOR:
+        return facilitator_view(state)
+    if role is Role.PARTICIPANT:
+        assert participant_id is not None
+        return participant_view(state, participant_id)
+    return room_view(state)
