@@ -36,10 +36,14 @@ class Turn(BaseModel):
     status: TurnStatus = TurnStatus.WAITING
     timer: Timer | None = None
     asked_again: bool = False
+    # Time spoken in earlier goes at this turn (before stepping out, or before being returned
+    # to): a new go gets a fresh timer, but what was said before still counts as airtime.
+    earlier_s: float = 0.0
 
     @property
     def spoken_s(self) -> float:
-        return 0.0 if self.timer is None else self.timer.accumulated_s
+        """Finished speaking time in this turn, all goes at it together."""
+        return self.earlier_s + (0.0 if self.timer is None else self.timer.accumulated_s)
 
 
 IsPresent = Callable[[str], bool]

@@ -355,6 +355,13 @@ def _start_round(draft: Draft, command: cmd.StartRound) -> None:
     if taking is not None:
         if taking.taker_id is None or taking.phase is TakingTimePhase.CHOOSING:
             raise _refuse(RejectionCode.INVALID, "Choose who is Taking Time first.")
+        if taking.phase in {TakingTimePhase.TAKER_REFLECTION, TakingTimePhase.COMPLETE}:
+            # A round now would cut the reflection off, or start Taking Time over again.
+            raise _refuse(
+                RejectionCode.INVALID,
+                f"{draft.state.name_of(taking.taker_id)}'s Taking Time has moved past "
+                "the Round of Sharing.",
+            )
         excluded.add(taking.taker_id)
     seating = [person for person in draft.state.seating if person not in excluded]
     if not any(draft.state.is_present(person) for person in seating):
@@ -439,7 +446,12 @@ def _start_taker_turn(draft: Draft, stage: Stage, taker_id: str) -> None:
             stage_id=stage.id,
             slot=ev.TurnSlot.TAKER,
             participant_id=taker_id,
-            budget_s=stage.timer.remaining(draft.now) * TAKER_SHARE,
+            # Never less than the group's minimum, even when the stage has run over.
+            budget_s=fair_share(
+                stage.timer.remaining(draft.now) * TAKER_SHARE,
+                1,
+                draft.state.settings.minimum_share_s,
+            ),
             at=draft.now,
         )
     )
@@ -546,6 +558,9 @@ def _return_to(draft: Draft, command: cmd.ReturnTo) -> None:
         raise _refuse(RejectionCode.NOT_FOUND, f"{name} is not in this round.")
     if round_.current == command.participant_id:
         raise _refuse(RejectionCode.NOTHING_TO_DO, f"It is already {name}'s turn.")
+    if _participant(draft, command.participant_id) is Presence.LEFT:
+        # Their turn could never be taken: the round would stay open for good.
+        raise _refuse(RejectionCode.INVALID, f"{name} has left the session.")
     if stage.taking_time is not None and stage.taking_time.phase is not (
         TakingTimePhase.SHARING_ROUND
     ):
@@ -691,8 +706,18 @@ def _come_back(draft: Draft, command: cmd.ComeBack) -> None:
         raise _refuse(RejectionCode.NOTHING_TO_DO, "You are already here.")
     draft.emit(ev.ParticipantCameBack(participant_id=person))
     stage = draft.state.current_stage
-    if stage is not None:
-        _start_next_turn(draft, stage.id)
+    if stage is None:
+        return
+    taking = stage.taking_time
+    if (
+        taking is not None
+        and taking.phase is TakingTimePhase.CHOOSING
+        and taking.taker_id == person
+    ):
+        # They were chosen to Take Time while out: their time starts now they are back.
+        _start_taker_turn(draft, stage, person)
+        return
+    _start_next_turn(draft, stage.id)
 
 
 def _raise_hand(draft: Draft, command: cmd.RaiseHand) -> None:

@@ -313,14 +313,28 @@ def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
                 update={
                     "status": TurnStatus.SPEAKING,
                     "timer": timer,
-                    "asked_again": previous.status is TurnStatus.PASSED_FOR_NOW,
+                    # Someone asked again who stepped out meanwhile is still being asked again.
+                    "asked_again": previous.asked_again
+                    or previous.status is TurnStatus.PASSED_FOR_NOW,
+                    "earlier_s": previous.spoken_s,
                 }
             )
             return _with_round(
                 stage, lambda r: r.with_turn(turn).with_current(event.participant_id)
             )
-        turn = Turn(participant_id=event.participant_id, status=TurnStatus.SPEAKING, timer=timer)
         field = "taker_turn" if event.slot is ev.TurnSlot.TAKER else "reflection_turn"
+        before = getattr(stage.taking_time, field, None)
+        earlier = (
+            before.spoken_s
+            if isinstance(before, Turn) and before.participant_id == event.participant_id
+            else 0.0
+        )
+        turn = Turn(
+            participant_id=event.participant_id,
+            status=TurnStatus.SPEAKING,
+            timer=timer,
+            earlier_s=earlier,
+        )
         return _with_taking_time(stage, **{field: turn})
 
     return _with_stage(state, event.stage_id, start)

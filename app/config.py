@@ -1,0 +1,53 @@
+"""Settings, from environment variables prefixed PEER_ROUNDS_ (and a .env file if present)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PEER_ROUNDS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; SQLite in data_dir when unset. PostgreSQL: "
+        "postgresql+psycopg://user@host/db",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs access tokens. When unset, one is created once in data_dir "
+        "so links keep working across restarts. Set it explicitly on several machines.",
+    )
+    public_url: str | None = Field(
+        default=None, description="The address people use, for links; http://host:port when unset."
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token_max_age_s: int = 2 * 24 * 60 * 60
+    snapshot_every: int = Field(default=50, ge=1)
+    max_message_bytes: int = Field(default=16 * 1024, ge=1024)
+    hello_timeout_s: float = 10.0
+
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'peer-rounds.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret-key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()

@@ -1,0 +1,122 @@
+"""The hubs of this process: loaded from the store on first use, created for new sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import uuid
+
+from anyio import to_thread
+
+from app.realtime.hub import Clock, Committed, Renderer, SessionHub, load_state
+from app.session.commands import Actor, CreateSession, FacilitatorSpec, Role
+from app.session.state import SessionSettings, SessionState
+from app.store.event_store import EventStore
+from app.store.live_sessions import JoinCodeTaken, LiveSessionRecord, LiveSessions
+
+# No 0/O or 1/I/L: join codes are read aloud and typed on phones.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+class SessionNotCreated(Exception):
+    """The create command was refused; the message is for the person creating it."""
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class HubRegistry:
+    def __init__(
+        self,
+        *,
+        store: EventStore,
+        sessions: LiveSessions,
+        renderer: Renderer,
+        clock: Clock,
+        snapshot_every: int,
+    ) -> None:
+        self.store = store
+        self.sessions = sessions
+        self._renderer = renderer
+        self._clock = clock
+        self._snapshot_every = snapshot_every
+        self._hubs: dict[str, SessionHub] = {}
+        self._loading = asyncio.Lock()
+
+    async def get(self, session_id: str) -> SessionHub | None:
+        hub = self._hubs.get(session_id)
+        if hub is not None:
+            return hub
+        async with self._loading:
+            hub = self._hubs.get(session_id)
+            if hub is None:
+                record = await to_thread.run_sync(self.sessions.get, session_id)
+                if record is None:
+                    return None
+                state = await to_thread.run_sync(load_state, self.store, session_id)
+                hub = self._hub(record, state)
+                self._hubs[session_id] = hub
+            return hub
+
+    async def by_join_code(self, code: str) -> SessionHub | None:
+        record = await to_thread.run_sync(self.sessions.by_join_code, code.strip().upper())
+        return None if record is None else await self.get(record.id)
+
+    async def create(
+        self,
+        *,
+        title: str,
+        group_name: str,
+        template_key: str,
+        facilitator_names: list[str],
+        settings: SessionSettings | None = None,
+    ) -> SessionHub:
+        """Register a new session and commit its agenda; raises SessionNotCreated if refused."""
+        facilitators = tuple(FacilitatorSpec(id=new_id(), name=name) for name in facilitator_names)
+        command = CreateSession(
+            id=str(uuid.uuid4()),
+            title=title,
+            group_name=group_name,
+            template_key=template_key,
+            facilitators=facilitators,
+            settings=settings or SessionSettings(),
+        )
+        record = await self._register(title, group_name, template_key)
+        hub = self._hub(record, SessionState(session_id=record.id))
+        self._hubs[record.id] = hub
+        outcome = await hub.execute(command, Actor(role=Role.FACILITATOR, id=facilitators[0].id))
+        if not isinstance(outcome, Committed):
+            raise SessionNotCreated(getattr(outcome, "message", "The session was not created."))
+        return hub
+
+    async def _register(self, title: str, group_name: str, template_key: str) -> LiveSessionRecord:
+        while True:
+            record = LiveSessionRecord(
+                id=new_id(),
+                join_code=new_join_code(),
+                title=title,
+                group_name=group_name,
+                template_key=template_key,
+                created_at=self._clock(),
+            )
+            try:
+                await to_thread.run_sync(self.sessions.create, record)
+            except JoinCodeTaken:
+                continue
+            return record
+
+    def _hub(self, record: LiveSessionRecord, state: SessionState) -> SessionHub:
+        return SessionHub(
+            record,
+            state,
+            store=self.store,
+            renderer=self._renderer,
+            clock=self._clock,
+            snapshot_every=self._snapshot_every,
+        )

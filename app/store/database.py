@@ -1,0 +1,134 @@
+"""Engines and schema migrations.
+
+The store is synchronous; the async server calls it from a thread pool, so every engine made here
+is safe to share between threads (a connection pool, and SQLite connections that may move between
+threads because the pool hands each one to a single thread at a time).
+"""
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+MIGRATIONS_DIRECTORY = Path(__file__).parent / "migrations"
+
+# Writers wait this long for SQLite's single write lock before failing with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+_in_process_migrations = threading.Lock()
+# An arbitrary constant naming this application's migration lock among PostgreSQL advisory locks.
+_MIGRATION_LOCK_KEY = 0x5EE2_2005
+
+
+def sqlite_url_for(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def create_database_engine(url: str) -> sqlalchemy.Engine:
+    parsed = make_url(url)
+    # Only psycopg (3) is installed, while hosting platforms hand out postgres:// URLs.
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed)
+    if backend == "postgresql":
+        return sqlalchemy.create_engine(
+            parsed, pool_pre_ping=True, json_serializer=_json_serializer
+        )
+    raise ValueError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
+
+
+def migrate(engine: sqlalchemy.Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision``; a no-op when it is there already.
+
+    Safe when several processes (or threads) start at once: they take turns, and those after the
+    first find nothing left to do.
+    """
+    with _migration_turn(engine) as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine: sqlalchemy.Engine, revision: str) -> None:
+    """Take the schema back down to ``revision`` ("base" drops every table the store made)."""
+    with _migration_turn(engine) as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def alembic_config(connection: sqlalchemy.Connection) -> Config:
+    """An Alembic configuration bound to ``connection``; there is no alembic.ini."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIRECTORY))
+    config.attributes["connection"] = connection
+    return config
+
+
+@contextmanager
+def _migration_turn(engine: sqlalchemy.Engine) -> Iterator[sqlalchemy.Connection]:
+    """One transaction holding the database's migration lock, committed at the end.
+
+    Alembic's ``op`` and ``context`` are process-wide globals, so threads take turns on a lock;
+    processes take turns on the database: PostgreSQL's transactional DDL under an advisory lock,
+    SQLite's write lock taken up front (BEGIN IMMEDIATE) so its DDL is transactional too.
+    """
+    with _in_process_migrations, engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+            )
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
+
+
+def _sqlite_engine(url: sqlalchemy.URL) -> sqlalchemy.Engine:
+    engine = sqlalchemy.create_engine(
+        url,
+        connect_args={"check_same_thread": False},
+        json_serializer=_json_serializer,
+    )
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
+
+
+def _configure_sqlite_connection(connection: sqlite3.Connection, _record: object) -> None:
+    connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    _switch_to_wal(connection)
+    # In WAL mode NORMAL is still corruption-safe; only the last commits before a power cut
+    # may be lost, which an event-sourced session tolerates far better than slow appends.
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """WAL lets readers (views being rendered) proceed while one writer appends.
+
+    The mode is kept in the file, so only a new file is switched. Processes racing to switch it
+    can get "database is locked" at once, busy timeout or not; the loser retries until the
+    winner's switch is done.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _json_serializer(value: Any) -> str:
+    # allow_nan=False: NaN/Infinity are not JSON; PostgreSQL would reject them and SQLite would
+    # store them silently, so refuse them the same way on both.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

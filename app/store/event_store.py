@@ -1,0 +1,162 @@
+"""The event store: per-session commits with optimistic concurrency, and snapshot caching."""
+
+from typing import Any, Never
+
+import sqlalchemy
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.store.commits import Commit, DuplicateCommand, VersionConflict
+from app.store.tables import JSON_DOCUMENT, SessionCommitRow, SessionSnapshotRow, table_of
+
+# Statements are built once, at import: building one per call cost several times what executing
+# it does, and SQLAlchemy caches their compiled form.
+_COMMITS = table_of(SessionCommitRow)
+_SNAPSHOTS = table_of(SessionSnapshotRow)
+
+_CURRENT_VERSION = select(func.coalesce(func.max(_COMMITS.c.version), 0)).where(
+    _COMMITS.c.session_id == bindparam("session_id")
+)
+
+_APPEND = (
+    _COMMITS.insert()
+    .from_select(
+        ["session_id", "version", "command_id", "actor_id", "recorded_at", "events"],
+        select(
+            bindparam("session_id", type_=sqlalchemy.String()),
+            bindparam("version", type_=sqlalchemy.Integer()),
+            bindparam("command_id", type_=sqlalchemy.String()),
+            bindparam("actor_id", type_=sqlalchemy.String()),
+            bindparam("recorded_at", type_=sqlalchemy.Float()),
+            bindparam("events", type_=JSON_DOCUMENT),
+        ).where(_CURRENT_VERSION.scalar_subquery() == bindparam("version") - 1),
+    )
+    # Drivers need not report the row count of an INSERT unless asked to.
+    .execution_options(preserve_rowcount=True)
+)
+
+_LOAD = (
+    select(
+        _COMMITS.c.version,
+        _COMMITS.c.command_id,
+        _COMMITS.c.actor_id,
+        _COMMITS.c.recorded_at,
+        _COMMITS.c.events,
+    )
+    .where(
+        _COMMITS.c.session_id == bindparam("session_id"),
+        _COMMITS.c.version > bindparam("after_version"),
+    )
+    .order_by(_COMMITS.c.version)
+)
+
+_VERSION_OF_COMMAND = select(_COMMITS.c.version).where(
+    _COMMITS.c.session_id == bindparam("session_id"),
+    _COMMITS.c.command_id == bindparam("command_id"),
+)
+
+_LATEST_SNAPSHOT = select(_SNAPSHOTS.c.version, _SNAPSHOTS.c.state).where(
+    _SNAPSHOTS.c.session_id == bindparam("session_id")
+)
+
+
+def _snapshot_upsert(
+    insert: type[postgresql.Insert] | type[sqlite.Insert],
+) -> postgresql.Insert | sqlite.Insert:
+    statement = insert(_SNAPSHOTS).values(
+        session_id=bindparam("session_id"), version=bindparam("version"), state=bindparam("state")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[_SNAPSHOTS.c.session_id],
+        set_={"version": statement.excluded.version, "state": statement.excluded.state},
+        # Only a newer snapshot replaces the kept one, so a late, slow writer cannot undo it.
+        where=_SNAPSHOTS.c.version < statement.excluded.version,
+    )
+
+
+_SAVE_SNAPSHOT = {
+    "postgresql": _snapshot_upsert(postgresql.Insert),
+    "sqlite": _snapshot_upsert(sqlite.Insert),
+}
+
+
+class EventStore:
+    def __init__(self, engine: sqlalchemy.Engine) -> None:
+        self._engine = engine
+        self._save_snapshot = _SAVE_SNAPSHOT[engine.dialect.name]
+
+    def append(self, commit: Commit) -> None:
+        """Store ``commit`` as the session's next version, or raise and store nothing.
+
+        One statement does both checks: ``INSERT ... SELECT ... WHERE <current version> =
+        version - 1``. The primary key on (session_id, version) settles two writers of the same
+        version (the database lets exactly one insert it). The WHERE clause refuses a gap, and
+        does so without a race: to insert version n a writer must see version n - 1 committed,
+        and committed versions never go away, so no interleaving can leave a hole. A separate
+        SELECT-then-INSERT would give the same guarantee at the cost of a second round trip.
+
+        A refusal is told apart with a follow-up read, needed only on that rare path: if the
+        command is already stored, its retry is answered with ``DuplicateCommand`` (carrying the
+        version it produced) whatever version the retry asked for; otherwise ``VersionConflict``.
+        """
+        parameters = {
+            "session_id": commit.session_id,
+            "version": commit.version,
+            "command_id": commit.command_id,
+            "actor_id": commit.actor_id,
+            "recorded_at": commit.recorded_at,
+            "events": commit.events,
+        }
+        try:
+            with self._engine.begin() as connection:
+                inserted = connection.execute(_APPEND, parameters).rowcount
+        except sqlalchemy.exc.IntegrityError as error:
+            self._raise_refusal(commit, cause=error)
+        if inserted != 1:
+            self._raise_refusal(commit, cause=None)
+
+    def load(self, session_id: str, after_version: int = 0) -> list[Commit]:
+        """The session's commits with a version above ``after_version``, oldest first."""
+        parameters = {"session_id": session_id, "after_version": after_version}
+        with self._engine.connect() as connection:
+            rows = connection.execute(_LOAD, parameters).all()
+        return [
+            Commit(
+                session_id=session_id,
+                version=version,
+                command_id=command_id,
+                actor_id=actor_id,
+                recorded_at=recorded_at,
+                events=events,
+            )
+            for version, command_id, actor_id, recorded_at, events in rows
+        ]
+
+    def current_version(self, session_id: str) -> int:
+        """The session's newest version; 0 when it has no commits."""
+        with self._engine.connect() as connection:
+            result = connection.execute(_CURRENT_VERSION, {"session_id": session_id})
+            version: int = result.scalar_one()
+        return version
+
+    def save_snapshot(self, session_id: str, version: int, state: dict[str, Any]) -> None:
+        """Keep ``state`` as the session's only snapshot, unless one as new or newer is kept."""
+        parameters = {"session_id": session_id, "version": version, "state": state}
+        with self._engine.begin() as connection:
+            connection.execute(self._save_snapshot, parameters)
+
+    def latest_snapshot(self, session_id: str) -> tuple[int, dict[str, Any]] | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(_LATEST_SNAPSHOT, {"session_id": session_id}).one_or_none()
+        if row is None:
+            return None
+        version, state = row
+        return version, state
+
+    def _raise_refusal(self, commit: Commit, cause: Exception | None) -> Never:
+        parameters = {"session_id": commit.session_id, "command_id": commit.command_id}
+        with self._engine.connect() as connection:
+            committed = connection.execute(_VERSION_OF_COMMAND, parameters).scalar_one_or_none()
+        if committed is not None:
+            raise DuplicateCommand(commit.session_id, commit.command_id, committed) from cause
+        raise VersionConflict(commit.session_id, commit.version) from cause

@@ -1,0 +1,96 @@
+"""The registry of live sessions: which sessions exist and how to join them.
+
+It holds no trace of what is said in a session; that never reaches the store at all.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+import sqlalchemy
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.store.tables import LiveSessionRow, table_of
+
+_live_sessions = table_of(LiveSessionRow)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSessionRecord:
+    id: str
+    join_code: str
+    title: str
+    group_name: str
+    template_key: str
+    created_at: float
+    # Part of every token's signature: bumping it revokes all tokens issued for the session.
+    token_secret_version: int = 1
+
+
+class JoinCodeTaken(Exception):
+    """Another session holds the join code; the caller picks a new code and tries again."""
+
+    def __init__(self, join_code: str) -> None:
+        super().__init__(f"join code {join_code!r} is taken")
+        self.join_code = join_code
+
+
+class LiveSessions:
+    def __init__(self, engine: sqlalchemy.Engine) -> None:
+        self._engine = engine
+
+    def create(self, record: LiveSessionRecord) -> None:
+        statement = _live_sessions.insert().values(**dataclasses.asdict(record))
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(statement)
+        except IntegrityError as error:
+            # Session ids are random, so a clash is nearly always the join code; a read tells.
+            if self.by_join_code(record.join_code) is not None:
+                raise JoinCodeTaken(record.join_code) from error
+            raise
+
+    def get(self, session_id: str) -> LiveSessionRecord | None:
+        return self._one(_live_sessions.c.id == session_id)
+
+    def by_join_code(self, code: str) -> LiveSessionRecord | None:
+        return self._one(_live_sessions.c.join_code == code)
+
+    def list_recent(self, limit: int = 50) -> list[LiveSessionRecord]:
+        """The newest sessions first (ties broken by id, so the order is stable)."""
+        query = (
+            select(_live_sessions)
+            .order_by(_live_sessions.c.created_at.desc(), _live_sessions.c.id.desc())
+            .limit(limit)
+        )
+        with self._engine.connect() as connection:
+            return [_record(row) for row in connection.execute(query).mappings()]
+
+    def bump_token_secret_version(self, session_id: str) -> int | None:
+        """Revoke every token issued for the session; the new version, or None if no session."""
+        statement = (
+            _live_sessions.update()
+            .where(_live_sessions.c.id == session_id)
+            .values(token_secret_version=_live_sessions.c.token_secret_version + 1)
+            .returning(_live_sessions.c.token_secret_version)
+        )
+        with self._engine.begin() as connection:
+            version: int | None = connection.execute(statement).scalar_one_or_none()
+        return version
+
+    def _one(self, condition: sqlalchemy.ColumnElement[bool]) -> LiveSessionRecord | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(select(_live_sessions).where(condition)).mappings().first()
+        return None if row is None else _record(row)
+
+
+def _record(row: sqlalchemy.RowMapping) -> LiveSessionRecord:
+    return LiveSessionRecord(
+        id=row["id"],
+        join_code=row["join_code"],
+        title=row["title"],
+        group_name=row["group_name"],
+        template_key=row["template_key"],
+        created_at=row["created_at"],
+        token_secret_version=row["token_secret_version"],
+    )

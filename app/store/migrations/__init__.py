@@ -1,0 +1,1 @@
+"""Alembic migration environment and revisions; run through ``app.store.database.migrate``."""

@@ -1,0 +1,229 @@
+"""The JSON API, for scripts and other tools (OpenAPI at /docs)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.agenda.templates import TEMPLATES, AgendaTemplate
+from app.realtime.hub import Committed, SessionHub
+from app.realtime.registry import SessionNotCreated, new_id
+from app.session.commands import Actor, Command, Join, PreferredName, Role
+from app.session.decisions import AlreadyDone, Rejected, RejectionCode
+from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
+from app.web.access import AccessDenied, check_grant
+from app.web.services import Services, services
+from app.web.tokens import Grant
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+STATUS_OF_REJECTION = {
+    RejectionCode.NOT_ALLOWED: status.HTTP_403_FORBIDDEN,
+    RejectionCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+}
+
+
+class Problem(BaseModel):
+    code: str
+    message: str
+
+
+class CreateSessionRequest(BaseModel):
+    title: Title
+    group_name: Title
+    template_key: str = "peer-support-plus-weekly"
+    facilitator_names: list[PreferredName] = Field(min_length=1, max_length=6)
+
+
+class Link(BaseModel):
+    id: str
+    name: str
+    token: str
+    url: str
+
+
+class CreatedSession(BaseModel):
+    session_id: str
+    join_code: str
+    join_url: str
+    facilitators: list[Link]
+    room: Link
+
+
+class JoinRequest(BaseModel):
+    name: PreferredName
+
+
+class Joined(BaseModel):
+    participant_id: str
+    token: str
+    url: str
+    waiting_room: bool = True
+
+
+class CommandResult(BaseModel):
+    status: Literal["accepted", "already_done"]
+    version: int
+
+
+def enter_url(svc: Services, token: str) -> str:
+    return f"{svc.settings.base_url()}/enter/{token}"
+
+
+def issue(svc: Services, hub: SessionHub, role: Role, person_id: str) -> str:
+    return svc.tokens.issue(
+        Grant(
+            session_id=hub.record.id,
+            role=role,
+            person_id=person_id,
+            token_version=hub.record.token_secret_version,
+        )
+    )
+
+
+def links_for(svc: Services, hub: SessionHub) -> CreatedSession:
+    facilitators = []
+    for facilitator in hub.state.facilitators.values():
+        token = issue(svc, hub, Role.FACILITATOR, facilitator.id)
+        facilitators.append(
+            Link(id=facilitator.id, name=facilitator.name, token=token, url=enter_url(svc, token))
+        )
+    room_token = issue(svc, hub, Role.ROOM, "room")
+    return CreatedSession(
+        session_id=hub.record.id,
+        join_code=hub.record.join_code,
+        join_url=f"{svc.settings.base_url()}/join/{hub.record.join_code}",
+        facilitators=facilitators,
+        room=Link(id="room", name="Room view", token=room_token, url=enter_url(svc, room_token)),
+    )
+
+
+async def join_session(svc: Services, hub: SessionHub, name: str) -> Joined | Rejected:
+    participant_id = new_id()
+    outcome = await hub.execute(
+        Join(id=str(uuid.uuid4()), name=name), Actor(role=Role.PARTICIPANT, id=participant_id)
+    )
+    if isinstance(outcome, Rejected):
+        return outcome
+    token = issue(svc, hub, Role.PARTICIPANT, participant_id)
+    return Joined(participant_id=participant_id, token=token, url=enter_url(svc, token))
+
+
+async def hub_or_404(svc: Services, session_id: str) -> SessionHub:
+    hub = await svc.registry.get(session_id)
+    if hub is None:
+        raise ApiProblem("not_found", "There is no session with that id.", 404)
+    return hub
+
+
+async def authorized(svc: Services, session_id: str, token: str | None) -> tuple[SessionHub, Grant]:
+    hub = await hub_or_404(svc, session_id)
+    try:
+        return hub, check_grant(svc.tokens, token, hub, None)
+    except AccessDenied as denied:
+        raise ApiProblem("not_allowed", denied.message, denied.status) from denied
+
+
+def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    if authorization is None or not authorization.lower().startswith("bearer "):
+        return None
+    return authorization[7:].strip()
+
+
+class ApiProblem(Exception):
+    """A refusal answered as JSON `{code, message}` with an HTTP status."""
+
+    def __init__(self, code: str, message: str, status_code: int) -> None:
+        super().__init__(message)
+        self.problem = Problem(code=code, message=message)
+        self.status_code = status_code
+
+
+async def api_problem_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    return JSONResponse(exc.problem.model_dump(), status_code=exc.status_code)
+
+
+@router.get("/templates")
+async def list_templates() -> list[AgendaTemplate]:
+    return list(TEMPLATES.values())
+
+
+@router.post("/sessions", status_code=status.HTTP_201_CREATED, responses={422: {"model": Problem}})
+async def create_session(
+    request: CreateSessionRequest, svc: Annotated[Services, Depends(services)]
+) -> CreatedSession:
+    if request.template_key not in TEMPLATES:
+        raise ApiProblem("not_found", "There is no agenda template with that name.", 422)
+    try:
+        hub = await svc.registry.create(
+            title=request.title,
+            group_name=request.group_name,
+            template_key=request.template_key,
+            facilitator_names=request.facilitator_names,
+        )
+    except SessionNotCreated as refused:
+        raise ApiProblem("invalid", str(refused), 422) from refused
+    return links_for(svc, hub)
+
+
+@router.post(
+    "/sessions/{session_id}/participants",
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {"model": Problem}, 409: {"model": Problem}},
+)
+async def join(
+    session_id: str, request: JoinRequest, svc: Annotated[Services, Depends(services)]
+) -> Joined:
+    hub = await hub_or_404(svc, session_id)
+    joined = await join_session(svc, hub, request.name)
+    if isinstance(joined, Rejected):
+        raise ApiProblem(joined.code, joined.message, status.HTTP_409_CONFLICT)
+    return joined
+
+
+@router.get(
+    "/sessions/{session_id}/view",
+    responses={401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}},
+)
+async def current_view(
+    session_id: str,
+    svc: Annotated[Services, Depends(services)],
+    token: Annotated[str | None, Depends(bearer)],
+) -> FacilitatorView | ParticipantView | RoomView:
+    hub, grant = await authorized(svc, session_id, token)
+    return view_for(hub.state, grant.role, grant.person_id)
+
+
+@router.post(
+    "/sessions/{session_id}/commands",
+    responses={
+        401: {"model": Problem},
+        403: {"model": Problem},
+        404: {"model": Problem},
+        409: {"model": Problem},
+    },
+)
+async def send_command(
+    session_id: str,
+    command: Command,
+    svc: Annotated[Services, Depends(services)],
+    token: Annotated[str | None, Depends(bearer)],
+) -> CommandResult:
+    hub, grant = await authorized(svc, session_id, token)
+    outcome = await hub.execute(command, grant.actor)
+    if isinstance(outcome, Committed):
+        return CommandResult(status="accepted", version=outcome.version)
+    if isinstance(outcome, AlreadyDone):
+        return CommandResult(status="already_done", version=outcome.version)
+    raise ApiProblem(
+        outcome.code,
+        outcome.message,
+        STATUS_OF_REJECTION.get(outcome.code, status.HTTP_409_CONFLICT),
+    )

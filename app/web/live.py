@@ -1,0 +1,237 @@
+"""The websocket endpoint: one connection per open view (docs/protocol.md).
+
+Scripts speak JSON (`hello`, `command`, `ping`). Browser pages use the htmx websocket
+extension: they are authenticated by cookie, send flat command objects, and receive HTML
+fragments rendered from the same view. Both are served by the same hub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from app.realtime.hub import Committed, Format, SessionHub, Viewer
+from app.realtime.outbox import Outbox, OutboxFull
+from app.realtime.protocol import (
+    Ack,
+    CommandEnvelope,
+    Hello,
+    Ping,
+    ProtocolError,
+    Reject,
+    describe_validation_error,
+    pong_message,
+)
+from app.session.commands import COMMAND_ADAPTER, Role
+from app.session.decisions import AlreadyDone
+from app.web.access import AccessDenied, check_grant, cookie_name
+from app.web.services import Services, websocket_services
+from app.web.tokens import Grant
+
+router = APIRouter()
+
+
+class Close:
+    """Close codes (RFC 6455 and the 4000 range for the application)."""
+
+    POLICY = 1008
+    UNSUPPORTED_DATA = 1003
+    TOO_BIG = 1009
+    UNAUTHORIZED = 4401
+    FORBIDDEN = 4403
+    NOT_FOUND = 4404
+    TOO_MANY = 4429
+
+
+def origin_allowed(websocket: WebSocket) -> bool:
+    """Browsers always send Origin; it must be this site. Scripts may send none."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    host = websocket.headers.get("host", "")
+    return urlsplit(origin).netloc == host
+
+
+@router.websocket("/ws/sessions/{session_id}/{role}")
+async def live(websocket: WebSocket, session_id: str, role: str, format: str = "json") -> None:
+    svc = websocket_services(websocket)
+    if not origin_allowed(websocket) or format not in ("json", "html"):
+        await websocket.close(code=Close.POLICY)
+        return
+    try:
+        wanted_role = Role(role)
+    except ValueError:
+        await websocket.close(code=Close.NOT_FOUND)
+        return
+    await websocket.accept()
+    hub = await svc.registry.get(session_id)
+    if hub is None:
+        await websocket.close(code=Close.NOT_FOUND, reason="There is no such session.")
+        return
+    try:
+        grant = await _authenticate(websocket, svc, hub, wanted_role)
+    except AccessDenied as denied:
+        await websocket.close(
+            code=Close.UNAUTHORIZED if denied.status == 401 else Close.FORBIDDEN,
+            reason=denied.message[:120],
+        )
+        return
+    except (WebSocketDisconnect, TimeoutError):
+        return
+    connection = _Connection(websocket, svc, hub, grant, "html" if format == "html" else "json")
+    await connection.run()
+
+
+async def _authenticate(websocket: WebSocket, svc: Services, hub: SessionHub, role: Role) -> Grant:
+    token = websocket.cookies.get(cookie_name(hub.record.id, role))
+    if token is None:
+        raw = await asyncio.wait_for(websocket.receive_text(), svc.settings.hello_timeout_s)
+        try:
+            token = Hello.model_validate_json(raw).token
+        except ValidationError as problem:
+            raise AccessDenied("Start with a hello message carrying your token.", 401) from problem
+    return check_grant(svc.tokens, token, hub, role)
+
+
+class _Connection:
+    def __init__(
+        self, websocket: WebSocket, svc: Services, hub: SessionHub, grant: Grant, fmt: Format
+    ) -> None:
+        self.websocket = websocket
+        self.svc = svc
+        self.hub = hub
+        self.grant = grant
+        self.viewer = Viewer(
+            role=grant.role, person_id=grant.person_id, format=fmt, outbox=Outbox()
+        )
+
+    async def run(self) -> None:
+        self.hub.attach(self.viewer)
+        sender = asyncio.create_task(self._send_forever())
+        try:
+            await self._receive_forever()
+        except OutboxFull:
+            await self._close(Close.TOO_MANY, "Too many messages at once.")
+        finally:
+            self.hub.detach(self.viewer)
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+
+    async def _send_forever(self) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            while True:
+                for message in await self.viewer.outbox.take():
+                    await self.websocket.send_text(message)
+
+    async def _close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(RuntimeError):
+            await self.websocket.close(code=code, reason=reason)
+
+    async def _receive_forever(self) -> None:
+        limit = self.svc.settings.max_message_bytes
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                await self._close(Close.UNSUPPORTED_DATA, "Text JSON messages only.")
+                return
+            if len(text.encode()) > limit:
+                await self._close(Close.TOO_BIG, "That message is too large.")
+                return
+            await self._handle(text)
+
+    def _reply(self, message: str) -> None:
+        self.viewer.outbox.reply(message)
+
+    def _error(self, code: str, message: str) -> None:
+        self._reply(ProtocolError(code=code, message=message).model_dump_json())
+
+    async def _handle(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            self._error("bad_message", "Messages must be JSON.")
+            return
+        if not isinstance(message, dict):
+            self._error("bad_message", "Messages must be JSON objects.")
+            return
+        kind = message.get("type")
+        if kind == "ping":
+            try:
+                ping = Ping.model_validate(message)
+            except ValidationError:
+                self._error("bad_message", "A ping needs a numeric t0.")
+                return
+            self._reply(pong_message(ping.t0, self.svc.clock() * 1000))
+        elif kind == "hello":
+            self.hub.attach(self.viewer)
+        elif kind == "command" and self.viewer.format == "json":
+            try:
+                envelope = CommandEnvelope.model_validate(message)
+            except ValidationError as problem:
+                self._reject(message.get("id"), "invalid", describe_validation_error(problem))
+                return
+            if envelope.session_id not in (None, self.hub.record.id):
+                self._reject(
+                    _id_of(envelope.command),
+                    "wrong_session",
+                    "That command is for another session.",
+                )
+                return
+            await self._execute(envelope.command)
+        elif self.viewer.format == "html" and isinstance(kind, str):
+            await self._execute(_form_fields(message))
+        else:
+            self._error("unknown_type", "Unknown message type.")
+
+    async def _execute(self, raw: dict[str, Any]) -> None:
+        try:
+            command = COMMAND_ADAPTER.validate_python(raw)
+        except ValidationError as problem:
+            self._reject(_id_of(raw), "invalid", describe_validation_error(problem))
+            return
+        outcome = await self.hub.execute(command, self.grant.actor)
+        if isinstance(outcome, Committed | AlreadyDone):
+            if self.viewer.format == "json":
+                self._reply(
+                    Ack(
+                        id=command.id,
+                        version=outcome.version,
+                        duplicate=isinstance(outcome, AlreadyDone),
+                    ).model_dump_json()
+                )
+            return
+        self._reject(command.id, outcome.code, outcome.message)
+
+    def _reject(self, command_id: str | None, code: str, message: str) -> None:
+        if self.viewer.format == "html":
+            self._reply(
+                self.svc.templates.get_template("live/notice.html").render(
+                    message=message, tone="calm"
+                )
+            )
+            return
+        self._reply(Reject(id=command_id, code=code, message=message).model_dump_json())
+
+
+def _id_of(raw: dict[str, Any]) -> str | None:
+    value = raw.get("id")
+    return value if isinstance(value, str) else None
+
+
+def _form_fields(message: dict[str, Any]) -> dict[str, Any]:
+    """htmx sends every form field as a string, plus its own HEADERS; empty means absent."""
+    return {
+        key: value
+        for key, value in message.items()
+        if key != "HEADERS" and not (isinstance(value, str) and value == "")
+    }

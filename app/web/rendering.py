@@ -1,0 +1,55 @@
+"""Jinja2 environment, HTML fragments for live pages, and the join QR code."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from app.session.views import AnyView, FacilitatorView, ParticipantView
+from app.store.live_sessions import LiveSessionRecord
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+NODE_MODULES = ROOT / "node_modules"
+
+# Front-end packages are installed from npm (package-lock.json) and served from node_modules.
+VENDOR_FILES = {
+    "htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js",
+    "ws.js": NODE_MODULES / "htmx-ext-ws" / "ws.js",
+    "axe.min.js": NODE_MODULES / "axe-core" / "axe.min.js",
+}
+
+
+def make_templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def live_fragment_name(view: AnyView) -> str:
+    if isinstance(view, FacilitatorView):
+        return "live/console.html"
+    if isinstance(view, ParticipantView):
+        return "live/participant.html"
+    return "live/room.html"
+
+
+class FragmentRenderer:
+    def __init__(self, templates: Jinja2Templates) -> None:
+        self._env = templates.env
+
+    def __call__(self, view: AnyView, record: LiveSessionRecord) -> str:
+        return self._env.get_template(live_fragment_name(view)).render(
+            view=view, session=record, join_code=record.join_code
+        )
+
+
+def qr_svg(data: str) -> Markup:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return Markup(buffer.getvalue().decode())

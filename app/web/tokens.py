@@ -1,0 +1,56 @@
+"""Signed access tokens: who you are in which session, and nothing else.
+
+A token names a session, a role and a person. It is signed with the server secret and the
+session's token version, so bumping that version revokes every token of the session at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.session.commands import Actor, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    session_id: str
+    role: Role
+    person_id: str
+    token_version: int
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(role=self.role, id=self.person_id)
+
+
+class TokenError(Exception):
+    """The token cannot be used; the message is safe to show."""
+
+
+class Tokens:
+    def __init__(self, secret_key: str, max_age_s: int) -> None:
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="peer-rounds-access")
+        self._max_age_s = max_age_s
+
+    def issue(self, grant: Grant) -> str:
+        return self._serializer.dumps(
+            [grant.session_id, grant.role.value, grant.person_id, grant.token_version]
+        )
+
+    def read(self, token: str) -> Grant:
+        try:
+            session_id, role, person_id, version = self._serializer.loads(
+                token, max_age=self._max_age_s
+            )
+        except SignatureExpired as expired:
+            raise TokenError("This link has expired. Ask a facilitator for a new one.") from expired
+        except (BadSignature, ValueError, TypeError) as broken:
+            raise TokenError("This link is not valid. Ask a facilitator for a new one.") from broken
+        return Grant(
+            session_id=str(session_id),
+            role=Role(role),
+            person_id=str(person_id),
+            token_version=int(version),
+        )

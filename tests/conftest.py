@@ -1,0 +1,135 @@
+"""Service fixtures shared by the whole test suite: PostgreSQL, Redis and migrated databases.
+
+A missing PostgreSQL or Redis skips the tests that need it, unless ``REQUIRE_SERVICES=1``, where
+it fails them: CI must not turn green by skipping what it was meant to test.
+"""
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import psycopg
+import pytest
+import redis
+import sqlalchemy
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from app.store.database import create_database_engine, migrate, sqlite_url_for
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# A numbered database of its own, away from db 0 where a developer's data usually lives.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+SERVICE_TIMEOUT_SECONDS = 3
+
+
+def _service_missing(message: str) -> NoReturn:
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1, so this is a failure)", pytrace=False)
+    pytest.skip(f"{message}; set REQUIRE_SERVICES=1 to make this a failure")
+
+
+def _libpq_url(url: sqlalchemy.URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextmanager
+def _fresh_postgres_database(server: sqlalchemy.URL, name: str) -> Iterator[sqlalchemy.URL]:
+    """Create database ``name`` on ``server`` and drop it afterwards, whoever is connected."""
+    with psycopg.connect(_libpq_url(server), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield server.set(drivername="postgresql+psycopg", database=name)
+    finally:
+        with psycopg.connect(_libpq_url(server), autocommit=True) as admin:
+            # FORCE terminates connections a test leaked, which would otherwise block the drop.
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test run (psycopg URL); dropped at the end."""
+    server = make_url(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    try:
+        with psycopg.connect(_libpq_url(server), connect_timeout=SERVICE_TIMEOUT_SECONDS):
+            pass
+    except psycopg.OperationalError as error:
+        _service_missing(f"PostgreSQL is not reachable at {server!r}: {error}")
+    name = f"pr_test_{os.getpid()}_{secrets.token_hex(4)}"
+    with _fresh_postgres_database(server, name) as url:
+        yield url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis database URL that answered PING; the tests using it namespace their own keys."""
+    url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS_URL)
+    client = redis.Redis.from_url(
+        url,
+        socket_connect_timeout=SERVICE_TIMEOUT_SECONDS,
+        socket_timeout=SERVICE_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        _service_missing(f"Redis is not reachable at {make_url(url)!r}: {error}")
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def _postgres_database_for_each_test(postgres_url: str) -> Iterator[sqlalchemy.URL]:
+    """A second run database, emptied before every test that takes ``database_url``.
+
+    It is apart from ``postgres_url``'s, so emptying it never pulls a schema from under a
+    session-wide fixture built on that one.
+    """
+    run_database = make_url(postgres_url)
+    with _fresh_postgres_database(run_database, f"{run_database.database}_each") as url:
+        yield url
+
+
+def _empty_postgres_database(url: sqlalchemy.URL) -> None:
+    with psycopg.connect(_libpq_url(url), autocommit=True) as connection:
+        # A connection an earlier test leaked could hold locks that would block the drop.
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        connection.execute("DROP SCHEMA public CASCADE")
+        connection.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.services),
+    ]
+)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind, never migrated: tests that need the schema call migrate().
+
+    On PostgreSQL emptying one database (dropping its schema, some 30 ms) is several times
+    quicker than creating a database per test, and as thorough: nothing lives outside the schema.
+    """
+    if request.param == "sqlite":
+        return sqlite_url_for(tmp_path / "peer-rounds.db")
+    url: sqlalchemy.URL = request.getfixturevalue("_postgres_database_for_each_test")
+    _empty_postgres_database(url)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def migrated_engine(database_url: str) -> Iterator[sqlalchemy.Engine]:
+    engine = create_database_engine(database_url)
+    migrate(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

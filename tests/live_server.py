@@ -1,0 +1,165 @@
+"""A real Peer Rounds server in a child process on a free port, and a small JSON client.
+
+Real-server tests start `peer-rounds serve` as users do, so that a restart test can kill the
+process outright and start a new one on the same database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+STARTUP_TIMEOUT_S = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+        self.data_dir = data_dir
+        self.database_url = database_url
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_base(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "PEER_ROUNDS_DATA_DIR": str(self.data_dir),
+            "PEER_ROUNDS_PORT": str(self.port),
+            "PEER_ROUNDS_HOST": "127.0.0.1",
+        }
+        if self.database_url:
+            env["PEER_ROUNDS_DATABASE_URL"] = self.database_url
+        log = (self.data_dir / f"server-{self.port}.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve"], env=env, stdout=log, stderr=log
+        )
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early; see {log.name}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start in time")
+
+    def kill(self) -> None:
+        """Stop the process at once, as a crash or `kill -9` would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=10)
+
+
+@contextmanager
+def running_server(data_dir: Path, database_url: str | None = None) -> Iterator[LiveServer]:
+    server = LiveServer(data_dir, database_url)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def new_command_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Client:
+    """One open view speaking the JSON protocol; remembers the newest snapshot it saw."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+        self.view: dict[str, Any] = {}
+        self.version = 0
+        self.versions_seen: list[int] = []
+
+    @classmethod
+    async def open(cls, server: LiveServer, session_id: str, role: str, token: str) -> Client:
+        connection = await connect(f"{server.ws_base}/ws/sessions/{session_id}/{role}")
+        client = cls(connection)
+        await connection.send(json.dumps({"type": "hello", "token": token}))
+        await client.until(lambda view: True)
+        return client
+
+    async def receive(self, wait_s: float = 5.0) -> dict[str, Any]:
+        raw = await _wait(self.connection.recv(), wait_s)
+        message: dict[str, Any] = json.loads(raw)
+        if message["type"] == "snapshot":
+            self.view = message["view"]
+            self.version = message["version"]
+            self.versions_seen.append(message["version"])
+        return message
+
+    async def until(self, condition: Any, wait_s: float = 5.0) -> dict[str, Any]:
+        """Read messages until the newest view satisfies `condition`."""
+        deadline = time.monotonic() + wait_s
+        if self.view and condition(self.view):
+            return self.view
+        while True:
+            message = await self.receive(max(0.01, deadline - time.monotonic()))
+            if message["type"] == "snapshot" and condition(self.view):
+                return self.view
+
+    async def send_command(self, type_: str, **fields: Any) -> dict[str, Any]:
+        """Send a command and return its ack or reject (snapshots on the way are kept)."""
+        command_id = fields.pop("id", None) or new_command_id()
+        await self.connection.send(
+            json.dumps({"type": "command", "command": {"type": type_, "id": command_id, **fields}})
+        )
+        return await self.reply_to(command_id)
+
+    async def reply_to(self, command_id: str | None, wait_s: float = 5.0) -> dict[str, Any]:
+        deadline = time.monotonic() + wait_s
+        while True:
+            message = await self.receive(max(0.01, deadline - time.monotonic()))
+            if message["type"] in {"ack", "reject"} and message.get("id") == command_id:
+                return message
+            if message["type"] == "error":
+                return message
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+
+async def _wait(awaitable: Any, wait_s: float) -> Any:
+    return await asyncio.wait_for(awaitable, wait_s)

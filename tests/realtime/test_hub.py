@@ -1,0 +1,153 @@
+"""The hub against a real database (SQLite and PostgreSQL): commits, reloads, races, privacy."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy
+
+from app.realtime.hub import Committed, SessionHub, Viewer, load_state
+from app.realtime.registry import HubRegistry
+from app.session import commands as cmd
+from app.session.commands import Actor, Role
+from app.session.decisions import AlreadyDone, Rejected, RejectionCode
+from app.session.views import AnyView
+from app.store.event_store import EventStore
+from app.store.live_sessions import LiveSessionRecord, LiveSessions
+
+pytestmark = [pytest.mark.anyio, pytest.mark.services]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def fake_clock() -> Iterator[float]:
+    return itertools.count(start=1_800_000_000.0, step=7.0)
+
+
+def render(view: AnyView, record: LiveSessionRecord) -> str:
+    return f"<p id='v'>{view.version}</p>"
+
+
+def registry(engine: sqlalchemy.Engine, snapshot_every: int = 1000) -> HubRegistry:
+    ticks = fake_clock()
+    return HubRegistry(
+        store=EventStore(engine),
+        sessions=LiveSessions(engine),
+        renderer=render,
+        clock=lambda: next(ticks),
+        snapshot_every=snapshot_every,
+    )
+
+
+def command(kind: type[cmd.CommandBase], **fields: Any) -> cmd.CommandBase:
+    return kind(id=str(uuid.uuid4()), **fields)
+
+
+async def session_with_round(hubs: HubRegistry, people: int = 4) -> tuple[SessionHub, Actor]:
+    hub = await hubs.create(
+        title="Tuesday",
+        group_name="Riverside",
+        template_key="peer-support-plus-weekly",
+        facilitator_names=["Sam", "Ana"],
+    )
+    sam = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
+    for number in range(people):
+        person = Actor(role=Role.PARTICIPANT, id=f"p{number}")
+        assert isinstance(
+            await hub.execute(command(cmd.Join, name=f"Peer {number}"), person), Committed
+        )
+        assert isinstance(
+            await hub.execute(command(cmd.Admit, participant_id=person.id), sam), Committed
+        )
+    for kind in (cmd.StartSession, cmd.AdvanceStage, cmd.StartRound):
+        assert isinstance(await hub.execute(command(kind), sam), Committed)
+    return hub, sam
+
+
+async def test_state_rebuilt_from_the_store_equals_the_live_state(
+    migrated_engine: sqlalchemy.Engine,
+) -> None:
+    hubs = registry(migrated_engine, snapshot_every=5)
+    hub, sam = await session_with_round(hubs)
+    for _ in range(3):
+        await hub.execute(command(cmd.Share), sam)
+    assert hub.state.version > 10
+    snapshot = EventStore(migrated_engine).latest_snapshot(hub.record.id)
+    assert snapshot is not None
+    assert snapshot[0] == hub.state.version - hub.state.version % 5
+    assert load_state(EventStore(migrated_engine), hub.record.id) == hub.state
+    fresh = await registry(migrated_engine).get(hub.record.id)
+    assert fresh is not None
+    assert fresh.state == hub.state
+
+
+async def test_two_processes_on_one_database_never_both_win_a_version(
+    migrated_engine: sqlalchemy.Engine,
+) -> None:
+    hub_one, sam = await session_with_round(registry(migrated_engine))
+    other_process = await registry(migrated_engine).get(hub_one.record.id)
+    assert other_process is not None
+    seen = hub_one.state.version
+    ana = Actor(role=Role.FACILITATOR, id=list(hub_one.state.facilitators)[1])
+    first = await hub_one.execute(command(cmd.Share, expected_version=seen), sam)
+    second = await other_process.execute(command(cmd.Share, expected_version=seen), ana)
+    assert first == Committed(seen + 1)
+    assert second == Rejected(
+        RejectionCode.STALE, "Sam already moved to the next speaker (Peer 1)."
+    )
+    assert other_process.state == hub_one.state
+    third = await other_process.execute(command(cmd.PauseTimer), ana)
+    assert third == Committed(seen + 2)
+
+
+async def test_a_duplicate_arriving_at_another_process_gets_the_original_version(
+    migrated_engine: sqlalchemy.Engine,
+) -> None:
+    hub_one, sam = await session_with_round(registry(migrated_engine))
+    other_process = await registry(migrated_engine).get(hub_one.record.id)
+    assert other_process is not None
+    share = command(cmd.Share)
+    first = await hub_one.execute(share, sam)
+    assert isinstance(first, Committed)
+    assert await other_process.execute(share, sam) == AlreadyDone(first.version)
+
+
+async def test_what_is_said_is_never_written_down(migrated_engine: sqlalchemy.Engine) -> None:
+    hubs = registry(migrated_engine, snapshot_every=1)
+    hub, sam = await session_with_round(hubs, people=3)
+    for kind in (cmd.AdvanceStage, cmd.AdvanceStage):
+        await hub.execute(command(kind), sam)
+    await hub.execute(command(cmd.ChooseTaker, participant_id="p1"), sam)
+    question = "What helped you when the grief was new?"
+    assert isinstance(
+        await hub.execute(command(cmd.SetAgreedQuestion, question=question), sam), Committed
+    )
+    assert hub.state.current_stage is not None
+    assert hub.state.current_stage.taking_time is not None
+    assert hub.state.current_stage.taking_time.agreed_question == question
+    with migrated_engine.connect() as connection:
+        for table in ("session_commits", "session_snapshots"):
+            rows = connection.execute(sqlalchemy.text(f"SELECT * FROM {table}")).all()
+            assert rows
+            assert "grief was new" not in json.dumps([list(map(str, row)) for row in rows])
+
+
+async def test_every_viewer_is_offered_the_newest_version(
+    migrated_engine: sqlalchemy.Engine,
+) -> None:
+    hub, sam = await session_with_round(registry(migrated_engine))
+    viewers = [Viewer(role=Role.ROOM, person_id="room", format="html") for _ in range(3)]
+    for viewer in viewers:
+        hub.attach(viewer)
+    for _ in range(3):
+        await hub.execute(command(cmd.Share), sam)
+    for viewer in viewers:
+        assert await viewer.outbox.take() == [f"<p id='v'>{hub.state.version}</p>"]
