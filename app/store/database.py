@@ -69,6 +69,8 @@ def alembic_config(connection: sqlalchemy.Connection) -> Config:
     """An Alembic configuration bound to ``connection``; there is no alembic.ini."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIRECTORY))
+    # New revisions are numbered by hand (rev_id="0002"); a module name cannot start with one.
+    config.set_main_option("file_template", "r%%(rev)s_%%(slug)s")
     config.attributes["connection"] = connection
     return config
 

@@ -81,6 +81,8 @@ _SAVE_SNAPSHOT = {
 
 
 class EventStore:
+    """Shared by every thread of a process: it holds nothing but the engine."""
+
     def __init__(self, engine: sqlalchemy.Engine) -> None:
         self._engine = engine
         self._save_snapshot = _SAVE_SNAPSHOT[engine.dialect.name]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.store.tables import LiveSessionRow, table_of
 
-_live_sessions = table_of(LiveSessionRow)
+_LIVE_SESSIONS = table_of(LiveSessionRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +36,13 @@ class JoinCodeTaken(Exception):
 
 
 class LiveSessions:
+    """Shared by every thread of a process: it holds nothing but the engine."""
+
     def __init__(self, engine: sqlalchemy.Engine) -> None:
         self._engine = engine
 
     def create(self, record: LiveSessionRecord) -> None:
-        statement = _live_sessions.insert().values(**dataclasses.asdict(record))
+        statement = _LIVE_SESSIONS.insert().values(**dataclasses.asdict(record))
         try:
             with self._engine.begin() as connection:
                 connection.execute(statement)
@@ -51,16 +53,16 @@ class LiveSessions:
             raise
 
     def get(self, session_id: str) -> LiveSessionRecord | None:
-        return self._one(_live_sessions.c.id == session_id)
+        return self._one(_LIVE_SESSIONS.c.id == session_id)
 
     def by_join_code(self, code: str) -> LiveSessionRecord | None:
-        return self._one(_live_sessions.c.join_code == code)
+        return self._one(_LIVE_SESSIONS.c.join_code == code)
 
     def list_recent(self, limit: int = 50) -> list[LiveSessionRecord]:
         """The newest sessions first (ties broken by id, so the order is stable)."""
         query = (
-            select(_live_sessions)
-            .order_by(_live_sessions.c.created_at.desc(), _live_sessions.c.id.desc())
+            select(_LIVE_SESSIONS)
+            .order_by(_LIVE_SESSIONS.c.created_at.desc(), _LIVE_SESSIONS.c.id.desc())
             .limit(limit)
         )
         with self._engine.connect() as connection:
@@ -69,10 +71,10 @@ class LiveSessions:
     def bump_token_secret_version(self, session_id: str) -> int | None:
         """Revoke every token issued for the session; the new version, or None if no session."""
         statement = (
-            _live_sessions.update()
-            .where(_live_sessions.c.id == session_id)
-            .values(token_secret_version=_live_sessions.c.token_secret_version + 1)
-            .returning(_live_sessions.c.token_secret_version)
+            _LIVE_SESSIONS.update()
+            .where(_LIVE_SESSIONS.c.id == session_id)
+            .values(token_secret_version=_LIVE_SESSIONS.c.token_secret_version + 1)
+            .returning(_LIVE_SESSIONS.c.token_secret_version)
         )
         with self._engine.begin() as connection:
             version: int | None = connection.execute(statement).scalar_one_or_none()
@@ -80,7 +82,7 @@ class LiveSessions:
 
     def _one(self, condition: sqlalchemy.ColumnElement[bool]) -> LiveSessionRecord | None:
         with self._engine.connect() as connection:
-            row = connection.execute(select(_live_sessions).where(condition)).mappings().first()
+            row = connection.execute(select(_LIVE_SESSIONS).where(condition)).mappings().first()
         return None if row is None else _record(row)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel
 
-# JSONB on PostgreSQL stores parsed documents (smaller, no re-parse on read); SQLite keeps text.
+# PostgreSQL checks JSONB on the way in and can index into it; SQLite keeps the JSON text.
 JSON_DOCUMENT: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -67,5 +67,4 @@ class LiveSessionRow(SQLModel, table=True):
 
 def table_of(row_type: type[SQLModel]) -> Table:
     """The Core table behind a row class, for fast Core statements (no ORM identity map)."""
-    table = SQLModel.metadata.tables[str(row_type.__tablename__)]
-    return table
+    return SQLModel.metadata.tables[str(row_type.__tablename__)]
