@@ -13,9 +13,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 STARTUP_TIMEOUT_S = 30.0
+# Where server processes keep compiled bytecode, outside the source tree and the venv. A boot is
+# mostly imports; compiling them from source every time (PYTHONDONTWRITEBYTECODE) costs twice
+# the CPU of reading them compiled, and tests start many servers.
+BYTECODE_CACHE = Path(tempfile.gettempdir()) / "peer-rounds-pycache"
 
 
 def free_port() -> int:
@@ -34,9 +39,16 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        """``env``: extra PEER_ROUNDS_* settings, e.g. the Redis URL shared by several servers."""
         self.data_dir = data_dir
         self.database_url = database_url
+        self.env = dict(env or {})
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -48,23 +60,38 @@ class LiveServer:
     def ws_base(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / f"server-{self.port}.log"
+
     def start(self) -> None:
+        self.launch()
+        self.wait_until_serving()
+
+    def launch(self) -> None:
+        """Start the process without waiting for it (servers started together boot in parallel)."""
         env = {
             **os.environ,
+            "PYTHONPYCACHEPREFIX": str(BYTECODE_CACHE),
             "PEER_ROUNDS_DATA_DIR": str(self.data_dir),
             "PEER_ROUNDS_PORT": str(self.port),
             "PEER_ROUNDS_HOST": "127.0.0.1",
+            **self.env,
         }
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if self.database_url:
             env["PEER_ROUNDS_DATABASE_URL"] = self.database_url
-        log = (self.data_dir / f"server-{self.port}.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve"], env=env, stdout=log, stderr=log
-        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "serve"], env=env, stdout=log, stderr=log
+            )
+
+    def wait_until_serving(self) -> None:
+        assert self.process is not None, "launch() first"
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early; see {log.name}")
+                raise RuntimeError(f"server exited early; see {self.log_path}")
             try:
                 if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
                     return

@@ -159,6 +159,21 @@ import("./clock.js")
 
 // --- the connection --------------------------------------------------------------------------
 
+// htmx-ext-ws doubles its wait after each failed attempt up to 64 s: after a server restart of
+// ten seconds a screen could stay on "Reconnecting…" for half a minute more. Here the wait
+// doubles from half a second to at most 5 s, jittered (between half and all of it) so that a
+// roomful of screens does not knock all at once: once the server is back, so is every screen.
+const RECONNECT_FIRST_MS = 500;
+const RECONNECT_MAX_MS = 5_000;
+
+function reconnectDelay(/** @type {number} */ retries) {
+  const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.max(0, retries));
+  return ceiling / 2 + (Math.random() * ceiling) / 2;
+}
+
+const htmxGlobal = /** @type {any} */ (globalThis).htmx;
+if (htmxGlobal?.config) htmxGlobal.config.wsReconnectDelay = reconnectDelay;
+
 function setConnectionBanner(/** @type {string} */ message, { reload = false } = {}) {
   const banner = byId("connection");
   if (!banner) return;

@@ -1,0 +1,97 @@
+"""The server dies mid-round (kill -9) and comes back on the same port: every screen says calmly
+that it is reconnecting, then catches up by itself with the current state, including a change
+the facilitator made before the screens were back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import PHONE, PROJECTOR, Screens, wait_connected
+from tests.e2e.support import Session
+from tests.live_server import LiveServer
+
+pytestmark = pytest.mark.e2e
+
+RECONNECTING = "Reconnecting… Everything is kept; this page will catch up by itself."
+
+
+@pytest.fixture
+def restartable(server: LiveServer) -> Iterator[LiveServer]:
+    """The shared server, which this test kills: it is running again afterwards, whatever
+    happened (starting a server costs seconds, so the browser tests share one)."""
+    try:
+        yield server
+    finally:
+        if server.process is None or server.process.poll() is not None:
+            server.start()
+
+
+def speaker(page: Page) -> str:
+    return (
+        "#room-speaker .room-speaker__name" if "/room" in page.url else "#turn-panel .speaker-name"
+    )
+
+
+def test_screens_reconnect_after_a_server_restart_and_show_the_current_state(
+    screens: Screens, restartable: LiveServer
+) -> None:
+    session = Session.create(restartable)
+    for name in ("Priya", "Tom", "Mere"):
+        session.join(name)
+    session.admit_all()
+    session.start_first_round()
+    sam = screens.live(session.sam_url)
+    room = screens.live(session.room_url, PROJECTOR)
+    priya = screens.live(session.participants["Priya"]["url"], PHONE)
+    pages = [sam, room, priya]
+    for page in pages:
+        expect(page.locator(speaker(page))).to_have_text("You" if page is priya else "Priya")
+        expect(page.locator("#connection")).to_be_empty()
+
+    port = restartable.port
+    restartable.kill()
+    for page in pages:
+        expect(page.locator("#connection")).to_have_text(RECONNECTING)
+    # While the screens are away, Sam's click could not go through: the page says so calmly
+    # instead of sending it later about a moment that has passed.
+    sam.get_by_role("button", name="Pass for them").click()
+    expect(sam.locator("#notice .notice__text")).to_contain_text("You're offline for a moment")
+
+    restartable.start()
+    assert restartable.port == port, "the screens reconnect to the address they know"
+    # A change made as soon as the server is back, before (or while) the screens reconnect.
+    session.command("share", participant_id=session.id_of("Priya"))
+
+    for page in pages:
+        wait_connected(page, opens=2)
+        expect(page.locator("#connection")).to_be_empty()
+        expect(page.locator(speaker(page))).to_have_text("Tom")
+    expect(priya.locator("#you-heading")).to_have_text("You've shared")
+    expect(room.locator("#room-next li").first).to_have_text("Mere")
+
+    # The reconnected sockets carry commands again, and every screen follows.
+    sam.get_by_role("button", name="Next speaker").click()
+    for page in pages:
+        expect(page.locator(speaker(page))).to_have_text("Mere")
+    assert session.view()["speaker"]["name"] == "Mere"
+
+
+def test_a_page_keeps_retrying_every_few_seconds_however_long_the_outage(
+    screens: Screens, session: Session
+) -> None:
+    """htmx-ext-ws on its own waits up to 64 s between attempts, so a screen could stay on
+    "Reconnecting…" for half a minute after the server was back. Waits grow from half a second
+    to at most 5 s, with jitter so that a roomful of screens does not knock all at once."""
+    page = screens.live(session.room_url, PROJECTOR)
+    delays: list[list[float]] = page.evaluate(
+        """() => Array.from({ length: 12 }, (_, retries) =>
+            Array.from({ length: 50 }, () => htmx.config.wsReconnectDelay(retries)))"""
+    )
+    assert max(delays[0]) <= 500
+    for retries, samples in enumerate(delays):
+        assert all(0 < delay <= 5_000 for delay in samples), (retries, samples)
+        assert len(set(samples)) > 1, "jittered"
+    assert min(delays[-1]) >= 2_500, "no storm of attempts during a long outage"

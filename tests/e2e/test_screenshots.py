@@ -1,0 +1,96 @@
+"""Screenshots of each screen for docs/screenshots/ (rewritten on every run), taken from a real
+session in the states people see most, and checked for what a screenshot shows best: nothing
+cut off or overflowing sideways at its size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LAPTOP, PHONE, PROJECTOR, ROOT, Screens
+from tests.e2e.support import Session
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = ROOT / "docs" / "screenshots"
+MAX_BYTES = 400_000
+
+
+def looks_right(page: Page, name: str) -> None:
+    """What a look at the screenshots found, kept as checks."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
+    # A summary laid out as flex or grid loses its triangle; each disclosure must still show
+    # that it opens ("More", "Not today", "Our guidelines", ...).
+    unmarked = page.evaluate(
+        """() => Array.from(document.querySelectorAll("summary"))
+            .filter((s) => s.getClientRects().length > 0)
+            .filter((s) => getComputedStyle(s).display !== "list-item"
+                && getComputedStyle(s, "::after").content === "none"
+                && getComputedStyle(s, "::before").content === "none")
+            .map((s) => s.textContent.trim())"""
+    )
+    assert not unmarked, f"{name}: disclosures with nothing showing that they open: {unmarked}"
+    # The big turn buttons sit in tidy rows: one height, whatever their labels.
+    heights = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".controls--turn .btn"))
+            .map((b) => Math.round(b.getBoundingClientRect().height))"""
+    )
+    assert len(set(heights)) <= 1, f"{name}: turn buttons of different heights {heights}"
+
+
+def shoot(page: Page, name: str) -> Path:
+    """Save what the screen shows (its viewport, as a person sees it) as docs/screenshots/NAME."""
+    looks_right(page, name)
+    path = SHOTS / name
+    page.screenshot(path=str(path), animations="disabled", caret="hide")
+    assert 0 < path.stat().st_size < MAX_BYTES, f"{name}: {path.stat().st_size} bytes"
+    return path
+
+
+def test_screenshots_of_every_screen(screens: Screens, session: Session) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = session.server.base_url
+
+    home = screens.open(f"{base}/", LAPTOP)
+    expect(home.get_by_role("heading", level=1)).to_have_text("Start a session")
+    shoot(home, "home.png")
+
+    join = screens.open(session.join_url, PHONE)
+    join.get_by_label("Your name").fill("Priya")
+    shoot(join, "join-phone.png")
+    join.get_by_role("button", name="Join").click()
+    expect(join.locator("#you-heading")).to_have_text("Welcome, Priya")
+    for name in ("Tom", "Mere", "Lee", "Jo"):
+        session.join(name)
+
+    sam = screens.live(session.sam_url, LAPTOP)
+    expect(sam.locator("#waiting-heading .count")).to_have_text("5")
+    shoot(join, "phone-waiting-room.png")
+    shoot(sam, "console-waiting-room.png")
+
+    for let_in in ("Priya", "Tom", "Mere", "Lee", "Jo"):
+        sam.get_by_role("button", name=f"Let in {let_in}").click()
+    expect(sam.locator("#people-heading .count")).to_have_text("5")
+    session.command("start_session")
+    session.command("advance_stage")
+    session.command("start_round", order_policy="join_order")
+
+    tom = screens.live(session.participants["Tom"]["url"], PHONE)
+    room = screens.live(session.room_url, PROJECTOR)
+    expect(join.locator("#you-heading")).to_have_text("Your turn")
+    shoot(join, "phone-your-turn.png")
+    join.get_by_role("button", name="I've finished sharing").click()
+    expect(tom.locator("#you-heading")).to_have_text("Your turn")
+    tom.get_by_role("button", name="Pass", exact=True).click()
+    expect(join.locator("#turn-panel .speaker-name")).to_have_text("Mere")
+    shoot(join, "phone-idle.png")
+    expect(tom.locator("#you-heading")).to_have_text("You passed")
+    expect(sam.locator("#turn-panel .speaker-name")).to_have_text("Mere")
+    shoot(sam, "console.png")
+    expect(room.locator("#room-speaker .room-speaker__name")).to_have_text("Mere")
+    shoot(room, "room.png")
