@@ -14,9 +14,10 @@ version — and keeps every commit so a test can rebuild the state from the log.
 Command ids are made up by the driver (``send``/``ok``/``refused`` take the command class and
 its fields); ``run`` takes a ready command when a test needs to choose the id itself.
 
-Hypothesis: the engine tests use the ``engine`` profile (deterministic: ``derandomize=True``,
-no deadline, no example database). ``ENGINE_HYPOTHESIS_PROFILE=engine-explore`` switches to a
-randomised, longer search for local bug hunting.
+Hypothesis: engine property tests take their settings from ``engine_settings(max_examples)``,
+built on the ``engine`` profile (deterministic: ``derandomize=True``, no deadline, no example
+database), so CI runs the same examples every time. ``ENGINE_HYPOTHESIS_PROFILE=engine-explore``
+switches to a randomised search with 20 times the examples, for bug hunting on a workstation.
 """
 
 from __future__ import annotations
@@ -38,11 +39,23 @@ from app.session.evolve import apply_commit
 from app.session.state import SessionState, Stage
 
 settings.register_profile("engine", derandomize=True, deadline=None, database=None)
-settings.register_profile(
-    "engine-explore", derandomize=False, deadline=None, database=None, max_examples=2_000
-)
-ENGINE_SETTINGS = settings.get_profile(os.environ.get("ENGINE_HYPOTHESIS_PROFILE", "engine"))
-"""Use as ``@settings(ENGINE_SETTINGS, max_examples=...)`` on engine property tests."""
+settings.register_profile("engine-explore", derandomize=False, deadline=None, database=None)
+ENGINE_PROFILE = os.environ.get("ENGINE_HYPOTHESIS_PROFILE", "engine")
+EXPLORE_FACTOR = 20
+
+
+def engine_settings(max_examples: int, **overrides: Any) -> settings:
+    """Hypothesis settings for an engine property test, from the active ``engine*`` profile.
+
+    ``max_examples`` is what CI runs; ``engine-explore`` runs ``EXPLORE_FACTOR`` times more.
+    Use as a decorator (``@engine_settings(100)``) or assign to a state machine's
+    ``TestCase.settings``.
+    """
+    factor = EXPLORE_FACTOR if ENGINE_PROFILE == "engine-explore" else 1
+    return settings(
+        settings.get_profile(ENGINE_PROFILE), max_examples=max_examples * factor, **overrides
+    )
+
 
 TEMPLATE = "peer-support-plus-weekly"
 START = 1_000.0

@@ -416,13 +416,17 @@ def _start_next_turn(draft: Draft, stage_id: str) -> None:
         return
     taking = stage.taking_time
     if (
-        round_.complete
-        and taking is not None
-        and taking.phase is TakingTimePhase.SHARING_ROUND
-        and taking.taker_id is not None
-        and draft.state.is_present(taking.taker_id)
+        not round_.complete
+        or taking is None
+        or taking.phase is not TakingTimePhase.SHARING_ROUND
+        or taking.taker_id is None
     ):
+        return
+    if draft.state.is_present(taking.taker_id):
         _start_reflection(draft, stage, taking.taker_id)
+    elif _participant(draft, taking.taker_id) is Presence.LEFT:
+        # Nobody is left to reflect: this Taking Time is over.
+        draft.emit(ev.TakingTimePhaseChanged(stage_id=stage.id, phase=TakingTimePhase.COMPLETE))
 
 
 def _start_reflection(draft: Draft, stage: Stage, taker_id: str) -> None:
@@ -636,10 +640,21 @@ def _participant(draft: Draft, participant_id: str) -> Presence:
     return person.presence
 
 
+def _require_admitted(draft: Draft, person: str, presence: Presence) -> None:
+    """Refuse, naming where they are, when someone is in the waiting room or has left."""
+    name = draft.state.name_of(person)
+    if presence is Presence.WAITING_ROOM:
+        raise _refuse(RejectionCode.INVALID, f"{name} is still in the waiting room.")
+    if presence is Presence.LEFT:
+        raise _refuse(RejectionCode.INVALID, f"{name} has left the session.")
+
+
 def _admit(draft: Draft, command: cmd.Admit) -> None:
     person = command.participant_id
     presence = _participant(draft, person)
     name = draft.state.name_of(person)
+    if presence is Presence.LEFT:
+        raise _refuse(RejectionCode.INVALID, f"{name} has left the session.")
     if presence is not Presence.WAITING_ROOM:
         raise _refuse(RejectionCode.NOTHING_TO_DO, f"{name} has already been let in.")
     draft.emit(ev.ParticipantAdmitted(participant_id=person))
@@ -684,8 +699,15 @@ def _leave(draft: Draft, command: cmd.Leave) -> None:
 def _step_out(draft: Draft, command: cmd.StepOut) -> None:
     person = draft.person_id(command.participant_id)
     presence = _participant(draft, person)
-    if presence is not Presence.PRESENT:
-        raise _refuse(RejectionCode.NOTHING_TO_DO, "Already stepped out — come back any time.")
+    if presence is Presence.STEPPED_OUT:
+        own = person == draft.actor.id
+        raise _refuse(
+            RejectionCode.NOTHING_TO_DO,
+            "Already stepped out — come back any time."
+            if own
+            else f"{draft.state.name_of(person)} has already stepped out.",
+        )
+    _require_admitted(draft, person, presence)
     draft.emit(ev.ParticipantSteppedOut(participant_id=person))
     stage = draft.state.current_stage
     if stage is None or stage.active_turn is None or stage.active_turn.participant_id != person:
@@ -702,8 +724,13 @@ def _step_out(draft: Draft, command: cmd.StepOut) -> None:
 def _come_back(draft: Draft, command: cmd.ComeBack) -> None:
     person = draft.person_id(command.participant_id)
     presence = _participant(draft, person)
-    if presence is not Presence.STEPPED_OUT:
-        raise _refuse(RejectionCode.NOTHING_TO_DO, "You are already here.")
+    if presence is Presence.PRESENT:
+        own = person == draft.actor.id
+        raise _refuse(
+            RejectionCode.NOTHING_TO_DO,
+            "You are already here." if own else f"{draft.state.name_of(person)} is already here.",
+        )
+    _require_admitted(draft, person, presence)
     draft.emit(ev.ParticipantCameBack(participant_id=person))
     stage = draft.state.current_stage
     if stage is None:
@@ -820,6 +847,7 @@ def _invite_reflection(draft: Draft, command: cmd.InviteReflection) -> None:
         TakingTimePhase.COMPLETE,
     }:
         raise _refuse(RejectionCode.NOTHING_TO_DO, "There is no reflection to invite just now.")
+    _require_admitted(draft, taking.taker_id, _participant(draft, taking.taker_id))
     if not draft.state.is_present(taking.taker_id):
         raise _refuse(
             RejectionCode.INVALID,

@@ -76,8 +76,12 @@ def describe_flow(batch: list[ev.EventBase], state: SessionState, actor_id: str)
             return "ended the session"
         if isinstance(event, ev.SessionStarted):
             return "started the session"
-        if isinstance(event, ev.TurnEnded | ev.TurnSkipped):
+        if isinstance(event, ev.TurnEnded):
             return f"ended {state.name_of(event.participant_id)}'s turn"
+        if isinstance(event, ev.TurnSkipped):
+            return f"skipped {state.name_of(event.participant_id)}'s turn"
+        if isinstance(event, ev.TurnReopened):
+            return f"returned to {state.name_of(event.participant_id)}"
         if isinstance(event, ev.RoundStarted):
             return "started the round"
         if isinstance(event, ev.RoundReordered):
@@ -322,19 +326,9 @@ def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
             return _with_round(
                 stage, lambda r: r.with_turn(turn).with_current(event.participant_id)
             )
+        # A taker's turn and their reflection each start once per Taking Time.
+        turn = Turn(participant_id=event.participant_id, status=TurnStatus.SPEAKING, timer=timer)
         field = "taker_turn" if event.slot is ev.TurnSlot.TAKER else "reflection_turn"
-        before = getattr(stage.taking_time, field, None)
-        earlier = (
-            before.spoken_s
-            if isinstance(before, Turn) and before.participant_id == event.participant_id
-            else 0.0
-        )
-        turn = Turn(
-            participant_id=event.participant_id,
-            status=TurnStatus.SPEAKING,
-            timer=timer,
-            earlier_s=earlier,
-        )
         return _with_taking_time(stage, **{field: turn})
 
     return _with_stage(state, event.stage_id, start)

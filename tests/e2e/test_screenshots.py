@@ -1,9 +1,13 @@
-"""Screenshots of each screen for docs/screenshots/ (rewritten on every run), taken from a real
-session in the states people see most, and checked for what a screenshot shows best: nothing
-cut off or overflowing sideways at its size."""
+"""Screenshots of each screen, taken from a real session in the states people see most, and
+checked for what a screenshot shows best: nothing cut off or overflowing sideways at its size.
+
+They go to a temporary folder, so a test run leaves the work tree clean; with
+UPDATE_SCREENSHOTS=1 they replace the ones in docs/screenshots/ (do that when a screen changes).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,7 @@ from tests.e2e.support import Session
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = ROOT / "docs" / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
 MAX_BYTES = 400_000
 
 
@@ -43,26 +47,31 @@ def looks_right(page: Page, name: str) -> None:
     assert len(set(heights)) <= 1, f"{name}: turn buttons of different heights {heights}"
 
 
-def shoot(page: Page, name: str) -> Path:
-    """Save what the screen shows (its viewport, as a person sees it) as docs/screenshots/NAME."""
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    return DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+
+
+def shoot(page: Page, shots: Path, name: str) -> Path:
+    """Save what the screen shows (its viewport, as a person sees it) as SHOTS/NAME."""
     looks_right(page, name)
-    path = SHOTS / name
+    path = shots / name
     page.screenshot(path=str(path), animations="disabled", caret="hide")
     assert 0 < path.stat().st_size < MAX_BYTES, f"{name}: {path.stat().st_size} bytes"
     return path
 
 
-def test_screenshots_of_every_screen(screens: Screens, session: Session) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_screenshots_of_every_screen(screens: Screens, session: Session, shots: Path) -> None:
+    shots.mkdir(parents=True, exist_ok=True)
     base = session.server.base_url
 
     home = screens.open(f"{base}/", LAPTOP)
     expect(home.get_by_role("heading", level=1)).to_have_text("Start a session")
-    shoot(home, "home.png")
+    shoot(home, shots, "home.png")
 
     join = screens.open(session.join_url, PHONE)
     join.get_by_label("Your name").fill("Priya")
-    shoot(join, "join-phone.png")
+    shoot(join, shots, "join-phone.png")
     join.get_by_role("button", name="Join").click()
     expect(join.locator("#you-heading")).to_have_text("Welcome, Priya")
     for name in ("Tom", "Mere", "Lee", "Jo"):
@@ -70,8 +79,8 @@ def test_screenshots_of_every_screen(screens: Screens, session: Session) -> None
 
     sam = screens.live(session.sam_url, LAPTOP)
     expect(sam.locator("#waiting-heading .count")).to_have_text("5")
-    shoot(join, "phone-waiting-room.png")
-    shoot(sam, "console-waiting-room.png")
+    shoot(join, shots, "phone-waiting-room.png")
+    shoot(sam, shots, "console-waiting-room.png")
 
     for let_in in ("Priya", "Tom", "Mere", "Lee", "Jo"):
         sam.get_by_role("button", name=f"Let in {let_in}").click()
@@ -83,14 +92,14 @@ def test_screenshots_of_every_screen(screens: Screens, session: Session) -> None
     tom = screens.live(session.participants["Tom"]["url"], PHONE)
     room = screens.live(session.room_url, PROJECTOR)
     expect(join.locator("#you-heading")).to_have_text("Your turn")
-    shoot(join, "phone-your-turn.png")
+    shoot(join, shots, "phone-your-turn.png")
     join.get_by_role("button", name="I've finished sharing").click()
     expect(tom.locator("#you-heading")).to_have_text("Your turn")
     tom.get_by_role("button", name="Pass", exact=True).click()
     expect(join.locator("#turn-panel .speaker-name")).to_have_text("Mere")
-    shoot(join, "phone-idle.png")
+    shoot(join, shots, "phone-idle.png")
     expect(tom.locator("#you-heading")).to_have_text("You passed")
     expect(sam.locator("#turn-panel .speaker-name")).to_have_text("Mere")
-    shoot(sam, "console.png")
+    shoot(sam, shots, "console.png")
     expect(room.locator("#room-speaker .room-speaker__name")).to_have_text("Mere")
-    shoot(room, "room.png")
+    shoot(room, shots, "room.png")

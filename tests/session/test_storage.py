@@ -1,0 +1,52 @@
+"""What of a session may be written down: the same facts, minus anything anybody said."""
+
+from __future__ import annotations
+
+from app.session import commands as c
+from app.session.events import EVENTS_ADAPTER
+from app.session.state import SessionState
+from app.session.storage import events_for_storage, state_for_storage
+from tests.engine_helpers import Driver
+
+QUESTION = "What helps when the panic starts?"
+
+
+def with_agreed_question() -> Driver:
+    d = Driver.weekly(3)
+    d.go_to("Taking Time 1")
+    d.ok(d.sam, c.ChooseTaker, participant_id="p1")
+    d.ok(d.sam, c.SetAgreedQuestion, question=QUESTION)
+    return d
+
+
+def test_stored_events_never_hold_the_agreed_question() -> None:
+    d = with_agreed_question()
+    events = [e for commit in d.commits for e in commit.events]
+    stored = events_for_storage(events)
+    assert QUESTION not in str(stored)
+    assert len(stored) == len(events)
+    reloaded = EVENTS_ADAPTER.validate_python(stored)
+    assert [type(e) for e in reloaded] == [type(e) for e in events]
+    question_set = next(e for e in stored if e["type"] == "agreed_question_set")
+    assert question_set["question"] is None
+
+
+def test_a_stored_snapshot_is_the_state_without_the_agreed_question() -> None:
+    d = with_agreed_question()
+    snapshot = state_for_storage(d.state)
+    assert QUESTION not in str(snapshot)
+    restored = SessionState.model_validate(snapshot)
+    taking = restored.stage(d.stage().id)
+    assert taking is not None
+    assert taking.taking_time is not None
+    assert taking.taking_time.agreed_question is None
+    # Everything else is kept, and the live state still has its question.
+    assert restored.model_dump(exclude={"stages"}) == d.state.model_dump(exclude={"stages"})
+    live = d.stage().taking_time
+    assert live is not None
+    assert live.agreed_question == QUESTION
+
+
+def test_a_snapshot_without_a_question_is_the_state_itself() -> None:
+    d = Driver.weekly(2)
+    assert SessionState.model_validate(state_for_storage(d.state)) == d.state

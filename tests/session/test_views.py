@@ -1,0 +1,231 @@
+"""What each role sees: the room only public state; a participant also their own place in the
+round; facilitators everything, including support requests and airtime."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.rounds.turns import TurnStatus
+from app.session import commands as c
+from app.session.commands import Role
+from app.session.state import Presence, SessionSettings, TakingTimePhase
+from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
+from tests.engine_helpers import Driver
+
+PRIVATE_KEYS = {"support_requested", "spoken_s", "participants", "waiting_room", "hand_raised"}
+
+
+def keys_in(value: object) -> set[str]:
+    """Every key anywhere in a JSON-like value."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys_in(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in keys_in(v)}
+    return set()
+
+
+def busy_round() -> Driver:
+    """Round of Good News: Priya speaking again (30 s earlier, 40 s now), Mo next, then Tom
+    (passed for now, asked for support), Lee stepped out, Jo in the waiting room; Mo's hand is
+    raised."""
+    d = Driver.weekly(4)
+    d.join(4)
+    d.go_to("Round of Good News")
+    d.ok(d.sam, c.StartRound)
+    d.tick(30)
+    d.ok(d.person(0), c.Share)
+    d.ok(d.sam, c.ReturnTo, participant_id="p1")
+    d.ok(d.person(1), c.PassForNow)
+    assert d.speaker() == "p1"
+    d.ok(d.person(2), c.StepOut)
+    d.ok(d.person(1), c.RequestSupport)
+    d.ok(d.person(3), c.RaiseHand)
+    d.tick(40)
+    return d
+
+
+def room(d: Driver) -> RoomView:
+    view = view_for(d.state, Role.ROOM)
+    assert isinstance(view, RoomView)
+    return view
+
+
+def facilitator(d: Driver) -> FacilitatorView:
+    view = view_for(d.state, Role.FACILITATOR)
+    assert isinstance(view, FacilitatorView)
+    return view
+
+
+def participant(d: Driver, person: str) -> ParticipantView:
+    view = view_for(d.state, Role.PARTICIPANT, person)
+    assert isinstance(view, ParticipantView)
+    return view
+
+
+def test_the_room_sees_the_public_state_only() -> None:
+    d = busy_round()
+    view = room(d)
+    dumped = json.loads(view.model_dump_json())
+    assert dumped["role"] == "room"
+    assert not keys_in(dumped) & PRIVATE_KEYS
+    assert "you" not in dumped
+    assert "order" not in dumped
+    assert view.speaker is not None
+    assert view.speaker.name == "Priya"
+    assert [p.name for p in view.up_next] == ["Mo", "Tom"]
+    assert view.present_count == 3
+    assert view.round is not None
+    assert (view.round.done, view.round.total) == (0, 4)
+    assert [p.name for p in view.round.waiting_for_return] == ["Lee"]
+    assert view.current_stage is not None
+    assert view.current_stage.title == "Round of Good News"
+
+
+def test_a_participant_sees_their_own_place_and_nobody_elses_private_signals() -> None:
+    d = busy_round()
+    priya, tom, mo, lee = (participant(d, p) for p in ("p1", "p2", "p4", "p3"))
+    assert priya.you.is_speaking
+    assert not priya.you.is_next
+    assert priya.you.place_in_line is None
+    assert mo.you.is_next
+    assert mo.you.place_in_line == 1
+    assert mo.you.hand_raised
+    assert mo.you.turn_status is TurnStatus.WAITING
+    assert not tom.you.is_next
+    assert tom.you.place_in_line == 2
+    assert tom.you.support_requested  # their own request, shown back to them
+    assert tom.you.turn_status is TurnStatus.PASSED_FOR_NOW
+    assert lee.you.presence is Presence.STEPPED_OUT
+    assert lee.you.place_in_line is None  # asked when back
+    for view in (priya, mo, lee):
+        dumped = json.loads(view.model_dump_json())
+        you = dumped.pop("you")
+        assert not keys_in(dumped) & PRIVATE_KEYS
+        assert you["support_requested"] is False  # Tom's request shows nowhere else
+    # Apart from "you", a participant sees what the room sees.
+    public = priya.model_dump(exclude={"you", "role"})
+    assert public == room(d).model_dump(exclude={"role"})
+
+
+def test_a_participant_in_the_waiting_room_sees_where_they_are() -> None:
+    d = busy_round()
+    jo = participant(d, "p5")
+    assert jo.you.presence is Presence.WAITING_ROOM
+    assert jo.you.turn_status is None
+    assert jo.you.place_in_line is None
+
+
+def test_facilitators_see_everything() -> None:
+    d = busy_round()
+    view = facilitator(d)
+    rows = {row.id: row for row in view.participants}
+    assert set(rows) == {"p1", "p2", "p3", "p4"}
+    assert rows["p2"].support_requested
+    assert rows["p4"].hand_raised
+    assert rows["p3"].presence is Presence.STEPPED_OUT
+    assert rows["p1"].spoken_s == 30  # finished speaking time; the running turn is not in yet
+    assert rows["p1"].turn_status is TurnStatus.SPEAKING
+    assert [p.name for p in view.waiting_room] == ["Jo"]
+    assert [p.id for p in view.order] == ["p2", "p1", "p3", "p4"]
+    assert [p.name for p in view.full_up_next] == ["Mo", "Tom"]
+    assert [p.name for p in view.facilitators] == ["Sam", "Ana"]
+    assert view.last_change == d.state.flow_change
+
+
+def test_airtime_adds_up_across_the_session_and_people_who_left_drop_out() -> None:
+    d = Driver.weekly(2)
+    d.go_to("Round of Good News")
+    d.ok(d.sam, c.StartRound)
+    d.tick(50)
+    d.ok(d.person(0), c.Share)
+    d.go_to("Taking Time 1")
+    d.ok(d.sam, c.ChooseTaker, participant_id="p1")
+    d.tick(70)
+    d.ok(d.person(0), c.Share)
+    d.ok(d.person(1), c.Leave)
+    rows = {row.id: row for row in facilitator(d).participants}
+    assert rows["p1"].spoken_s == 120
+    assert "p2" not in rows
+
+
+def test_a_paused_speaker_is_taking_a_moment() -> None:
+    d = busy_round()
+    d.ok(d.person(0), c.PauseTimer)
+    speaker = room(d).speaker
+    assert speaker is not None
+    assert speaker.taking_a_moment
+    assert speaker.timer is not None
+    assert speaker.timer.elapsed(d.now + 999) == 40
+
+
+def test_someone_asked_again_is_shown_as_such() -> None:
+    d = Driver.weekly(2)
+    d.go_to("Round of Good News")
+    d.ok(d.sam, c.StartRound)
+    d.ok(d.person(0), c.PassForNow)
+    d.ok(d.person(1), c.Share)
+    speaker = room(d).speaker
+    assert speaker is not None
+    assert speaker.asked_again
+
+
+def test_numbers_can_be_hidden_from_participants() -> None:
+    d = busy_round()
+    assert participant(d, "p1").show_numbers
+    d.ok(d.sam, c.ChangeSettings, settings=SessionSettings(show_numbers_to_participants=False))
+    assert not participant(d, "p1").show_numbers
+    assert facilitator(d).show_numbers
+    refusal = d.refused(
+        d.sam, c.ChangeSettings, settings=SessionSettings(show_numbers_to_participants=False)
+    )
+    assert refusal.message == "Those are already the settings."
+
+
+def test_taking_time_is_public_and_the_taker_knows_it_is_them() -> None:
+    d = Driver.weekly(3)
+    d.go_to("Taking Time 1")
+    d.ok(d.sam, c.ChooseTaker, participant_id="p2")
+    d.ok(d.sam, c.SetAgreedQuestion, question="What helps on a bad morning?")
+    view = room(d)
+    assert view.taking_time is not None
+    assert view.taking_time.taker is not None
+    assert view.taking_time.taker.name == "Tom"
+    assert view.taking_time.phase is TakingTimePhase.AGREEING_QUESTION
+    assert view.taking_time.agreed_question == "What helps on a bad morning?"
+    assert view.up_next == []
+    assert participant(d, "p2").you.is_taking_time
+    assert not participant(d, "p1").you.is_taking_time
+    d.ok(d.sam, c.StartRound)
+    assert participant(d, "p2").you.turn_status is None  # the taker is not in the round
+    assert participant(d, "p1").you.is_speaking
+
+
+def test_no_round_yet_and_no_stage() -> None:
+    d = Driver.weekly(1, start=False)
+    view = room(d)
+    assert view.current_stage is None
+    assert view.speaker is None
+    assert view.round is None
+    d.ok(d.sam, c.StartSession)
+    d.go_to("Round of Good News")
+    progress = room(d).round
+    assert progress is not None
+    assert not progress.started
+
+
+@pytest.mark.parametrize("role", [Role.ROOM, Role.FACILITATOR])
+def test_views_are_json(role: Role) -> None:
+    d = busy_round()
+    view = view_for(d.state, role)
+    assert type(view).model_validate_json(view.model_dump_json()) == view
+
+
+def test_the_public_views_name_at_most_two_people_up_next() -> None:
+    d = Driver.weekly(5)
+    d.go_to("Round of Good News")
+    d.ok(d.sam, c.StartRound)
+    assert [p.id for p in room(d).up_next] == ["p2", "p3"]
+    assert [p.id for p in facilitator(d).full_up_next] == ["p2", "p3", "p4", "p5"]
+    assert participant(d, "p5").you.place_in_line == 4
