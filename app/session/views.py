@@ -162,7 +162,9 @@ def _up_next(state: SessionState, stage: Stage | None) -> list[str]:
     return stage.round.upcoming(state.is_present)
 
 
-def _round_progress(state: SessionState, stage: Stage | None) -> RoundProgress | None:
+def _round_progress(
+    state: SessionState, stage: Stage | None, *, for_facilitators: bool
+) -> RoundProgress | None:
     if stage is None or not stage.kind.has_round:
         return None
     round_ = stage.round
@@ -173,10 +175,11 @@ def _round_progress(state: SessionState, stage: Stage | None) -> RoundProgress |
         complete=round_.complete,
         done=sum(1 for t in round_.turns.values() if not t.status.pending),
         total=len(round_.turns),
+        # Who stepped out is for the facilitators: public screens may be projected or shared.
         waiting_for_return=[
             _person(state, p)
             for p in round_.pending()
-            if state.participants[p].presence is Presence.STEPPED_OUT
+            if for_facilitators and state.participants[p].presence is Presence.STEPPED_OUT
         ],
     )
 
@@ -192,7 +195,7 @@ def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | N
     )
 
 
-def _public(state: SessionState) -> dict[str, object]:
+def _public(state: SessionState, *, for_facilitators: bool = False) -> dict[str, object]:
     stage = state.current_stage
     return {
         "session_id": state.session_id,
@@ -202,7 +205,7 @@ def _public(state: SessionState) -> dict[str, object]:
         "group_name": state.group_name,
         "started_at": state.started_at,
         "planned_end": state.planned_end,
-        "show_numbers": True,
+        "show_numbers": for_facilitators or state.settings.show_numbers_to_participants,
         "near_end_cue_s": state.settings.near_end_cue_s,
         "stages": [
             StageSummary(
@@ -217,7 +220,7 @@ def _public(state: SessionState) -> dict[str, object]:
         ),
         "speaker": _speaker(state, None if stage is None else stage.active_turn),
         "up_next": [_person(state, p) for p in _up_next(state, stage)[:PUBLIC_UP_NEXT]],
-        "round": _round_progress(state, stage),
+        "round": _round_progress(state, stage, for_facilitators=for_facilitators),
         "taking_time": _taking_time(state, stage),
         "present_count": sum(
             1 for p in state.participants.values() if p.presence is Presence.PRESENT
@@ -236,7 +239,6 @@ def participant_view(state: SessionState, participant_id: str) -> ParticipantVie
     speaker = None if stage is None else stage.active_turn
     upcoming = _up_next(state, stage)
     public = _public(state)
-    public["show_numbers"] = state.settings.show_numbers_to_participants
     taking = stage.taking_time if stage is not None else None
     you = You(
         id=person.id,
@@ -278,7 +280,7 @@ def facilitator_view(state: SessionState) -> FacilitatorView:
         )
     return FacilitatorView.model_validate(
         {
-            **_public(state),
+            **_public(state, for_facilitators=True),
             "facilitators": [PersonRef(id=f.id, name=f.name) for f in state.facilitators.values()],
             "participants": [r for r in rows if r.presence is not Presence.WAITING_ROOM],
             "waiting_room": [

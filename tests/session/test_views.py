@@ -78,7 +78,7 @@ def test_the_room_sees_the_public_state_only() -> None:
     assert view.present_count == 3
     assert view.round is not None
     assert (view.round.done, view.round.total) == (0, 4)
-    assert [p.name for p in view.round.waiting_for_return] == ["Lee"]
+    assert view.round.waiting_for_return == []  # who stepped out is for facilitators only
     assert view.current_stage is not None
     assert view.current_stage.title == "Round of Good News"
 
@@ -229,3 +229,21 @@ def test_the_public_views_name_at_most_two_people_up_next() -> None:
     assert [p.id for p in room(d).up_next] == ["p2", "p3"]
     assert [p.id for p in facilitator(d).full_up_next] == ["p2", "p3", "p4", "p5"]
     assert participant(d, "p5").you.place_in_line == 4
+
+
+def test_public_screens_follow_the_groups_choice_to_hide_numbers() -> None:
+    d = Driver.weekly(2)
+    d.ok(d.sam, c.ChangeSettings, settings=SessionSettings(show_numbers_to_participants=False))
+    participant = view_for(d.state, Role.PARTICIPANT, "p1")
+    assert room(d).show_numbers is False
+    assert participant.show_numbers is False
+    assert facilitator(d).show_numbers is True
+
+
+def test_only_facilitators_see_who_stepped_out() -> None:
+    d = busy_round()
+    assert [p.id for p in facilitator(d).round.waiting_for_return] == ["p3"]  # type: ignore[union-attr]
+    assert room(d).round.waiting_for_return == []  # type: ignore[union-attr]
+    participant = view_for(d.state, Role.PARTICIPANT, "p1")
+    assert participant.round is not None
+    assert participant.round.waiting_for_return == []
