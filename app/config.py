@@ -32,6 +32,17 @@ class Settings(BaseSettings):
     snapshot_every: int = Field(default=50, ge=1)
     max_message_bytes: int = Field(default=16 * 1024, ge=1024)
     hello_timeout_s: float = 10.0
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for telling other processes that a session moved on, e.g. "
+        "redis://host:6379/0. Unset: one process, nobody to tell.",
+    )
+    catch_up_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often each process checks the database for news the broker lost "
+        "(one small query per session with viewers in that process).",
+    )
 
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

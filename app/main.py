@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
+import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.config import Settings
+from app.realtime.broker import Broker, MemoryBroker, RedisBroker
 from app.realtime.registry import HubRegistry
 from app.store.database import create_database_engine, migrate
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
-from app.web import api, live, pages
+from app.web import api, health, live, pages, security
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates
 from app.web.services import Services
 from app.web.tokens import Tokens
+
+log = structlog.get_logger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,18 +31,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_database_engine(settings.resolved_database_url())
     migrate(engine)
     templates = make_templates()
+    broker: Broker = RedisBroker(settings.redis_url) if settings.redis_url else MemoryBroker()
     registry = HubRegistry(
         store=EventStore(engine),
         sessions=LiveSessions(engine),
         renderer=FragmentRenderer(templates),
         clock=time.time,
         snapshot_every=settings.snapshot_every,
+        broker=broker,
     )
+    checks = {"database": health.database_check(engine)}
+    if settings.redis_url:
+        checks["redis"] = broker.ping
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with _background(
+            broker.run(registry),
+            registry.check_versions_forever(settings.catch_up_interval_s),
+        ):
+            yield
+        await broker.aclose()
+
     app = FastAPI(
         title="Peer Rounds",
         summary="Real-time facilitation for peer-support groups.",
         version="0.1.0",
+        lifespan=lifespan,
     )
+    security.install_security(app, settings)
     app.state.services = Services(
         settings=settings,
         registry=registry,
@@ -42,14 +67,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         templates=templates,
         clock=time.time,
     )
+    app.state.readiness = health.Readiness(checks)
     app.add_exception_handler(api.ApiProblem, api.api_problem_handler)
     app.include_router(api.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
     return app
+
+
+@contextlib.asynccontextmanager
+async def _background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run ``jobs`` while the app serves; cancel them, and wait for them, when it stops."""
+    tasks = [asyncio.create_task(job) for job in jobs]
+    for task in tasks:
+        task.add_done_callback(_report_crash)
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    # The jobs retry what they expect to fail; anything else ends them, and must be seen.
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background_job_crashed", job=task.get_coro(), exc_info=task.exception())

@@ -190,3 +190,9 @@ class Client:
 
 async def _wait(awaitable: Any, wait_s: float) -> Any:
     return await asyncio.wait_for(awaitable, wait_s)
+
+
+def timeless(view: dict[str, Any]) -> dict[str, Any]:
+    """A view without the schedule projection, the one part computed from the moment it was
+    rendered: two screens of the same version agree on everything else."""
+    return {key: value for key, value in view.items() if key != "schedule"}

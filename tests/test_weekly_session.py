@@ -17,7 +17,7 @@ import pytest
 from tests.live_server import Client, LiveServer, new_command_id, running_server
 from tests.web.conftest import create_session, join
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.services]
 
 NAMES = ("Priya", "Tom", "Mere", "Lee", "Jo", "Alex", "Kim")
 LATE = "Rawiri"
@@ -28,10 +28,10 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("weekly")
-    with running_server(data_dir) as live:
+@pytest.fixture
+def server(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
+    """A real server on SQLite, and again on PostgreSQL: the same session must run on both."""
+    with running_server(tmp_path, database_url) as live:
         yield live
 
 

@@ -1,7 +1,8 @@
 """One hub per live session in this process: it runs commands and keeps every screen in step.
 
 Data flows one way: command → decide() → commit (compare-and-set on the version in the
-database) → apply → each role's view rendered once → the newest snapshot offered to every viewer.
+database) → apply → each role's view rendered once → the newest snapshot offered to every viewer
+here → the broker tells the other processes, whose hubs catch up from the database.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar, TypeVarTuple
 
+import structlog
 from anyio import to_thread
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from app.realtime.broker import Broker
 from app.realtime.outbox import Outbox
 from app.realtime.protocol import snapshot_message
 from app.session.commands import Actor, CommandBase, Role
@@ -31,6 +35,11 @@ Format = Literal["json", "html"]
 Clock = Callable[[], float]
 # Another process may win the same version; we catch up and decide again, a few times at most.
 MAX_COMMIT_ATTEMPTS = 5
+# A pooled connection can die under a statement (a failover, a restarted proxy, an admin's
+# pg_terminate_backend); the pool replaces it at the next checkout, so a retry or two suffice.
+STORE_ATTEMPTS = 3
+
+log = structlog.get_logger(__name__)
 
 
 class Renderer(Protocol):
@@ -56,6 +65,28 @@ class Viewer:
     def view_key(self) -> tuple[Role, str, Format]:
         person = self.person_id if self.role is Role.PARTICIPANT else ""
         return (self.role, person, self.format)
+
+
+T = TypeVar("T")
+Args = TypeVarTuple("Args")
+
+
+async def in_thread(call: Callable[[*Args], T], *args: *Args) -> T:
+    """Run a store call in a worker thread, again if its connection died under it.
+
+    Only for calls that are safe to repeat: reads, snapshots (only a newer one replaces the
+    kept one), and appends (the database refuses a second copy of a command, and the caller is
+    told so with DuplicateCommand).
+    """
+    attempt = 1
+    while True:
+        try:
+            return await to_thread.run_sync(call, *args)
+        except DBAPIError as error:
+            if not error.connection_invalidated or attempt >= STORE_ATTEMPTS:
+                raise
+            log.info("store_call_retried", error=str(error.orig))
+            attempt += 1
 
 
 def load_state(store: EventStore, session_id: str) -> SessionState:
@@ -88,6 +119,7 @@ class SessionHub:
         state: SessionState,
         *,
         store: EventStore,
+        broker: Broker,
         renderer: Renderer,
         clock: Clock,
         snapshot_every: int,
@@ -95,22 +127,30 @@ class SessionHub:
         self.record = record
         self.state = state
         self._store = store
+        self._broker = broker
         self._renderer = renderer
         self._clock = clock
         self._snapshot_every = snapshot_every
         self._lock = asyncio.Lock()
         self._viewers: set[Viewer] = set()
+        self._behind = False
+        self._catching_up: asyncio.Task[None] | None = None
 
     @property
     def viewer_count(self) -> int:
         return len(self._viewers)
 
     def attach(self, viewer: Viewer) -> None:
+        if not self._viewers:
+            self._broker.watch(self.record.id)
         self._viewers.add(viewer)
-        viewer.outbox.offer_snapshot(self._message_for(viewer, {}))
+        viewer.outbox.offer_snapshot(self._message_for(viewer, {}, self._clock()))
 
     def detach(self, viewer: Viewer) -> None:
-        self._viewers.discard(viewer)
+        if viewer in self._viewers:
+            self._viewers.remove(viewer)
+            if not self._viewers:
+                self._broker.unwatch(self.record.id)
 
     def viewers_of(self, person_id: str) -> list[Viewer]:
         return [v for v in self._viewers if v.person_id == person_id]
@@ -132,12 +172,15 @@ class SessionHub:
                     events=events_for_storage(decision.events),
                 )
                 try:
-                    await to_thread.run_sync(self._store.append, commit)
+                    await in_thread(self._store.append, commit)
                 except VersionConflict:
                     await self.refresh_locked()
                     continue
                 except DuplicateCommand as duplicate:
                     await self.refresh_locked()
+                    # Possibly our own commit, retried because its connection died before the
+                    # answer came (see in_thread): nobody has announced it yet. Twice is harmless.
+                    self._broker.publish(self.record.id, self.state.version)
                     return AlreadyDone(duplicate.version)
                 self.state = apply_commit(
                     self.state,
@@ -146,40 +189,69 @@ class SessionHub:
                     command_id=command.id,
                     actor_id=actor.id,
                 )
-                if version % self._snapshot_every == 0:
-                    await to_thread.run_sync(
-                        self._store.save_snapshot,
-                        self.state.session_id,
-                        version,
-                        state_for_storage(self.state),
-                    )
                 self.publish()
+                self._broker.publish(self.record.id, version)
+                if version % self._snapshot_every == 0:
+                    await self._save_snapshot()
                 return Committed(version)
             return Rejected(
                 code=RejectionCode.STALE,
                 message="Several changes arrived at once. Please try that again.",
             )
 
+    async def _save_snapshot(self) -> None:
+        """A snapshot is a cache that makes reloads fast: failing to write one loses nothing."""
+        try:
+            await in_thread(
+                self._store.save_snapshot,
+                self.state.session_id,
+                self.state.version,
+                state_for_storage(self.state),
+            )
+        except SQLAlchemyError as error:
+            log.warning("snapshot_not_saved", session_id=self.record.id, error=str(error))
+
     async def refresh(self) -> None:
         """Catch up with commits made elsewhere (another process, or before a restart)."""
         async with self._lock:
             await self.refresh_locked()
 
+    def catch_up_soon(self) -> None:
+        """Refresh in the background. A burst of news costs at most two reloads, and news that
+        arrives during a reload is never lost: it makes the loop go round once more."""
+        self._behind = True
+        if self._catching_up is None or self._catching_up.done():
+            self._catching_up = asyncio.create_task(self._catch_up_while_behind())
+
+    async def _catch_up_while_behind(self) -> None:
+        while self._behind:
+            self._behind = False
+            try:
+                await self.refresh()
+            except SQLAlchemyError as error:
+                # The registry's periodic check asks again once the database answers.
+                log.warning("catch_up_failed", session_id=self.record.id, error=str(error))
+                return
+
     async def refresh_locked(self) -> None:
         before = self.state.version
-        self.state = await to_thread.run_sync(catch_up, self._store, self.state)
+        self.state = await in_thread(catch_up, self._store, self.state)
         if self.state.version != before:
             self.publish()
 
     def publish(self) -> None:
         rendered: dict[tuple[Role, str, Format], str] = {}
+        # One instant for every view of this version, so all screens show the same schedule.
+        now = self._clock()
         for viewer in list(self._viewers):
-            viewer.outbox.offer_snapshot(self._message_for(viewer, rendered))
+            viewer.outbox.offer_snapshot(self._message_for(viewer, rendered, now))
 
-    def _message_for(self, viewer: Viewer, rendered: dict[tuple[Role, str, Format], str]) -> str:
+    def _message_for(
+        self, viewer: Viewer, rendered: dict[tuple[Role, str, Format], str], now: float
+    ) -> str:
         key = viewer.view_key
         if key not in rendered:
-            view = view_for(self.state, viewer.role, viewer.person_id or None)
+            view = view_for(self.state, viewer.role, viewer.person_id or None, now=now)
             rendered[key] = (
                 self._renderer(view, self.record)
                 if viewer.format == "html"

@@ -1,4 +1,5 @@
-"""The hubs of this process: loaded from the store on first use, created for new sessions."""
+"""The hubs of this process: loaded from the store on first use, created for new sessions, and
+kept current when other processes commit (the broker's news, and a periodic check behind it)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import asyncio
 import secrets
 import uuid
 
+import structlog
 from anyio import to_thread
+from sqlalchemy.exc import SQLAlchemyError
 
-from app.realtime.hub import Clock, Committed, Renderer, SessionHub, load_state
+from app.realtime.broker import Broker, MemoryBroker
+from app.realtime.hub import Clock, Committed, Renderer, SessionHub, in_thread, load_state
 from app.session.commands import Actor, CreateSession, FacilitatorSpec, Role
 from app.session.state import SessionSettings, SessionState
 from app.store.event_store import EventStore
@@ -17,6 +21,8 @@ from app.store.live_sessions import JoinCodeTaken, LiveSessionRecord, LiveSessio
 # No 0/O or 1/I/L: join codes are read aloud and typed on phones.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+
+log = structlog.get_logger(__name__)
 
 
 class SessionNotCreated(Exception):
@@ -40,9 +46,11 @@ class HubRegistry:
         renderer: Renderer,
         clock: Clock,
         snapshot_every: int,
+        broker: Broker | None = None,
     ) -> None:
         self.store = store
         self.sessions = sessions
+        self.broker = broker or MemoryBroker()
         self._renderer = renderer
         self._clock = clock
         self._snapshot_every = snapshot_every
@@ -50,22 +58,35 @@ class HubRegistry:
         self._loading = asyncio.Lock()
 
     async def get(self, session_id: str) -> SessionHub | None:
+        """The session's hub, current as of now: every new connection and request starts here.
+
+        A hub already loaded is refreshed first (one small query). It may have missed news: it
+        had no viewers (so it was not subscribed), or the process that committed died before
+        telling anyone. Without this a screen reconnecting here could be shown an older version
+        than the one it saw a moment ago elsewhere.
+        """
         hub = self._hubs.get(session_id)
         if hub is not None:
+            try:
+                await hub.refresh()
+            except SQLAlchemyError as error:
+                # Showing what this process knows beats showing nothing; commands still wait
+                # for the database, so nothing can be decided on the old state.
+                log.warning("refresh_failed", session_id=session_id, error=str(error))
             return hub
         async with self._loading:
             hub = self._hubs.get(session_id)
             if hub is None:
-                record = await to_thread.run_sync(self.sessions.get, session_id)
+                record = await in_thread(self.sessions.get, session_id)
                 if record is None:
                     return None
-                state = await to_thread.run_sync(load_state, self.store, session_id)
+                state = await in_thread(load_state, self.store, session_id)
                 hub = self._hub(record, state)
                 self._hubs[session_id] = hub
             return hub
 
     async def by_join_code(self, code: str) -> SessionHub | None:
-        record = await to_thread.run_sync(self.sessions.by_join_code, code.strip().upper())
+        record = await in_thread(self.sessions.by_join_code, code.strip().upper())
         return None if record is None else await self.get(record.id)
 
     async def create(
@@ -111,11 +132,44 @@ class HubRegistry:
                 continue
             return record
 
+    def moved_on(self, session_id: str, version: int) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None and version > hub.state.version:
+            hub.catch_up_soon()
+
+    def may_have_missed(self, session_id: str) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None:
+            hub.catch_up_soon()
+
+    async def check_versions_forever(self, interval_s: float) -> None:
+        """The safety net under the broker: see check_versions()."""
+        while True:
+            await asyncio.sleep(interval_s)
+            await self.check_versions()
+
+    async def check_versions(self) -> None:
+        """Catch up every watched hub that is behind the database.
+
+        News can be lost where no reconnect shows it: a publisher cut off from Redis while the
+        subscribers were not, or a connection that died silently. One indexed query per session
+        with viewers here; the others are refreshed when someone next connects (see get()).
+        """
+        for hub in [hub for hub in self._hubs.values() if hub.viewer_count]:
+            try:
+                newest = await in_thread(self.store.current_version, hub.record.id)
+            except SQLAlchemyError as error:
+                log.warning("version_check_failed", error=str(error))
+                return
+            if newest > hub.state.version:
+                hub.catch_up_soon()
+
     def _hub(self, record: LiveSessionRecord, state: SessionState) -> SessionHub:
         return SessionHub(
             record,
             state,
             store=self.store,
+            broker=self.broker,
             renderer=self._renderer,
             clock=self._clock,
             snapshot_every=self._snapshot_every,

@@ -117,6 +117,19 @@ class SetStageBudget(CommandBase):
     minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
 
 
+class AcceptScheduleSuggestion(CommandBase):
+    """Give each speaker still to come in a round `share_s`, as the schedule suggested.
+
+    `speakers_to_come` is what the suggestion was made for: if the round has moved on since,
+    the suggestion is stale and is refused rather than applied to a different situation.
+    """
+
+    type: Literal["accept_schedule_suggestion"] = "accept_schedule_suggestion"
+    stage_id: StageId
+    share_s: Seconds
+    speakers_to_come: int = Field(ge=1, le=MAX_PARTICIPANTS)
+
+
 class StartRound(CommandBase):
     type: Literal["start_round"] = "start_round"
     moves_flow: ClassVar[bool] = True
@@ -262,6 +275,7 @@ Command = Annotated[
     | InsertStage
     | MoveStage
     | SetStageBudget
+    | AcceptScheduleSuggestion
     | StartRound
     | ReorderRound
     | Share
@@ -302,6 +316,7 @@ FACILITATOR_ONLY: frozenset[type[CommandBase]] = frozenset(
         InsertStage,
         MoveStage,
         SetStageBudget,
+        AcceptScheduleSuggestion,
         StartRound,
         ReorderRound,
         SkipTurn,

@@ -26,6 +26,7 @@ from app.session.decisions import (
     RejectionCode,
 )
 from app.session.evolve import evolve
+from app.session.schedule import stage_load
 from app.session.state import (
     Facilitator,
     Presence,
@@ -36,6 +37,7 @@ from app.session.state import (
     TakingTimePhase,
 )
 from app.timekeeping.fair_share import fair_share
+from app.timekeeping.schedule import round_budget_for_share
 
 # Within Taking Time: the taker speaks for a third of the stage; their reflection is kept short.
 TAKER_SHARE = 1 / 3
@@ -295,6 +297,35 @@ def _set_stage_budget(draft: Draft, command: cmd.SetStageBudget) -> None:
     if stage.status in {StageStatus.DONE, StageStatus.SKIPPED}:
         raise _refuse(RejectionCode.INVALID, f"“{stage.title}” has already finished.")
     draft.emit(ev.StageBudgetSet(stage_id=stage.id, planned_s=command.minutes * 60))
+
+
+def _accept_schedule_suggestion(draft: Draft, command: cmd.AcceptScheduleSuggestion) -> None:
+    _require_live(draft.state)
+    stage = draft.stage(command.stage_id)
+    if stage.kind is StageKind.BREAK:
+        raise _refuse(
+            RejectionCode.INVALID, "The break is protected: the schedule never shortens it."
+        )
+    if stage.kind is not StageKind.ROUND:
+        raise _refuse(RejectionCode.INVALID, f"“{stage.title}” is not a round.")
+    load = stage_load(draft.state, stage, draft.now)
+    if stage.status in {StageStatus.DONE, StageStatus.SKIPPED} or (
+        load.speakers_to_come != command.speakers_to_come
+    ):
+        raise _refuse(
+            RejectionCode.STALE,
+            f"“{stage.title}” has moved on since that suggestion — see the new one.",
+        )
+    if command.share_s < draft.state.settings.minimum_share_s:
+        raise _refuse(
+            RejectionCode.INVALID,
+            "That is less than the group's minimum share; everybody keeps a real chance to speak.",
+        )
+    elapsed_s = stage.timer.elapsed(draft.now) if stage.status is StageStatus.CURRENT else 0.0
+    planned_s = round_budget_for_share(
+        elapsed_s, load.speaker_left_s, load.speakers_to_come, command.share_s
+    )
+    draft.emit(ev.StageBudgetSet(stage_id=stage.id, planned_s=planned_s))
 
 
 def _enter_stage(draft: Draft, stage: Stage) -> None:
@@ -885,6 +916,7 @@ _HANDLERS: dict[type[cmd.CommandBase], Callable[[Draft, Any], None]] = {
     cmd.InsertStage: _handler(_insert_stage),
     cmd.MoveStage: _handler(_move_stage),
     cmd.SetStageBudget: _handler(_set_stage_budget),
+    cmd.AcceptScheduleSuggestion: _handler(_accept_schedule_suggestion),
     cmd.StartRound: _handler(_start_round),
     cmd.ReorderRound: _handler(_reorder_round),
     cmd.Share: _handler(_share),

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from app.agenda.stages import StageKind
 from app.rounds.turns import Turn, TurnStatus
 from app.session.commands import Role
+from app.session.schedule import stage_load
 from app.session.state import (
     FlowChange,
     Presence,
@@ -22,6 +23,7 @@ from app.session.state import (
     StageStatus,
     TakingTimePhase,
 )
+from app.timekeeping.schedule import project
 from app.timekeeping.timer import Timer
 
 PUBLIC_UP_NEXT = 2
@@ -42,6 +44,11 @@ class StageSummary(View):
     title: str
     planned_s: float
     status: StageStatus
+
+
+class StageRef(View):
+    id: str
+    title: str
 
 
 class CurrentStage(View):
@@ -127,6 +134,25 @@ class ParticipantRow(View):
     spoken_s: float
 
 
+class ScheduleSuggestionView(View):
+    stage_id: str
+    share_s: float
+    speakers_to_come: int
+    finishes_on_time: bool
+    text: str
+
+
+class ScheduleView(View):
+    """Will the session end on time (facilitators only: a nudge for them, not for the room)."""
+
+    projected_end: float
+    drift_s: float
+    label: str
+    on_time: bool
+    at_risk: list[StageRef]
+    suggestion: ScheduleSuggestionView | None
+
+
 class FacilitatorView(PublicView):
     role: Literal["facilitator"] = "facilitator"
     facilitators: list[PersonRef]
@@ -135,6 +161,8 @@ class FacilitatorView(PublicView):
     order: list[PersonRef]
     full_up_next: list[PersonRef]
     last_change: FlowChange | None
+    # Only when the shell passes the server time: the projection depends on the clock.
+    schedule: ScheduleView | None = None
 
 
 def _person(state: SessionState, person_id: str) -> PersonRef:
@@ -258,7 +286,7 @@ def participant_view(state: SessionState, participant_id: str) -> ParticipantVie
     return ParticipantView.model_validate({**public, "you": you})
 
 
-def facilitator_view(state: SessionState) -> FacilitatorView:
+def facilitator_view(state: SessionState, *, now: float | None = None) -> FacilitatorView:
     stage = state.current_stage
     round_ = None if stage is None else stage.round
     rows = []
@@ -289,7 +317,36 @@ def facilitator_view(state: SessionState) -> FacilitatorView:
             "order": [] if round_ is None else [_person(state, p) for p in round_.order],
             "full_up_next": [_person(state, p) for p in _up_next(state, stage)],
             "last_change": state.flow_change,
+            "schedule": None if now is None else schedule_view(state, now),
         }
+    )
+
+
+def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
+    if state.status is not SessionStatus.LIVE or state.planned_end is None:
+        return None
+    projection = project(
+        [stage_load(state, stage, now) for stage in state.stages],
+        now,
+        state.planned_end,
+        state.settings.minimum_share_s,
+    )
+    suggestion = projection.suggestion
+    return ScheduleView(
+        projected_end=projection.projected_end,
+        drift_s=projection.drift_s,
+        label=projection.label,
+        on_time=projection.on_time,
+        at_risk=[StageRef(id=s.id, title=s.title) for s in projection.at_risk],
+        suggestion=None
+        if suggestion is None
+        else ScheduleSuggestionView(
+            stage_id=suggestion.stage_id,
+            share_s=suggestion.share_s,
+            speakers_to_come=suggestion.speakers_to_come,
+            finishes_on_time=suggestion.finishes_on_time,
+            text=suggestion.text,
+        ),
     )
 
 
@@ -311,9 +368,16 @@ def _spoken_in_session(state: SessionState, participant_id: str) -> float:
 AnyView = FacilitatorView | ParticipantView | RoomView
 
 
-def view_for(state: SessionState, role: Role, participant_id: str | None = None) -> AnyView:
+def view_for(
+    state: SessionState,
+    role: Role,
+    participant_id: str | None = None,
+    *,
+    now: float | None = None,
+) -> AnyView:
+    """`now` (the server clock) adds the schedule projection to the facilitator view."""
     if role is Role.FACILITATOR:
-        return facilitator_view(state)
+        return facilitator_view(state, now=now)
     if role is Role.PARTICIPANT:
         assert participant_id is not None
         return participant_view(state, participant_id)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from app.realtime.hub import SessionHub
+import structlog
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.realtime.hub import SessionHub, in_thread
 from app.session.commands import Role
 from app.session.state import Presence
+from app.web.services import Services
 from app.web.tokens import Grant, TokenError, Tokens
 
 PAGE_OF_ROLE = {Role.FACILITATOR: "console", Role.PARTICIPANT: "me", Role.ROOM: "room"}
+
+log = structlog.get_logger(__name__)
 
 
 def cookie_name(session_id: str, role: Role) -> str:
@@ -23,7 +29,32 @@ class AccessDenied(Exception):
         self.status = status
 
 
-def check_grant(tokens: Tokens, token: str | None, hub: SessionHub, role: Role | None) -> Grant:
+async def authorize(svc: Services, token: str | None, hub: SessionHub, role: Role | None) -> Grant:
+    """check_grant() against the session's token version as stored now (see below)."""
+    return check_grant(
+        svc.tokens, token, hub, role, token_version=await current_token_version(svc, hub)
+    )
+
+
+async def current_token_version(svc: Services, hub: SessionHub) -> int:
+    """The stored token version: bumping it (in any process) revokes every link of the session.
+
+    The hub's copy of the session record is read once, when the hub is loaded, so it cannot be
+    trusted to show a bump. One primary-key read per page, request, connection or new link.
+    """
+    try:
+        record = await in_thread(svc.registry.sessions.get, hub.record.id)
+    except SQLAlchemyError as error:
+        # Like the registry: show what this process knows rather than nothing. Commands still
+        # need the database, so nothing can be changed on the strength of this.
+        log.warning("token_version_unread", session_id=hub.record.id, error=str(error))
+        return hub.record.token_secret_version
+    return hub.record.token_secret_version if record is None else record.token_secret_version
+
+
+def check_grant(
+    tokens: Tokens, token: str | None, hub: SessionHub, role: Role | None, *, token_version: int
+) -> Grant:
     if not token:
         raise AccessDenied("Please open the link you were given for this session.", 401)
     try:
@@ -32,13 +63,24 @@ def check_grant(tokens: Tokens, token: str | None, hub: SessionHub, role: Role |
         raise AccessDenied(str(problem), 401) from problem
     if grant.session_id != hub.record.id or (role is not None and grant.role is not role):
         raise AccessDenied("This link is for a different session or screen.")
-    if grant.token_version != hub.record.token_secret_version:
+    if grant.token_version != token_version:
         raise AccessDenied("This link is no longer valid. Ask a facilitator for a new one.", 401)
+    denied = membership_problem(grant, hub)
+    if denied is not None:
+        raise denied
+    return grant
+
+
+def membership_problem(grant: Grant, hub: SessionHub) -> AccessDenied | None:
+    """Why the holder of `grant` no longer belongs here (they left, or were removed), if so.
+
+    Cheap (no signature, no database): open connections ask after every update they send.
+    """
     state = hub.state
     if grant.role is Role.PARTICIPANT:
         person = state.participants.get(grant.person_id)
         if person is None or person.presence is Presence.LEFT:
-            raise AccessDenied("You are no longer part of this session. Take care.")
+            return AccessDenied("You are no longer part of this session. Take care.")
     if grant.role is Role.FACILITATOR and grant.person_id not in state.facilitators:
-        raise AccessDenied("You are not a facilitator of this session.")
-    return grant
+        return AccessDenied("You are not a facilitator of this session.")
+    return None

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
 from app.agenda.templates import TEMPLATES, AgendaTemplate
 from app.realtime.hub import Committed, SessionHub
 from app.realtime.registry import SessionNotCreated, new_id
-from app.session.commands import Actor, Command, Join, PreferredName, Role
+from app.session.commands import Actor, Command, Join, Role
 from app.session.decisions import AlreadyDone, Rejected, RejectionCode
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
-from app.web.access import AccessDenied, check_grant
+from app.web.access import AccessDenied, authorize, current_token_version
+from app.web.plain_text import PlainName, PlainTitle, command_text_problem
+from app.web.rate_limits import (
+    COMMANDS_TOO_FAST,
+    SLOW_DOWN,
+    Bucket,
+    client_address,
+    rate_limits_of,
+)
 from app.web.services import Services, services
 from app.web.tokens import Grant
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 STATUS_OF_REJECTION = {
     RejectionCode.NOT_ALLOWED: status.HTTP_403_FORBIDDEN,
@@ -35,10 +42,10 @@ class Problem(BaseModel):
 
 
 class CreateSessionRequest(BaseModel):
-    title: Title
-    group_name: Title
-    template_key: str = "peer-support-plus-weekly"
-    facilitator_names: list[PreferredName] = Field(min_length=1, max_length=6)
+    title: PlainTitle
+    group_name: PlainTitle
+    template_key: str = Field(default="peer-support-plus-weekly", max_length=120)
+    facilitator_names: list[PlainName] = Field(min_length=1, max_length=6)
 
 
 class Link(BaseModel):
@@ -57,7 +64,7 @@ class CreatedSession(BaseModel):
 
 
 class JoinRequest(BaseModel):
-    name: PreferredName
+    name: PlainName
 
 
 class Joined(BaseModel):
@@ -76,25 +83,23 @@ def enter_url(svc: Services, token: str) -> str:
     return f"{svc.settings.base_url()}/enter/{token}"
 
 
-def issue(svc: Services, hub: SessionHub, role: Role, person_id: str) -> str:
+def issue(svc: Services, hub: SessionHub, role: Role, person_id: str, token_version: int) -> str:
+    """A token for `person_id`; `token_version` is the stored one (current_token_version)."""
     return svc.tokens.issue(
-        Grant(
-            session_id=hub.record.id,
-            role=role,
-            person_id=person_id,
-            token_version=hub.record.token_secret_version,
-        )
+        Grant(session_id=hub.record.id, role=role, person_id=person_id, token_version=token_version)
     )
 
 
-def links_for(svc: Services, hub: SessionHub) -> CreatedSession:
+def links_for(svc: Services, hub: SessionHub, token_version: int | None = None) -> CreatedSession:
+    """Every link of a session. `token_version` defaults to the hub's, right for a new session."""
+    version = hub.record.token_secret_version if token_version is None else token_version
     facilitators = []
     for facilitator in hub.state.facilitators.values():
-        token = issue(svc, hub, Role.FACILITATOR, facilitator.id)
+        token = issue(svc, hub, Role.FACILITATOR, facilitator.id, version)
         facilitators.append(
             Link(id=facilitator.id, name=facilitator.name, token=token, url=enter_url(svc, token))
         )
-    room_token = issue(svc, hub, Role.ROOM, "room")
+    room_token = issue(svc, hub, Role.ROOM, "room", version)
     return CreatedSession(
         session_id=hub.record.id,
         join_code=hub.record.join_code,
@@ -111,7 +116,7 @@ async def join_session(svc: Services, hub: SessionHub, name: str) -> Joined | Re
     )
     if isinstance(outcome, Rejected):
         return outcome
-    token = issue(svc, hub, Role.PARTICIPANT, participant_id)
+    token = issue(svc, hub, Role.PARTICIPANT, participant_id, await current_token_version(svc, hub))
     return Joined(participant_id=participant_id, token=token, url=enter_url(svc, token))
 
 
@@ -125,7 +130,7 @@ async def hub_or_404(svc: Services, session_id: str) -> SessionHub:
 async def authorized(svc: Services, session_id: str, token: str | None) -> tuple[SessionHub, Grant]:
     hub = await hub_or_404(svc, session_id)
     try:
-        return hub, check_grant(svc.tokens, token, hub, None)
+        return hub, await authorize(svc, token, hub, None)
     except AccessDenied as denied:
         raise ApiProblem("not_allowed", denied.message, denied.status) from denied
 
@@ -139,15 +144,38 @@ def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
 class ApiProblem(Exception):
     """A refusal answered as JSON `{code, message}` with an HTTP status."""
 
-    def __init__(self, code: str, message: str, status_code: int) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status_code: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.problem = Problem(code=code, message=message)
         self.status_code = status_code
+        self.headers = headers
 
 
 async def api_problem_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiProblem)
-    return JSONResponse(exc.problem.model_dump(), status_code=exc.status_code)
+    return JSONResponse(exc.problem.model_dump(), status_code=exc.status_code, headers=exc.headers)
+
+
+def rate_limited(bucket: Bucket) -> Callable[[Request], None]:
+    """A dependency counting one attempt per client address; 429 with Retry-After beyond."""
+
+    def check(request: Request) -> None:
+        wait = rate_limits_of(request.app).wait_for(bucket, client_address(request))
+        if wait is not None:
+            raise ApiProblem("slow_down", SLOW_DOWN[bucket], 429, {"Retry-After": str(wait)})
+
+    return check
+
+
+# What any route with a body may answer: over the size limit (app/web/security.py).
+EDGE_RESPONSES: dict[int | str, dict[str, Any]] = {413: {"model": Problem}}
+SLOW_DOWN_RESPONSE: dict[int | str, dict[str, Any]] = {429: {"model": Problem}}
 
 
 @router.get("/templates")
@@ -155,7 +183,12 @@ async def list_templates() -> list[AgendaTemplate]:
     return list(TEMPLATES.values())
 
 
-@router.post("/sessions", status_code=status.HTTP_201_CREATED, responses={422: {"model": Problem}})
+@router.post(
+    "/sessions",
+    status_code=status.HTTP_201_CREATED,
+    responses={422: {"model": Problem}, **EDGE_RESPONSES, **SLOW_DOWN_RESPONSE},
+    dependencies=[Depends(rate_limited("create_session"))],
+)
 async def create_session(
     request: CreateSessionRequest, svc: Annotated[Services, Depends(services)]
 ) -> CreatedSession:
@@ -176,7 +209,13 @@ async def create_session(
 @router.post(
     "/sessions/{session_id}/participants",
     status_code=status.HTTP_201_CREATED,
-    responses={404: {"model": Problem}, 409: {"model": Problem}},
+    responses={
+        404: {"model": Problem},
+        409: {"model": Problem},
+        **EDGE_RESPONSES,
+        **SLOW_DOWN_RESPONSE,
+    },
+    dependencies=[Depends(rate_limited("join"))],
 )
 async def join(
     session_id: str, request: JoinRequest, svc: Annotated[Services, Depends(services)]
@@ -208,15 +247,25 @@ async def current_view(
         403: {"model": Problem},
         404: {"model": Problem},
         409: {"model": Problem},
+        422: {"model": Problem},
+        **EDGE_RESPONSES,
+        **SLOW_DOWN_RESPONSE,
     },
 )
 async def send_command(
+    request: Request,
     session_id: str,
     command: Command,
     svc: Annotated[Services, Depends(services)],
     token: Annotated[str | None, Depends(bearer)],
 ) -> CommandResult:
     hub, grant = await authorized(svc, session_id, token)
+    budget = rate_limits_of(request.app).budget(f"api:{hub.record.id}:{grant.person_id}")
+    if not budget.command():
+        raise ApiProblem("slow_down", COMMANDS_TOO_FAST, 429)
+    problem = command_text_problem(command)
+    if problem is not None:
+        raise ApiProblem("invalid", problem, status.HTTP_422_UNPROCESSABLE_CONTENT)
     outcome = await hub.execute(command, grant.actor)
     if isinstance(outcome, Committed):
         return CommandResult(status="accepted", version=outcome.version)

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -30,7 +29,10 @@ from app.realtime.protocol import (
 )
 from app.session.commands import COMMAND_ADAPTER, Role
 from app.session.decisions import AlreadyDone
-from app.web.access import AccessDenied, check_grant, cookie_name
+from app.web.access import AccessDenied, authorize, cookie_name, membership_problem
+from app.web.plain_text import command_text_problem
+from app.web.rate_limits import COMMANDS_TOO_FAST, rate_limits_of
+from app.web.security import same_origin
 from app.web.services import Services, websocket_services
 from app.web.tokens import Grant
 
@@ -49,19 +51,19 @@ class Close:
     TOO_MANY = 4429
 
 
-def origin_allowed(websocket: WebSocket) -> bool:
-    """Browsers always send Origin; it must be this site. Scripts may send none."""
+def origin_allowed(websocket: WebSocket, public_url: str) -> bool:
+    """Browsers always send Origin; it must be this site. Scripts may send none (they have no
+    cookies to abuse: a script proves who it is with the token in its hello)."""
     origin = websocket.headers.get("origin")
     if origin is None:
         return True
-    host = websocket.headers.get("host", "")
-    return urlsplit(origin).netloc == host
+    return same_origin(origin, websocket.headers.get("host"), public_url)
 
 
 @router.websocket("/ws/sessions/{session_id}/{role}")
 async def live(websocket: WebSocket, session_id: str, role: str, format: str = "json") -> None:
     svc = websocket_services(websocket)
-    if not origin_allowed(websocket) or format not in ("json", "html"):
+    if not origin_allowed(websocket, svc.settings.base_url()) or format not in ("json", "html"):
         await websocket.close(code=Close.POLICY)
         return
     try:
@@ -96,7 +98,7 @@ async def _authenticate(websocket: WebSocket, svc: Services, hub: SessionHub, ro
             token = Hello.model_validate_json(raw).token
         except ValidationError as problem:
             raise AccessDenied("Start with a hello message carrying your token.", 401) from problem
-    return check_grant(svc.tokens, token, hub, role)
+    return await authorize(svc, token, hub, role)
 
 
 class _Connection:
@@ -110,6 +112,7 @@ class _Connection:
         self.viewer = Viewer(
             role=grant.role, person_id=grant.person_id, format=fmt, outbox=Outbox()
         )
+        self.budget = rate_limits_of(websocket.app).connection()
 
     async def run(self) -> None:
         self.hub.attach(self.viewer)
@@ -129,6 +132,12 @@ class _Connection:
             while True:
                 for message in await self.viewer.outbox.take():
                     await self.websocket.send_text(message)
+                # Someone removed, or who left (perhaps from another device), keeps no open
+                # screen: the update that says so has just gone out; now the door closes.
+                denied = membership_problem(self.grant, self.hub)
+                if denied is not None:
+                    await self._close(Close.FORBIDDEN, denied.message)
+                    return
 
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(RuntimeError):
@@ -147,7 +156,13 @@ class _Connection:
             if len(text.encode()) > limit:
                 await self._close(Close.TOO_BIG, "That message is too large.")
                 return
+            if not self.budget.message():
+                await self._close(Close.TOO_MANY, "Too many messages at once.")
+                return
             await self._handle(text)
+            # Frames already buffered are read without ever waiting: give the sender its turn,
+            # so that only a client that does not read (not one that pipelines) fills its outbox.
+            await asyncio.sleep(0)
 
     def _reply(self, message: str) -> None:
         self.viewer.outbox.reply(message)
@@ -158,7 +173,7 @@ class _Connection:
     async def _handle(self, text: str) -> None:
         try:
             message = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             self._error("bad_message", "Messages must be JSON.")
             return
         if not isinstance(message, dict):
@@ -175,10 +190,15 @@ class _Connection:
         elif kind == "hello":
             self.hub.attach(self.viewer)
         elif kind == "command" and self.viewer.format == "json":
+            inner = message.get("command")
+            command_id = _id_of(inner) if isinstance(inner, dict) else None
+            if not self.budget.command():
+                self._reject(command_id, "slow_down", COMMANDS_TOO_FAST)
+                return
             try:
                 envelope = CommandEnvelope.model_validate(message)
             except ValidationError as problem:
-                self._reject(message.get("id"), "invalid", describe_validation_error(problem))
+                self._reject(command_id, "invalid", describe_validation_error(problem))
                 return
             if envelope.session_id not in (None, self.hub.record.id):
                 self._reject(
@@ -189,6 +209,9 @@ class _Connection:
                 return
             await self._execute(envelope.command)
         elif self.viewer.format == "html" and isinstance(kind, str):
+            if not self.budget.command():
+                self._reject(_id_of(message), "slow_down", COMMANDS_TOO_FAST)
+                return
             await self._execute(_form_fields(message))
         else:
             self._error("unknown_type", "Unknown message type.")
@@ -198,6 +221,10 @@ class _Connection:
             command = COMMAND_ADAPTER.validate_python(raw)
         except ValidationError as problem:
             self._reject(_id_of(raw), "invalid", describe_validation_error(problem))
+            return
+        not_plain = command_text_problem(command)
+        if not_plain is not None:
+            self._reject(command.id, "invalid", not_plain)
             return
         outcome = await self.hub.execute(command, self.grant.actor)
         if isinstance(outcome, Committed | AlreadyDone):

@@ -11,17 +11,25 @@ from pydantic import TypeAdapter, ValidationError
 from app.agenda.templates import TEMPLATES
 from app.realtime.hub import SessionHub
 from app.realtime.registry import SessionNotCreated
-from app.session.commands import PreferredName, Role
+from app.session.commands import Role
 from app.session.decisions import Rejected
 from app.session.views import view_for
-from app.web.access import PAGE_OF_ROLE, AccessDenied, check_grant, cookie_name
+from app.web.access import (
+    PAGE_OF_ROLE,
+    AccessDenied,
+    authorize,
+    cookie_name,
+    current_token_version,
+)
 from app.web.api import CreateSessionRequest, issue, join_session, links_for
+from app.web.plain_text import PlainName, plain_text_error
+from app.web.rate_limits import SLOW_DOWN, Bucket, client_address, rate_limits_of
 from app.web.rendering import VENDOR_FILES, qr_svg
 from app.web.services import Services, services
 from app.web.tokens import TokenError
 
 router = APIRouter(include_in_schema=False)
-PREFERRED_NAME: TypeAdapter[str] = TypeAdapter(PreferredName)
+PREFERRED_NAME: TypeAdapter[str] = TypeAdapter(PlainName)
 
 SERVICES = Annotated[Services, Depends(services)]
 GUIDELINES = [
@@ -44,6 +52,12 @@ def message_page(
     svc: Services, request: Request, title: str, message: str, status_code: int
 ) -> HTMLResponse:
     return page(svc, request, "message.html", status_code, title=title, message=message)
+
+
+def slow_down(request: Request, bucket: Bucket) -> str | None:
+    """Count one attempt from this address; the calm message to show when it is one too many."""
+    wait = rate_limits_of(request.app).wait_for(bucket, client_address(request))
+    return None if wait is None else SLOW_DOWN[bucket]
 
 
 @router.get("/static/vendor/{name}")
@@ -69,6 +83,15 @@ async def create_session(
     facilitator_name: Annotated[str, Form()] = "",
     co_facilitator_name: Annotated[str, Form()] = "",
 ) -> Response:
+    form = {
+        "title": title,
+        "group_name": group_name,
+        "facilitator_name": facilitator_name,
+        "co_facilitator_name": co_facilitator_name,
+    }
+    waiting = slow_down(request, "create_session")
+    if waiting is not None:
+        return _home_again(svc, request, 429, form, waiting)
     names = [n for n in (facilitator_name, co_facilitator_name) if n.strip()]
     try:
         wanted = CreateSessionRequest(
@@ -80,24 +103,31 @@ async def create_session(
             template_key=wanted.template_key,
             facilitator_names=wanted.facilitator_names,
         )
-    except (ValidationError, SessionNotCreated):
-        return page(
-            svc,
-            request,
-            "home.html",
-            422,
-            templates=list(TEMPLATES.values()),
-            form={
-                "title": title,
-                "group_name": group_name,
-                "facilitator_name": facilitator_name,
-                "co_facilitator_name": co_facilitator_name,
-            },
-            error="Please give the session a title, the group's name and your name "
-            "(up to 40 characters).",
-        )
+    except ValidationError as problem:
+        return _home_again(svc, request, 422, form, plain_text_error(problem) or FORM_HELP)
+    except SessionNotCreated:
+        return _home_again(svc, request, 422, form, FORM_HELP)
     first = next(iter(hub.state.facilitators))
-    return _enter(svc, hub, Role.FACILITATOR, issue(svc, hub, Role.FACILITATOR, first))
+    token = issue(svc, hub, Role.FACILITATOR, first, hub.record.token_secret_version)
+    return _enter(svc, hub, Role.FACILITATOR, token)
+
+
+FORM_HELP = "Please give the session a title, the group's name and your name (up to 40 characters)."
+
+
+def _home_again(
+    svc: Services, request: Request, status_code: int, form: dict[str, str], error: str
+) -> HTMLResponse:
+    """The form again, as it was filled in, with what to change: nothing typed is lost."""
+    return page(
+        svc,
+        request,
+        "home.html",
+        status_code,
+        templates=list(TEMPLATES.values()),
+        form=form,
+        error=error,
+    )
 
 
 def _enter(svc: Services, hub: SessionHub, role: Role, token: str) -> RedirectResponse:
@@ -126,7 +156,7 @@ async def enter(token: str, request: Request, svc: SERVICES) -> Response:
             svc, request, "Session not found", "This session no longer exists.", 404
         )
     try:
-        check_grant(svc.tokens, token, hub, grant.role)
+        await authorize(svc, token, hub, grant.role)
     except AccessDenied as denied:
         return message_page(svc, request, "This link doesn't work", denied.message, denied.status)
     return _enter(svc, hub, grant.role, token)
@@ -141,6 +171,10 @@ async def join_form(join_code: str, request: Request, svc: SERVICES) -> HTMLResp
 
 
 def _unknown_code(svc: Services, request: Request) -> HTMLResponse:
+    # A wrong code counts as a try at joining: nobody can guess their way through the codes.
+    waiting = slow_down(request, "join")
+    if waiting is not None:
+        return message_page(svc, request, "Please wait a moment", waiting, 429)
     return message_page(
         svc,
         request,
@@ -157,9 +191,14 @@ async def join(
     hub = await svc.registry.by_join_code(join_code)
     if hub is None:
         return _unknown_code(svc, request)
+    waiting = slow_down(request, "join")
+    if waiting is not None:
+        return page(
+            svc, request, "join.html", 429, session=hub.record, name=name[:40], error=waiting
+        )
     try:
         preferred = _preferred_name(name)
-    except ValidationError:
+    except ValidationError as problem:
         return page(
             svc,
             request,
@@ -167,7 +206,8 @@ async def join(
             422,
             session=hub.record,
             name=name[:40],
-            error="Please enter the name you'd like the group to use (up to 40 characters).",
+            error=plain_text_error(problem)
+            or "Please enter the name you'd like the group to use (up to 40 characters).",
         )
     joined = await join_session(svc, hub, preferred)
     if isinstance(joined, Rejected):
@@ -190,9 +230,7 @@ async def _live_page(
             svc, request, "Session not found", "This session no longer exists.", 404
         )
     try:
-        grant = check_grant(
-            svc.tokens, request.cookies.get(cookie_name(session_id, role)), hub, role
-        )
+        grant = await authorize(svc, request.cookies.get(cookie_name(session_id, role)), hub, role)
     except AccessDenied as denied:
         return message_page(svc, request, "Please use your link", denied.message, denied.status)
     return page(
@@ -217,7 +255,7 @@ async def console(session_id: str, request: Request, svc: SERVICES) -> HTMLRespo
         session_id,
         Role.FACILITATOR,
         "console.html",
-        links=None if hub is None else links_for(svc, hub),
+        links=None if hub is None else links_for(svc, hub, await current_token_version(svc, hub)),
     )
 
 

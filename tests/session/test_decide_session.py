@@ -40,6 +40,7 @@ EVERY_COMMAND: list[c.CommandBase] = [
     c.InsertStage(id="x", kind=StageKind.ACTIVITY, title="Grounding", minutes=5),
     c.MoveStage(id="x", stage_id="s3", to_index=4),
     c.SetStageBudget(id="x", stage_id="s2", minutes=12),
+    c.AcceptScheduleSuggestion(id="x", stage_id="s2", share_s=60, speakers_to_come=2),
     c.StartRound(id="x"),
     c.ReorderRound(id="x", order=("p1",)),
     c.Share(id="x"),

@@ -762,3 +762,43 @@ def test_message_page() -> None:
     )
     assert "<h1>This link doesn&#39;t work</h1>" in html
     assert "It has expired &lt;i&gt;." in html
+
+
+def test_console_shows_a_late_schedule_and_offers_the_suggestion() -> None:
+    """Four minutes late going into the summary: the closing round is at risk, and a share
+    per speaker that finishes on time is offered with an Accept button."""
+    session = round_session()
+    for title in [s.title for s in session.state.stages if s.status == "upcoming"][:-2]:
+        session.facilitate("skip_stage", stage_id=session.stage_id(title))
+    assert session.state.planned_end is not None
+    session.now = session.state.planned_end - 10 * 60 - 7.25  # run() adds 7.25 s
+    session.facilitate("go_to_stage", stage_id=session.stage_id("Summary of housekeeping actions"))
+    view = facilitator_view(session.state, now=session.now)
+    schedule = by_id(fragment("console", view, environment(strict=True)), "schedule-line")
+    words = text_of(schedule)
+    assert "+4 min — Round of “Something I am taking away” at risk" in words
+    assert "1 min 15 s for each speaker" in words
+    form = outline(schedule)
+    fields = {a.get("name"): a.get("value") for t, a in form.elements if t == "input"}
+    assert fields == {
+        "type": "accept_schedule_suggestion",
+        "stage_id": session.stage_id("Round of “Something I am taking away”"),
+        "share_s": "75.0",
+        "speakers_to_come": "4",
+    }
+
+
+def test_console_schedule_is_calm_when_on_time_or_early_and_absent_without_a_clock() -> None:
+    session = ready_session()
+    session.facilitate("start_session")
+    on_time = by_id(
+        fragment("console", facilitator_view(session.state, now=session.now)), "schedule-line"
+    )
+    assert text_of(on_time) == "Schedule: On time"
+    early = round_session()  # the welcome took seconds, not its five minutes
+    ahead = by_id(
+        fragment("console", facilitator_view(early.state, now=early.now)), "schedule-line"
+    )
+    assert text_of(ahead) == "Schedule: \N{MINUS SIGN}5 min"
+    assert "accept_schedule_suggestion" not in ahead
+    assert 'id="schedule-line"' not in fragment("console", console_of(early))

@@ -1,0 +1,47 @@
+"""The session as the schedule sees it: each stage's remaining load, for projection.
+
+Shared by decide() and the facilitator view, so a suggestion and its acceptance count the
+speakers still to come in exactly the same way.
+"""
+
+from __future__ import annotations
+
+from app.agenda.stages import StageKind
+from app.rounds.turns import TurnStatus
+from app.session.state import SessionState, Stage, StageStatus
+from app.timekeeping.schedule import LoadStatus, StageLoad
+
+_LOAD_STATUS = {
+    StageStatus.UPCOMING: LoadStatus.UPCOMING,
+    StageStatus.CURRENT: LoadStatus.CURRENT,
+    StageStatus.DONE: LoadStatus.FINISHED,
+    StageStatus.SKIPPED: LoadStatus.FINISHED,
+}
+
+
+def stage_load(state: SessionState, stage: Stage, now: float) -> StageLoad:
+    """One stage as the schedule sees it."""
+    status = _LOAD_STATUS[stage.status]
+    # Only plain rounds are offered a shorter share: Taking Time keeps its own shape.
+    is_round = stage.kind is StageKind.ROUND
+    speakers_to_come = 0
+    speaker_left_s = 0.0
+    if is_round and status is not LoadStatus.FINISHED:
+        if stage.round is None:
+            speakers_to_come = sum(1 for p in state.seating if state.is_present(p))
+        else:
+            speakers_to_come = len(stage.round.upcoming(state.is_present))
+            turn = stage.round.current_turn
+            if turn is not None and turn.status is TurnStatus.SPEAKING and turn.timer:
+                speaker_left_s = max(turn.timer.remaining(now), 0.0)
+    return StageLoad(
+        id=stage.id,
+        title=stage.title,
+        status=status,
+        planned_s=stage.planned_s,
+        is_round=is_round,
+        is_break=stage.kind is StageKind.BREAK,
+        remaining_s=stage.timer.remaining(now) if status is LoadStatus.CURRENT else 0.0,
+        speaker_left_s=speaker_left_s,
+        speakers_to_come=speakers_to_come,
+    )

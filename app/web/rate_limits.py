@@ -1,0 +1,129 @@
+"""Rate limits, counted with the `limits` library (moving windows).
+
+Per client address: starting sessions and joining them (the two things anyone may do without a
+link). Per websocket connection: commands, and every message as a last line against a flood.
+Per person: commands sent through the JSON API, with the same allowance as a connection.
+Counts live in this process's memory unless `address_storage` names a shared storage (e.g.
+"redis://host:6379/0"): with several processes and memory storage, each process counts alone.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from fastapi import FastAPI, Request
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+Bucket = Literal["create_session", "join"]
+# The machine itself (the demo, health checks, the test suite), or a reverse proxy that does not
+# say who its client is (uvicorn believes X-Forwarded-For from 127.0.0.1). Limiting that one
+# address would limit everybody together, so it is not limited at all (docs/security.md).
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+SLOW_DOWN: dict[Bucket, str] = {
+    "create_session": "Several sessions have just been started from here. "
+    "Please wait a minute, then try again.",
+    "join": "Lots of people have just joined from this network. "
+    "Please wait a moment, then try again.",
+}
+COMMANDS_TOO_FAST = "That was a lot at once. Please wait a moment, then try again."
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitPolicy:
+    create_session: str = "10/minute"
+    # A whole room may scan the QR code at once from one network (one address behind NAT).
+    join: str = "30/minute"
+    # Scripts send short bursts (a facilitator's tool, a test); people never come close.
+    command_burst: str = "40 per 2 seconds"
+    command_sustained: str = "300/minute"
+    # Any message at all: beyond this the connection is closed (4429), not just answered.
+    flood: str = "200 per 10 seconds"
+    unlimited_addresses: frozenset[str] = LOOPBACK
+    address_storage: str = "memory://"
+
+
+class RateLimits:
+    def __init__(self, policy: RateLimitPolicy | None = None) -> None:
+        self.policy = policy or RateLimitPolicy()
+        self._by_address = MovingWindowRateLimiter(storage_from_string(self.policy.address_storage))
+        # A connection lives in one process: its counts never need to be shared. (A person using
+        # the JSON API through several processes gets each process's allowance.)
+        self._by_connection = MovingWindowRateLimiter(MemoryStorage())
+        self._address_items: dict[Bucket, RateLimitItem] = {
+            "create_session": parse(self.policy.create_session),
+            "join": parse(self.policy.join),
+        }
+        self._command_items = (
+            parse(self.policy.command_burst),
+            parse(self.policy.command_sustained),
+        )
+        self._flood_item = parse(self.policy.flood)
+
+    def wait_for(self, bucket: Bucket, address: str | None) -> int | None:
+        """Count one attempt from `address`: None if it may go ahead, else seconds to wait."""
+        if address is None or address in self.policy.unlimited_addresses:
+            return None
+        item = self._address_items[bucket]
+        if self._by_address.hit(item, bucket, address):
+            return None
+        reset_at, _remaining = self._by_address.get_window_stats(item, bucket, address)
+        return max(1, math.ceil(reset_at - time.time()))
+
+    def connection(self) -> Budget:
+        """A new websocket connection's own allowance."""
+        return self.budget(uuid.uuid4().hex)
+
+    def budget(self, key: str) -> Budget:
+        """The allowance counted under `key` (a connection, or a person using the JSON API)."""
+        return Budget(self._by_connection, self._command_items, self._flood_item, key)
+
+
+class Budget:
+    """What one sender may still send."""
+
+    def __init__(
+        self,
+        limiter: MovingWindowRateLimiter,
+        command_items: tuple[RateLimitItem, ...],
+        flood_item: RateLimitItem,
+        key: str,
+    ) -> None:
+        self._limiter = limiter
+        self._command_items = command_items
+        self._flood_item = flood_item
+        self._key = key
+
+    def message(self) -> bool:
+        """Count any message; False once the connection floods the server."""
+        return self._limiter.hit(self._flood_item, "message", self._key)
+
+    def command(self) -> bool:
+        """Count a command; False when it comes too fast (answered with `slow_down`)."""
+        items = self._command_items
+        # Test all before counting any, so that a refused command uses up no allowance.
+        if not all(self._limiter.test(item, "command", self._key) for item in items):
+            return False
+        for item in items:
+            self._limiter.hit(item, "command", self._key)
+        return True
+
+
+def install_rate_limits(app: FastAPI, policy: RateLimitPolicy | None = None) -> None:
+    app.state.rate_limits = RateLimits(policy)
+
+
+def rate_limits_of(app: FastAPI) -> RateLimits:
+    found: RateLimits = app.state.rate_limits
+    return found
+
+
+def client_address(request: Request) -> str | None:
+    return None if request.client is None else request.client.host

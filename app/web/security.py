@@ -1,0 +1,280 @@
+"""Protections at the edge of every HTTP request (docs/security.md).
+
+- Security headers on every response: a strict Content-Security-Policy, no framing, no sniffing,
+  no referrer beyond this site, and `no-store` wherever a page or an answer may carry a link.
+- Forms (any unsafe method outside the token-authenticated JSON API) must come from this site:
+  a same-origin `Origin`, or, only when a browser sent none, a same-origin `Referer`.
+- Request bodies are limited in size, before anything parses them.
+- Rate limits (app/web/rate_limits.py) are installed here and used by the routes.
+- Refusals are calm: a JSON `{code, message}` for the API, a kind page for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.config import Settings
+from app.web.rate_limits import RateLimitPolicy, install_rate_limits
+
+MAX_BODY_BYTES = 64 * 1024
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_PREFIX = "/api/"
+STATIC_PREFIX = "/static/"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        # 'self' covers ws:/wss: to this host as well (CSP Level 3; checked in Chromium).
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+)
+# FastAPI's /docs and /redoc pages load their code from a CDN and start it with an inline
+# script. They show only the published schema, never anybody's data.
+DOCS_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
+        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+        "font-src 'self' https://fonts.gstatic.com",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ]
+)
+BASE_HEADERS: Mapping[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Not no-referrer: with it, Chromium sends `Origin: null` on this site's own form posts,
+    # which the form check must refuse. same-origin still never lets a URL (such as an /enter/
+    # link) leave the site; this server's own access log is redacted.
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000"
+
+
+def same_origin(url: str, host: str | None, public_url: str) -> bool:
+    """Whether `url` (an Origin or Referer) is this site: the Host asked for, or the public URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False  # includes the opaque origin "null"
+    netloc = parts.netloc.lower()
+    if host is not None and netloc == host.lower():
+        return True
+    public = urlsplit(public_url)
+    return (parts.scheme, netloc) == (public.scheme, public.netloc.lower())
+
+
+def security_headers(path: str, *, docs_paths: frozenset[str], https: bool) -> dict[str, str]:
+    headers = dict(BASE_HEADERS)
+    headers["Content-Security-Policy"] = (
+        DOCS_CONTENT_SECURITY_POLICY if path in docs_paths else CONTENT_SECURITY_POLICY
+    )
+    if not path.startswith(STATIC_PREFIX):
+        # Pages and API answers can carry access links: no shared cache may keep them.
+        headers["Cache-Control"] = "no-store"
+    if https:
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
+
+
+def refusal(
+    app: FastAPI,
+    path: str,
+    status_code: int,
+    *,
+    code: str,
+    title: str,
+    message: str,
+) -> Response:
+    """A calm refusal: `{code, message}` for the API, a page with the same words for people."""
+    if path.startswith(API_PREFIX):
+        return JSONResponse({"code": code, "message": message}, status_code=status_code)
+    page = app.state.services.templates.get_template("message.html")
+    return HTMLResponse(page.render(title=title, message=message), status_code=status_code)
+
+
+class SecurityMiddleware:
+    """Pure ASGI (not BaseHTTPMiddleware), so websockets and streaming pass through untouched."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        public_url: str,
+        max_body_bytes: int,
+        docs_paths: frozenset[str],
+    ) -> None:
+        self.app = app
+        self.public_url = public_url
+        self.max_body_bytes = max_body_bytes
+        self.docs_paths = docs_paths
+        self.https = public_url.startswith("https://")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        send = self._adding_headers(path, send)
+        if scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if not path.startswith(API_PREFIX) and not self._from_this_site(scope):
+            await self._refuse(
+                scope,
+                send,
+                403,
+                code="cross_site",
+                title="Please use Peer Rounds itself",
+                message="For everyone's safety, this form only works on the Peer Rounds page "
+                "it belongs to. Please go back to that page and try again.",
+            )
+            return
+        try:
+            body = await self._read_body(scope, receive)
+        except _ClientGone:
+            return
+        if body is None:
+            await self._refuse(
+                scope,
+                send,
+                413,
+                code="too_large",
+                title="That was more than we can take",
+                message="That was more than we can take in at once. Please shorten it and "
+                "try again.",
+            )
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    def _adding_headers(self, path: str, send: Send) -> Send:
+        extra = security_headers(path, docs_paths=self.docs_paths, https=self.https)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in extra.items():
+                    # A response that chose its own value (e.g. a cache policy) keeps it.
+                    headers.setdefault(name, value)
+            await send(message)
+
+        return send_with_headers
+
+    def _from_this_site(self, scope: Scope) -> bool:
+        headers = Headers(scope=scope)
+        source = headers.get("origin")
+        if source is None:
+            # Only when the browser sent no Origin at all; "null" is an answer, and a refusal.
+            source = headers.get("referer")
+        return source is not None and same_origin(source, headers.get("host"), self.public_url)
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+        """The whole body, or None when it is over the limit (we stop reading at once)."""
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _ClientGone
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    async def _refuse(
+        self, scope: Scope, send: Send, status_code: int, *, code: str, title: str, message: str
+    ) -> None:
+        response = refusal(
+            scope["app"], scope["path"], status_code, code=code, title=title, message=message
+        )
+        await response(scope, _nothing_to_receive, send)
+
+
+class _ClientGone(Exception):
+    """The client hung up before it finished sending: nobody is left to answer."""
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """Hand the body already read to the app, then pass on whatever the server sends next."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _nothing_to_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def install_security(
+    app: FastAPI,
+    settings: Settings,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    rate_limits: RateLimitPolicy | None = None,
+) -> None:
+    """Everything above, for `app`; call once, before it serves."""
+    install_rate_limits(app, rate_limits)
+    docs_paths = frozenset(
+        path
+        for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+        if path is not None
+    )
+    app.add_middleware(
+        SecurityMiddleware,
+        public_url=settings.base_url(),
+        max_body_bytes=max_body_bytes,
+        docs_paths=docs_paths,
+    )
+    https = settings.base_url().startswith("https://")
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Sent by Starlette's outermost middleware, outside ours: it adds its own headers. The
+        # exception is raised again afterwards, so the traceback is still logged.
+        response = refusal(
+            request.app,
+            request.url.path,
+            500,
+            code="server_error",
+            title="Something went wrong on our side",
+            message="Something went wrong on our side, not yours. Please try again in a "
+            "moment; if it keeps happening, a facilitator can help.",
+        )
+        response.headers.update(
+            security_headers(request.url.path, docs_paths=docs_paths, https=https)
+        )
+        return response
+
+    app.add_exception_handler(Exception, server_error)

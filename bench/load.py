@@ -1,0 +1,826 @@
+"""Fan-out load benchmark: Peer Rounds against a bare websockets broadcast server, same run.
+
+    .venv/bin/python bench/load.py --sessions 100 --seconds 30
+    .venv/bin/python bench/load.py --sessions 100 500 --seconds 45 --warmup 10
+    .venv/bin/python bench/load.py --sessions 100 --servers peer-rounds --profile /tmp/pr.prof
+
+For each S it runs, one after the other (never at the same time), the baseline
+(`../shared/bench/ws_baseline.py`) and `peer-rounds serve` (fresh temporary SQLite, or a scratch
+PostgreSQL database with --database-url), and drives both with the same load generator
+(bench/loadgen.py, separate asyncio processes): S sessions x (1 facilitator + 12 viewers), each
+facilitator sending one command per second, session starts staggered across the second.
+
+Measured in the window after the warm-up: command -> last viewer of the session holding the
+new version (p50/p99), server CPU seconds (/proc/PID/stat, split main thread / other threads),
+server RSS before the sockets open and with them all open and idle (-> RSS per connection),
+dropped connections, and the generators' own CPU (so a saturated generator is visible).
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime
+import json
+import math
+import os
+import platform
+import pstats
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+BASELINE_SCRIPT = (REPO / ".." / "shared" / "bench" / "ws_baseline.py").resolve()
+LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+STARTUP_TIMEOUT_S = 60.0
+SETUP_CONCURRENCY = 8
+SETTLE_S = 3.0
+DRAIN_S = 15.0
+SOCKETS_PER_GENERATOR = 8000
+# targets (docs: bench/README.md)
+TARGET_P99_RATIO = 1.5
+TARGET_KIB_PER_CONNECTION = 40.0
+
+
+# --- /proc -------------------------------------------------------------------------------------
+
+
+def _stat_fields(path: str) -> list[str]:
+    """Fields of a /proc/.../stat line after the `(comm)`, which may contain spaces."""
+    text = Path(path).read_text()
+    return text[text.rindex(")") + 2 :].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a whole process (all its threads), in seconds."""
+    fields = _stat_fields(f"/proc/{pid}/stat")
+    # fields[0] is field 3 (state): utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def thread_cpu_seconds(pid: int) -> dict[int, float]:
+    """utime + stime per thread (the main thread's id is the pid)."""
+    found: dict[int, float] = {}
+    with contextlib.suppress(FileNotFoundError):
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                fields = _stat_fields(f"/proc/{pid}/task/{tid}/stat")
+                found[int(tid)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return found
+
+
+def status_kib(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise KeyError(key)
+
+
+def open_fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def machine_cpu() -> tuple[int, int, int]:
+    """(busy, total, steal) jiffies over all cores, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    steal = values[7] if len(values) > 7 else 0
+    total = sum(values[:8])
+    return total - idle, total, steal
+
+
+def raise_fd_limit(needed: int) -> int:
+    """Raise the soft RLIMIT_NOFILE to the hard one; children (servers, generators) inherit it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        soft = hard
+    if soft < needed:
+        print(f"warning: file-descriptor limit {soft} < {needed} needed", file=sys.stderr)
+    return soft
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Nearest rank. Undelivered commands are passed as +inf, so they count as slow."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+# --- servers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+    ws_base: str = ""
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        """SIGINT first (uvicorn shuts down cleanly and cProfile writes its file), then kill."""
+        if not self.alive():
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_tail(self, lines: int = 15) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+
+def wait_until_listening(server: Server, check: str) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if not server.alive():
+            raise RuntimeError(f"{server.name} exited early:\n{server.log_tail()}")
+        try:
+            if check == "tcp":
+                with socket.create_connection(("127.0.0.1", server.port), timeout=1):
+                    return
+            elif httpx.get(f"http://127.0.0.1:{server.port}/healthz", timeout=1).is_success:
+                return
+        except (OSError, httpx.TransportError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{server.name} did not start within {STARTUP_TIMEOUT_S:.0f} s")
+
+
+def with_niceness(value: int) -> Callable[[], None] | None:
+    """A preexec_fn giving a child (and every thread it starts) this nice value."""
+    if value == 0:
+        return None
+
+    def apply() -> None:
+        os.setpriority(os.PRIO_PROCESS, 0, value)
+
+    return apply
+
+
+def start_baseline(work: Path, nice: int) -> Server:
+    port = free_port()
+    log = work / "baseline.log"
+    process = subprocess.Popen(
+        [sys.executable, str(BASELINE_SCRIPT), str(port)],
+        cwd=BASELINE_SCRIPT.parent,
+        preexec_fn=with_niceness(nice),
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    server = Server("baseline", process, port, log, ws_base=f"ws://127.0.0.1:{port}")
+    wait_until_listening(server, "tcp")
+    return server
+
+
+def start_peer_rounds(
+    work: Path, database_url: str | None, profile: Path | None, nice: int
+) -> Server:
+    port = free_port()
+    data_dir = work / "peer-rounds-data"
+    data_dir.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "PEER_ROUNDS_DATA_DIR": str(data_dir),
+        "PEER_ROUNDS_PORT": str(port),
+        "PEER_ROUNDS_HOST": "127.0.0.1",
+    }
+    env.pop("PEER_ROUNDS_DATABASE_URL", None)
+    if database_url:
+        env["PEER_ROUNDS_DATABASE_URL"] = database_url
+    command = [sys.executable]
+    if profile is not None:
+        command += ["-m", "cProfile", "-o", str(profile)]
+    command += ["-m", "app.cli", "serve"]
+    log = work / "peer-rounds.log"
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        preexec_fn=with_niceness(nice),
+    )
+    server = Server("peer-rounds", process, port, log, ws_base=f"ws://127.0.0.1:{port}")
+    wait_until_listening(server, "http")
+    return server
+
+
+# --- session setup -----------------------------------------------------------------------------
+
+
+async def setup_peer_rounds(
+    server: Server, sessions: int, viewers: int, viewer_mix: str
+) -> list[dict[str, Any]]:
+    """Create the sessions through the JSON API: viewers-1 admitted participants, a started
+    session, the first round started (its first speaker's timer is running)."""
+    limit = asyncio.Semaphore(SETUP_CONCURRENCY)
+    participants = viewers - 1
+
+    async def one(client: httpx.AsyncClient, index: int) -> dict[str, Any]:
+        async with limit:
+            created = await client.post(
+                "/api/sessions",
+                json={
+                    "title": f"Load session {index}",
+                    "group_name": "Benchmark group",
+                    "facilitator_names": ["Sam"],
+                },
+            )
+            created.raise_for_status()
+            body = created.json()
+            session_id: str = body["session_id"]
+            facilitator_token: str = body["facilitators"][0]["token"]
+            room_token: str = body["room"]["token"]
+            auth = {"Authorization": f"Bearer {facilitator_token}"}
+            joined: list[dict[str, Any]] = []
+            for n in range(participants):
+                response = await client.post(
+                    f"/api/sessions/{session_id}/participants", json={"name": f"Peer {n + 1}"}
+                )
+                response.raise_for_status()
+                joined.append(response.json())
+            commands: list[dict[str, Any]] = [
+                {"type": "admit", "participant_id": person["participant_id"]} for person in joined
+            ]
+            commands += [{"type": "start_session"}, {"type": "advance_stage"}]
+            commands.append({"type": "start_round"})
+            for command in commands:
+                response = await client.post(
+                    f"/api/sessions/{session_id}/commands",
+                    json={**command, "id": str(uuid.uuid4())},
+                    headers=auth,
+                )
+                if response.status_code != 200:
+                    raise RuntimeError(f"setup {command['type']}: {response.text}")
+            base = f"/ws/sessions/{session_id}"
+            if viewer_mix == "room":
+                viewer_sockets = [{"path": f"{base}/room", "token": room_token}] * viewers
+            else:
+                viewer_sockets = [
+                    {"path": f"{base}/participant", "token": person["token"]} for person in joined
+                ]
+                viewer_sockets.append({"path": f"{base}/room", "token": room_token})
+            return {
+                "index": index,
+                "id": session_id,
+                "facilitator": {"path": f"{base}/facilitator", "token": facilitator_token},
+                "viewers": viewer_sockets,
+            }
+
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{server.port}",
+        timeout=60,
+        limits=httpx.Limits(max_connections=SETUP_CONCURRENCY),
+    ) as client:
+        return list(await asyncio.gather(*(one(client, i) for i in range(sessions))))
+
+
+def baseline_sessions(sessions: int, viewers: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "index": i,
+            "id": f"s{i}",
+            "facilitator": {"path": f"/s{i}", "token": None},
+            "viewers": [{"path": f"/s{i}", "token": None}] * viewers,
+        }
+        for i in range(sessions)
+    ]
+
+
+# --- generators --------------------------------------------------------------------------------
+
+
+@dataclass
+class GeneratorProcess:
+    process: asyncio.subprocess.Process
+    result_path: Path
+    log_path: Path
+    ready: dict[str, Any] = field(default_factory=dict)
+
+    async def line(self, wait_s: float) -> str:
+        assert self.process.stdout is not None
+        raw = await asyncio.wait_for(self.process.stdout.readline(), wait_s)
+        if not raw:
+            tail = self.log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"load generator exited:\n{tail}")
+        return raw.decode().strip()
+
+    def kill(self) -> None:
+        if self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+
+
+async def start_generators(
+    work: Path, tag: str, kind: str, server: Server, plans: list[dict[str, Any]], args: Any
+) -> list[GeneratorProcess]:
+    count = args.generators or max(1, -(-len(plans) * (args.viewers + 1) // SOCKETS_PER_GENERATOR))
+    generators: list[GeneratorProcess] = []
+    for g in range(count):
+        plan = {
+            "kind": kind,
+            "ws_base": server.ws_base,
+            "total_sessions": len(plans),
+            "warmup_s": args.warmup,
+            "measure_s": args.seconds,
+            "drain_s": DRAIN_S,
+            "compression": args.compression,
+            "connect_concurrency": max(8, 64 // count),
+            "sessions": plans[g::count],
+        }
+        plan_path = work / f"{tag}-plan-{g}.json"
+        plan_path.write_text(json.dumps(plan))
+        log_path = work / f"{tag}-loadgen-{g}.log"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(LOADGEN),
+            str(plan_path),
+            str(work / f"{tag}-result-{g}.json"),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=log_path.open("ab"),
+            preexec_fn=with_niceness(args.nice),
+        )
+        generators.append(GeneratorProcess(process, work / f"{tag}-result-{g}.json", log_path))
+    return generators
+
+
+# --- one measured run --------------------------------------------------------------------------
+
+
+async def sleep_until(moment: float) -> None:
+    delay = moment - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
+async def measure(
+    server: Server, kind: str, plans: list[dict[str, Any]], args: Any
+) -> dict[str, Any]:
+    work: Path = args.work
+    tag = f"{server.name}-{len(plans)}"
+    sockets = len(plans) * (args.viewers + 1)
+    await asyncio.sleep(1.0)
+    rss_before = status_kib(server.pid, "VmRSS")
+    fds_before = open_fds(server.pid)
+    generators = await start_generators(work, tag, kind, server, plans, args)
+    try:
+        connect_started = time.monotonic()
+        connect_timeout = 120 + sockets / 50
+        for generator in generators:
+            line = await generator.line(connect_timeout)
+            if not line.startswith("READY "):
+                raise RuntimeError(f"unexpected generator output: {line}")
+            generator.ready = json.loads(line[6:])
+        connect_s = time.monotonic() - connect_started
+        await asyncio.sleep(SETTLE_S)
+        rss_idle = status_kib(server.pid, "VmRSS")
+        fds_idle = open_fds(server.pid)
+
+        t0 = time.monotonic() + 1.0
+        for generator in generators:
+            assert generator.process.stdin is not None
+            generator.process.stdin.write(f"GO {t0}\n".encode())
+            await generator.process.stdin.drain()
+        await sleep_until(t0 + args.warmup)
+        cpu_start = cpu_seconds(server.pid)
+        threads_start = thread_cpu_seconds(server.pid)
+        gen_start = [cpu_seconds(g.process.pid) for g in generators]
+        machine_start = machine_cpu()
+        wall_start = time.monotonic()
+        await sleep_until(t0 + args.warmup + args.seconds)
+        cpu_end = cpu_seconds(server.pid)
+        threads_end = thread_cpu_seconds(server.pid)
+        gen_end = [cpu_seconds(g.process.pid) for g in generators]
+        machine_end = machine_cpu()
+        wall = time.monotonic() - wall_start
+        rss_end = status_kib(server.pid, "VmRSS")
+        hwm = status_kib(server.pid, "VmHWM")
+
+        results: list[dict[str, Any]] = []
+        for generator in generators:
+            line = await generator.line(DRAIN_S + 120)
+            if line != "DONE":
+                raise RuntimeError(f"unexpected generator output: {line}")
+            results.append(json.loads(generator.result_path.read_text()))
+        for generator in generators:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(generator.process.wait(), 90)
+    finally:
+        for generator in generators:
+            generator.kill()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(generator.process.wait(), 10)
+    if not server.alive():
+        raise RuntimeError(f"{server.name} died during the run:\n{server.log_tail()}")
+
+    def merged(key: str) -> list[float]:
+        return [value for result in results for value in result[key]]
+
+    def total(key: str) -> int:
+        return sum(int(result[key]) for result in results)
+
+    latencies = merged("latencies_s")
+    undelivered = [math.inf] * (total("incomplete") + total("unacked"))
+    acks = merged("ack_latencies_s")
+    lateness = merged("send_lateness_s")
+    main_thread = threads_end.get(server.pid, 0.0) - threads_start.get(server.pid, 0.0)
+    cpu = cpu_end - cpu_start
+    busy = machine_end[0] - machine_start[0]
+    machine_total = machine_end[1] - machine_start[1]
+    delivered = len(latencies)
+    messages = total("messages_received")
+    return {
+        "server": server.name,
+        "sessions": len(plans),
+        "sockets": sockets,
+        "generators": len(generators),
+        "connected": total("connected"),
+        "connect_s": connect_s,
+        "window_commands": total("window_commands"),
+        "delivered": delivered,
+        "incomplete": total("incomplete"),
+        "unacked": total("unacked"),
+        "rejected": total("rejected"),
+        "latency_p50_ms": 1000 * percentile(latencies + undelivered, 0.50),
+        "latency_p90_ms": 1000 * percentile(latencies + undelivered, 0.90),
+        "latency_p99_ms": 1000 * percentile(latencies + undelivered, 0.99),
+        "latency_max_ms": 1000 * max(latencies + undelivered, default=float("nan")),
+        "latency_max_delivered_ms": 1000 * max(latencies, default=float("nan")),
+        "ack_p50_ms": 1000 * percentile(acks, 0.50) if acks else None,
+        "ack_p99_ms": 1000 * percentile(acks, 0.99) if acks else None,
+        "window_s": wall,
+        "cpu_s": cpu,
+        "cpu_pct": 100 * cpu / wall,
+        "cpu_main_thread_s": main_thread,
+        "cpu_other_threads_s": cpu - main_thread,
+        "threads": len(threads_end),
+        "cpu_ms_per_command": 1000 * cpu / max(1, total("window_commands")),
+        "rss_before_kib": rss_before,
+        "rss_idle_kib": rss_idle,
+        "rss_end_kib": rss_end,
+        "rss_hwm_kib": hwm,
+        "rss_per_connection_kib": (rss_idle - rss_before) / max(1, total("connected")),
+        "fds_before": fds_before,
+        "fds_idle": fds_idle,
+        "dropped": total("dropped"),
+        "dropped_facilitators": total("dropped_facilitators"),
+        "drop_reasons": sorted({r for result in results for r in result["drop_reasons"]}),
+        "connect_failures": total("connect_failures"),
+        "connect_retries": total("connect_retries"),
+        "generator_cpu_pct": [
+            100 * (end - start) / wall for start, end in zip(gen_start, gen_end, strict=True)
+        ],
+        "send_lateness_p99_ms": 1000 * percentile(lateness, 0.99),
+        "send_lateness_max_ms": 1000 * max(lateness, default=float("nan")),
+        "machine_busy_pct": 100 * busy / max(1, machine_total) * (os.cpu_count() or 1),
+        "others_cpu_pct": 100 * busy / max(1, machine_total) * (os.cpu_count() or 1)
+        - 100
+        * (cpu + sum(end - start for start, end in zip(gen_start, gen_end, strict=True)))
+        / wall,
+        "machine_steal_pct": 100
+        * (machine_end[2] - machine_start[2])
+        / max(1, machine_total)
+        * (os.cpu_count() or 1),
+        "messages_received": messages,
+        "avg_message_bytes": total("bytes_received") / max(1, messages),
+    }
+
+
+async def run_server(name: str, sessions: int, args: Any) -> dict[str, Any]:
+    work: Path = args.work
+    if name == "baseline":
+        server = start_baseline(work, args.nice)
+    else:
+        server = start_peer_rounds(work, args.scratch_database_url, args.profile, args.nice)
+    try:
+        setup_started = time.monotonic()
+        if name == "baseline":
+            plans = baseline_sessions(sessions, args.viewers)
+            kind = "baseline"
+        else:
+            plans = await setup_peer_rounds(server, sessions, args.viewers, args.viewer_mix)
+            kind = "peer_rounds"
+        setup_s = time.monotonic() - setup_started
+        print(f"  {name}: {sessions} sessions ready in {setup_s:.1f} s; connecting…", flush=True)
+        result = await measure(server, kind, plans, args)
+        result["setup_s"] = setup_s
+        return result
+    finally:
+        server.stop()
+
+
+# --- PostgreSQL scratch database ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def scratch_database(url: str | None) -> Any:
+    """A fresh database next to the one in `url` (created, then dropped), like a fresh SQLite."""
+    if not url:
+        yield None
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(url)
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"peer_rounds_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float) and math.isinf(value):
+        return "undelivered"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, list):
+        return " + ".join(fmt(v, 0) for v in value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+ROWS: list[tuple[str, str, int, bool]] = [
+    # label, key, digits, show a ratio
+    ("sockets connected", "connected", 0, False),
+    ("commands in window", "window_commands", 0, False),
+    ("  delivered to every viewer", "delivered", 0, False),
+    ("  not delivered by drain end", "incomplete", 0, False),
+    ("  rejected / not acked", "rejected", 0, False),
+    ("latency p50 (ms)", "latency_p50_ms", 1, True),
+    ("latency p90 (ms)", "latency_p90_ms", 1, True),
+    ("latency p99 (ms)", "latency_p99_ms", 1, True),
+    ("latency max (ms)", "latency_max_ms", 1, True),
+    ("command -> ack p50 / p99 (ms)", "ack", 1, False),
+    ("server CPU in window (s)", "cpu_s", 2, True),
+    ("server CPU (% of one core)", "cpu_pct", 0, True),
+    ("  main thread / other threads (s)", "threads_split", 2, False),
+    ("server CPU per command (ms)", "cpu_ms_per_command", 2, True),
+    ("RSS before sockets (MiB)", "rss_before_mib", 1, True),
+    ("RSS idle, all sockets open (MiB)", "rss_idle_mib", 1, True),
+    ("RSS per connection (KiB)", "rss_per_connection_kib", 1, True),
+    ("RSS end of load / peak (MiB)", "rss_end", 1, False),
+    ("avg message size (bytes)", "avg_message_bytes", 0, True),
+    ("dropped connections (facilitators)", "dropped", 0, False),
+    ("connect failures (retries)", "connect", 0, False),
+    ("generator CPU (% of a core)", "generator_cpu_pct", 0, False),
+    ("send lateness p99 / max (ms)", "lateness", 1, False),
+    ("machine busy, steal (% of one core)", "machine_busy_pct", 0, False),
+    ("  of which other processes (%)", "others_cpu_pct", 0, False),
+    ("time to open all sockets (s)", "connect_s", 1, True),
+]
+
+
+def cell(result: dict[str, Any], key: str, digits: int) -> str:
+    if key == "ack":
+        return f"{fmt(result['ack_p50_ms'])} / {fmt(result['ack_p99_ms'])}"
+    if key == "threads_split":
+        return f"{fmt(result['cpu_main_thread_s'], 2)} / {fmt(result['cpu_other_threads_s'], 2)}"
+    if key == "rss_end":
+        return f"{result['rss_end_kib'] / 1024:,.1f} / {result['rss_hwm_kib'] / 1024:,.1f}"
+    if key == "connect":
+        return f"{result['connect_failures']} ({result['connect_retries']})"
+    if key == "lateness":
+        return f"{fmt(result['send_lateness_p99_ms'])} / {fmt(result['send_lateness_max_ms'])}"
+    if key == "machine_busy_pct":
+        return f"{result[key]:.0f} (steal {result['machine_steal_pct']:.0f})"
+    if key == "dropped":
+        return f"{result['dropped']} ({result['dropped_facilitators']})"
+    if key == "rejected":
+        return f"{result['rejected']} / {result['unacked']}"
+    if key.endswith("_mib"):
+        return fmt(result[key.removesuffix("_mib") + "_kib"] / 1024, digits)
+    value = result[key]
+    return fmt(float(value), digits) if isinstance(value, float) else fmt(value, digits)
+
+
+def numeric(result: dict[str, Any], key: str) -> float:
+    if key.endswith("_mib"):
+        return float(result[key.removesuffix("_mib") + "_kib"]) / 1024
+    return float(result[key])
+
+
+def table(results: dict[str, dict[str, Any]], args: Any) -> str:
+    names = [name for name in ("baseline", "peer-rounds") if name in results]
+    first = results[names[0]]
+    lines = [
+        f"S = {first['sessions']} sessions x ({args.viewers} viewers + 1 facilitator) = "
+        f"{first['sockets']:,} sockets, 1 command/s/session, {args.seconds:g} s measured after "
+        f"{args.warmup:g} s warm-up; viewers: {viewer_mix_words(args)}",
+        "",
+        f"{'':38}"
+        + "".join(f"{name:>20}" for name in names)
+        + (f"{'ratio PR/base':>16}" if len(names) == 2 else ""),
+    ]
+    for label, key, digits, ratio in ROWS:
+        if key == "ack" and "peer-rounds" not in results:
+            continue
+        row = f"{label:38}" + "".join(f"{cell(results[n], key, digits):>20}" for n in names)
+        if ratio and len(names) == 2:
+            base = numeric(results["baseline"], key)
+            mine = numeric(results["peer-rounds"], key)
+            ratio_text = f"{mine / base:.2f}x" if base and math.isfinite(mine) else "-"
+            row += f"{ratio_text:>16}"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def viewer_mix_words(args: Any) -> str:
+    if args.viewer_mix == "room":
+        return f"{args.viewers} room views (one rendered view per session)"
+    return f"{args.viewers - 1} participants (each a personal view) + 1 room view"
+
+
+def verdict(results: dict[str, dict[str, Any]]) -> str:
+    mine = results.get("peer-rounds")
+    base = results.get("baseline")
+    if mine is None:
+        return ""
+    lines = ["targets:"]
+    if base is not None:
+        ratio = mine["latency_p99_ms"] / base["latency_p99_ms"]
+        ok = ratio <= TARGET_P99_RATIO and mine["incomplete"] == 0
+        lines.append(
+            f"  p99 latency <= {TARGET_P99_RATIO}x baseline: {ratio:.2f}x "
+            f"({mine['latency_p99_ms']:.1f} vs {base['latency_p99_ms']:.1f} ms)"
+            + ("" if mine["incomplete"] == 0 else f", {mine['incomplete']} undelivered")
+            + f"  {'MET' if ok else 'MISSED'}"
+        )
+    per = mine["rss_per_connection_kib"]
+    lines.append(
+        f"  <= {TARGET_KIB_PER_CONNECTION:g} KiB per idle connection: {per:.1f} KiB  "
+        f"{'MET' if per <= TARGET_KIB_PER_CONNECTION else 'MISSED'}"
+    )
+    lost = mine["dropped"] + mine["connect_failures"]
+    lines.append(
+        f"  no connection dropped: {mine['dropped']} dropped, {mine['connect_failures']} "
+        f"failed to connect  {'MET' if lost == 0 else 'MISSED'}"
+    )
+    for result in results.values():
+        if result["drop_reasons"]:
+            lines.append(f"  {result['server']} drop reasons: {result['drop_reasons']}")
+        if max(result["generator_cpu_pct"]) > 85:
+            lines.append(
+                f"  warning: a {result['server']} generator used "
+                f"{max(result['generator_cpu_pct']):.0f}% of a core — it may be the bottleneck"
+            )
+    return "\n".join(lines)
+
+
+def print_profile(path: Path, limit: int = 30) -> None:
+    if not path.exists():
+        print(f"no profile written at {path}")
+        return
+    for order in ("tottime", "cumulative"):
+        print(f"\n--- main thread profile, top {limit} by {order} ({path}) ---")
+        stats = pstats.Stats(str(path))
+        stats.strip_dirs().sort_stats(order).print_stats(limit)
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[100], metavar="S")
+    parser.add_argument("--seconds", type=float, default=30.0, help="measured window (s)")
+    parser.add_argument("--warmup", type=float, default=10.0, help="load before the window (s)")
+    parser.add_argument("--viewers", type=int, default=12, help="viewers per session")
+    parser.add_argument(
+        "--viewer-mix",
+        choices=("participants", "room"),
+        default="participants",
+        help="participants: viewers-1 participant views + 1 room view (default); "
+        "room: every viewer on the room view",
+    )
+    parser.add_argument("--servers", choices=("both", "baseline", "peer-rounds"), default="both")
+    parser.add_argument(
+        "--generators",
+        type=int,
+        default=0,
+        help=f"load-generator processes (default: one per {SOCKETS_PER_GENERATOR} sockets)",
+    )
+    parser.add_argument(
+        "--compression",
+        choices=("none", "deflate"),
+        default="none",
+        help="offer permessage-deflate as browsers do (both servers accept it)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL server for Peer Rounds, e.g. postgresql+psycopg://postgres@127.0.0.1/test"
+        "; a scratch database is created next to it and dropped afterwards",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="run Peer Rounds under cProfile (main thread only) and write the stats here",
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="run the servers and generators at this nice value (negative needs root): on a "
+        "shared machine, -5 keeps neighbours from starving the run. Default 0.",
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args(argv)
+    if args.viewers < 2:
+        parser.error("--viewers must be at least 2 (participants + a room view)")
+    return args
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    everything: list[dict[str, dict[str, Any]]] = []
+    names = ["baseline", "peer-rounds"] if args.servers == "both" else [args.servers]
+    for sessions in args.sessions:
+        print(f"\n== S = {sessions} ==", flush=True)
+        results: dict[str, dict[str, Any]] = {}
+        for name in names:
+            results[name] = await run_server(name, sessions, args)
+        print()
+        print(table(results, args))
+        print(verdict(results))
+        everything.append(results)
+    if args.json is not None:
+        args.json.write_text(json.dumps(everything, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.servers != "peer-rounds" and not BASELINE_SCRIPT.exists():
+        print(f"the baseline server is missing: {BASELINE_SCRIPT}", file=sys.stderr)
+        return 2
+    largest = max(args.sessions) * (args.viewers + 1)
+    limit = raise_fd_limit(largest + 1000)
+    stamp = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    print(
+        f"bench/load.py {' '.join(sys.argv[1:])}\n{stamp}, {platform.node()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, fd limit {limit}, "
+        f"page {PAGE_KIB} KiB, nice {args.nice}"
+    )
+    with tempfile.TemporaryDirectory(prefix="peer-rounds-load-") as tmp:
+        args.work = Path(tmp)
+        if args.keep:
+            args.work = Path(tempfile.mkdtemp(prefix="peer-rounds-load-"))
+            print(f"keeping servers' logs, plans and raw results in {args.work}")
+        with scratch_database(args.database_url) as url:
+            args.scratch_database_url = url
+            code = asyncio.run(main_async(args))
+    if args.profile is not None:
+        print_profile(args.profile)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The app in-process (httpx over ASGI) or as a real server, and shortcuts to set a session up."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from starlette.types import Message
+
+from app.config import Settings
+from app.main import create_app
+from tests.live_server import LiveServer, running_server
+
+# The machine itself is never rate limited (app/web/rate_limits.py); tests of the limits come
+# from an address of the documentation range instead (RFC 5737: no traffic ever leaves).
+LOOPBACK_CLIENT = ("127.0.0.1", 50000)
+REMOTE_CLIENT = ("203.0.113.7", 50000)
+BASE_URL = "http://testserver"
+SAME_ORIGIN = {"Origin": BASE_URL}
+
+
+@pytest.fixture(scope="module")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@asynccontextmanager
+async def client_of(
+    app: FastAPI, client: tuple[str, int] = LOOPBACK_CLIENT
+) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=client)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as api:
+        yield api
+
+
+@asynccontextmanager
+async def in_process(
+    data_dir: Path, client: tuple[str, int] = LOOPBACK_CLIENT, **settings: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_of(create_app(Settings(data_dir=data_dir, **settings)), client) as api:
+        yield api
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    async with in_process(tmp_path) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with running_server(tmp_path_factory.mktemp("security")) as live:
+        yield live
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def new_session(
+    api: httpx.AsyncClient, facilitators: tuple[str, ...] = ("Sam", "Ana")
+) -> Any:
+    response = await api.post(
+        "/api/sessions",
+        json={"title": "Tuesday", "group_name": "Riverside", "facilitator_names": [*facilitators]},
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def join(api: httpx.AsyncClient, session_id: str, name: str) -> Any:
+    response = await api.post(f"/api/sessions/{session_id}/participants", json={"name": name})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def command(
+    api: httpx.AsyncClient, session_id: str, token: str, type_: str, **fields: Any
+) -> httpx.Response:
+    return await api.post(
+        f"/api/sessions/{session_id}/commands",
+        json={"type": type_, "id": str(uuid.uuid4()), **fields},
+        headers=bearer(token),
+    )
+
+
+async def accepted(
+    api: httpx.AsyncClient, session_id: str, token: str, type_: str, **fields: Any
+) -> int:
+    response = await command(api, session_id, token, type_, **fields)
+    assert response.status_code == 200, response.text
+    version: int = response.json()["version"]
+    return version
+
+
+async def version_of(api: httpx.AsyncClient, session_id: str, token: str) -> int:
+    response = await api.get(f"/api/sessions/{session_id}/view", headers=bearer(token))
+    assert response.status_code == 200, response.text
+    version: int = response.json()["version"]
+    return version
+
+
+async def websocket_until_closed(app: FastAPI, path: str, *frames: str) -> list[Message]:
+    """Open a websocket to `app` in-process, send `frames`, and return what the app sends
+    until it closes the connection (within a few seconds)."""
+    to_app: asyncio.Queue[Message] = asyncio.Queue()
+    to_app.put_nowait({"type": "websocket.connect"})
+    for frame in frames:
+        to_app.put_nowait({"type": "websocket.receive", "text": frame})
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+        if message["type"] == "websocket.close":
+            to_app.put_nowait({"type": "websocket.disconnect", "code": message.get("code", 1000)})
+
+    scope = {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "http_version": "1.1",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": LOOPBACK_CLIENT,
+        "server": ("testserver", 80),
+        "subprotocols": [],
+    }
+    await asyncio.wait_for(app(scope, to_app.get, send), timeout=5)
+    return sent

@@ -1,0 +1,270 @@
+"""Who may run which command: every command type, for every role, in its own session or another.
+
+Through the real JSON API in-process (the websocket endpoint hands the same actor, proven by the
+same token, to the same hub). The setting is a live round in session A:
+
+- Sam and Ana facilitate; Priya is admitted and speaking; Tom is admitted and waits his turn;
+  Wen is in the waiting room. Session B is another session, facilitated by Zed.
+
+Roles: the facilitator (Sam); a participant acting on herself (Priya, naming herself where a
+command names someone); a participant acting on someone else (Priya naming Tom); a participant
+still in the waiting room (Wen); the room view; and each of those holding a token of session A
+used on session B, which is also how a facilitator of another session (Zed, with B's token, on A)
+is tried. A denied command changes nothing: the session's version stays where it was.
+"Allowed" means authorization lets it through; the engine may still say it has nothing to do
+(the round has already started) or that it does not fit the moment (no Taking Time is on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import httpx
+import pytest
+
+from app.session.commands import Command
+from tests.security.conftest import accepted, command, in_process, join, new_session, version_of
+
+pytestmark = pytest.mark.anyio
+
+Role = Literal["facilitator", "self", "other", "waiting", "room"]
+ROLES: tuple[Role, ...] = ("facilitator", "self", "other", "waiting", "room")
+A, D, NA = "allow", "deny", "n/a"  # NA: the command names nobody, so nobody else to act on
+
+# fmt: off
+# The columns: (facilitator, participant on self, on another, in the waiting room, room view)
+EXPECTED: dict[str, tuple[str, str, str, str, str]] = {
+    "create_session":             (D, D, NA, D, D),  # set up once, by its creator
+    "start_session":              (A, D, NA, D, D),
+    "end_session":                (A, D, NA, D, D),
+    "advance_stage":              (A, D, NA, D, D),
+    "go_to_stage":                (A, D, NA, D, D),
+    "skip_stage":                 (A, D, NA, D, D),
+    "insert_stage":               (A, D, NA, D, D),
+    "move_stage":                 (A, D, NA, D, D),
+    "set_stage_budget":           (A, D, NA, D, D),
+    "accept_schedule_suggestion": (A, D, NA, D, D),
+    "start_round":                (A, D, NA, D, D),
+    "reorder_round":              (A, D, NA, D, D),
+    "share":                      (A, A, D, D, D),
+    "pass":                       (A, A, D, D, D),
+    "pass_for_now":               (A, A, D, D, D),
+    "skip_turn":                  (A, D, D, D, D),
+    "return_to":                  (A, D, D, D, D),
+    "pause_timer":                (A, A, NA, D, D),  # the speaker, or a facilitator
+    "resume_timer":               (A, A, NA, D, D),
+    "extend_time":                (A, D, NA, D, D),
+    "join":                       (D, A, NA, A, D),  # already joined: "nothing to do", not "no"
+    "admit":                      (A, D, D, D, D),
+    "remove_participant":         (A, D, D, D, D),
+    "leave":                      (D, A, NA, A, D),  # it is OK to leave, even from the waiting room
+    "step_out":                   (A, A, D, D, D),
+    "come_back":                  (A, A, D, D, D),
+    "raise_hand":                 (D, A, NA, D, D),
+    "lower_hand":                 (A, A, D, D, D),
+    "request_support":            (D, A, NA, D, D),
+    "clear_support_request":      (A, A, D, D, D),
+    "offer_to_take_time":         (D, A, NA, D, D),
+    "choose_taker":               (A, D, D, D, D),
+    "set_agreed_question":        (A, D, NA, D, D),
+    "invite_reflection":          (A, D, NA, D, D),
+    "change_settings":            (A, D, NA, D, D),
+}
+# fmt: on
+
+
+def test_the_table_covers_every_command() -> None:
+    union = get_args(Command)[0]
+    assert set(EXPECTED) == {kind.model_fields["type"].default for kind in get_args(union)}
+
+
+@dataclass
+class World:
+    """Session A in a live round, and session B beside it."""
+
+    api: httpx.AsyncClient
+    a: dict[str, Any]
+    b: dict[str, Any]
+    ids: dict[str, str]
+    tokens: dict[str, str]
+
+    @property
+    def sam(self) -> str:
+        return str(self.a["facilitators"][0]["token"])
+
+    @property
+    def zed(self) -> str:
+        return str(self.b["facilitators"][0]["token"])
+
+    def token_of(self, role: Role) -> str:
+        if role == "facilitator":
+            return self.sam
+        if role == "room":
+            return str(self.a["room"]["token"])
+        return self.tokens["Wen" if role == "waiting" else "Priya"]
+
+    def target_of(self, role: Role) -> str:
+        """Whom a command names: Tom for facilitators and for `other`, else the sender."""
+        if role in ("facilitator", "other"):
+            return self.ids["Tom"]
+        return self.ids["Wen" if role == "waiting" else "Priya"]
+
+
+async def live_round(api: httpx.AsyncClient) -> World:
+    a = await new_session(api)
+    b = await new_session(api, ("Zed",))
+    sid, sam = a["session_id"], a["facilitators"][0]["token"]
+    ids: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    for name in ("Priya", "Tom", "Wen"):
+        joined = await join(api, sid, name)
+        ids[name], tokens[name] = joined["participant_id"], joined["token"]
+    for name in ("Priya", "Tom"):
+        await accepted(api, sid, sam, "admit", participant_id=ids[name])
+    for kind in ("start_session", "advance_stage"):
+        await accepted(api, sid, sam, kind)
+    await accepted(api, sid, sam, "start_round", order_policy="join_order")
+    return World(api, a, b, ids, tokens)
+
+
+def fields_for(kind: str, world: World, role: Role) -> dict[str, Any]:
+    """A well-formed command of `kind`, naming whom `role` acts on where it names anyone."""
+    target = world.target_of(role)
+    fields: dict[str, dict[str, Any]] = {
+        "create_session": {
+            "title": "Again",
+            "group_name": "Riverside",
+            "template_key": "peer-support-plus-weekly",
+            "facilitators": [{"id": "f9", "name": "Mallory"}],
+        },
+        "go_to_stage": {"stage_id": "s1"},
+        "skip_stage": {"stage_id": "s3"},
+        "insert_stage": {"kind": "break", "title": "A pause", "minutes": 5},
+        "move_stage": {"stage_id": "s4", "to_index": 5},
+        "set_stage_budget": {"stage_id": "s3", "minutes": 4},
+        "accept_schedule_suggestion": {"stage_id": "s2", "share_s": 60, "speakers_to_come": 2},
+        "reorder_round": {"order": [world.ids["Tom"], world.ids["Priya"]]},
+        "extend_time": {"seconds": 60},
+        "join": {"name": "Again"},
+        "set_agreed_question": {"question": "What helped?"},
+        "change_settings": {"settings": {"minimum_share_s": 90}},
+    }
+    names_someone = {
+        "share",
+        "pass",
+        "pass_for_now",
+        "skip_turn",
+        "return_to",
+        "admit",
+        "remove_participant",
+        "step_out",
+        "come_back",
+        "lower_hand",
+        "clear_support_request",
+        "choose_taker",
+    }
+    chosen = dict(fields.get(kind, {}))
+    if kind in names_someone:
+        chosen["participant_id"] = target
+    return chosen
+
+
+@pytest.fixture(scope="module")
+async def app_client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
+    data_dir: Path = tmp_path_factory.mktemp("matrix")
+    async with in_process(data_dir) as api:
+        yield api
+
+
+@pytest.fixture(scope="module")
+async def shared_world(app_client: httpx.AsyncClient) -> World:
+    """For denials only: a denial changes nothing, so they can all share one world."""
+    return await live_round(app_client)
+
+
+OWN_CELLS = [
+    pytest.param(kind, role, EXPECTED[kind][index], id=f"{kind}-{role}")
+    for kind in EXPECTED
+    for index, role in enumerate(ROLES)
+    if EXPECTED[kind][index] != NA
+]
+
+
+@pytest.mark.parametrize(("kind", "role", "expected"), OWN_CELLS)
+async def test_own_session(
+    kind: str, role: Role, expected: str, app_client: httpx.AsyncClient, shared_world: World
+) -> None:
+    # An allowed command may change the world, so it gets one of its own.
+    world = shared_world if expected == D else await live_round(app_client)
+    sid = world.a["session_id"]
+    before = await version_of(app_client, sid, world.sam)
+    token = world.token_of(role)
+    response = await command(app_client, sid, token, kind, **fields_for(kind, world, role))
+    body = response.json()
+    if expected == A:
+        assert response.status_code != 403, body
+        assert body.get("code") != "not_allowed", body
+        return
+    if kind == "create_session" and role != "room":
+        assert (response.status_code, body["code"]) == (409, "nothing_to_do"), body
+    else:
+        assert (response.status_code, body["code"]) == (403, "not_allowed"), body
+    assert await version_of(app_client, sid, world.sam) == before
+
+
+ANOTHER_SESSION_CELLS = [
+    pytest.param(kind, role, id=f"{kind}-{role}") for kind in EXPECTED for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("kind", "role"), ANOTHER_SESSION_CELLS)
+async def test_a_token_of_one_session_is_refused_by_another(
+    kind: str, role: Role, app_client: httpx.AsyncClient, shared_world: World
+) -> None:
+    """Session A's tokens on session B, each role: always denied, nothing changes."""
+    world = shared_world
+    other = world.b["session_id"]
+    before = await version_of(app_client, other, world.zed)
+    token = world.token_of(role)
+    response = await command(app_client, other, token, kind, **fields_for(kind, world, role))
+    assert response.status_code == 403
+    assert response.json() == {
+        "code": "not_allowed",
+        "message": "This link is for a different session or screen.",
+    }
+    assert await version_of(app_client, other, world.zed) == before
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+async def test_a_facilitator_of_another_session_is_refused(
+    kind: str, app_client: httpx.AsyncClient, shared_world: World
+) -> None:
+    """Zed facilitates session B; his token on session A is refused for every command."""
+    world = shared_world
+    sid = world.a["session_id"]
+    before = await version_of(app_client, sid, world.sam)
+    response = await command(
+        app_client, sid, world.zed, kind, **fields_for(kind, world, "facilitator")
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_allowed"
+    assert await version_of(app_client, sid, world.sam) == before
+
+
+async def test_reading_a_view_follows_the_same_rules(shared_world: World) -> None:
+    world, api = shared_world, shared_world.api
+    sid, other = world.a["session_id"], world.b["session_id"]
+    expected_roles: list[tuple[Role, str]] = [
+        ("facilitator", "facilitator"),
+        ("self", "participant"),
+        ("room", "room"),
+    ]
+    for role, view_role in expected_roles:
+        headers = {"Authorization": f"Bearer {world.token_of(role)}"}
+        own = await api.get(f"/api/sessions/{sid}/view", headers=headers)
+        assert own.json()["role"] == view_role
+        foreign = await api.get(f"/api/sessions/{other}/view", headers=headers)
+        assert foreign.status_code == 403
