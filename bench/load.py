@@ -50,7 +50,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 STARTUP_TIMEOUT_S = 60.0
 SETUP_CONCURRENCY = 8
-SETTLE_S = 3.0
+SETTLE_S = 4.0
 DRAIN_S = 15.0
 SOCKETS_PER_GENERATOR = 8000
 # targets (docs: bench/README.md)
@@ -410,7 +410,10 @@ async def measure(
                 raise RuntimeError(f"unexpected generator output: {line}")
             generator.ready = json.loads(line[6:])
         connect_s = time.monotonic() - connect_started
-        await asyncio.sleep(SETTLE_S)
+        await asyncio.sleep(SETTLE_S / 2)
+        idle_start, idle_wall = cpu_seconds(server.pid), time.monotonic()
+        await asyncio.sleep(SETTLE_S / 2)
+        idle_cpu_pct = 100 * (cpu_seconds(server.pid) - idle_start) / (time.monotonic() - idle_wall)
         rss_idle = status_kib(server.pid, "VmRSS")
         fds_idle = open_fds(server.pid)
 
@@ -492,6 +495,7 @@ async def measure(
         "cpu_main_thread_s": main_thread,
         "cpu_other_threads_s": cpu - main_thread,
         "threads": len(threads_end),
+        "idle_cpu_pct": idle_cpu_pct,
         "cpu_ms_per_command": 1000 * cpu / max(1, total("window_commands")),
         "rss_before_kib": rss_before,
         "rss_idle_kib": rss_idle,
@@ -602,6 +606,7 @@ ROWS: list[tuple[str, str, int, bool]] = [
     ("server CPU (% of one core)", "cpu_pct", 0, True),
     ("  main thread / other threads (s)", "threads_split", 2, False),
     ("server CPU per command (ms)", "cpu_ms_per_command", 2, True),
+    ("server CPU idle, sockets open (%)", "idle_cpu_pct", 1, False),
     ("RSS before sockets (MiB)", "rss_before_mib", 1, True),
     ("RSS idle, all sockets open (MiB)", "rss_idle_mib", 1, True),
     ("RSS per connection (KiB)", "rss_per_connection_kib", 1, True),
@@ -796,6 +801,26 @@ async def main_async(args: argparse.Namespace) -> int:
     return 0
 
 
+def source_version() -> str:
+    """The commit measured, and whether app/ had uncommitted changes (others work concurrently)."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "app"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit"
+    return f"commit {commit}" + (" + uncommitted changes in app/" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.servers != "peer-rounds" and not BASELINE_SCRIPT.exists():
@@ -807,7 +832,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"bench/load.py {' '.join(sys.argv[1:])}\n{stamp}, {platform.node()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, fd limit {limit}, "
-        f"page {PAGE_KIB} KiB, nice {args.nice}"
+        f"page {PAGE_KIB} KiB, nice {args.nice}, {source_version()}"
     )
     with tempfile.TemporaryDirectory(prefix="peer-rounds-load-") as tmp:
         args.work = Path(tmp)
