@@ -260,6 +260,13 @@ class InviteReflection(CommandBase):
     moves_flow: ClassVar[bool] = True
 
 
+class UndoLast(CommandBase):
+    """Put the agenda back as it was before the last change of turn or stage."""
+
+    type: Literal["undo_last"] = "undo_last"
+    moves_flow: ClassVar[bool] = True
+
+
 class ChangeSettings(CommandBase):
     type: Literal["change_settings"] = "change_settings"
     settings: SessionSettings
@@ -300,6 +307,7 @@ Command = Annotated[
     | ChooseTaker
     | SetAgreedQuestion
     | InviteReflection
+    | UndoLast
     | ChangeSettings,
     Field(discriminator="type"),
 ]
@@ -327,6 +335,7 @@ FACILITATOR_ONLY: frozenset[type[CommandBase]] = frozenset(
         ChooseTaker,
         SetAgreedQuestion,
         InviteReflection,
+        UndoLast,
         ChangeSettings,
     }
 )

@@ -893,6 +893,14 @@ def _invite_reflection(draft: Draft, command: cmd.InviteReflection) -> None:
     _start_reflection(draft, draft.stage(stage.id), taking.taker_id)
 
 
+def _undo_last(draft: Draft, command: cmd.UndoLast) -> None:
+    _require_live(draft.state)
+    point = draft.state.undo_point
+    if point is None:
+        raise _refuse(RejectionCode.NOTHING_TO_DO, "There is nothing to undo just now.")
+    draft.emit(ev.FlowUndone(undone_version=point.version, description=point.description))
+
+
 def _change_settings(draft: Draft, command: cmd.ChangeSettings) -> None:
     if command.settings == draft.state.settings:
         raise _refuse(RejectionCode.NOTHING_TO_DO, "Those are already the settings.")
@@ -941,5 +949,6 @@ _HANDLERS: dict[type[cmd.CommandBase], Callable[[Draft, Any], None]] = {
     cmd.ChooseTaker: _handler(_choose_taker),
     cmd.SetAgreedQuestion: _handler(_set_agreed_question),
     cmd.InviteReflection: _handler(_invite_reflection),
+    cmd.UndoLast: _handler(_undo_last),
     cmd.ChangeSettings: _handler(_change_settings),
 }

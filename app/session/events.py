@@ -20,12 +20,24 @@ class TurnSlot(StrEnum):
     REFLECTION = "reflection"
 
 
+class UndoEffect(StrEnum):
+    """What an event means for "undo the last action" (see apply_commit)."""
+
+    # Changes the agenda (stages) and nothing else: a commit of these can be undone.
+    AGENDA = "agenda"
+    # Changes nothing an undo restores: the last action stays undoable after it.
+    BYSTANDER = "bystander"
+    # Anything else (presence, who takes time, start and end): the last action is final.
+    FINAL = "final"
+
+
 class EventBase(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     # Flow events change whose turn it is or which stage is on; a command that expected an
     # older flow is stale. Presence, hands and timers are not flow.
     moves_flow: ClassVar[bool] = False
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.FINAL
 
     def for_storage(self) -> EventBase:
         """The event as it may be written down. Nothing anybody says is ever stored."""
@@ -67,6 +79,7 @@ class SessionEnded(EventBase):
 
 class StageStarted(EventBase):
     type: Literal["stage_started"] = "stage_started"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     at: float
@@ -76,6 +89,7 @@ class StageClosed(EventBase):
     """A stage is finished or skipped; anyone still owed a turn in it is marked skipped."""
 
     type: Literal["stage_closed"] = "stage_closed"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     skipped: bool
@@ -84,6 +98,7 @@ class StageClosed(EventBase):
 
 class StageInserted(EventBase):
     type: Literal["stage_inserted"] = "stage_inserted"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage: StageSpec
     index: int
@@ -91,6 +106,7 @@ class StageInserted(EventBase):
 
 class StageMoved(EventBase):
     type: Literal["stage_moved"] = "stage_moved"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     index: int
@@ -98,18 +114,21 @@ class StageMoved(EventBase):
 
 class StageBudgetSet(EventBase):
     type: Literal["stage_budget_set"] = "stage_budget_set"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     stage_id: str
     planned_s: float
 
 
 class StageTimeExtended(EventBase):
     type: Literal["stage_time_extended"] = "stage_time_extended"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     stage_id: str
     seconds: float
 
 
 class RoundStarted(EventBase):
     type: Literal["round_started"] = "round_started"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     order: tuple[str, ...]
@@ -117,6 +136,7 @@ class RoundStarted(EventBase):
 
 class RoundReordered(EventBase):
     type: Literal["round_reordered"] = "round_reordered"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     order: tuple[str, ...]
@@ -124,12 +144,14 @@ class RoundReordered(EventBase):
 
 class LateArrivalAdded(EventBase):
     type: Literal["late_arrival_added"] = "late_arrival_added"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     stage_id: str
     participant_id: str
 
 
 class TurnStarted(EventBase):
     type: Literal["turn_started"] = "turn_started"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     slot: TurnSlot = TurnSlot.ROUND
@@ -142,6 +164,7 @@ class TurnEnded(EventBase):
     """The speaking turn ends. `outcome` waiting means the turn was moved to later, not lost."""
 
     type: Literal["turn_ended"] = "turn_ended"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     slot: TurnSlot = TurnSlot.ROUND
@@ -154,6 +177,7 @@ class TurnSkipped(EventBase):
     """The facilitator skips someone who is not speaking (they can be returned to later)."""
 
     type: Literal["turn_skipped"] = "turn_skipped"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     participant_id: str
@@ -163,6 +187,7 @@ class TurnReopened(EventBase):
     """The facilitator returns to someone: they are asked next."""
 
     type: Literal["turn_reopened"] = "turn_reopened"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     participant_id: str
@@ -170,6 +195,7 @@ class TurnReopened(EventBase):
 
 class SpeakerTimerPaused(EventBase):
     type: Literal["speaker_timer_paused"] = "speaker_timer_paused"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     stage_id: str
     slot: TurnSlot
     at: float
@@ -177,6 +203,7 @@ class SpeakerTimerPaused(EventBase):
 
 class SpeakerTimerResumed(EventBase):
     type: Literal["speaker_timer_resumed"] = "speaker_timer_resumed"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     stage_id: str
     slot: TurnSlot
     at: float
@@ -184,6 +211,7 @@ class SpeakerTimerResumed(EventBase):
 
 class SpeakerTimeExtended(EventBase):
     type: Literal["speaker_time_extended"] = "speaker_time_extended"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     stage_id: str
     slot: TurnSlot
     seconds: float
@@ -191,6 +219,7 @@ class SpeakerTimeExtended(EventBase):
 
 class ParticipantJoined(EventBase):
     type: Literal["participant_joined"] = "participant_joined"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     participant_id: str
     name: str
 
@@ -218,26 +247,31 @@ class ParticipantLeft(EventBase):
 
 class HandRaised(EventBase):
     type: Literal["hand_raised"] = "hand_raised"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     participant_id: str
 
 
 class HandLowered(EventBase):
     type: Literal["hand_lowered"] = "hand_lowered"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     participant_id: str
 
 
 class SupportRequested(EventBase):
     type: Literal["support_requested"] = "support_requested"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     participant_id: str
 
 
 class SupportRequestCleared(EventBase):
     type: Literal["support_request_cleared"] = "support_request_cleared"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     participant_id: str
 
 
 class TakeTimeOffered(EventBase):
     type: Literal["take_time_offered"] = "take_time_offered"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     participant_id: str
     offered: bool
 
@@ -251,6 +285,7 @@ class TakerChosen(EventBase):
 
 class TakingTimePhaseChanged(EventBase):
     type: Literal["taking_time_phase_changed"] = "taking_time_phase_changed"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
     moves_flow: ClassVar[bool] = True
     stage_id: str
     phase: TakingTimePhase
@@ -265,8 +300,18 @@ class AgreedQuestionSet(EventBase):
         return self.model_copy(update={"question": None})
 
 
+class FlowUndone(EventBase):
+    """The agenda goes back to how it was before the commit at `undone_version`."""
+
+    type: Literal["flow_undone"] = "flow_undone"
+    moves_flow: ClassVar[bool] = True
+    undone_version: int
+    description: str
+
+
 class SettingsChanged(EventBase):
     type: Literal["settings_changed"] = "settings_changed"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     settings: SessionSettings
 
 
@@ -303,6 +348,7 @@ Event = Annotated[
     | TakerChosen
     | TakingTimePhaseChanged
     | AgreedQuestionSet
+    | FlowUndone
     | SettingsChanged,
     Field(discriminator="type"),
 ]

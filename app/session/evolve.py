@@ -17,6 +17,7 @@ from app.session.state import (
     StageStatus,
     TakingTime,
     TakingTimePhase,
+    UndoPoint,
 )
 from app.timekeeping.timer import Timer, started_timer
 
@@ -29,18 +30,30 @@ def apply_commit(
     command_id: str,
     actor_id: str,
 ) -> SessionState:
-    """Apply a whole commit: its events, then its version and what it means for stale clicks."""
+    """Apply a whole commit: its events, then its version, what it means for stale clicks and
+    whether it can be undone."""
+    before = state
     batch = list(events)
     for event in batch:
         state = evolve(state, event)
     update: dict[str, object] = {
         "version": version,
         "command_versions": {**state.command_versions, command_id: version},
+        "undo_point": state.undo_point,
     }
     if any(event.moves_flow for event in batch):
+        description = describe_flow(batch, state, actor_id)
         update["flow_change"] = FlowChange(
-            version=version, actor_id=actor_id, description=describe_flow(batch, state, actor_id)
+            version=version, actor_id=actor_id, description=description
         )
+        if all(event.undo_effect is ev.UndoEffect.AGENDA for event in batch):
+            update["undo_point"] = UndoPoint(
+                version=version, actor_id=actor_id, description=description, stages=before.stages
+            )
+        else:
+            update["undo_point"] = None
+    elif any(event.undo_effect is not ev.UndoEffect.BYSTANDER for event in batch):
+        update["undo_point"] = None
     return state.model_copy(update=update)
 
 
@@ -69,6 +82,8 @@ def describe_flow(batch: list[ev.EventBase], state: SessionState, actor_id: str)
     if started is not None:
         return f"gave the turn to {state.name_of(started.participant_id)}"
     for event in reversed(batch):
+        if isinstance(event, ev.FlowUndone):
+            return f"undid “{event.description}”"
         if isinstance(event, ev.StageStarted):
             stage = state.stage(event.stage_id)
             return f"moved to “{stage.title if stage else 'the next item'}”"
@@ -505,6 +520,14 @@ def _(event: ev.AgreedQuestionSet, state: SessionState) -> SessionState:
     return _with_stage(
         state, event.stage_id, lambda s: _with_taking_time(s, agreed_question=event.question)
     )
+
+
+@_rule.register
+def _(event: ev.FlowUndone, state: SessionState) -> SessionState:
+    point = state.undo_point
+    if point is None or point.version != event.undone_version:
+        raise ValueError(f"nothing to undo at version {event.undone_version}")
+    return state.model_copy(update={"stages": point.stages, "undo_point": None})
 
 
 @_rule.register

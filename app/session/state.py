@@ -107,6 +107,18 @@ class FlowChange(Frozen):
     description: str
 
 
+class UndoPoint(Frozen):
+    """The agenda as it was just before the last flow change, so a facilitator can put it back.
+
+    Only the agenda is kept: an undo never touches who is present, raised hands or settings.
+    """
+
+    version: int
+    actor_id: str
+    description: str
+    stages: tuple[Stage, ...]
+
+
 class SessionState(Frozen):
     session_id: str
     version: int = 0
@@ -122,6 +134,7 @@ class SessionState(Frozen):
     started_at: float | None = None
     planned_end: float | None = None
     flow_change: FlowChange | None = None
+    undo_point: UndoPoint | None = None
     command_versions: dict[str, int] = {}
 
     @property

@@ -14,9 +14,16 @@ def events_for_storage(events: tuple[EventBase, ...] | list[EventBase]) -> list[
 
 def state_for_storage(state: SessionState) -> dict[str, Any]:
     """A snapshot that cannot leak an agreed question (it lives only in the live session)."""
-    return state.model_copy(
-        update={"stages": tuple(_forget_question(stage) for stage in state.stages)}
-    ).model_dump(mode="json")
+    update: dict[str, Any] = {"stages": _forget_questions(state.stages)}
+    if state.undo_point is not None:
+        update["undo_point"] = state.undo_point.model_copy(
+            update={"stages": _forget_questions(state.undo_point.stages)}
+        )
+    return state.model_copy(update=update).model_dump(mode="json")
+
+
+def _forget_questions(stages: tuple[Stage, ...]) -> tuple[Stage, ...]:
+    return tuple(_forget_question(stage) for stage in stages)
 
 
 def _forget_question(stage: Stage) -> Stage:

@@ -153,6 +153,14 @@ class ScheduleView(View):
     suggestion: ScheduleSuggestionView | None
 
 
+class UndoOffer(View):
+    """What "undo the last action" would put back, phrased to follow "Undo: Sam …"."""
+
+    version: int
+    by: str
+    description: str
+
+
 class FacilitatorView(PublicView):
     role: Literal["facilitator"] = "facilitator"
     facilitators: list[PersonRef]
@@ -161,6 +169,7 @@ class FacilitatorView(PublicView):
     order: list[PersonRef]
     full_up_next: list[PersonRef]
     last_change: FlowChange | None
+    undo: UndoOffer | None = None
     # Only when the shell passes the server time: the projection depends on the clock.
     schedule: ScheduleView | None = None
 
@@ -317,8 +326,18 @@ def facilitator_view(state: SessionState, *, now: float | None = None) -> Facili
             "order": [] if round_ is None else [_person(state, p) for p in round_.order],
             "full_up_next": [_person(state, p) for p in _up_next(state, stage)],
             "last_change": state.flow_change,
+            "undo": _undo_offer(state),
             "schedule": None if now is None else schedule_view(state, now),
         }
+    )
+
+
+def _undo_offer(state: SessionState) -> UndoOffer | None:
+    point = state.undo_point
+    if point is None or state.status is not SessionStatus.LIVE:
+        return None
+    return UndoOffer(
+        version=point.version, by=state.name_of(point.actor_id), description=point.description
     )
 
 

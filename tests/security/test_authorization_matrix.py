@@ -71,6 +71,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str]] = {
     "choose_taker":               (A, D, D, D, D),
     "set_agreed_question":        (A, D, NA, D, D),
     "invite_reflection":          (A, D, NA, D, D),
+    "undo_last":                  (A, D, NA, D, D),
     "change_settings":            (A, D, NA, D, D),
 }
 # fmt: on

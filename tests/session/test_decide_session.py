@@ -65,6 +65,7 @@ EVERY_COMMAND: list[c.CommandBase] = [
     c.ChooseTaker(id="x", participant_id="p1"),
     c.SetAgreedQuestion(id="x", question="What helps?"),
     c.InviteReflection(id="x"),
+    c.UndoLast(id="x"),
     c.ChangeSettings(id="x", settings=SessionSettings(minimum_share_s=30)),
 ]
 

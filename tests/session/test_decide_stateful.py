@@ -4,7 +4,9 @@ Hypothesis drives decide() with random commands from random actors — right and
 duplicate ids, stale versions — and after every step checks what must always hold: decide()
 never raises and never mutates its input, refusals change nothing, versions go up by one per
 accepted command, the log rebuilds the live state, nobody's turn is silently lost, at most one
-person speaks, and no command ever adds or removes time from a running or paused clock.
+person speaks, and no command ever adds or removes time from a running or paused clock —
+except "undo the last action", which puts the agenda back exactly as it was before the undone
+commit.
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ from app.session import commands as c
 from app.session.commands import Actor, Role
 from app.session.decide import decide
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
-from app.session.events import EVENT_ADAPTER, EventBase, RoundStarted, TurnSlot, TurnStarted
+from app.session.events import (
+    EVENT_ADAPTER,
+    EventBase,
+    FlowUndone,
+    RoundStarted,
+    TurnSlot,
+    TurnStarted,
+    UndoEffect,
+)
 from app.session.evolve import apply_commit, fold
 from app.session.state import (
     Presence,
@@ -70,6 +80,8 @@ MAY_SKIP_THE_ABSENT: tuple[type[c.CommandBase], ...] = (
     c.RemoveParticipant,
     c.Leave,
 )
+# What apply_commit() adds to the fold of a commit's events.
+UNDO_BOOKKEEPING = {"version", "command_versions", "flow_change", "undo_point"}
 TERMINAL = {TurnStatus.SHARED, TurnStatus.PASSED, TurnStatus.SKIPPED}
 
 Expect = Literal["none", "current", "older"]
@@ -137,6 +149,8 @@ class EngineMachine(RuleBasedStateMachine):
         self.round_members: dict[str, set[str]] = {}
         # Stages closed at some point: going back to one does not restart what was left.
         self.closed_once: set[str] = set()
+        # The state after every version, to check what an undo puts back.
+        self.history: dict[int, SessionState] = {0: self.state}
 
     # --- running one command -------------------------------------------------------------------
 
@@ -183,6 +197,7 @@ class EngineMachine(RuleBasedStateMachine):
         )
         self.check_transition(before, after, decision.events, command)
         self.state = after
+        self.history[version] = after
         self.commits.append(Commit(decision.events, version, command.id, actor.id))
         self.accepted[command.id] = (command, version)
         # The log as the store keeps it: every event through JSON and back.
@@ -254,6 +269,8 @@ class EngineMachine(RuleBasedStateMachine):
         command: c.CommandBase,
     ) -> None:
         assert after.version == before.version + 1
+        if self.check_undo(before, after, events):
+            return
         now = self.now
         # No command adds or removes time from any clock at the moment it is decided.
         restarted = {
@@ -312,6 +329,33 @@ class EngineMachine(RuleBasedStateMachine):
             and command.participant_id != _taker(current)
         ):
             self.round_members[current.id].add(command.participant_id)
+
+    def check_undo(
+        self, before: SessionState, after: SessionState, events: tuple[EventBase, ...]
+    ) -> bool:
+        """What undo touches and keeps. True when this commit was an undo (checked in full)."""
+        effects = {event.undo_effect for event in events}
+        beyond_the_agenda = {"stages", "stages_created", *UNDO_BOOKKEEPING}
+        if effects == {UndoEffect.AGENDA}:
+            assert before.model_dump(exclude=beyond_the_agenda) == after.model_dump(
+                exclude=beyond_the_agenda
+            )
+        if effects == {UndoEffect.BYSTANDER}:
+            assert after.stages == before.stages
+            assert after.undo_point == before.undo_point
+        point = after.undo_point
+        if point is not None:
+            assert point.stages == self.history[point.version - 1].stages
+        undone = [event for event in events if isinstance(event, FlowUndone)]
+        if not undone:
+            return False
+        assert len(events) == 1
+        assert after.stages == self.history[undone[0].undone_version - 1].stages
+        assert after.model_dump(exclude=beyond_the_agenda) == before.model_dump(
+            exclude=beyond_the_agenda
+        )
+        assert after.undo_point is None
+        return True
 
     # --- setting up ----------------------------------------------------------------------------
 
@@ -616,6 +660,30 @@ class EngineMachine(RuleBasedStateMachine):
         else:
             self.send(FACS[0], c.InviteReflection)
 
+    # --- undo ----------------------------------------------------------------------------------
+
+    @rule(by=facilitator_actors, expect=expectations)
+    def undo_last(self, by: Actor, expect: Expect) -> None:
+        self.send(by, c.UndoLast, expect)
+
+    @rule(
+        by=st.sampled_from(FACS),
+        mistake=st.sampled_from([c.Share, c.Pass, c.AdvanceStage, c.StartRound]),
+        pause=seconds,
+        expect=st.sampled_from(["none", "current"]),
+    )
+    def mistake_taken_back(
+        self, by: Actor, mistake: type[c.CommandBase], pause: float, expect: Expect
+    ) -> None:
+        """The usual case: a facilitator clicks the wrong thing and takes it back soon after."""
+        speaker = self.speaker()
+        if mistake in {c.Share, c.Pass} and speaker is not None:
+            self.send(by, mistake, "current", participant_id=speaker)
+        else:
+            self.send(by, mistake, "current")
+        self.now += pause
+        self.send(by, c.UndoLast, expect)
+
     # --- odd input -----------------------------------------------------------------------------
 
     @rule(action=st.sampled_from(["duplicate", "room", "stranger", "join again"]), data=st.data())
@@ -790,9 +858,12 @@ class EngineMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         assert rebuild(SESSION_ID, self.commits) == self.state
         events = [event for commit in self.commits for event in commit.events]
+        if any(isinstance(event, FlowUndone) for event in events):
+            return  # an undo needs the commit boundaries that only apply_commit knows
         folded = fold(SessionState(session_id=SESSION_ID), events)
-        ignore = {"version", "command_versions", "flow_change"}
-        assert folded.model_dump(exclude=ignore) == self.state.model_dump(exclude=ignore)
+        assert folded.model_dump(exclude=UNDO_BOOKKEEPING) == self.state.model_dump(
+            exclude=UNDO_BOOKKEEPING
+        )
 
 
 EngineMachine.TestCase.settings = engine_settings(60, stateful_step_count=60)

@@ -53,6 +53,7 @@ ONE_OF_EACH: list[ev.EventBase] = [
     ev.TakingTimePhaseChanged(stage_id="s1", phase=TakingTimePhase.COMPLETE),
     ev.AgreedQuestionSet(stage_id="s1", question="What helps?"),
     ev.SettingsChanged(settings=SessionSettings(minimum_share_s=10)),
+    ev.FlowUndone(undone_version=4, description="moved to the next speaker (Priya)"),
 ]
 
 
@@ -107,4 +108,41 @@ def test_flow_events_are_marked() -> None:
         "TurnReopened",
         "TakerChosen",
         "TakingTimePhaseChanged",
+        "FlowUndone",
+    }
+
+
+def test_undo_effects_are_marked() -> None:
+    """Only changes to the agenda alone can be undone; only signals leave an undo possible."""
+    by_effect = {
+        effect: {type(e).__name__ for e in ONE_OF_EACH if e.undo_effect is effect}
+        for effect in ev.UndoEffect
+    }
+    assert by_effect[ev.UndoEffect.AGENDA] == {
+        "StageStarted",
+        "StageClosed",
+        "StageInserted",
+        "StageMoved",
+        "StageBudgetSet",
+        "StageTimeExtended",
+        "RoundStarted",
+        "RoundReordered",
+        "LateArrivalAdded",
+        "TurnStarted",
+        "TurnEnded",
+        "TurnSkipped",
+        "TurnReopened",
+        "SpeakerTimerPaused",
+        "SpeakerTimerResumed",
+        "SpeakerTimeExtended",
+        "TakingTimePhaseChanged",
+    }
+    assert by_effect[ev.UndoEffect.BYSTANDER] == {
+        "ParticipantJoined",
+        "HandRaised",
+        "HandLowered",
+        "SupportRequested",
+        "SupportRequestCleared",
+        "TakeTimeOffered",
+        "SettingsChanged",
     }
