@@ -589,7 +589,11 @@ def _return_to(draft: Draft, command: cmd.ReturnTo) -> None:
     stage, round_ = _round_of_current_stage(draft)
     turn = round_.turn(command.participant_id)
     name = draft.state.name_of(command.participant_id)
-    if turn is None:
+    taking = stage.taking_time
+    if turn is None and (
+        not draft.state.is_present(command.participant_id)
+        or (taking is not None and taking.taker_id == command.participant_id)
+    ):
         raise _refuse(RejectionCode.NOT_FOUND, f"{name} is not in this round.")
     if round_.current == command.participant_id:
         raise _refuse(RejectionCode.NOTHING_TO_DO, f"It is already {name}'s turn.")
@@ -600,6 +604,9 @@ def _return_to(draft: Draft, command: cmd.ReturnTo) -> None:
         TakingTimePhase.SHARING_ROUND
     ):
         raise _refuse(RejectionCode.INVALID, "The Round of Sharing has finished.")
+    if turn is None:
+        # Someone who came after the round ended (or was let in when it had): give them a turn.
+        draft.emit(ev.LateArrivalAdded(stage_id=stage.id, participant_id=command.participant_id))
     draft.emit(ev.TurnReopened(stage_id=stage.id, participant_id=command.participant_id))
     _start_next_turn(draft, stage.id)
 

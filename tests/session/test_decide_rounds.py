@@ -439,6 +439,42 @@ def test_nobody_is_added_to_a_round_that_is_complete() -> None:
     assert d.round().complete
 
 
+def test_someone_who_came_after_the_round_can_still_be_given_a_turn() -> None:
+    # Before: "Tom is not in this round." — a late arrival could never share in it.
+    d = in_round(1)
+    d.ok(d.person(0), c.Share)
+    d.join(1)
+    d.ok(d.sam, c.Admit, participant_id="p2")
+    d.ok(d.sam, c.ReturnTo, participant_id="p2")
+    assert d.speaker() == "p2"
+    d.ok(d.person(1), c.Pass)
+    assert d.round().complete
+    assert d.status(1) is TurnStatus.PASSED
+
+
+def test_a_late_arrival_given_a_turn_while_someone_speaks_is_asked_next() -> None:
+    d = in_round(2)
+    d.ok(d.person(0), c.Share)
+    d.ok(d.person(1), c.Share)
+    d.join(2)
+    d.ok(d.sam, c.Admit, participant_id="p3")
+    d.ok(d.sam, c.ReturnTo, participant_id="p1")
+    d.ok(d.sam, c.ReturnTo, participant_id="p3")
+    assert d.speaker() == "p1"
+    d.ok(d.person(0), c.Share)
+    assert d.speaker() == "p3"
+
+
+def test_nobody_is_given_a_turn_who_is_not_here() -> None:
+    d = in_round(2)
+    d.ok(d.person(0), c.Share)
+    d.ok(d.person(1), c.Share)
+    d.join(2)  # still in the waiting room
+    refusal = d.refused(d.sam, c.ReturnTo, participant_id="p3")
+    assert refusal.code is RejectionCode.NOT_FOUND
+    assert refusal.message == "Lee is not in this round."
+
+
 # --- fair share ------------------------------------------------------------------------------
 
 

@@ -323,3 +323,12 @@ def test_airtime_of_the_taker_counts_both_their_turns() -> None:
     taking = taking_time(d)
     turns: list[Turn | None] = [taking.taker_turn, taking.reflection_turn]
     assert sum(t.spoken_s for t in turns if t is not None) == pytest.approx(120)
+
+
+def test_the_taker_is_never_given_a_turn_in_their_own_round_of_sharing() -> None:
+    d = with_taker(3)
+    d.ok(d.person(0), c.Share)
+    d.ok(d.sam, c.StartRound)
+    refusal = d.refused(d.sam, c.ReturnTo, participant_id="p1")
+    assert refusal.code is RejectionCode.NOT_FOUND
+    assert refusal.message == "Priya is not in this round."
