@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import uvicorn
 from fastapi import FastAPI
 
 from app import log_redaction
+from app.accounts.passwords import hash_password
+from app.agenda.carry_over import ActionKind
 from app.config import Settings
+from app.groups.rules import DEFAULT_RETENTION_DAYS, GroupKind, MeetingPattern
 from app.main import create_app
-from app.session.commands import Actor, Admit, Join, Role, StartSession
+from app.session.commands import Actor, Admit, EndSession, Join, Role, StartSession
+from app.store.accounts import Account, EmailTaken
+from app.store.groups import Action, Group, new_id
+from app.web.accounts import AccountServices
 from app.web.api import CreatedSession, links_for
+from app.web.groups import session_plan
 from app.web.services import Services
 
 DEMO_PEOPLE = ("Priya", "Tom", "Mere", "Lee", "Jo")
@@ -34,7 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings(**overrides)
     app = create_app(settings)
     if args.command == "demo":
-        print_links(asyncio.run(create_demo(app)))
+        links, login = asyncio.run(create_demos(app))
+        print_links(links)
+        print_login(login)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -45,6 +57,10 @@ def main(argv: list[str] | None = None) -> None:
     server = uvicorn.Server(config)
     log_redaction.install()
     server.run()
+
+
+async def create_demos(app: FastAPI) -> tuple[CreatedSession, DemoLogin]:
+    return await create_demo(app), await create_demo_group(app)
 
 
 async def create_demo(app: FastAPI) -> CreatedSession:
@@ -62,6 +78,120 @@ async def create_demo(app: FastAPI) -> CreatedSession:
         await hub.execute(Admit(id=str(uuid.uuid4()), participant_id=person.id), facilitator)
     await hub.execute(StartSession(id=str(uuid.uuid4())), facilitator)
     return links_for(svc, hub)
+
+
+DEMO_EMAIL = "sam@demo.peer-rounds.example"
+DEMO_PASSWORD = "riverside-demo"
+DEMO_GROUP = "Riverside Peer Support (demo group)"
+DEMO_REGULARS = ("Priya", "Tom", "Mere", "Lee")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    url: str
+    email: str
+    password: str
+    created: bool
+
+
+async def create_demo_group(app: FastAPI) -> DemoLogin:
+    """A facilitator account and a weekly group that met twice and promised Priya time today.
+
+    Only made once per database: a second `peer-rounds demo` finds the account there already.
+    """
+    svc: Services = app.state.services
+    accounts: AccountServices = app.state.account_services
+    login = DemoLogin(
+        url=f"{svc.settings.base_url()}/account/login",
+        email=DEMO_EMAIL,
+        password=DEMO_PASSWORD,
+        created=False,
+    )
+    account = Account(
+        id=new_id(),
+        email=DEMO_EMAIL,
+        display_name="Sam",
+        password_hash=hash_password(DEMO_PASSWORD),
+        credential_version=1,
+        created_at=accounts.clock(),
+    )
+    try:
+        accounts.accounts.create(account)
+    except EmailTaken:
+        return login
+    today = accounts.today()
+    template = accounts.templates.latest("peer-support-plus-weekly")
+    assert template is not None, "the seed templates are stored when the app is created"
+    group = Group(
+        id=new_id(),
+        name=DEMO_GROUP,
+        kind=GroupKind.WELLBEING,
+        meeting_pattern=MeetingPattern.WEEKLY,
+        first_meeting_on=today - timedelta(weeks=2),
+        meeting_time="18:30",
+        time_zone="UTC",
+        online=False,
+        venue="Riverside Community Hall, Room 2",
+        template_key=template.key,
+        retention_days=DEFAULT_RETENTION_DAYS,
+        created_at=accounts.clock(),
+    )
+    accounts.groups.create(
+        group, account.id, list(template.template.guidelines), group.first_meeting_on
+    )
+    for name in DEMO_REGULARS:
+        member_id = accounts.groups.add_member(group.id, name, group.first_meeting_on)
+        accounts.groups.record_name_check(group.id, member_id, group.first_meeting_on)
+    for weeks_ago in (2, 1):
+        await _past_session(svc, accounts, group, today - timedelta(weeks=weeks_ago))
+    accounts.groups.add_action(
+        group.id,
+        Action(
+            id=new_id(),
+            kind=ActionKind.GUARANTEED_TIME,
+            detail="The group agreed Priya is guaranteed a chance to Take Time first.",
+            peer_name="Priya",
+            due_on=today,
+            recorded_at=accounts.clock(),
+        ),
+    )
+    return dataclasses.replace(login, created=True)
+
+
+async def _past_session(
+    svc: Services, accounts: AccountServices, group: Group, meeting_on: date
+) -> None:
+    """A session held on `meeting_on`: the regulars came, the agenda ran, it ended."""
+    template = accounts.templates.latest(group.template_key)
+    assert template is not None
+    plan, carried = session_plan(accounts, group, meeting_on, template)
+    hub = await svc.registry.create(
+        title=f"{meeting_on:%A} {meeting_on.day} {meeting_on:%B}",
+        group_name=group.name,
+        template_key=template.key,
+        facilitator_names=["Sam"],
+        group_plan=plan,
+    )
+    facilitator = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
+    for name in DEMO_REGULARS:
+        person = Actor(role=Role.PARTICIPANT, id=str(uuid.uuid4())[:12])
+        await hub.execute(Join(id=str(uuid.uuid4()), name=name), person)
+        await hub.execute(Admit(id=str(uuid.uuid4()), participant_id=person.id), facilitator)
+    await hub.execute(StartSession(id=str(uuid.uuid4())), facilitator)
+    await hub.execute(EndSession(id=str(uuid.uuid4())), facilitator)
+    accounts.groups.record_session(group.id, hub.record.id, meeting_on, accounts.clock(), carried)
+
+
+def print_login(login: DemoLogin) -> None:
+    lines = [
+        "A demo group with two past sessions and a promise carried over"
+        + (" is ready." if login.created else " is already there."),
+        f"  Log in as a facilitator: {login.url}",
+        f"    email {login.email}   password {login.password}",
+        "  Then open the group and press “Start this week's session”.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
 
 
 def print_links(links: CreatedSession) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,7 +32,28 @@ class Settings(BaseSettings):
     token_max_age_s: int = 2 * 24 * 60 * 60
     snapshot_every: int = Field(default=50, ge=1)
     max_message_bytes: int = Field(default=16 * 1024, ge=1024)
-    hello_timeout_s: float = 10.0
+    hello_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a new websocket may take to say who it is (a hello with its "
+        "token) before it is closed.",
+    )
+    max_unauthenticated_per_address: int = Field(
+        default=20,
+        ge=1,
+        description="Websockets one address may hold open before they have said who they are; "
+        "more are closed at once (4429). The machine itself is not counted (see rate limits).",
+    )
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto",
+        description="json: one JSON object per line; console: readable lines; auto: console "
+        "at a terminal, json otherwise.",
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="When set, GET /metrics wants 'Authorization: Bearer <token>'; when unset it "
+        "is open (keep it off the public internet at the proxy).",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis for telling other processes that a session moved on, e.g. "

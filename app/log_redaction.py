@@ -1,4 +1,9 @@
-"""Access logs must never carry a token (they are bearer secrets) or a person's name."""
+"""Logs must never carry a token (they are bearer secrets) or a person's name.
+
+Tokens travel in paths (`/enter/…`) and queries (`?token=`); names and what people typed reach
+the database as statement parameters, which SQLAlchemy prints in its errors. Both are cut out of
+every line; structured events also lose any value under a private key (app/observability/logging).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,36 @@ import logging
 import re
 
 _SECRET_IN_PATH = re.compile(r"(/enter/)[^\s\"?]+|([?&]token=)[^\s\"&]+")
+# SQLAlchemy appends "[parameters: …]" (the values bound to the statement) to its messages.
+_DATABASE_VALUES = re.compile(r"\[parameters: .*?\](?=\n|$|\s*\(Background)", re.DOTALL)
 
 
 def redact(text: str) -> str:
     return _SECRET_IN_PATH.sub(lambda m: f"{m.group(1) or m.group(2)}[redacted]", text)
 
 
+def redact_database_values(text: str) -> str:
+    return _DATABASE_VALUES.sub("[parameters: redacted]", text)
+
+
 class RedactTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
-        record.msg = redact(str(record.msg))
+            record.args = tuple(
+                redact_database_values(redact(a)) if isinstance(a, str) else a for a in record.args
+            )
+        # structlog's records carry their event as a dict, already redacted by its processor.
+        if not isinstance(record.msg, dict):
+            record.msg = redact_database_values(redact(str(record.msg)))
         return True
 
 
 def install() -> None:
+    """For `peer-rounds serve`, once uvicorn has set up its loggers: every line structured
+    (PEER_ROUNDS_LOG_FORMAT) and redacted."""
+    from app.config import Settings
+    from app.observability.logging import configure
+
     for name in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(name).addFilter(RedactTokens())
+    configure(Settings().log_format)

@@ -18,7 +18,8 @@ from app.realtime.registry import HubRegistry
 from app.store.database import create_database_engine, migrate
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
-from app.web import api, health, live, pages, security
+from app.web import api, groups, health, live, pages, revocation, security, summary
+from app.web.rate_limits import UnauthenticatedSockets, rate_limits_of
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates
 from app.web.services import Services
 from app.web.tokens import Tokens
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with _background(
             broker.run(registry),
             registry.check_versions_forever(settings.catch_up_interval_s),
+            groups.purge_expired_forever(app),
         ):
             yield
         await broker.aclose()
@@ -68,11 +70,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         clock=time.time,
     )
     app.state.readiness = health.Readiness(checks)
+    app.state.unauthenticated = UnauthenticatedSockets(
+        settings.max_unauthenticated_per_address, rate_limits_of(app).policy.unlimited_addresses
+    )
     app.add_exception_handler(api.ApiProblem, api.api_problem_handler)
     app.include_router(api.router)
+    app.include_router(revocation.router)
     app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(health.router)
+    app.include_router(summary.router)
+    groups.install(app, engine, time.time)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

@@ -1,6 +1,14 @@
+import io
+import json
 import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import structlog
 
 from app.log_redaction import RedactTokens, redact
+from app.observability.logging import UVICORN_LOGGERS, configure, renderer_for
 
 
 def test_tokens_in_paths_and_queries_are_redacted() -> None:
@@ -24,3 +32,75 @@ def test_the_filter_rewrites_uvicorn_access_records() -> None:
     )
     assert RedactTokens().filter(record)
     assert record.getMessage() == 'ip - "GET /enter/[redacted]"'
+
+
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    """The server's logging set up as `peer-rounds serve` does, into a buffer; undone after."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    saved_uvicorn = {
+        name: (logging.getLogger(name).handlers[:], logging.getLogger(name).propagate)
+        for name in UVICORN_LOGGERS
+    }
+    stream = io.StringIO()
+    configure("json", stream)
+    try:
+        yield stream
+    finally:
+        root.handlers, root.level = saved[0], saved[1]
+        for name, (handlers, propagate) in saved_uvicorn.items():
+            logging.getLogger(name).handlers = handlers
+            logging.getLogger(name).propagate = propagate
+        structlog.reset_defaults()
+
+
+def lines_of(stream: io.StringIO) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_structured_events_are_json_lines_without_tokens_names_or_sql_values(
+    json_logs: io.StringIO,
+) -> None:
+    failure = (
+        "(psycopg.errors.UniqueViolation) duplicate key\n"
+        "[SQL: INSERT INTO commits (events) VALUES (%(events)s)]\n"
+        "[parameters: {'events': '[{\"name\": \"Priya Secret\"}]'}]\n"
+        "(Background on this error at: https://sqlalche.me/e/20/gkpj)"
+    )
+    structlog.get_logger("app.test").warning(
+        "snapshot_not_saved",
+        session_id="s1",
+        error=failure,
+        token="abc.def",
+        name="Priya Secret",
+        path="/enter/abc.def?x=1",
+    )
+    [line] = lines_of(json_logs)
+    assert line["event"] == "snapshot_not_saved"
+    assert line["level"] == "warning"
+    assert line["session_id"] == "s1"
+    assert line["token"] == line["name"] == "[redacted]"
+    assert line["path"] == "/enter/[redacted]?x=1"
+    assert "[parameters: redacted]" in line["error"]
+    assert "Priya" not in json_logs.getvalue()
+    assert "abc.def" not in json_logs.getvalue()
+
+
+def test_uvicorn_access_lines_go_through_the_same_json_and_redaction(
+    json_logs: io.StringIO,
+) -> None:
+    access = logging.getLogger("uvicorn.access")
+    access.info('%s - "%s %s HTTP/%s" %d', "1.2.3.4:5", "GET", "/enter/abc.def", "1.1", 303)
+    [line] = lines_of(json_logs)
+    assert line["event"] == '1.2.3.4:5 - "GET /enter/[redacted] HTTP/1.1" 303'
+    assert line["logger"] == "uvicorn.access"
+
+
+def test_a_terminal_gets_readable_lines() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert isinstance(renderer_for("auto", Terminal()), structlog.dev.ConsoleRenderer)
+    assert isinstance(renderer_for("auto", io.StringIO()), structlog.processors.JSONRenderer)

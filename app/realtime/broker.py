@@ -1,6 +1,7 @@
 """Tells the other processes that a session moved on, so their viewers see it too.
 
-The database decides every version; a broker only carries the news "session S reached version V".
+The database decides every version; a broker only carries the news "session S reached version V"
+(and "session S's links before generation G are revoked", so their screens close everywhere).
 A process that hears it catches up from the database, so a lost, late or repeated message can
 never make a screen wrong, only late — and the registry's periodic check bounds how late.
 """
@@ -29,6 +30,8 @@ PRESENCE_CHANNEL = "peer-rounds:processes"
 REDIS_TIMEOUT_S = 2.0
 # A version is a small count of commits; anything longer on a channel is noise, not news.
 MAX_VERSION_DIGITS = 18
+# "links:G" on a session's channel: every link older than generation G was revoked.
+REVOKED_PREFIX = "links:"
 
 
 class Listener(Protocol):
@@ -40,10 +43,17 @@ class Listener(Protocol):
     def may_have_missed(self, session_id: str) -> None:
         """News of the session may have been lost (just subscribed, or reconnected): reload."""
 
+    def links_revoked(self, session_id: str, token_version: int) -> None:
+        """Links older than ``token_version`` were revoked: close the screens opened with them."""
+
 
 class Broker(Protocol):
     def publish(self, session_id: str, version: int) -> None:
         """Announce a commit made here. Never blocks, never raises: the commit already stands."""
+
+    def revoke(self, session_id: str, token_version: int) -> None:
+        """Announce that links older than ``token_version`` are revoked. Never blocks or raises:
+        the revocation is stored, and a screen that misses this news still cannot reconnect."""
 
     def watch(self, session_id: str) -> None:
         """The session's first viewer in this process arrived: start hearing about it."""
@@ -64,6 +74,9 @@ class MemoryBroker:
     """One process: its hubs publish to their own viewers, so there is nobody else to tell."""
 
     def publish(self, session_id: str, version: int) -> None:
+        pass
+
+    def revoke(self, session_id: str, token_version: int) -> None:
         pass
 
     def watch(self, session_id: str) -> None:
@@ -137,11 +150,17 @@ class RedisBroker:
         self._watched: set[str] = set()
         self._watched_changed = asyncio.Event()
         self._unsent: dict[str, int] = {}
+        self._unsent_revocations: dict[str, int] = {}
         self._has_unsent = asyncio.Event()
 
     def publish(self, session_id: str, version: int) -> None:
         if version > self._unsent.get(session_id, 0):
             self._unsent[session_id] = version
+            self._has_unsent.set()
+
+    def revoke(self, session_id: str, token_version: int) -> None:
+        if token_version > self._unsent_revocations.get(session_id, 0):
+            self._unsent_revocations[session_id] = token_version
             self._has_unsent.set()
 
     def watch(self, session_id: str) -> None:
@@ -169,14 +188,19 @@ class RedisBroker:
             await self._has_unsent.wait()
             self._has_unsent.clear()
             batch, self._unsent = self._unsent, {}
+            revoked, self._unsent_revocations = self._unsent_revocations, {}
             try:
                 async with self._redis.pipeline(transaction=False) as pipe:
                     for session_id, version in batch.items():
                         pipe.publish(channel_of(session_id), version)
+                    for session_id, token_version in revoked.items():
+                        pipe.publish(channel_of(session_id), f"{REVOKED_PREFIX}{token_version}")
                     await pipe.execute()
             except (RedisError, OSError) as error:
                 for session_id, version in batch.items():
                     self.publish(session_id, version)
+                for session_id, token_version in revoked.items():
+                    self.revoke(session_id, token_version)
                 if backoff.failures == 0:
                     log.warning("redis_publish_failed", error=str(error))
                 await asyncio.sleep(backoff.failed())
@@ -220,7 +244,13 @@ class RedisBroker:
                 continue
             session_id = channel.removeprefix(CHANNEL_PREFIX)
             if message["type"] == "message":
-                version = _version(message["data"])
+                data = message["data"]
+                if isinstance(data, str) and data.startswith(REVOKED_PREFIX):
+                    token_version = _version(data.removeprefix(REVOKED_PREFIX))
+                    if token_version is not None:
+                        listener.links_revoked(session_id, token_version)
+                    continue
+                version = _version(data)
                 if version is not None:
                     listener.moved_on(session_id, version)
             elif message["type"] == "subscribe":

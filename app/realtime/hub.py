@@ -8,6 +8,7 @@ here → the broker tells the other processes, whose hubs catch up from the data
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeVar, TypeVarTuple
@@ -16,6 +17,7 @@ import structlog
 from anyio import to_thread
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from app.observability.metrics import Metrics
 from app.realtime.broker import Broker
 from app.realtime.outbox import Outbox
 from app.realtime.protocol import snapshot_message
@@ -60,6 +62,8 @@ class Viewer:
     person_id: str
     format: Format
     outbox: Outbox = field(default_factory=Outbox)
+    # The session's link generation the viewer's token belongs to (see revoke_links_before).
+    token_version: int = 1
 
     @property
     def view_key(self) -> tuple[Role, str, Format]:
@@ -123,6 +127,7 @@ class SessionHub:
         renderer: Renderer,
         clock: Clock,
         snapshot_every: int,
+        metrics: Metrics,
     ) -> None:
         self.record = record
         self.state = state
@@ -131,9 +136,13 @@ class SessionHub:
         self._renderer = renderer
         self._clock = clock
         self._snapshot_every = snapshot_every
+        self._metrics = metrics
         self._lock = asyncio.Lock()
         self._viewers: set[Viewer] = set()
         self._behind = False
+        # Links older than this were revoked while this hub was loaded (see revoke_links_before).
+        self._links_from = 0
+        self._revoked_reason = ""
         self._catching_up: asyncio.Task[None] | None = None
 
     @property
@@ -145,6 +154,9 @@ class SessionHub:
             self._broker.watch(self.record.id)
         self._viewers.add(viewer)
         viewer.outbox.offer_snapshot(self._message_for(viewer, {}, self._clock()))
+        if viewer.token_version < self._links_from:
+            # Authenticated just before the revocation, attached just after it.
+            viewer.outbox.close(self._revoked_reason)
 
     def detach(self, viewer: Viewer) -> None:
         if viewer in self._viewers:
@@ -155,7 +167,28 @@ class SessionHub:
     def viewers_of(self, person_id: str) -> list[Viewer]:
         return [v for v in self._viewers if v.person_id == person_id]
 
+    def revoke_links_before(self, token_version: int, reason: str) -> int:
+        """Close every screen here opened with a link older than ``token_version``."""
+        self._links_from = max(self._links_from, token_version)
+        self._revoked_reason = reason
+        revoked = [v for v in self._viewers if v.token_version < token_version]
+        for viewer in revoked:
+            viewer.outbox.close(reason)
+        return len(revoked)
+
     async def execute(self, command: CommandBase, actor: Actor) -> Outcome:
+        started = time.perf_counter()
+        outcome = await self._execute(command, actor)
+        self._metrics.command_seconds.observe(time.perf_counter() - started)
+        if isinstance(outcome, Committed):
+            self._metrics.accepted()
+        elif isinstance(outcome, AlreadyDone):
+            self._metrics.duplicate()
+        else:
+            self._metrics.rejected(outcome.code.value)
+        return outcome
+
+    async def _execute(self, command: CommandBase, actor: Actor) -> Outcome:
         async with self._lock:
             for _attempt in range(MAX_COMMIT_ATTEMPTS):
                 now = self._clock()
@@ -173,6 +206,7 @@ class SessionHub:
                 )
                 try:
                     await in_thread(self._store.append, commit)
+                    committed_at = time.perf_counter()
                 except VersionConflict:
                     await self.refresh_locked()
                     continue
@@ -190,6 +224,9 @@ class SessionHub:
                     actor_id=actor.id,
                 )
                 self.publish()
+                self._metrics.fan_out_seconds.labels(source="commit").observe(
+                    time.perf_counter() - committed_at
+                )
                 self._broker.publish(self.record.id, version)
                 if version % self._snapshot_every == 0:
                     await self._save_snapshot()
@@ -226,18 +263,30 @@ class SessionHub:
     async def _catch_up_while_behind(self) -> None:
         while self._behind:
             self._behind = False
+            before = self.state.version
             try:
                 await self.refresh()
             except SQLAlchemyError as error:
                 # The registry's periodic check asks again once the database answers.
+                self._metrics.catch_ups.labels(result="failed").inc()
                 log.warning("catch_up_failed", session_id=self.record.id, error=str(error))
                 return
+            moved = self.state.version != before
+            self._metrics.catch_ups.labels(result="moved" if moved else "current").inc()
+            if moved:
+                log.info(
+                    "caught_up", session_id=self.record.id, version=self.state.version, was=before
+                )
 
     async def refresh_locked(self) -> None:
         before = self.state.version
         self.state = await in_thread(catch_up, self._store, self.state)
         if self.state.version != before:
+            loaded_at = time.perf_counter()
             self.publish()
+            self._metrics.fan_out_seconds.labels(source="reload").observe(
+                time.perf_counter() - loaded_at
+            )
 
     def publish(self) -> None:
         rendered: dict[tuple[Role, str, Format], str] = {}

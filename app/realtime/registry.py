@@ -11,9 +11,17 @@ import structlog
 from anyio import to_thread
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.observability.metrics import Metrics
 from app.realtime.broker import Broker, MemoryBroker
-from app.realtime.hub import Clock, Committed, Renderer, SessionHub, in_thread, load_state
-from app.session.commands import Actor, CreateSession, FacilitatorSpec, Role
+from app.realtime.hub import (
+    Clock,
+    Committed,
+    Renderer,
+    SessionHub,
+    in_thread,
+    load_state,
+)
+from app.session.commands import Actor, CreateSession, FacilitatorSpec, GroupPlan, Role
 from app.session.state import SessionSettings, SessionState
 from app.store.event_store import EventStore
 from app.store.live_sessions import JoinCodeTaken, LiveSessionRecord, LiveSessions
@@ -21,6 +29,7 @@ from app.store.live_sessions import JoinCodeTaken, LiveSessionRecord, LiveSessio
 # No 0/O or 1/I/L: join codes are read aloud and typed on phones.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+LINKS_REVOKED = "The links to this session were replaced. Please ask a facilitator for a new one."
 
 log = structlog.get_logger(__name__)
 
@@ -47,8 +56,10 @@ class HubRegistry:
         clock: Clock,
         snapshot_every: int,
         broker: Broker | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics or Metrics()
         self.sessions = sessions
         self.broker = broker or MemoryBroker()
         self._renderer = renderer
@@ -97,9 +108,14 @@ class HubRegistry:
         template_key: str,
         facilitator_names: list[str],
         settings: SessionSettings | None = None,
+        group_plan: GroupPlan | None = None,
     ) -> SessionHub:
-        """Register a new session and commit its agenda; raises SessionNotCreated if refused."""
+        """Register a new session and commit its agenda; raises SessionNotCreated if refused.
+
+        `group_plan` carries a group's stored agenda, guidelines and carried-over actions.
+        """
         facilitators = tuple(FacilitatorSpec(id=new_id(), name=name) for name in facilitator_names)
+        plan = group_plan or GroupPlan()
         command = CreateSession(
             id=str(uuid.uuid4()),
             title=title,
@@ -107,6 +123,11 @@ class HubRegistry:
             template_key=template_key,
             facilitators=facilitators,
             settings=settings or SessionSettings(),
+            agenda=plan.agenda,
+            guidelines=plan.guidelines,
+            carried_over=plan.carried_over,
+            apologies=plan.apologies,
+            for_group=group_plan is not None,
         )
         record = await self._register(title, group_name, template_key)
         hub = self._hub(record, SessionState(session_id=record.id))
@@ -142,6 +163,25 @@ class HubRegistry:
         if hub is not None:
             hub.catch_up_soon()
 
+    def links_revoked(self, session_id: str, token_version: int) -> None:
+        hub = self._hubs.get(session_id)
+        if hub is not None:
+            closed = hub.revoke_links_before(token_version, LINKS_REVOKED)
+            log.info("links_revoked", session_id=session_id, screens_closed=closed)
+
+    async def revoke_links(self, hub: SessionHub) -> int | None:
+        """Revoke every link of the session issued so far; its screens close on every process.
+
+        The new link generation, or None if the session is gone. The stored generation is what
+        refuses old links from now on; the broker's news only closes screens already open.
+        """
+        token_version = await in_thread(self.sessions.bump_token_secret_version, hub.record.id)
+        if token_version is None:
+            return None
+        self.links_revoked(hub.record.id, token_version)
+        self.broker.revoke(hub.record.id, token_version)
+        return token_version
+
     async def check_versions_forever(self, interval_s: float) -> None:
         """The safety net under the broker: see check_versions()."""
         while True:
@@ -173,4 +213,5 @@ class HubRegistry:
             renderer=self._renderer,
             clock=self._clock,
             snapshot_every=self._snapshot_every,
+            metrics=self.metrics,
         )

@@ -7,7 +7,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
-from app.agenda.stages import MAX_STAGE_MINUTES, StageKind
+from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
+from app.agenda.stages import MAX_STAGE_MINUTES, StageKind, StagePlan
 from app.rounds.order import OrderPolicy
 from app.session.state import SessionSettings
 
@@ -64,6 +65,25 @@ class CreateSession(CommandBase):
     template_key: str
     facilitators: tuple[FacilitatorSpec, ...] = Field(min_length=1, max_length=6)
     settings: SessionSettings = SessionSettings()
+    # A group's stored agenda (app/store/templates.py); when absent, template_key names a seed.
+    agenda: tuple[StagePlan, ...] | None = Field(default=None, min_length=1, max_length=40)
+    guidelines: SessionGuidelines = ()
+    carried_over: CarriedActions = ()
+    # Preferred names of members who sent apologies for this meeting.
+    apologies: Apologies = ()
+    # Sessions of a standing group can record actions for its next meeting.
+    for_group: bool = False
+
+
+class GroupPlan(BaseModel):
+    """What a group brings to a new session (the CreateSession fields of the same names)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    agenda: tuple[StagePlan, ...] | None = None
+    guidelines: SessionGuidelines = ()
+    carried_over: CarriedActions = ()
+    apologies: Apologies = ()
 
 
 class StartSession(CommandBase):

@@ -168,9 +168,12 @@ def _require_live(state: SessionState) -> None:
 
 
 def _create_session(draft: Draft, command: cmd.CreateSession) -> None:
-    template = TEMPLATES.get(command.template_key)
-    if template is None:
-        raise _refuse(RejectionCode.NOT_FOUND, "There is no agenda template with that name.")
+    agenda = command.agenda
+    if agenda is None:
+        template = TEMPLATES.get(command.template_key)
+        if template is None:
+            raise _refuse(RejectionCode.NOT_FOUND, "There is no agenda template with that name.")
+        agenda = template.stages
     stages = tuple(
         ev.StageSpec(
             id=f"s{number}",
@@ -179,16 +182,20 @@ def _create_session(draft: Draft, command: cmd.CreateSession) -> None:
             prompt=plan.prompt,
             planned_s=plan.minutes * 60,
         )
-        for number, plan in enumerate(template.stages, start=1)
+        for number, plan in enumerate(agenda, start=1)
     )
     draft.emit(
         ev.SessionCreated(
             title=command.title,
             group_name=command.group_name,
-            template_key=template.key,
+            template_key=command.template_key,
             settings=command.settings,
             facilitators=tuple(Facilitator(id=f.id, name=f.name) for f in command.facilitators),
             stages=stages,
+            guidelines=command.guidelines,
+            carried_over=command.carried_over,
+            apologies=command.apologies,
+            for_group=command.for_group,
         )
     )
 

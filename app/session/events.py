@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from app.agenda.carry_over import CarriedAction, SessionGuideline
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
 from app.session.state import Facilitator, SessionSettings, TakingTimePhase
@@ -62,6 +63,10 @@ class SessionCreated(EventBase):
     settings: SessionSettings
     facilitators: tuple[Facilitator, ...]
     stages: tuple[StageSpec, ...]
+    guidelines: tuple[SessionGuideline, ...] = ()
+    carried_over: tuple[CarriedAction, ...] = ()
+    apologies: tuple[str, ...] = ()
+    for_group: bool = False
 
 
 class SessionStarted(EventBase):

@@ -196,6 +196,10 @@ def _(event: ev.SessionCreated, state: SessionState) -> SessionState:
             "facilitators": {f.id: f for f in event.facilitators},
             "stages": tuple(_stage_from(spec) for spec in event.stages),
             "stages_created": len(event.stages),
+            "guidelines": event.guidelines,
+            "carried_over": event.carried_over,
+            "apologies": event.apologies,
+            "for_group": event.for_group,
         }
     )
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.agenda.carry_over import CarriedAction, SessionGuideline
 from app.agenda.stages import StageKind
 from app.rounds.turns import Round, Turn
 from app.timekeeping.timer import Timer
@@ -97,6 +98,8 @@ class SessionSettings(Frozen):
     minimum_share_s: float = Field(default=60.0, ge=0)
     near_end_cue_s: float = Field(default=30.0, ge=0)
     show_numbers_to_participants: bool = True
+    # Timekeeping: a soft sound with the gentle cue, on screens a person has interacted with.
+    sound_cue: bool = False
 
 
 class FlowChange(Frozen):
@@ -136,6 +139,11 @@ class SessionState(Frozen):
     flow_change: FlowChange | None = None
     undo_point: UndoPoint | None = None
     command_versions: dict[str, int] = {}
+    # Brought from the group at creation (app/agenda/carry_over.py); fixed for the session.
+    guidelines: tuple[SessionGuideline, ...] = ()
+    carried_over: tuple[CarriedAction, ...] = ()
+    apologies: tuple[str, ...] = ()
+    for_group: bool = False
 
     @property
     def current_stage(self) -> Stage | None:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from app.agenda.carry_over import CarriedAction
 from app.agenda.stages import StageKind
 from app.rounds.turns import Turn, TurnStatus
 from app.session.commands import Role
@@ -17,12 +18,14 @@ from app.session.schedule import stage_load
 from app.session.state import (
     FlowChange,
     Presence,
+    SessionSettings,
     SessionState,
     SessionStatus,
     Stage,
     StageStatus,
     TakingTimePhase,
 )
+from app.timekeeping.fair_share import at_floor, floor_notice
 from app.timekeeping.schedule import project
 from app.timekeeping.timer import Timer
 
@@ -172,6 +175,15 @@ class FacilitatorView(PublicView):
     undo: UndoOffer | None = None
     # Only when the shell passes the server time: the projection depends on the clock.
     schedule: ScheduleView | None = None
+    # Brought from the group (app/agenda/carry_over.py), for the Welcome and invite stages.
+    carried_over: list[CarriedAction] = []
+    guidelines_due_review: list[str] = []
+    apologies: list[str] = []
+    for_group: bool = False
+    # Timekeeping: said when fair shares are held at the group's minimum (see floor_signal).
+    floor_signal: str | None = None
+    # Timekeeping: the group's settings, for the facilitators' settings panel.
+    settings: SessionSettings = SessionSettings()
 
 
 def _person(state: SessionState, person_id: str) -> PersonRef:
@@ -328,6 +340,12 @@ def facilitator_view(state: SessionState, *, now: float | None = None) -> Facili
             "last_change": state.flow_change,
             "undo": _undo_offer(state),
             "schedule": None if now is None else schedule_view(state, now),
+            "carried_over": list(state.carried_over),
+            "guidelines_due_review": [g.text for g in state.guidelines if g.review_due],
+            "apologies": list(state.apologies),
+            "for_group": state.for_group,
+            "floor_signal": None if now is None else floor_signal(state, now),
+            "settings": state.settings,
         }
     )
 
@@ -367,6 +385,28 @@ def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
             text=suggestion.text,
         ),
     )
+
+
+def floor_signal(state: SessionState, now: float) -> str | None:
+    """What to tell facilitators when the round's shares are held at the group's minimum.
+
+    As the schedule does (app/session/schedule.py), only plain rounds: Taking Time keeps its
+    own shape. Whoever is speaking counts among those sharing what is left of the stage.
+    """
+    stage = state.current_stage
+    if state.status is not SessionStatus.LIVE or stage is None or stage.kind is not StageKind.ROUND:
+        return None
+    round_ = stage.round
+    if round_ is None:
+        return None
+    speaking = round_.current_turn
+    speakers = len(round_.upcoming(state.is_present)) + int(
+        speaking is not None and speaking.status is TurnStatus.SPEAKING
+    )
+    minimum = state.settings.minimum_share_s
+    if not at_floor(stage.timer.remaining(now), speakers, minimum):
+        return None
+    return floor_notice(minimum)
 
 
 def _spoken_in_session(state: SessionState, participant_id: str) -> float:

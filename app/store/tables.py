@@ -5,11 +5,13 @@ is only ever created by the migrations in ``app/store/migrations``. Constraints 
 names so that migrations (including SQLite batch rebuilds) can refer to them on every backend.
 """
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Column,
+    ForeignKeyConstraint,
     Index,
     PrimaryKeyConstraint,
     Table,
@@ -68,3 +70,195 @@ class LiveSessionRow(SQLModel, table=True):
 def table_of(row_type: type[SQLModel]) -> Table:
     """The Core table behind a row class, for fast Core statements (no ORM identity map)."""
     return SQLModel.metadata.tables[str(row_type.__tablename__)]
+
+
+# --- groups across weeks (app/store/accounts.py, app/store/groups.py, app/store/templates.py) ---
+# Nothing said in a session is kept here: group structure, attendance facts and promises only.
+
+
+class AccountRow(SQLModel, table=True):
+    __tablename__ = "accounts"
+    __table_args__ = (
+        PrimaryKeyConstraint("id", name="pk_accounts"),
+        UniqueConstraint("email", name="uq_accounts_email"),
+    )
+
+    id: str
+    # Lower-cased, so one person cannot hold two accounts by changing case.
+    email: str
+    display_name: str
+    password_hash: str
+    # Part of the signed login cookie: changing the password signs every other browser out.
+    credential_version: int = 1
+    created_at: float
+
+
+class GroupRow(SQLModel, table=True):
+    __tablename__ = "groups"
+    __table_args__ = (PrimaryKeyConstraint("id", name="pk_groups"),)
+
+    id: str
+    name: str
+    kind: str
+    meeting_pattern: str
+    first_meeting_on: date
+    meeting_time: str
+    # An IANA name: "today" and "this week's meeting" are the group's own, not the server's.
+    time_zone: str
+    online: bool
+    venue: str
+    template_key: str
+    retention_days: int
+    # Wellbeing groups: every n-th meeting welcomes new members (the Tautoko seed: about four).
+    new_members_every: int | None = None
+    created_at: float
+
+
+class GroupFacilitatorRow(SQLModel, table=True):
+    __tablename__ = "group_facilitators"
+    __table_args__ = (
+        PrimaryKeyConstraint("group_id", "account_id", name="pk_group_facilitators"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_group_facilitators_group", ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name="fk_group_facilitators_account",
+            ondelete="CASCADE",
+        ),
+        Index("ix_group_facilitators_account_id", "account_id"),
+    )
+
+    group_id: str
+    account_id: str
+
+
+class GroupMemberRow(SQLModel, table=True):
+    __tablename__ = "group_members"
+    __table_args__ = (
+        PrimaryKeyConstraint("id", name="pk_group_members"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_group_members_group", ondelete="CASCADE"
+        ),
+        Index("ix_group_members_group_id", "group_id"),
+    )
+
+    id: str
+    group_id: str
+    preferred_name: str
+    added_on: date
+    # Joining safely: "does anyone here know this person?" asked before admission.
+    name_checked_on: date | None = None
+
+
+class GroupInvitationRow(SQLModel, table=True):
+    __tablename__ = "group_invitations"
+    __table_args__ = (
+        PrimaryKeyConstraint("token_hash", name="pk_group_invitations"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_group_invitations_group", ondelete="CASCADE"
+        ),
+    )
+
+    # Only a hash: a stolen database does not hand out invitations.
+    token_hash: str
+    group_id: str
+    invited_by: str
+    created_at: float
+    accepted_by: str | None = None
+
+
+class AgendaTemplateRow(SQLModel, table=True):
+    __tablename__ = "agenda_templates"
+    __table_args__ = (
+        PrimaryKeyConstraint("key", "version", name="pk_agenda_templates"),
+        Index("ix_agenda_templates_owner", "owner_account_id"),
+    )
+
+    key: str
+    # A new version per save; sessions name the version they were created from.
+    version: int
+    # None for the seed templates everyone can copy.
+    owner_account_id: str | None = None
+    name: str
+    description: str
+    stages: list[dict[str, Any]] = Field(sa_column=Column(JSON_DOCUMENT, nullable=False))
+    guidelines: list[str] = Field(sa_column=Column(JSON_DOCUMENT, nullable=False))
+    created_at: float
+
+
+class GroupGuidelineRow(SQLModel, table=True):
+    __tablename__ = "group_guidelines"
+    __table_args__ = (
+        PrimaryKeyConstraint("id", name="pk_group_guidelines"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_group_guidelines_group", ondelete="CASCADE"
+        ),
+        Index("ix_group_guidelines_group_id", "group_id"),
+    )
+
+    id: str
+    group_id: str
+    # The group's own order (the template's, then each proposal after the last).
+    position: int
+    text: str
+    proposed_on: date
+    # Empty while proposed; set when the group agrees it.
+    agreed_on: date | None = None
+    review_on: date | None = None
+
+
+class GroupSessionRow(SQLModel, table=True):
+    __tablename__ = "group_sessions"
+    __table_args__ = (
+        PrimaryKeyConstraint("session_id", name="pk_group_sessions"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_group_sessions_group", ondelete="CASCADE"
+        ),
+        Index("ix_group_sessions_group_id", "group_id"),
+    )
+
+    session_id: str
+    group_id: str
+    meeting_on: date
+    created_at: float
+
+
+class HousekeepingActionRow(SQLModel, table=True):
+    __tablename__ = "housekeeping_actions"
+    __table_args__ = (
+        PrimaryKeyConstraint("id", name="pk_housekeeping_actions"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_housekeeping_actions_group", ondelete="CASCADE"
+        ),
+        Index("ix_housekeeping_actions_group_id", "group_id"),
+    )
+
+    id: str
+    group_id: str
+    kind: str
+    detail: str
+    peer_name: str | None = None
+    # The meeting the action is for; never in the past when recorded.
+    due_on: date
+    recorded_at: float
+    # The session that opened with it, once one has.
+    carried_into: str | None = None
+
+
+class MemberApologyRow(SQLModel, table=True):
+    __tablename__ = "member_apologies"
+    __table_args__ = (
+        PrimaryKeyConstraint("member_id", "meeting_on", name="pk_member_apologies"),
+        ForeignKeyConstraint(
+            ["member_id"],
+            ["group_members.id"],
+            name="fk_member_apologies_member",
+            ondelete="CASCADE",
+        ),
+    )
+
+    member_id: str
+    meeting_on: date
+    sent_at: float

@@ -17,8 +17,6 @@ from pydantic import BaseModel, ConfigDict
 
 # Within a minute either way the session is "on time": nobody should be nudged over seconds.
 ON_TIME_TOLERANCE_S = 60.0
-# A real minus sign reads better than a hyphen next to "+6 min".
-MINUS_SIGN = "\N{MINUS SIGN}"
 
 
 class LoadStatus(StrEnum):
@@ -89,7 +87,8 @@ def drift_label(drift_s: float) -> str:
     if abs(drift_s) <= ON_TIME_TOLERANCE_S:
         return "on time"
     minutes = round(abs(drift_s) / 60)
-    return f"+{minutes} min" if drift_s > 0 else f"{MINUS_SIGN}{minutes} min"
+    # A bare "minus 5 min" reads as late as easily as early: say which.
+    return f"+{minutes} min" if drift_s > 0 else f"{minutes} min to spare"
 
 
 def project(

@@ -1,13 +1,15 @@
-"""Liveness and readiness, for a load balancer or an orchestrator.
+"""Liveness, readiness and metrics, for a load balancer, an orchestrator and Prometheus.
 
 `/healthz`: the process is serving requests (restart it if not). `/readyz`: it can do its work
 right now — the database answers, and Redis too when configured (send it no new traffic if not;
-its open screens keep being served while it waits).
+its open screens keep being served while it waits). `/metrics`: Prometheus text format, behind
+a bearer token when PEER_ROUNDS_METRICS_TOKEN is set (docs/operations.md).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -15,7 +17,10 @@ import anyio
 import sqlalchemy
 from anyio import to_thread
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from app.web.services import Services
 
 # Raises (or hangs) when the dependency does not answer.
 Check = Callable[[], Awaitable[None]]
@@ -62,6 +67,21 @@ async def readyz(request: Request) -> JSONResponse:
         },
         status_code=503,
     )
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    svc: Services = request.app.state.services
+    wanted = svc.settings.metrics_token
+    if wanted is not None:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {wanted}".encode()):
+            return JSONResponse(
+                {"status": "unauthorized", "message": "Metrics need the metrics token."},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    return Response(svc.registry.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 async def _answers(check: Check) -> bool:

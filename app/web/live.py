@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from typing import Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+import structlog
+from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+from app.observability.metrics import Metrics
 from app.realtime.hub import Committed, Format, SessionHub, Viewer
 from app.realtime.outbox import Outbox, OutboxFull
 from app.realtime.protocol import (
@@ -28,15 +31,22 @@ from app.realtime.protocol import (
     pong_message,
 )
 from app.session.commands import COMMAND_ADAPTER, Role
-from app.session.decisions import AlreadyDone
+from app.session.decisions import AlreadyDone, Rejected
 from app.web.access import AccessDenied, authorize, cookie_name, membership_problem
 from app.web.plain_text import command_text_problem
-from app.web.rate_limits import COMMANDS_TOO_FAST, rate_limits_of
+from app.web.rate_limits import COMMANDS_TOO_FAST, UnauthenticatedSockets, rate_limits_of
 from app.web.security import same_origin
 from app.web.services import Services, websocket_services
 from app.web.tokens import Grant
 
 router = APIRouter()
+log = structlog.get_logger(__name__)
+
+TOO_MANY_WAITING = (
+    "Lots of screens from your network are connecting at once. Please wait a moment; "
+    "yours will try again by itself."
+)
+NO_HELLO = "We did not hear from this screen in time. Please connect again."
 
 
 class Close:
@@ -60,8 +70,10 @@ def origin_allowed(websocket: WebSocket, public_url: str) -> bool:
     return same_origin(origin, websocket.headers.get("host"), public_url)
 
 
-@router.websocket("/ws/sessions/{session_id}/{role}")
-async def live(websocket: WebSocket, session_id: str, role: str, format: str = "json") -> None:
+async def live(websocket: WebSocket) -> None:
+    session_id: str = websocket.path_params["session_id"]
+    role: str = websocket.path_params["role"]
+    format = websocket.query_params.get("format", "json")
     svc = websocket_services(websocket)
     if not origin_allowed(websocket, svc.settings.base_url()) or format not in ("json", "html"):
         await websocket.close(code=Close.POLICY)
@@ -72,33 +84,78 @@ async def live(websocket: WebSocket, session_id: str, role: str, format: str = "
         await websocket.close(code=Close.NOT_FOUND)
         return
     await websocket.accept()
+    metrics = svc.registry.metrics
+    address = None if websocket.client is None else websocket.client.host
+    with unauthenticated_of(websocket.app).admitted(address) as admitted:
+        if not admitted:
+            metrics.connections_refused.labels(reason="too_many_unauthenticated").inc()
+            await websocket.close(code=Close.TOO_MANY, reason=TOO_MANY_WAITING)
+            return
+        metrics.unauthenticated_connections.inc()
+        try:
+            proved = await _prove_who(websocket, svc, session_id, wanted_role, metrics)
+        finally:
+            metrics.unauthenticated_connections.dec()
+    if proved is None:
+        return
+    hub, grant, resumed = proved
+    connection = _Connection(websocket, svc, hub, grant, "html" if format == "html" else "json")
+    await connection.run(resumed=resumed)
+
+
+# A plain Starlette route, not FastAPI's: FastAPI's keeps its dependency machinery (an exit
+# stack and the solved parameters) alive for as long as the socket is open, about 7 KB per
+# connection (bench/README.md); this endpoint reads its three parameters itself.
+router.add_websocket_route("/ws/sessions/{session_id}/{role}", live)
+
+
+def unauthenticated_of(app: FastAPI) -> UnauthenticatedSockets:
+    found: UnauthenticatedSockets = app.state.unauthenticated
+    return found
+
+
+async def _prove_who(
+    websocket: WebSocket, svc: Services, session_id: str, role: Role, metrics: Metrics
+) -> tuple[SessionHub, Grant, bool] | None:
+    """The hub, the grant and whether this is a reconnect; None once the socket is closed."""
     hub = await svc.registry.get(session_id)
     if hub is None:
+        metrics.connections_refused.labels(reason="no_session").inc()
         await websocket.close(code=Close.NOT_FOUND, reason="There is no such session.")
-        return
+        return None
     try:
-        grant = await _authenticate(websocket, svc, hub, wanted_role)
+        grant, resumed = await _authenticate(websocket, svc, hub, role)
     except AccessDenied as denied:
+        metrics.connections_refused.labels(reason=f"denied_{denied.status}").inc()
         await websocket.close(
             code=Close.UNAUTHORIZED if denied.status == 401 else Close.FORBIDDEN,
             reason=denied.message[:120],
         )
-        return
-    except (WebSocketDisconnect, TimeoutError):
-        return
-    connection = _Connection(websocket, svc, hub, grant, "html" if format == "html" else "json")
-    await connection.run()
+        return None
+    except TimeoutError:
+        metrics.connections_refused.labels(reason="hello_timeout").inc()
+        with contextlib.suppress(RuntimeError):
+            await websocket.close(code=Close.UNAUTHORIZED, reason=NO_HELLO)
+        return None
+    except WebSocketDisconnect:
+        return None
+    return hub, grant, resumed
 
 
-async def _authenticate(websocket: WebSocket, svc: Services, hub: SessionHub, role: Role) -> Grant:
+async def _authenticate(
+    websocket: WebSocket, svc: Services, hub: SessionHub, role: Role
+) -> tuple[Grant, bool]:
+    """The grant, and whether the screen says it saw this session before (a reconnect)."""
     token = websocket.cookies.get(cookie_name(hub.record.id, role))
+    resumed = False
     if token is None:
         raw = await asyncio.wait_for(websocket.receive_text(), svc.settings.hello_timeout_s)
         try:
-            token = Hello.model_validate_json(raw).token
+            hello = Hello.model_validate_json(raw)
         except ValidationError as problem:
             raise AccessDenied("Start with a hello message carrying your token.", 401) from problem
-    return await authorize(svc, token, hub, role)
+        token, resumed = hello.token, hello.last_version is not None
+    return await authorize(svc, token, hub, role), resumed
 
 
 class _Connection:
@@ -110,11 +167,24 @@ class _Connection:
         self.hub = hub
         self.grant = grant
         self.viewer = Viewer(
-            role=grant.role, person_id=grant.person_id, format=fmt, outbox=Outbox()
+            role=grant.role,
+            person_id=grant.person_id,
+            format=fmt,
+            outbox=Outbox(),
+            token_version=grant.token_version,
         )
         self.budget = rate_limits_of(websocket.app).connection()
+        self.metrics = svc.registry.metrics
+        # Who is on the line is never logged: the role and the session say enough.
+        self.log = log.bind(session_id=hub.record.id, role=grant.role.value, format=fmt)
 
-    async def run(self) -> None:
+    async def run(self, *, resumed: bool) -> None:
+        role = self.grant.role.value
+        if resumed:
+            self.metrics.reconnects.labels(role=role).inc()
+        self.metrics.open_connections.labels(role=role).inc()
+        self.log.info("connected", resumed=resumed)
+        opened = time.monotonic()
         self.hub.attach(self.viewer)
         sender = asyncio.create_task(self._send_forever())
         try:
@@ -126,17 +196,22 @@ class _Connection:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
+            self.metrics.open_connections.labels(role=role).dec()
+            self.log.info("disconnected", seconds=round(time.monotonic() - opened, 1))
 
     async def _send_forever(self) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             while True:
                 for message in await self.viewer.outbox.take():
                     await self.websocket.send_text(message)
-                # Someone removed, or who left (perhaps from another device), keeps no open
-                # screen: the update that says so has just gone out; now the door closes.
+                # Someone removed, or who left (perhaps from another device), or whose link was
+                # revoked, keeps no open screen: the update that says so has just gone out.
                 denied = membership_problem(self.grant, self.hub)
-                if denied is not None:
-                    await self._close(Close.FORBIDDEN, denied.message)
+                reason = denied.message if denied is not None else self.viewer.outbox.closing
+                if reason is not None:
+                    self.metrics.sockets_revoked.inc()
+                    self.log.info("access_ended")
+                    await self._close(Close.FORBIDDEN, reason)
                     return
 
     async def _close(self, code: int, reason: str) -> None:
@@ -193,15 +268,15 @@ class _Connection:
             inner = message.get("command")
             command_id = _id_of(inner) if isinstance(inner, dict) else None
             if not self.budget.command():
-                self._reject(command_id, "slow_down", COMMANDS_TOO_FAST)
+                self._refuse(command_id, "slow_down", COMMANDS_TOO_FAST)
                 return
             try:
                 envelope = CommandEnvelope.model_validate(message)
             except ValidationError as problem:
-                self._reject(command_id, "invalid", describe_validation_error(problem))
+                self._refuse(command_id, "invalid", describe_validation_error(problem))
                 return
             if envelope.session_id not in (None, self.hub.record.id):
-                self._reject(
+                self._refuse(
                     _id_of(envelope.command),
                     "wrong_session",
                     "That command is for another session.",
@@ -210,7 +285,7 @@ class _Connection:
             await self._execute(envelope.command)
         elif self.viewer.format == "html" and isinstance(kind, str):
             if not self.budget.command():
-                self._reject(_id_of(message), "slow_down", COMMANDS_TOO_FAST)
+                self._refuse(_id_of(message), "slow_down", COMMANDS_TOO_FAST)
                 return
             await self._execute(_form_fields(message))
         else:
@@ -220,13 +295,20 @@ class _Connection:
         try:
             command = COMMAND_ADAPTER.validate_python(raw)
         except ValidationError as problem:
-            self._reject(_id_of(raw), "invalid", describe_validation_error(problem))
+            self._refuse(_id_of(raw), "invalid", describe_validation_error(problem))
             return
         not_plain = command_text_problem(command)
         if not_plain is not None:
-            self._reject(command.id, "invalid", not_plain)
+            self._refuse(command.id, "invalid", not_plain)
             return
+        started = time.perf_counter()
         outcome = await self.hub.execute(command, self.grant.actor)
+        kind = str(getattr(command, "type", type(command).__name__))
+        ms = round((time.perf_counter() - started) * 1000, 2)
+        if isinstance(outcome, Rejected):
+            self.log.info("command_rejected", command=kind, code=outcome.code.value, ms=ms)
+        else:
+            self.log.info("command_accepted", command=kind, version=outcome.version, ms=ms)
         if isinstance(outcome, Committed | AlreadyDone):
             if self.viewer.format == "json":
                 self._reply(
@@ -238,6 +320,12 @@ class _Connection:
                 )
             return
         self._reject(command.id, outcome.code, outcome.message)
+
+    def _refuse(self, command_id: str | None, code: str, message: str) -> None:
+        """Refused before reaching the hub (which counts its own answers)."""
+        self.metrics.rejected(code)
+        self.log.info("command_rejected", code=code)
+        self._reject(command_id, code, message)
 
     def _reject(self, command_id: str | None, code: str, message: str) -> None:
         if self.viewer.format == "html":

@@ -109,7 +109,7 @@ async def create_session(
         return _home_again(svc, request, 422, form, FORM_HELP)
     first = next(iter(hub.state.facilitators))
     token = issue(svc, hub, Role.FACILITATOR, first, hub.record.token_secret_version)
-    return _enter(svc, hub, Role.FACILITATOR, token)
+    return enter_as(svc, hub, Role.FACILITATOR, token)
 
 
 FORM_HELP = "Please give the session a title, the group's name and your name (up to 40 characters)."
@@ -130,7 +130,7 @@ def _home_again(
     )
 
 
-def _enter(svc: Services, hub: SessionHub, role: Role, token: str) -> RedirectResponse:
+def enter_as(svc: Services, hub: SessionHub, role: Role, token: str) -> RedirectResponse:
     response = RedirectResponse(f"/s/{hub.record.id}/{PAGE_OF_ROLE[role]}", status_code=303)
     response.set_cookie(
         cookie_name(hub.record.id, role),
@@ -159,7 +159,7 @@ async def enter(token: str, request: Request, svc: SERVICES) -> Response:
         await authorize(svc, token, hub, grant.role)
     except AccessDenied as denied:
         return message_page(svc, request, "This link doesn't work", denied.message, denied.status)
-    return _enter(svc, hub, grant.role, token)
+    return enter_as(svc, hub, grant.role, token)
 
 
 @router.get("/join/{join_code}", response_class=HTMLResponse)
@@ -214,7 +214,7 @@ async def join(
         return page(
             svc, request, "join.html", 409, session=hub.record, name=preferred, error=joined.message
         )
-    return _enter(svc, hub, Role.PARTICIPANT, joined.token)
+    return enter_as(svc, hub, Role.PARTICIPANT, joined.token)
 
 
 def _preferred_name(name: str) -> str:
@@ -261,8 +261,15 @@ async def console(session_id: str, request: Request, svc: SERVICES) -> HTMLRespo
 
 @router.get("/s/{session_id}/me", response_class=HTMLResponse)
 async def participant(session_id: str, request: Request, svc: SERVICES) -> HTMLResponse:
+    hub = await svc.registry.get(session_id)
+    group_guidelines = [] if hub is None else [g.text for g in hub.state.guidelines]
     return await _live_page(
-        request, svc, session_id, Role.PARTICIPANT, "participant.html", guidelines=GUIDELINES
+        request,
+        svc,
+        session_id,
+        Role.PARTICIPANT,
+        "participant.html",
+        guidelines=group_guidelines or GUIDELINES,
     )
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -114,6 +117,37 @@ class Budget:
         for item in items:
             self._limiter.hit(item, "command", self._key)
         return True
+
+
+class UnauthenticatedSockets:
+    """Websockets that have not yet said who they are, counted per address.
+
+    Such a socket costs memory and a timer while proving nothing; without a cap one address
+    could hold thousands open. A real screen proves itself within a moment (cookie or hello),
+    so a whole room behind one network address stays far below the cap.
+    """
+
+    def __init__(self, cap: int, exempt: frozenset[str]) -> None:
+        self._cap = cap
+        self._exempt = exempt
+        self._open: Counter[str] = Counter()
+
+    @contextmanager
+    def admitted(self, address: str | None) -> Iterator[bool]:
+        """True (and counted until the block ends) if ``address`` may open one more."""
+        if address is None or address in self._exempt:
+            yield True
+            return
+        if self._open[address] >= self._cap:
+            yield False
+            return
+        self._open[address] += 1
+        try:
+            yield True
+        finally:
+            self._open[address] -= 1
+            if not self._open[address]:
+                del self._open[address]
 
 
 def install_rate_limits(app: FastAPI, policy: RateLimitPolicy | None = None) -> None:

@@ -133,18 +133,39 @@ function stateOf(timer, remaining, cueMs) {
   return remaining < cueMs ? "near-end" : "running";
 }
 
+/** @type {{now(): number} | null} the clock the countdowns are drawn from */
+let drawingClock = null;
+/** @type {WeakMap<HTMLElement, TimerState>} each countdown's state as last drawn */
+const drawnStates = new WeakMap();
+
+/**
+ * The remaining time `el` shows at this instant: what the next frame will draw. For tests that
+ * compare screens at the same moment without waiting for, or racing, a frame.
+ * @param {HTMLElement} el a `[data-timer]` element
+ * @returns {number | null} ms, negative once over; null before countdowns run
+ */
+export function remainingNowMs(el) {
+  const timer = parseTimer(el.dataset.timer ?? "");
+  return timer === null || drawingClock === null ? null : remainingMs(timer, drawingClock.now());
+}
+
 /**
  * Every frame, write each `[data-timer]` element's countdown and set its `data-state`
  * (`data-cue-ms` sets when "near-end" begins). Only the digits change here: cue transitions
- * belong to CSS, which honours prefers-reduced-motion.
+ * belong to CSS, which honours prefers-reduced-motion. When the group has turned the sound on
+ * (a `[data-sound-cue="on"]` marker on the page), a countdown reaching its cue or its end
+ * also plays a soft tone, once.
  * @param {ParentNode} root
  * @param {{now(): number}} clock
  * @returns {() => void} stops the updates
  */
 export function animateCountdowns(root, clock) {
+  drawingClock = clock;
   let frame = 0;
   const update = () => {
     const now = clock.now();
+    /** @type {TimerState | null} */
+    let reached = null;
     /** @type {NodeListOf<HTMLElement>} */
     const elements = root.querySelectorAll("[data-timer]");
     for (const el of elements) {
@@ -157,9 +178,41 @@ export function animateCountdowns(root, clock) {
       // Writing only on change spares layout work sixty times a second.
       if (el.textContent !== text) el.textContent = text;
       if (el.dataset.state !== state) el.dataset.state = state;
+      // Only a countdown seen running that gets there sounds: not one drawn for the first time
+      // (a page load, or a swap) already past its cue.
+      const before = drawnStates.get(el);
+      if (before !== state && (before === "running" || before === "near-end")) {
+        if (state === "time" || (state === "near-end" && reached === null)) reached = state;
+      }
+      drawnStates.set(el, state);
     }
+    if (reached !== null && root.querySelector('[data-sound-cue="on"]')) softTone(reached);
     frame = requestAnimationFrame(update);
   };
   update();
   return () => cancelAnimationFrame(frame);
+}
+
+/** @type {AudioContext | null} */
+let audio = null;
+
+/**
+ * A short, quiet sine tone, lower at the end than at the cue. Browsers allow sound only after
+ * someone has tapped or clicked the page; until then this stays silent rather than queueing.
+ * @param {TimerState} state "near-end" or "time"
+ */
+function softTone(state) {
+  if (!navigator.userActivation?.hasBeenActive || typeof AudioContext === "undefined") return;
+  audio ??= new AudioContext();
+  const start = audio.currentTime;
+  const tone = audio.createOscillator();
+  const volume = audio.createGain();
+  tone.type = "sine";
+  tone.frequency.value = state === "time" ? 523.25 : 659.25;
+  volume.gain.setValueAtTime(0, start);
+  volume.gain.linearRampToValueAtTime(0.06, start + 0.08);
+  volume.gain.exponentialRampToValueAtTime(0.0001, start + 1.4);
+  tone.connect(volume).connect(audio.destination);
+  tone.start(start);
+  tone.stop(start + 1.5);
 }

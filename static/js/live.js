@@ -2,15 +2,22 @@
 // free. It gives each command an id and the version this screen shows, keeps the clock in
 // step with the server, keeps what someone is typing or has opened when a new version is
 // swapped in, says calmly when the connection drops, tells screen readers whose turn it is,
-// and gives the console its keyboard shortcuts.
+// gives the console its keyboard shortcuts and its reordering of the round (reorder.js), and
+// notices a connection that has gone quiet while still looking open.
+
+import { installReorder } from "./reorder.js";
 
 const RETRYING_CLOSE_CODES = new Set([1006, 1011, 1012, 1013]); // htmx-ext-ws reconnects on these
 const NOTICE_MS = 12_000;
 
-/** @type {{send(message: string): void} | null} */
+/** @type {{send(message: string): void, reconnect(): void} | null} */
 let socket = null;
 let connected = false;
 let everOpened = false;
+// htmx-ext-ws will try again by itself (after a close with one of RETRYING_CLOSE_CODES).
+let retryPending = false;
+// The server said this page may not connect (4401, 4403, 4404): no more attempts.
+let finished = false;
 /** @type {any} */
 let clock = null;
 
@@ -29,12 +36,30 @@ function randomId() {
 
 // --- commands --------------------------------------------------------------------------------
 
+const OFFLINE = "You're offline for a moment, so that didn't go through. Please try again when the connection is back.";
+
+function shownVersion() {
+  const version = Number(byId("live-version")?.dataset.version);
+  return Number.isInteger(version) && version >= 0 ? version : null;
+}
+
+/** A command built by a script rather than a form; false (and a calm word) when offline. */
+function sendCommand(/** @type {{type: string} & Record<string, unknown>} */ command) {
+  if (!connected || !socket) {
+    showNotice(OFFLINE);
+    return false;
+  }
+  const version = shownVersion();
+  socket.send(JSON.stringify({ ...command, id: randomId(), ...(version === null ? {} : { expected_version: version }) }));
+  return true;
+}
+
 document.addEventListener("htmx:wsConfigSend", (event) => {
   const detail = /** @type {CustomEvent} */ (event).detail;
   if (!connected) {
     // Queued commands would be sent later, about a moment that has passed: say so instead.
     event.preventDefault();
-    showNotice("You're offline for a moment, so that didn't go through. Please try again when the connection is back.");
+    showNotice(OFFLINE);
     return;
   }
   const params = detail.parameters;
@@ -42,8 +67,8 @@ document.addEventListener("htmx:wsConfigSend", (event) => {
     if (value === "") delete params[name];
   }
   params.id = randomId();
-  const version = Number(byId("live-version")?.dataset.version);
-  if (Number.isInteger(version) && version >= 0) params.expected_version = version;
+  const version = shownVersion();
+  if (version !== null) params.expected_version = version;
   detail.headers = null; // htmx's request headers are not part of a command
 });
 
@@ -114,6 +139,7 @@ function restoreState(/** @type {any} */ state) {
 }
 
 document.addEventListener("htmx:wsBeforeMessage", (event) => {
+  heard();
   const detail = /** @type {CustomEvent} */ (event).detail;
   const text = typeof detail.message === "string" ? detail.message : "";
   if (text.trimStart().startsWith("{")) {
@@ -135,6 +161,7 @@ document.addEventListener("htmx:wsBeforeMessage", (event) => {
 document.addEventListener("htmx:wsAfterMessage", () => {
   restoreState(kept);
   kept = null;
+  afterReorder();
   announceChanges();
   watchNotice();
 });
@@ -171,6 +198,8 @@ function reconnectDelay(/** @type {number} */ retries) {
   return ceiling / 2 + (Math.random() * ceiling) / 2;
 }
 
+const RECONNECTING = "Reconnecting… Everything is kept; this page will catch up by itself.";
+
 const htmxGlobal = /** @type {any} */ (globalThis).htmx;
 if (htmxGlobal?.config) htmxGlobal.config.wsReconnectDelay = reconnectDelay;
 
@@ -200,22 +229,32 @@ document.addEventListener("htmx:wsOpen", (event) => {
   socket = /** @type {CustomEvent} */ (event).detail.socketWrapper;
   connected = true;
   everOpened = true;
+  retryPending = false;
+  heard();
   setConnectionBanner("");
   startClockSync();
 });
 
 document.addEventListener("htmx:wsConnecting", () => {
-  if (everOpened && !connected) setConnectionBanner("Reconnecting… Everything is kept; this page will catch up by itself.");
+  if (everOpened && !connected) setConnectionBanner(RECONNECTING);
 });
 
 document.addEventListener("htmx:wsClose", (event) => {
   connected = false;
   clock?.stop();
-  const code = /** @type {CustomEvent} */ (event).detail?.event?.code;
+  heard();
+  const closed = /** @type {CustomEvent} */ (event).detail?.event;
+  const code = closed?.code;
+  const reason = typeof closed?.reason === "string" ? closed.reason.trim() : "";
   const ended = byId("live-version")?.dataset.status === "ended";
-  if (RETRYING_CLOSE_CODES.has(code)) {
-    setConnectionBanner("Reconnecting… Everything is kept; this page will catch up by itself.");
-  } else if (code === 4401 || code === 4403) {
+  retryPending = RETRYING_CLOSE_CODES.has(code);
+  if (code === 4401 || code === 4403 || code === 4404) finished = true;
+  if (retryPending) {
+    setConnectionBanner(RECONNECTING);
+  } else if (code === 4403) {
+    // Someone was removed or left, or the links were replaced: the server says which, kindly.
+    setConnectionBanner(reason || "This page can't connect any more. Please open your link again.");
+  } else if (code === 4401) {
     setConnectionBanner("This page can't connect any more. Please open your link again.");
   } else if (code === 4404) {
     setConnectionBanner("This session is no longer available.");
@@ -226,8 +265,84 @@ document.addEventListener("htmx:wsClose", (event) => {
 
 document.addEventListener("htmx:wsError", () => {
   // A close event follows with its code, which decides the final words.
-  if (everOpened) setConnectionBanner("Reconnecting… Everything is kept; this page will catch up by itself.");
+  if (everOpened && !finished) setConnectionBanner(RECONNECTING);
 });
+
+// --- a connection that has gone quiet ----------------------------------------------------------
+
+// A socket can stall while it still says "open" (a phone asleep, a NAT that forgot it): nothing
+// arrives and nothing closes it. Every HEARTBEAT_EVERY_MS while the page is visible it sends a
+// ping; if nothing at all has come back HEARTBEAT_WAIT_MS later, it starts a new connection.
+// On waking up or coming back online it checks at once (or reconnects at once if it was
+// waiting to retry), rather than waiting for the next beat or the next retry.
+const HEARTBEAT_EVERY_MS = 10_000;
+const HEARTBEAT_WAIT_MS = 5_000;
+
+let lastHeardAt = 0;
+let answerTimer = 0;
+
+function heard() {
+  lastHeardAt = performance.now();
+  clearTimeout(answerTimer);
+  answerTimer = 0;
+}
+
+function checkConnection() {
+  if (!connected || !socket || answerTimer) return;
+  const askedAt = performance.now();
+  // A fractional t0 never matches one of the clock's own (whole-ms) pings, so clock.js ignores
+  // the answer; any message at all is proof enough that the connection is alive.
+  socket.send(JSON.stringify({ type: "ping", t0: performance.timeOrigin + askedAt + 0.5 }));
+  answerTimer = window.setTimeout(() => {
+    answerTimer = 0;
+    if (lastHeardAt < askedAt) reconnectNow();
+  }, HEARTBEAT_WAIT_MS);
+}
+
+function reconnectNow() {
+  if (finished || !socket) return;
+  connected = false;
+  retryPending = false;
+  clock?.stop();
+  setConnectionBanner(RECONNECTING);
+  // htmx-ext-ws closes the old socket and opens a new one; the socket factory below makes sure
+  // the old one's late close neither starts another round of retries nor reports "closed".
+  socket.reconnect();
+}
+
+function wake() {
+  if (finished || document.visibilityState !== "visible") return;
+  if (connected) checkConnection();
+  else if (retryPending) reconnectNow();
+}
+
+window.setInterval(() => {
+  if (document.visibilityState === "visible") checkConnection();
+}, HEARTBEAT_EVERY_MS);
+document.addEventListener("visibilitychange", wake);
+window.addEventListener("online", wake);
+
+// htmx-ext-ws keeps its handlers on a socket it replaces: when the stalled socket finally
+// closes (1006, perhaps a minute later) it would schedule yet another attempt, replace the good
+// new socket and report a close. Every socket is made here, so the one it replaces is detached
+// first: its story is over, and its late close says nothing.
+/** @type {WebSocket | null} */
+let currentSocket = null;
+if (htmxGlobal) {
+  htmxGlobal.createWebSocket = (/** @type {string} */ url) => {
+    const previous = currentSocket;
+    if (previous && previous.readyState !== WebSocket.CLOSED) {
+      previous.onopen = null;
+      previous.onclose = null;
+      previous.onerror = null;
+      previous.close();
+    }
+    const fresh = new WebSocket(url, []);
+    fresh.binaryType = htmxGlobal.config.wsBinaryType ?? "blob";
+    currentSocket = fresh;
+    return fresh;
+  };
+}
 
 // --- notices ---------------------------------------------------------------------------------
 
@@ -336,7 +451,7 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   const key = event.key === " " ? "space" : event.key.toLowerCase();
-  if (!["n", "p", "s", "space"].includes(key)) return;
+  if (!["n", "p", "s", "u", "space"].includes(key)) return;
   if (key === "space" && usesSpace(event.target)) return;
   const button = /** @type {HTMLButtonElement | null} */ (
     liveRoot()?.querySelector(`button[data-shortcut="${key}"]`) ?? null
@@ -346,6 +461,21 @@ document.addEventListener("keydown", (event) => {
   button.classList.add("is-pressed");
   window.setTimeout(() => button.classList.remove("is-pressed"), 200);
   button.click();
+});
+
+// --- reordering the round --------------------------------------------------------------------
+
+const afterReorder = installReorder({
+  root: liveRoot,
+  send: sendCommand,
+  announce: (text) => {
+    const region = byId("announcer");
+    if (!region) return;
+    region.textContent = "";
+    window.setTimeout(() => {
+      region.textContent = text;
+    }, 50);
+  },
 });
 
 // --- start -----------------------------------------------------------------------------------

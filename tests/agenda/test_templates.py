@@ -26,8 +26,15 @@ def test_the_weekly_template_matches_the_seed_exactly() -> None:
     assert [(s.kind, s.title) for s in stages] == SEED_STRUCTURE
 
 
-def test_the_template_is_registered_under_its_key() -> None:
-    assert TEMPLATES == {"peer-support-plus-weekly": PEER_SUPPORT_PLUS_WEEKLY}
+def test_every_seed_template_is_registered_under_its_key() -> None:
+    assert TEMPLATES["peer-support-plus-weekly"] == PEER_SUPPORT_PLUS_WEEKLY
+    assert set(TEMPLATES) == {
+        "peer-support-plus-weekly",
+        "stronger-together-grief-support",
+        "tautoko-tane-wellbeing",
+        "education-guest-speaker",
+        "social-activity",
+    }
 
 
 def test_the_welcome_covers_housekeeping_and_notices() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -179,18 +179,31 @@ class Screens:
         self.browser = browser
         self.contexts: list[BrowserContext] = []
 
-    def open(self, url: str, viewport: ViewportSize = LAPTOP) -> Page:
+    def open(
+        self,
+        url: str,
+        viewport: ViewportSize = LAPTOP,
+        prepare: Callable[[Page], None] | None = None,
+    ) -> Page:
+        """`prepare` runs before the page loads (e.g. to route its websockets)."""
         context = self.browser.new_context(viewport=viewport)
         context.add_init_script(PROBE_SCRIPT)
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
+        if prepare is not None:
+            prepare(page)
         page.goto(url)
         return page
 
-    def live(self, url: str, viewport: ViewportSize = LAPTOP) -> Page:
+    def live(
+        self,
+        url: str,
+        viewport: ViewportSize = LAPTOP,
+        prepare: Callable[[Page], None] | None = None,
+    ) -> Page:
         """Open a live screen and wait until its websocket is open."""
-        page = self.open(url, viewport)
+        page = self.open(url, viewport, prepare)
         wait_connected(page)
         return page
 

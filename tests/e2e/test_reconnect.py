@@ -73,7 +73,7 @@ def test_screens_reconnect_after_a_server_restart_and_show_the_current_state(
     expect(room.locator("#room-next li").first).to_have_text("Mere")
 
     # The reconnected sockets carry commands again, and every screen follows.
-    sam.get_by_role("button", name="Next speaker").click()
+    sam.get_by_role("button", name="Next speaker", exact=True).click()
     for page in pages:
         expect(page.locator(speaker(page))).to_have_text("Mere")
     assert session.view()["speaker"]["name"] == "Mere"

@@ -101,5 +101,9 @@ def test_screenshots_of_every_screen(screens: Screens, session: Session, shots: 
     expect(tom.locator("#you-heading")).to_have_text("You passed")
     expect(sam.locator("#turn-panel .speaker-name")).to_have_text("Mere")
     shoot(sam, shots, "console.png")
+    # The round's order, with the Move buttons for those still waiting (also draggable).
+    order = sam.locator("#round-panel")
+    expect(order.get_by_role("button", name="Move Lee down")).to_be_visible()
+    order.screenshot(path=str(shots / "console-round-order.png"), animations="disabled")
     expect(room.locator("#room-speaker .room-speaker__name")).to_have_text("Mere")
     shoot(room, shots, "room.png")

@@ -151,3 +151,20 @@ async def test_every_viewer_is_offered_the_newest_version(
         await hub.execute(command(cmd.Share), sam)
     for viewer in viewers:
         assert await viewer.outbox.take() == [f"<p id='v'>{hub.state.version}</p>"]
+
+
+async def test_revoking_links_closes_older_viewers_even_one_attaching_just_after(
+    migrated_engine: sqlalchemy.Engine,
+) -> None:
+    hub, _sam = await session_with_round(registry(migrated_engine))
+    before = Viewer(role=Role.ROOM, person_id="room", format="html", token_version=1)
+    hub.attach(before)
+    assert hub.revoke_links_before(2, "replaced") == 1
+    assert before.outbox.closing == "replaced"
+    # Authenticated with an old link a moment before the revocation, attached a moment after.
+    late = Viewer(role=Role.ROOM, person_id="room", format="html", token_version=1)
+    fresh = Viewer(role=Role.ROOM, person_id="room", format="html", token_version=2)
+    hub.attach(late)
+    hub.attach(fresh)
+    assert late.outbox.closing == "replaced"
+    assert fresh.outbox.closing is None

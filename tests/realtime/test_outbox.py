@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.realtime.outbox import MAX_PENDING_REPLIES, Outbox, OutboxFull
@@ -32,3 +34,28 @@ def test_a_client_that_never_reads_its_replies_is_stopped() -> None:
         outbox.reply(f"reply {number}")
     with pytest.raises(OutboxFull):
         outbox.reply("one too many")
+
+
+async def test_take_waits_for_something_due_and_wakes_when_it_comes() -> None:
+    outbox = Outbox()
+    waiting = asyncio.create_task(outbox.take())
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    outbox.offer_snapshot("v1")
+    assert await asyncio.wait_for(waiting, 1) == ["v1"]
+    # A sender cancelled while it waits leaves the outbox usable by the next one.
+    cancelled = asyncio.create_task(outbox.take())
+    await asyncio.sleep(0.01)
+    cancelled.cancel()
+    await asyncio.gather(cancelled, return_exceptions=True)
+    outbox.reply("ack")
+    assert await asyncio.wait_for(outbox.take(), 1) == ["ack"]
+
+
+async def test_closing_wakes_the_sender() -> None:
+    outbox = Outbox()
+    waiting = asyncio.create_task(outbox.take())
+    await asyncio.sleep(0.01)
+    outbox.close("replaced")
+    assert await asyncio.wait_for(waiting, 1) == []
+    assert outbox.closing == "replaced"

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from starlette.types import Message
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -188,3 +190,95 @@ async def test_guessing_join_codes_is_limited(remote: httpx.AsyncClient) -> None
     assert refused.status_code == 429
     assert "Please wait a moment" in refused.text
     assert (await remote.get(f"/join/{code}")).status_code == 200
+
+
+class SilentSocket:
+    """A websocket to the app in-process that connects, then says nothing until told to."""
+
+    def __init__(self, app: FastAPI, path: str, client: tuple[str, int]) -> None:
+        self.to_app: asyncio.Queue[Message] = asyncio.Queue()
+        self.to_app.put_nowait({"type": "websocket.connect"})
+        self.sent: list[Message] = []
+        self.accepted = asyncio.Event()
+        self.closed = asyncio.Event()
+        scope = {
+            "type": "websocket",
+            "asgi": {"version": "3.0"},
+            "scheme": "ws",
+            "http_version": "1.1",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"testserver")],
+            "client": client,
+            "server": ("testserver", 80),
+            "subprotocols": [],
+        }
+        self.task = asyncio.create_task(app(scope, self.to_app.get, self._send))
+
+    async def _send(self, message: Message) -> None:
+        self.sent.append(message)
+        if message["type"] == "websocket.accept":
+            self.accepted.set()
+        if message["type"] == "websocket.close":
+            self.closed.set()
+            self.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+
+    def say(self, payload: dict[str, Any]) -> None:
+        self.to_app.put_nowait({"type": "websocket.receive", "text": json.dumps(payload)})
+
+    async def close_message(self, wait_s: float) -> Message:
+        await asyncio.wait_for(self.closed.wait(), wait_s)
+        return self.sent[-1]
+
+    async def hang_up(self) -> None:
+        if not self.closed.is_set():
+            self.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+        await asyncio.wait_for(self.task, 5)
+
+
+async def test_sockets_that_never_say_hello_are_capped_per_address_and_timed_out(
+    tmp_path: Path,
+) -> None:
+    app = create_app(
+        Settings(data_dir=tmp_path, max_unauthenticated_per_address=3, hello_timeout_s=1.5)
+    )
+    async with client_of(app) as api:
+        created = await new_session(api)
+    path = f"/ws/sessions/{created['session_id']}/room"
+    other_address = ("198.51.100.9", 50000)
+    silent = [SilentSocket(app, path, REMOTE_CLIENT) for _ in range(3)]
+    for socket in silent:
+        await asyncio.wait_for(socket.accepted.wait(), 5)
+    one_too_many = SilentSocket(app, path, REMOTE_CLIENT)
+    assert await one_too_many.close_message(2) == {
+        "type": "websocket.close",
+        "code": 4429,
+        "reason": "Lots of screens from your network are connecting at once. Please wait a "
+        "moment; yours will try again by itself.",
+    }
+    # Other addresses, and the machine itself, are not held back by that one.
+    elsewhere = SilentSocket(app, path, other_address)
+    local = SilentSocket(app, path, ("127.0.0.1", 50001))
+    for socket in (elsewhere, local):
+        await asyncio.wait_for(socket.accepted.wait(), 5)
+        socket.say({"type": "hello", "token": created["room"]["token"]})
+    await asyncio.sleep(0.2)
+    for socket in (elsewhere, local):
+        assert not socket.closed.is_set()
+        assert '"type":"snapshot"' in socket.sent[1]["text"]
+    # Silence ends with a calm close once the hello timeout passes, and frees the address.
+    for socket in silent:
+        assert await socket.close_message(3) == {
+            "type": "websocket.close",
+            "code": 4401,
+            "reason": "We did not hear from this screen in time. Please connect again.",
+        }
+    latecomer = SilentSocket(app, path, REMOTE_CLIENT)
+    await asyncio.wait_for(latecomer.accepted.wait(), 5)
+    latecomer.say({"type": "hello", "token": created["room"]["token"]})
+    await asyncio.sleep(0.2)
+    assert not latecomer.closed.is_set()
+    for socket in (*silent, one_too_many, elsewhere, local, latecomer):
+        await socket.hang_up()

@@ -3,9 +3,11 @@ bumping a session's token version refuses every link issued before."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from app.main import create_app
 from app.store.database import create_database_engine, sqlite_url_for
 from app.store.live_sessions import LiveSessions
 from tests.live_server import Client, LiveServer
+from tests.realtime.processes import running, servers_on
 from tests.security.conftest import bearer, client_of, new_session, websocket_until_closed
 from tests.web.conftest import create_session, join
 
@@ -147,3 +150,70 @@ async def test_links_expire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     hello = json.dumps({"type": "hello", "token": sam})
     sent = await websocket_until_closed(app, f"/ws/sessions/{sid}/facilitator", hello)
     assert sent[-1] == {"type": "websocket.close", "code": 4401, "reason": expired}
+
+
+LINKS_REPLACED = "The links to this session were replaced. Please ask a facilitator for a new one."
+
+
+async def test_revoking_the_links_closes_every_screen_and_hands_out_new_ones(
+    server: LiveServer,
+) -> None:
+    created = create_session(server)
+    sid = created["session_id"]
+    sam_token = created["facilitators"][0]["token"]
+    lead = await Client.open(server, sid, "facilitator", sam_token)
+    priya = await admitted(server, created, lead, "Priya")
+    script, page = await participant_screens(server, sid, priya["token"])
+    room = await Client.open(server, sid, "room", created["room"]["token"])
+    async with httpx.AsyncClient(base_url=server.base_url) as api:
+        url = f"/api/sessions/{sid}/links/revoke"
+        refused = await api.post(url, headers=bearer(priya["token"]))
+        assert (refused.status_code, refused.json()["message"]) == (
+            403,
+            "Only a facilitator can replace the links.",
+        )
+        revoked = await api.post(url, headers=bearer(sam_token))
+        assert revoked.status_code == 200, revoked.text
+        for screen in (script, page, room.connection, lead.connection):
+            assert await closed_with(screen) == (4403, LINKS_REPLACED)
+        assert (
+            await api.get(f"/api/sessions/{sid}/view", headers=bearer(sam_token))
+        ).status_code == (401)
+    new_sam = revoked.json()["facilitators"][0]["token"]
+    again = await Client.open(server, sid, "facilitator", new_sam)
+    assert again.version == lead.version
+
+
+@pytest.fixture(scope="module")
+def two_servers(
+    tmp_path_factory: pytest.TempPathFactory, postgres_url: str, redis_url: str
+) -> Iterator[list[LiveServer]]:
+    pair = servers_on(tmp_path_factory.mktemp("revocation"), 2, postgres_url, redis_url)
+    with running(pair):
+        yield pair
+
+
+async def test_screens_on_another_process_close_at_once_too(two_servers: list[LiveServer]) -> None:
+    """Removal, leaving and revocation on process 1 close screens open on process 2, well
+    before the periodic check (5 s) could: Redis carries the news."""
+    one, two = two_servers
+    created = create_session(one)
+    sid = created["session_id"]
+    sam_token = created["facilitators"][0]["token"]
+    lead = await Client.open(one, sid, "facilitator", sam_token)
+    priya = await admitted(one, created, lead, "Priya")
+    tom = await admitted(one, created, lead, "Tom")
+    priyas = await Client.open(two, sid, "participant", priya["token"])
+    toms = await Client.open(two, sid, "participant", tom["token"])
+    room = await Client.open(two, sid, "room", created["room"]["token"])
+    started = time.monotonic()
+    assert (await lead.send_command("remove_participant", participant_id=priya["participant_id"]))[
+        "type"
+    ] == "ack"
+    assert await asyncio.wait_for(closed_with(priyas.connection), 2) == (4403, GOODBYE)
+    async with httpx.AsyncClient(base_url=one.base_url) as api:
+        revoked = await api.post(f"/api/sessions/{sid}/links/revoke", headers=bearer(sam_token))
+    assert revoked.status_code == 200
+    for screen in (toms.connection, room.connection):
+        assert await asyncio.wait_for(closed_with(screen), 2) == (4403, LINKS_REPLACED)
+    assert time.monotonic() - started < 4

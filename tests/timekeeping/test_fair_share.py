@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.timekeeping.fair_share import fair_share
+from app.timekeeping.fair_share import at_floor, fair_share, floor_notice
 from tests.engine_helpers import engine_settings
 
 
@@ -41,3 +41,29 @@ def test_the_share_is_at_least_the_minimum_and_never_more_than_all_that_is_left(
     assert share >= minimum
     assert share >= 0
     assert share <= max(minimum, remaining)
+
+
+def test_the_floor_is_reached_when_an_even_split_falls_below_the_minimum() -> None:
+    assert not at_floor(600, 4, 60)
+    assert not at_floor(240, 4, 60)
+    assert at_floor(239, 4, 60)
+    assert at_floor(-30, 2, 60)
+    assert not at_floor(-30, 0, 60)
+
+
+def test_the_floor_notice_names_the_minimum() -> None:
+    assert floor_notice(60) == "Shares are at the group's minimum (1:00)"
+    assert floor_notice(90) == "Shares are at the group's minimum (1:30)"
+
+
+@engine_settings(200)
+@given(
+    remaining=st.floats(-3_600, 3_600),
+    speakers=st.integers(1, 200),
+    minimum=st.floats(0, 600),
+)
+def test_at_the_floor_exactly_when_the_share_is_held_at_the_minimum(
+    remaining: float, speakers: int, minimum: float
+) -> None:
+    held = fair_share(remaining, speakers, minimum) > remaining / speakers
+    assert at_floor(remaining, speakers, minimum) == held

@@ -139,5 +139,9 @@ async def test_openapi_documents_the_commands(api: httpx.AsyncClient) -> None:
     assert {"Share", "Pass", "PassForNow", "StartRound", "FacilitatorView"} <= names
     assert (await api.get("/docs")).status_code == 200
     assert [t["key"] for t in (await api.get("/api/templates")).json()] == [
-        "peer-support-plus-weekly"
+        "peer-support-plus-weekly",
+        "stronger-together-grief-support",
+        "tautoko-tane-wellbeing",
+        "education-guest-speaker",
+        "social-activity",
     ]

@@ -799,6 +799,6 @@ def test_console_schedule_is_calm_when_on_time_or_early_and_absent_without_a_clo
     ahead = by_id(
         fragment("console", facilitator_view(early.state, now=early.now)), "schedule-line"
     )
-    assert text_of(ahead) == "Schedule: \N{MINUS SIGN}5 min"
+    assert text_of(ahead) == "Schedule: 5 min to spare"
     assert "accept_schedule_suggestion" not in ahead
     assert 'id="schedule-line"' not in fragment("console", console_of(early))

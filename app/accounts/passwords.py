@@ -1,0 +1,38 @@
+"""Passwords: argon2id hashes (argon2-cffi), and what a new password must be."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Made with weaker parameters than today's: hash it again at the next log-in."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def new_password_problem(password: str, again: str) -> str | None:
+    """What is wrong with a chosen password, kindly put; None when it will do."""
+    if password != again:
+        return "The two passwords are not the same. Please type them again."
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Please choose a password of at most {MAX_PASSWORD_LENGTH} characters."
+    return None

@@ -1,0 +1,74 @@
+"""What a session brings with it from the group: guidelines, and actions promised last time.
+
+These are group structure, not anything said in a session: a guideline's wording, a promise
+such as "Priya has time guaranteed next week". They are passed into a session when it is
+created and are the same for its whole life.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+GuidelineText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+]
+ActionDetail = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+]
+PeerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class ActionKind(StrEnum):
+    """The housekeeping actions of a summary stage (Peer Support Plus's weekly structure)."""
+
+    NEXT_MEETING = "next_meeting"
+    GUARANTEED_TIME = "guaranteed_time"
+    HANDOUT = "handout"
+    SEEK_NEWS = "seek_news"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+    @property
+    def names_a_peer(self) -> bool:
+        return self in {ActionKind.GUARANTEED_TIME, ActionKind.SEEK_NEWS}
+
+
+ACTION_LABELS = {
+    ActionKind.NEXT_MEETING: "Next meeting",
+    ActionKind.GUARANTEED_TIME: "A guaranteed chance to Take Time",
+    ActionKind.HANDOUT: "A handout to send",
+    ActionKind.SEEK_NEWS: "News to seek of an absent peer",
+}
+
+
+class CarriedAction(BaseModel):
+    """A housekeeping action recorded at an earlier meeting, for this one."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ActionKind
+    detail: ActionDetail
+    peer_name: PeerName | None = None
+
+
+class SessionGuideline(BaseModel):
+    """One of the group's agreed guidelines, as the session shows it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: GuidelineText
+    # The group agreed to look at it again by now: the Welcome stage reminds the facilitators.
+    review_due: bool = False
+
+
+MAX_GUIDELINES = 60
+MAX_APOLOGIES = 200
+Apologies = Annotated[tuple[PeerName, ...], Field(max_length=MAX_APOLOGIES)]
+MAX_CARRIED_ACTIONS = 40
+CarriedActions = Annotated[tuple[CarriedAction, ...], Field(max_length=MAX_CARRIED_ACTIONS)]
+SessionGuidelines = Annotated[tuple[SessionGuideline, ...], Field(max_length=MAX_GUIDELINES)]

@@ -1,0 +1,150 @@
+"""A group's life between sessions, as pure rules: no I/O, and `today` is always passed in.
+
+The calendar of meetings, guideline reviews, which housekeeping actions a meeting opens with,
+which meetings welcome new members, and which records have outlived the group's retention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from app.agenda.carry_over import ActionKind
+
+
+class GroupKind(StrEnum):
+    WELLBEING = "wellbeing"
+    EDUCATION = "education"
+    SOCIAL_ACTIVITY = "social_activity"
+    GRIEF_SUPPORT = "grief_support"
+
+    @property
+    def label(self) -> str:
+        return {
+            GroupKind.WELLBEING: "Wellbeing",
+            GroupKind.EDUCATION: "Education",
+            GroupKind.SOCIAL_ACTIVITY: "Social activity",
+            GroupKind.GRIEF_SUPPORT: "Grief support",
+        }[self]
+
+
+class MeetingPattern(StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    ONE_OFF = "one_off"
+
+    @property
+    def label(self) -> str:
+        return {
+            MeetingPattern.WEEKLY: "Weekly",
+            MeetingPattern.FORTNIGHTLY: "Fortnightly",
+            MeetingPattern.ONE_OFF: "Once",
+        }[self]
+
+    @property
+    def interval(self) -> timedelta | None:
+        return {
+            MeetingPattern.WEEKLY: timedelta(weeks=1),
+            MeetingPattern.FORTNIGHTLY: timedelta(weeks=2),
+            MeetingPattern.ONE_OFF: None,
+        }[self]
+
+
+def upcoming_meetings(
+    first_on: date, pattern: MeetingPattern, today: date, count: int = 6
+) -> list[date]:
+    """The next `count` meeting dates from `today` (today included)."""
+    interval = pattern.interval
+    if interval is None:
+        return [first_on] if first_on >= today else []
+    if first_on >= today:
+        start = first_on
+    else:
+        behind = (today - first_on).days
+        steps = -(-behind // interval.days)
+        start = first_on + steps * interval
+    return [start + n * interval for n in range(count)]
+
+
+def this_weeks_meeting(first_on: date, pattern: MeetingPattern, today: date) -> date | None:
+    """The meeting within the coming week (today to six days on), if there is one."""
+    upcoming = upcoming_meetings(first_on, pattern, today, count=1)
+    if upcoming and upcoming[0] - today < timedelta(weeks=1):
+        return upcoming[0]
+    return None
+
+
+def meeting_number(first_on: date, pattern: MeetingPattern, meeting_on: date) -> int | None:
+    """1 for the first meeting, 2 for the next...; None when `meeting_on` is not a meeting."""
+    interval = pattern.interval
+    offset = (meeting_on - first_on).days
+    if offset < 0:
+        return None
+    if interval is None:
+        return 1 if offset == 0 else None
+    steps, rest = divmod(offset, interval.days)
+    return steps + 1 if rest == 0 else None
+
+
+def welcomes_new_members(
+    first_on: date, pattern: MeetingPattern, meeting_on: date, every: int | None
+) -> bool:
+    """Every `every`-th meeting, starting with the first, is open to new members."""
+    number = meeting_number(first_on, pattern, meeting_on)
+    if every is None or number is None:
+        return False
+    return (number - 1) % every == 0
+
+
+# --- guidelines -------------------------------------------------------------------------------
+
+DEFAULT_REVIEW_AFTER = timedelta(days=182)
+
+
+def review_due(review_on: date | None, meeting_on: date) -> bool:
+    """A guideline's review is due at a meeting on or after its review date."""
+    return review_on is not None and review_on <= meeting_on
+
+
+def default_review_date(agreed_on: date) -> date:
+    return agreed_on + DEFAULT_REVIEW_AFTER
+
+
+# --- housekeeping actions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAction:
+    id: str
+    kind: ActionKind
+    due_on: date
+    carried_into: str | None
+
+
+def action_date_problem(due_on: date, today: date) -> str | None:
+    """An action is for a meeting still to come; the kind words to say when it is not."""
+    if due_on < today:
+        return (
+            "That date has already passed. Please choose the date of the meeting "
+            "this action is for."
+        )
+    return None
+
+
+def actions_for_meeting(actions: Iterable[PendingAction], meeting_on: date) -> list[str]:
+    """The ids of the actions a meeting opens with: due by then and not yet carried."""
+    return [a.id for a in actions if a.carried_into is None and a.due_on <= meeting_on]
+
+
+# --- retention --------------------------------------------------------------------------------
+
+MIN_RETENTION_DAYS = 7
+MAX_RETENTION_DAYS = 10 * 366
+DEFAULT_RETENTION_DAYS = 365
+
+
+def retention_cutoff(today: date, retention_days: int) -> date:
+    """What is expired `today`: the records of meetings before this date (the store deletes)."""
+    return today - timedelta(days=retention_days)

@@ -1,0 +1,86 @@
+"""Structured logs: one JSON object per line in production, readable lines at a terminal.
+
+Everything goes through one handler on the root logger — the app's structlog events and the
+standard-library records of uvicorn alike — so a line has the same shape whoever wrote it, and
+every line passes the same redaction (app/log_redaction.py): no token, no name, no SQL values.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, Literal
+
+import structlog
+from structlog.typing import EventDict, Processor
+
+from app.log_redaction import RedactTokens, redact, redact_database_values
+
+LogFormat = Literal["auto", "json", "console"]
+# Keys whose values are secrets or say who someone is: never written, whoever passes them.
+PRIVATE_KEYS = frozenset(
+    {"token", "cookie", "authorization", "name", "names", "title", "group_name", "question"}
+)
+REDACTED = "[redacted]"
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+def redact_event(_logger: Any, _method: str, event: EventDict) -> EventDict:
+    """A structlog processor: the same promises as the access-log filter, for every key."""
+    for key, value in event.items():
+        if key in PRIVATE_KEYS:
+            event[key] = REDACTED
+        elif isinstance(value, str):
+            event[key] = redact_database_values(redact(value))
+    return event
+
+
+def shared_processors() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        redact_event,
+    ]
+
+
+def renderer_for(log_format: LogFormat, stream: Any) -> Processor:
+    as_json = log_format == "json" or (log_format == "auto" and not stream.isatty())
+    if as_json:
+        return structlog.processors.JSONRenderer()
+    return structlog.dev.ConsoleRenderer(colors=False)
+
+
+def configure(log_format: LogFormat = "auto", stream: Any = None) -> logging.Handler:
+    """Send every log line to ``stream`` (stderr) through structlog; returns the handler."""
+    stream = stream or sys.stderr
+    shared = shared_processors()
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                renderer_for(log_format, stream),
+            ],
+        )
+    )
+    # Records of other libraries carry their arguments apart from the message: redact those too.
+    handler.addFilter(RedactTokens())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.INFO)
+    # Uvicorn installs handlers of its own; its records now go to the root's instead.
+    for name in UVICORN_LOGGERS:
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers = []
+        uvicorn_logger.propagate = True
+    return handler

@@ -1,0 +1,385 @@
+"""The facilitators' timing summary: during and after a session, with CSV and JSON exports.
+
+Timing only, never content (app/timekeeping/airtime.py). Only facilitators of the session may
+see it: participants and the room are told so calmly. The charts are inline SVG drawn here,
+with presentation attributes only, so the strict Content-Security-Policy holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from app.realtime.hub import SessionHub, in_thread
+from app.session.commands import ChangeSettings, Role
+from app.session.decisions import Rejected
+from app.session.state import SessionSettings, SessionStatus
+from app.session.views import view_for
+from app.store.event_store import EventStore
+from app.timekeeping.airtime import AirtimeReport, RoundFact, airtime_report
+from app.web.access import AccessDenied, authorize, cookie_name
+from app.web.api import bearer
+from app.web.services import Services, services
+from app.web.tokens import Grant
+
+router = APIRouter(include_in_schema=False)
+
+SERVICES = Annotated[Services, Depends(services)]
+TOKEN = Annotated[str | None, Depends(bearer)]
+
+FACILITATORS_ONLY = "The timing summary is for the facilitators of this session."
+NO_SESSION = "This session no longer exists."
+
+CHART_WIDTH = 960
+LABEL_WIDTH = 260
+ROW_HEIGHT = 30
+BAR_AREA_HEIGHT = 160
+MAX_CUE_S = 600
+MAX_MINIMUM_SHARE_S = 1800
+SETTINGS_HELP = (
+    "Please give the gentle cue as 0 to 600 seconds and the minimum share as 0 to 1800 seconds."
+    " Nothing has been changed."
+)
+# htmx stops polling on this status (hx-trigger="every 15s" in live/schedule.html).
+STOP_POLLING = 286
+# A cell that begins like a formula is read as one by spreadsheets: written as text instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class StageBar:
+    title: str
+    y: float
+    planned_x: float
+    planned_width: float
+    actual_x: float | None
+    actual_width: float
+
+
+@dataclass(frozen=True, slots=True)
+class PersonBar:
+    seat: int
+    name: str
+    spoken_s: float
+    passes: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class RoundChart:
+    round: RoundFact
+    bars: tuple[PersonBar, ...]
+    # Where an even split of what was spoken in the round would reach (a reference, not a goal).
+    even_y: float | None
+
+
+class Unavailable(Exception):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+async def _facts(
+    svc: Services, request: Request, session_id: str, token: str | None
+) -> AirtimeReport:
+    hub = await svc.registry.get(session_id)
+    if hub is None:
+        raise Unavailable(NO_SESSION, 404)
+    await _facilitator_only(svc, request, hub, token)
+    return await in_thread(_report, svc.registry.store, session_id, svc.clock())
+
+
+async def _facilitator_only(
+    svc: Services, request: Request, hub: SessionHub, token: str | None
+) -> Grant:
+    """A facilitator's cookie or bearer token; any other screen of the session is refused."""
+    presented = request.cookies.get(cookie_name(hub.record.id, Role.FACILITATOR)) or token
+    if presented is None:
+        presented = next(
+            (
+                found
+                for role in (Role.PARTICIPANT, Role.ROOM)
+                if (found := request.cookies.get(cookie_name(hub.record.id, role)))
+            ),
+            None,
+        )
+    try:
+        grant = await authorize(svc, presented, hub, None)
+    except AccessDenied as denied:
+        raise Unavailable(denied.message, denied.status) from denied
+    if grant.role is not Role.FACILITATOR:
+        raise Unavailable(FACILITATORS_ONLY, 403)
+    return grant
+
+
+def _report(store: EventStore, session_id: str, now: float) -> AirtimeReport:
+    return airtime_report(session_id, store.load(session_id), now)
+
+
+def _refusal(svc: Services, request: Request, problem: Unavailable) -> HTMLResponse:
+    return svc.templates.TemplateResponse(
+        request,
+        "message.html",
+        {"title": "This page is for facilitators", "message": problem.message},
+        status_code=problem.status,
+    )
+
+
+@router.get("/s/{session_id}/summary", response_class=HTMLResponse)
+async def summary_page(
+    session_id: str, request: Request, svc: SERVICES, token: TOKEN
+) -> HTMLResponse:
+    try:
+        facts = await _facts(svc, request, session_id, token)
+    except Unavailable as problem:
+        return _refusal(svc, request, problem)
+    return svc.templates.TemplateResponse(
+        request,
+        "summary.html",
+        {
+            "facts": facts,
+            "timeline": stage_timeline(facts),
+            "timeline_height": ROW_HEIGHT * len(facts.stages) + ROW_HEIGHT,
+            "rounds": [round_chart(r) for r in facts.rounds],
+            "chart_width": CHART_WIDTH,
+            "label_width": LABEL_WIDTH,
+            "bar_area_height": BAR_AREA_HEIGHT,
+            "clock": clock_text,
+        },
+    )
+
+
+@router.get("/s/{session_id}/summary.json")
+async def summary_json(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
+    try:
+        facts = await _facts(svc, request, session_id, token)
+    except Unavailable as problem:
+        return JSONResponse({"message": problem.message}, status_code=problem.status)
+    return Response(
+        facts.model_dump_json(),
+        media_type="application/json",
+        headers=_download(f"peer-rounds-{session_id}-timing.json"),
+    )
+
+
+@router.get("/s/{session_id}/summary/airtime.csv")
+async def airtime_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
+    try:
+        facts = await _facts(svc, request, session_id, token)
+    except Unavailable as problem:
+        return Response(problem.message, status_code=problem.status, media_type="text/plain")
+    rows = (
+        [
+            round_.title,
+            turn.seat,
+            turn.name,
+            round(turn.spoken_s, 1),
+            turn.passes,
+            turn.outcome.value,
+            "" if turn.share is None else round(turn.share, 4),
+        ]
+        for round_ in facts.rounds
+        for turn in round_.turns
+    )
+    header = ["round", "seat", "name", "spoken_s", "passes", "outcome", "share_of_round"]
+    return _csv(f"peer-rounds-{session_id}-airtime.csv", header, rows)
+
+
+@router.get("/s/{session_id}/summary/stages.csv")
+async def stages_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
+    try:
+        facts = await _facts(svc, request, session_id, token)
+    except Unavailable as problem:
+        return Response(problem.message, status_code=problem.status, media_type="text/plain")
+    rows = (
+        [
+            stage.title,
+            stage.kind.value,
+            stage.status.value,
+            round(stage.planned_start_s, 1),
+            round(stage.planned_s, 1),
+            "" if stage.actual_start_s is None else round(stage.actual_start_s, 1),
+            "" if stage.actual_s is None else round(stage.actual_s, 1),
+        ]
+        for stage in facts.stages
+    )
+    header = [
+        "stage",
+        "kind",
+        "status",
+        "planned_start_s",
+        "planned_s",
+        "actual_start_s",
+        "actual_s",
+    ]
+    return _csv(f"peer-rounds-{session_id}-stages.csv", header, rows)
+
+
+@router.get("/s/{session_id}/console/schedule", response_class=HTMLResponse)
+async def console_schedule(
+    session_id: str, request: Request, svc: SERVICES, token: TOKEN
+) -> HTMLResponse:
+    """The console's schedule block as of now; 286 tells htmx to stop asking once not live."""
+    hub = await svc.registry.get(session_id)
+    if hub is None:
+        return HTMLResponse(NO_SESSION, status_code=404)
+    try:
+        grant = await _facilitator_only(svc, request, hub, token)
+    except Unavailable as problem:
+        return HTMLResponse(problem.message, status_code=problem.status)
+    if hub.state.status is not SessionStatus.LIVE:
+        return HTMLResponse("", status_code=STOP_POLLING)
+    view = view_for(hub.state, Role.FACILITATOR, grant.person_id, now=svc.clock())
+    return svc.templates.TemplateResponse(
+        request, "live/schedule.html", {"view": view, "session": hub.record}
+    )
+
+
+@router.post("/s/{session_id}/settings", response_class=HTMLResponse)
+async def change_settings(
+    session_id: str,
+    request: Request,
+    svc: SERVICES,
+    near_end_cue_s: Annotated[str, Form()] = "",
+    minimum_share_s: Annotated[str, Form()] = "",
+    sound_cue: Annotated[str | None, Form()] = None,
+    hide_numbers: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The console's settings panel: htmx gets a calm notice, a plain form post goes back."""
+    hub = await svc.registry.get(session_id)
+    if hub is None:
+        return _refusal(svc, request, Unavailable(NO_SESSION, 404))
+    try:
+        grant = await _facilitator_only(svc, request, hub, None)
+    except Unavailable as problem:
+        return _refusal(svc, request, problem)
+    by_htmx = request.headers.get("hx-request") == "true"
+    cue = _seconds(near_end_cue_s, MAX_CUE_S)
+    minimum = _seconds(minimum_share_s, MAX_MINIMUM_SHARE_S)
+    if cue is None or minimum is None:
+        return _settings_answer(svc, request, hub, by_htmx, SETTINGS_HELP, 422)
+    wanted = SessionSettings(
+        near_end_cue_s=cue,
+        minimum_share_s=minimum,
+        sound_cue=sound_cue is not None,
+        show_numbers_to_participants=hide_numbers is None,
+    )
+    command = ChangeSettings(id=secrets.token_urlsafe(12), settings=wanted)
+    outcome = await hub.execute(command, grant.actor)
+    if isinstance(outcome, Rejected):
+        return _settings_answer(svc, request, hub, by_htmx, outcome.message, 409)
+    return _settings_answer(svc, request, hub, by_htmx, "Settings saved.", 200)
+
+
+def _seconds(raw: str, most: int) -> int | None:
+    """Whole seconds from 0 to `most`, or None for anything else."""
+    text = raw.strip()
+    if not text.isdigit() or int(text) > most:
+        return None
+    return int(text)
+
+
+def _settings_answer(
+    svc: Services, request: Request, hub: SessionHub, by_htmx: bool, message: str, status: int
+) -> Response:
+    if by_htmx:
+        # htmx swaps only successful answers: a refusal is still a calm notice to read.
+        return svc.templates.TemplateResponse(
+            request, "live/notice.html", {"message": message, "tone": "calm"}
+        )
+    if status == 200:
+        return RedirectResponse(f"/s/{hub.record.id}/console", status_code=303)
+    return _refusal(svc, request, Unavailable(message, status))
+
+
+def _download(filename: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    }
+
+
+def _csv(filename: str, header: list[str], rows: Iterable[Sequence[object]]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[_cell(value) for value in row] for row in rows])
+    return Response(
+        buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=_download(filename)
+    )
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def clock_text(seconds: float) -> str:
+    """Whole seconds as "4:05" or "1:02:03"."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def stage_timeline(facts: AirtimeReport) -> tuple[StageBar, ...]:
+    """Each stage as two bars on one time axis: as planned (outline) and as it happened."""
+    ends = [s.planned_start_s + s.planned_s for s in facts.stages] + [
+        (s.actual_start_s or 0.0) + (s.actual_s or 0.0) for s in facts.stages
+    ]
+    span = max([1.0, *ends])
+    scale = (CHART_WIDTH - LABEL_WIDTH) / span
+    return tuple(
+        StageBar(
+            title=stage.title,
+            y=index * ROW_HEIGHT,
+            planned_x=LABEL_WIDTH + stage.planned_start_s * scale,
+            planned_width=stage.planned_s * scale,
+            actual_x=None
+            if stage.actual_start_s is None
+            else LABEL_WIDTH + stage.actual_start_s * scale,
+            actual_width=(stage.actual_s or 0.0) * scale,
+        )
+        for index, stage in enumerate(facts.stages)
+    )
+
+
+def round_chart(fact: RoundFact) -> RoundChart:
+    """Everyone's airtime in the order they were asked: a spread to look at, not a ranking."""
+    count = len(fact.turns)
+    tallest = max([1.0, *(t.spoken_s for t in fact.turns)])
+    slot = (CHART_WIDTH - 40) / max(count, 1)
+    width = max(4.0, slot * 0.7)
+
+    def height(seconds: float) -> float:
+        return BAR_AREA_HEIGHT * seconds / tallest
+
+    bars = tuple(
+        PersonBar(
+            seat=turn.seat,
+            name=turn.name,
+            spoken_s=turn.spoken_s,
+            passes=turn.passes,
+            x=40 + index * slot + (slot - width) / 2,
+            y=BAR_AREA_HEIGHT - height(turn.spoken_s),
+            width=width,
+            height=height(turn.spoken_s),
+        )
+        for index, turn in enumerate(fact.turns)
+    )
+    even = fact.spoken_s / count if count and fact.spoken_s > 0 else None
+    return RoundChart(
+        round=fact, bars=bars, even_y=None if even is None else BAR_AREA_HEIGHT - height(even)
+    )

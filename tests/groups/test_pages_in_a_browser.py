@@ -1,0 +1,94 @@
+"""The account and group pages in Debian's Chromium: a facilitator's first week, checked by axe.
+
+Playwright is started and stopped inside the test: its sync API keeps an event loop running in
+this thread while open, which the anyio tests that follow must not inherit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.e2e.conftest import CHROMIUM_FLAGS, WAIT_MS, chromium_path
+from tests.e2e.support import axe_violations, describe_violations
+from tests.groups.support import PASSWORD, today
+from tests.live_server import LiveServer, running_server
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    with running_server(tmp_path) as live:
+        yield live
+
+
+@pytest.fixture
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path()), args=CHROMIUM_FLAGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_a_facilitator_sets_up_a_group_and_starts_its_session(
+    server: LiveServer, chromium: Browser
+) -> None:
+    page: Page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(WAIT_MS)
+    problems: list[str] = []
+
+    def audit(where: str) -> None:
+        violations = axe_violations(page)
+        if violations:
+            problems.append(describe_violations(where, violations))
+
+    page.goto(f"{server.base_url}/account/register")
+    audit("register")
+    page.get_by_label("Email address").fill("sam@example.org")
+    page.get_by_label("Your name").fill("Sam")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("The same password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create the account").click()
+    expect(page.get_by_role("heading", name="Your groups")).to_be_visible()
+    audit("groups, none yet")
+
+    page.get_by_label("Group name").fill("Riverside")
+    page.get_by_label("Date of the first meeting").fill(today().isoformat())
+    page.get_by_label("Meeting time").fill("18:30")
+    page.get_by_role("button", name="Create the group").click()
+    expect(page.get_by_role("heading", name="Riverside", level=1)).to_be_visible()
+    audit("group page")
+
+    page.get_by_label("Add a member after the initial conversation (preferred name)").fill("Priya")
+    page.get_by_role("button", name="Add the member").click()
+    page.get_by_label("Action", exact=True).select_option("guaranteed_time")
+    page.get_by_label("What was agreed").fill("Priya has time first")
+    page.get_by_label("Peer's preferred name").fill("Priya")
+    page.get_by_label("For the meeting on").fill("2000-01-01")
+    page.get_by_role("button", name="Record the action").click()
+    expect(page.get_by_role("alert")).to_contain_text("already passed")
+    audit("group page, with an error")
+    page.get_by_label("For the meeting on").fill(today().isoformat())
+    page.get_by_role("button", name="Record the action").click()
+    expect(page.locator("#action-list")).to_contain_text("Priya has time first")
+
+    page.goto(f"{server.base_url}/templates/stronger-together-grief-support")
+    audit("template editor")
+    page.goto(f"{server.base_url}/privacy")
+    audit("privacy page")
+
+    page.goto(f"{server.base_url}/groups")
+    page.get_by_role("link", name="Riverside").click()
+    page.get_by_role("button", name="Start this week's session").click()
+    expect(page.locator("#carried-over")).to_contain_text("Priya has time first")
+    audit("console of the group's session")
+
+    assert not problems, "\n\n".join(problems)

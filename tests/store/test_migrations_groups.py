@@ -1,0 +1,136 @@
+"""Revision 0002 (groups across weeks) on SQLite and PostgreSQL: up, down, and data kept."""
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import sqlalchemy
+
+from app.agenda.carry_over import ActionKind
+from app.groups.rules import GroupKind, MeetingPattern
+from app.store.accounts import Account, Accounts
+from app.store.database import create_database_engine, downgrade, migrate
+from app.store.event_store import EventStore
+from app.store.groups import Action, Group, Groups
+from app.store.templates import Templates
+from tests.store.test_migrations import (
+    assert_data_intact,
+    schema_version,
+    table_names,
+    write_at_first_revision,
+)
+
+GROUP_TABLES = {
+    "accounts",
+    "groups",
+    "group_facilitators",
+    "group_members",
+    "group_invitations",
+    "agenda_templates",
+    "group_guidelines",
+    "group_sessions",
+    "housekeeping_actions",
+    "member_apologies",
+}
+TODAY = date(2026, 11, 23)
+ACCOUNT = Account(
+    id="account-1",
+    email="sam@example.org",
+    display_name="Sam",
+    password_hash="$argon2id$not-a-real-hash",
+    credential_version=1,
+    created_at=1_763_900_000.0,
+)
+GROUP = Group(
+    id="group-1",
+    name="Grüße group",
+    kind=GroupKind.WELLBEING,
+    meeting_pattern=MeetingPattern.WEEKLY,
+    first_meeting_on=date(2026, 11, 2),
+    meeting_time="18:30",
+    time_zone="Europe/London",
+    online=False,
+    venue="Hall",
+    template_key="peer-support-plus-weekly",
+    retention_days=365,
+    created_at=1_763_900_000.0,
+)
+ACTION = Action(
+    id="action-1",
+    kind=ActionKind.GUARANTEED_TIME,
+    detail="Time for Zoë 🌱",
+    peer_name="Zoë",
+    due_on=date(2026, 11, 30),
+    recorded_at=1_763_900_100.0,
+)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sqlalchemy.Engine]:
+    engine = create_database_engine(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def write_group_records(engine: sqlalchemy.Engine) -> None:
+    Accounts(engine).create(ACCOUNT)
+    groups = Groups(engine)
+    groups.create(GROUP, ACCOUNT.id, ["We listen."], TODAY)
+    groups.add_member(GROUP.id, "Zoë", TODAY)
+    groups.add_action(GROUP.id, ACTION)
+    Templates(engine).ensure_seeds(1_763_900_000.0)
+
+
+def test_upgrade_from_empty_creates_the_group_tables(engine: sqlalchemy.Engine) -> None:
+    migrate(engine)
+
+    assert table_names(engine) >= GROUP_TABLES
+    assert schema_version(engine) == "0002"
+
+
+def test_downgrade_to_the_first_revision_removes_only_the_group_tables(
+    engine: sqlalchemy.Engine,
+) -> None:
+    migrate(engine, "0001")
+    with engine.begin() as connection:
+        write_at_first_revision(connection)
+    migrate(engine)
+    write_group_records(engine)
+
+    downgrade(engine, "0001")
+
+    assert table_names(engine) & GROUP_TABLES == set()
+    assert_data_intact(engine)
+
+
+def test_group_records_survive_going_down_to_0001_and_up_only_as_far_as_0002_allows(
+    engine: sqlalchemy.Engine,
+) -> None:
+    migrate(engine)
+    write_group_records(engine)
+
+    # Downgrading drops what 0002 created: upgrading again starts those tables empty.
+    downgrade(engine, "0001")
+    migrate(engine)
+
+    assert Groups(engine).for_facilitator(ACCOUNT.id) == []
+    assert Accounts(engine).get(ACCOUNT.id) is None
+
+
+def test_data_written_at_0001_is_kept_by_upgrading_to_0002_and_works_with_new_records(
+    engine: sqlalchemy.Engine,
+) -> None:
+    migrate(engine, "0001")
+    with engine.begin() as connection:
+        write_at_first_revision(connection)
+
+    migrate(engine)
+    write_group_records(engine)
+
+    assert_data_intact(engine)
+    assert EventStore(engine).current_version("session-1") == 2
+    assert Groups(engine).get_for(GROUP.id, ACCOUNT.id) == GROUP
+    assert Groups(engine).actions(GROUP.id) == [ACTION]
+    assert [m.preferred_name for m in Groups(engine).members(GROUP.id)] == ["Zoë"]

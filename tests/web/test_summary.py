@@ -1,0 +1,290 @@
+"""The timing summary over HTTP, on SQLite and PostgreSQL: the page, its exports, and that only
+the session's facilitators may see any of it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.main import create_app
+
+pytestmark = pytest.mark.anyio
+BASE = "http://testserver"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def client(tmp_path: Path, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(data_dir=tmp_path, database_url=database_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url=BASE, headers={"Origin": BASE}
+    ) as http:
+        yield http
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+class Session:
+    def __init__(self, http: httpx.AsyncClient, created: Any) -> None:
+        self.http = http
+        self.id: str = created["session_id"]
+        self.sam: str = created["facilitators"][0]["token"]
+        self.room: str = created["room"]["token"]
+        self.people: dict[str, str] = {}
+        self.commands = 0
+
+    async def ok(self, token: str, command: str, **fields: Any) -> None:
+        self.commands += 1
+        response = await self.http.post(
+            f"/api/sessions/{self.id}/commands",
+            json={"type": command, "id": f"c{self.commands}", **fields},
+            headers=bearer(token),
+        )
+        assert response.json()["status"] == "accepted", response.text
+
+    async def view(self) -> Any:
+        response = await self.http.get(f"/api/sessions/{self.id}/view", headers=bearer(self.sam))
+        return response.json()
+
+
+async def new_session(http: httpx.AsyncClient, title: str = "Tuesday group") -> Session:
+    response = await http.post(
+        "/api/sessions",
+        json={"title": title, "group_name": "Riverside", "facilitator_names": ["Sam"]},
+    )
+    assert response.status_code == 201, response.text
+    return Session(http, response.json())
+
+
+async def a_round_shared(http: httpx.AsyncClient) -> Session:
+    """Priya shares, Tom passes, Lee shares in the Round of Good News."""
+    session = await new_session(http)
+    for name in ("Priya", "Tom", "Lee"):
+        joined = await http.post(f"/api/sessions/{session.id}/participants", json={"name": name})
+        person = joined.json()
+        session.people[name] = person["token"]
+        await session.ok(session.sam, "admit", participant_id=person["participant_id"])
+    await session.ok(session.sam, "start_session")
+    stages = (await session.view())["stages"]
+    good_news = next(s["id"] for s in stages if s["title"] == "Round of Good News")
+    await session.ok(session.sam, "go_to_stage", stage_id=good_news)
+    await session.ok(session.sam, "start_round")
+    await session.ok(session.people["Priya"], "share")
+    await session.ok(session.people["Tom"], "pass")
+    await session.ok(session.people["Lee"], "share")
+    return session
+
+
+async def test_the_page_shows_the_timeline_and_airtime_in_round_order(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await a_round_shared(client)
+    page = await client.get(f"/s/{session.id}/summary", headers=bearer(session.sam))
+    assert page.status_code == 200
+    html = page.text
+    assert "Agenda: planned and actual" in html
+    assert "Round of Good News: speaking time" in html
+    assert html.index(">Priya</th>") < html.index(">Tom</th>") < html.index(">Lee</th>")
+    assert html.count('<svg class="chart') == 2
+    assert '<title id="timeline-title">' in html
+    assert '<desc id="round-1-desc">' in html
+    assert "style=" not in html
+    assert "<script>" not in html
+    assert "The session is still going" in html
+
+
+async def test_a_facilitator_cookie_opens_it_and_the_console_links_to_it(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await new_session(client)
+    entered = await client.get(f"/enter/{session.sam}")
+    assert entered.status_code == 303
+    console = await client.get(f"/s/{session.id}/console")
+    assert f'href="/s/{session.id}/summary"' in console.text
+    page = await client.get(f"/s/{session.id}/summary")
+    assert page.status_code == 200
+    assert "has not started yet" in page.text
+
+
+async def test_the_airtime_csv_has_one_row_per_person_per_round(client: httpx.AsyncClient) -> None:
+    session = await a_round_shared(client)
+    response = await client.get(f"/s/{session.id}/summary/airtime.csv", headers=bearer(session.sam))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["round", "seat", "name", "spoken_s", "passes", "outcome", "share_of_round"]
+    assert [(r[0], r[1], r[2], r[4], r[5]) for r in rows[1:]] == [
+        ("Round of Good News", "1", "Priya", "0", "shared"),
+        ("Round of Good News", "2", "Tom", "1", "passed"),
+        ("Round of Good News", "3", "Lee", "0", "shared"),
+    ]
+    assert all(float(r[3]) >= 0 for r in rows[1:])
+
+
+async def test_the_stages_csv_and_the_json_export(client: httpx.AsyncClient) -> None:
+    session = await a_round_shared(client)
+    stages = await client.get(f"/s/{session.id}/summary/stages.csv", headers=bearer(session.sam))
+    rows = list(csv.reader(io.StringIO(stages.text)))
+    header = ["stage", "kind", "status", "planned_start_s", "planned_s"]
+    assert rows[0] == [*header, "actual_start_s", "actual_s"]
+    assert rows[1][:5] == ["Welcome", "welcome", "done", "0.0", "300.0"]
+    assert rows[2][:5] == ["Round of Good News", "round", "current", "300.0", "600.0"]
+    assert rows[3][5:] == ["", ""]
+    exported = await client.get(f"/s/{session.id}/summary.json", headers=bearer(session.sam))
+    facts = exported.json()
+    assert facts["session_id"] == session.id
+    assert [t["name"] for t in facts["rounds"][0]["turns"]] == ["Priya", "Tom", "Lee"]
+    assert facts["rounds"][0]["turns"][1]["passes"] == 1
+    assert len(facts["stages"]) == len(rows) - 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/summary", "/summary.json", "/summary/airtime.csv", "/summary/stages.csv"]
+)
+async def test_participants_the_room_and_other_sessions_are_kept_out(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    session = await a_round_shared(client)
+    other = await new_session(client, "Another group")
+    refused = {
+        "participant": await client.get(
+            f"/s/{session.id}{path}", headers=bearer(session.people["Tom"])
+        ),
+        "room": await client.get(f"/s/{session.id}{path}", headers=bearer(session.room)),
+        "other session's facilitator": await client.get(
+            f"/s/{session.id}{path}", headers=bearer(other.sam)
+        ),
+        "nobody": await client.get(f"/s/{session.id}{path}"),
+    }
+    assert {who: r.status_code for who, r in refused.items()} == {
+        "participant": 403,
+        "room": 403,
+        "other session's facilitator": 403,
+        "nobody": 401,
+    }
+    assert "facilitators of this session" in refused["participant"].text
+    assert all("Priya" not in r.text for r in refused.values())
+    missing = await client.get(f"/s/no-such-session{path}", headers=bearer(session.sam))
+    assert missing.status_code == 404
+
+
+async def test_a_participant_cookie_is_refused_calmly(client: httpx.AsyncClient) -> None:
+    session = await a_round_shared(client)
+    entered = await client.get(f"/enter/{session.people['Priya']}")
+    assert entered.status_code == 303
+    page = await client.get(f"/s/{session.id}/summary")
+    assert page.status_code == 403
+    assert "This page is for facilitators" in page.text
+
+
+async def test_a_name_that_looks_like_a_formula_is_exported_as_text(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await new_session(client)
+    joined = await client.post(f"/api/sessions/{session.id}/participants", json={"name": "=1+2"})
+    person = joined.json()
+    await session.ok(session.sam, "admit", participant_id=person["participant_id"])
+    await session.ok(session.sam, "start_session")
+    stages = (await session.view())["stages"]
+    good_news = next(s["id"] for s in stages if s["title"] == "Round of Good News")
+    await session.ok(session.sam, "go_to_stage", stage_id=good_news)
+    await session.ok(session.sam, "start_round")
+    response = await client.get(f"/s/{session.id}/summary/airtime.csv", headers=bearer(session.sam))
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[1][2] == "'=1+2"
+
+
+async def test_the_console_schedule_block_is_served_fresh_to_facilitators_only(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await a_round_shared(client)
+    path = f"/s/{session.id}/console/schedule"
+    block = await client.get(path, headers=bearer(session.sam))
+    assert block.status_code == 200
+    assert block.text.startswith('<div id="schedule-block"')
+    assert 'hx-trigger="every 15s"' in block.text
+    assert 'id="schedule-line"' in block.text
+    participant = await client.get(path, headers=bearer(session.people["Tom"]))
+    room = await client.get(path, headers=bearer(session.room))
+    assert (participant.status_code, room.status_code) == (403, 403)
+    await session.ok(session.sam, "end_session")
+    ended = await client.get(path, headers=bearer(session.sam))
+    assert (ended.status_code, ended.text) == (286, "")
+
+
+SETTINGS = {"near_end_cue_s": "45", "minimum_share_s": "90", "sound_cue": "on"}
+
+
+async def test_facilitators_change_the_timing_settings_from_the_console(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await new_session(client)
+    await client.get(f"/enter/{session.sam}")
+    console = await client.get(f"/s/{session.id}/console")
+    assert 'id="timing-settings"' in console.text
+    assert "data-sound-cue" not in console.text
+    saved = await client.post(f"/s/{session.id}/settings", data={**SETTINGS, "hide_numbers": "on"})
+    assert saved.status_code == 303
+    assert saved.headers["location"] == f"/s/{session.id}/console"
+    view = await session.view()
+    assert view["settings"] == {
+        "minimum_share_s": 90.0,
+        "near_end_cue_s": 45.0,
+        "show_numbers_to_participants": False,
+        "sound_cue": True,
+    }
+    assert view["near_end_cue_s"] == 45
+    assert 'data-sound-cue="on"' in (await client.get(f"/s/{session.id}/console")).text
+    by_htmx = await client.post(
+        f"/s/{session.id}/settings", data=SETTINGS, headers={"HX-Request": "true"}
+    )
+    assert by_htmx.status_code == 200
+    assert "Settings saved." in by_htmx.text
+    assert (await session.view())["settings"]["show_numbers_to_participants"] is True
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"near_end_cue_s": "-5", "minimum_share_s": "60"},
+        {"near_end_cue_s": "30", "minimum_share_s": "864000"},
+        {"near_end_cue_s": "soon", "minimum_share_s": "60"},
+    ],
+)
+async def test_absurd_settings_are_refused_kindly_and_change_nothing(
+    client: httpx.AsyncClient, fields: dict[str, str]
+) -> None:
+    session = await new_session(client)
+    await client.get(f"/enter/{session.sam}")
+    before = (await session.view())["settings"]
+    refused = await client.post(f"/s/{session.id}/settings", data=fields)
+    assert refused.status_code == 422
+    assert "Nothing has been changed." in refused.text
+    by_htmx = await client.post(
+        f"/s/{session.id}/settings", data=fields, headers={"HX-Request": "true"}
+    )
+    assert "Nothing has been changed." in by_htmx.text
+    assert (await session.view())["settings"] == before
+
+
+async def test_only_facilitators_change_settings(client: httpx.AsyncClient) -> None:
+    session = await a_round_shared(client)
+    await client.get(f"/enter/{session.people['Tom']}")
+    refused = await client.post(f"/s/{session.id}/settings", data=SETTINGS)
+    assert refused.status_code == 403
+    assert (await session.view())["settings"]["sound_cue"] is False
