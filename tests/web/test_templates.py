@@ -476,6 +476,17 @@ def test_console_during_a_round() -> None:
     assert 'id="shortcuts-dialog"' in html
 
 
+def test_console_offers_a_turn_to_someone_who_came_after_the_round() -> None:
+    session = round_session()
+    for person in ("p-evil", "p-jo", "p-ray"):
+        session.by(person, "share")
+    session.join("p-kim", "Kim")
+    people = by_id(console_page(console_of(session)), "people-panel")
+    assert "Give Kim a turn" in text_of(people)
+    assert "Give Priya a turn" not in text_of(people)
+    assert "Go back to Priya" in text_of(people)
+
+
 def test_console_offers_to_start_the_round_with_an_order() -> None:
     session = ready_session()
     session.facilitate("start_session")
