@@ -28,7 +28,7 @@ from app.session.events import EVENTS_ADAPTER
 from app.session.evolve import apply_commit
 from app.session.state import SessionState
 from app.session.storage import events_for_storage, state_for_storage
-from app.session.views import AnyView, view_for
+from app.session.views import AnyView, SharedViews, view_for
 from app.store.commits import Commit, DuplicateCommand, VersionConflict
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessionRecord
@@ -153,7 +153,9 @@ class SessionHub:
         if not self._viewers:
             self._broker.watch(self.record.id)
         self._viewers.add(viewer)
-        viewer.outbox.offer_snapshot(self._message_for(viewer, {}, self._clock()))
+        viewer.outbox.offer_snapshot(
+            self._message_for(viewer, {}, self._clock(), SharedViews(self.state))
+        )
         if viewer.token_version < self._links_from:
             # Authenticated just before the revocation, attached just after it.
             viewer.outbox.close(self._revoked_reason)
@@ -292,15 +294,22 @@ class SessionHub:
         rendered: dict[tuple[Role, str, Format], str] = {}
         # One instant for every view of this version, so all screens show the same schedule.
         now = self._clock()
+        shared = SharedViews(self.state)
         for viewer in list(self._viewers):
-            viewer.outbox.offer_snapshot(self._message_for(viewer, rendered, now))
+            viewer.outbox.offer_snapshot(self._message_for(viewer, rendered, now, shared))
 
     def _message_for(
-        self, viewer: Viewer, rendered: dict[tuple[Role, str, Format], str], now: float
+        self,
+        viewer: Viewer,
+        rendered: dict[tuple[Role, str, Format], str],
+        now: float,
+        shared: SharedViews,
     ) -> str:
         key = viewer.view_key
         if key not in rendered:
-            view = view_for(self.state, viewer.role, viewer.person_id or None, now=now)
+            view = view_for(
+                self.state, viewer.role, viewer.person_id or None, now=now, shared=shared
+            )
             rendered[key] = (
                 self._renderer(view, self.record)
                 if viewer.format == "html"

@@ -6,6 +6,7 @@ see everything, including private support requests and airtime; participants nev
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -277,17 +278,38 @@ def _public(state: SessionState, *, for_facilitators: bool = False) -> dict[str,
     }
 
 
-def room_view(state: SessionState) -> RoomView:
-    return RoomView.model_validate(_public(state))
+class SharedViews:
+    """What every public screen of one version shows, built once for all of them.
+
+    A version goes to a dozen phones at once; each phone's view differs only in its `you`.
+    """
+
+    def __init__(self, state: SessionState) -> None:
+        self.state = state
+
+    @cached_property
+    def public(self) -> dict[str, object]:
+        return _public(self.state)
+
+    @cached_property
+    def up_next(self) -> list[str]:
+        return _up_next(self.state, self.state.current_stage)
 
 
-def participant_view(state: SessionState, participant_id: str) -> ParticipantView:
+def room_view(state: SessionState, shared: SharedViews | None = None) -> RoomView:
+    return RoomView.model_validate((shared or SharedViews(state)).public)
+
+
+def participant_view(
+    state: SessionState, participant_id: str, shared: SharedViews | None = None
+) -> ParticipantView:
+    shared = shared or SharedViews(state)
     person = state.participants[participant_id]
     stage = state.current_stage
     turn = stage.round.turn(participant_id) if stage and stage.round else None
     speaker = None if stage is None else stage.active_turn
-    upcoming = _up_next(state, stage)
-    public = _public(state)
+    upcoming = shared.up_next
+    public = shared.public
     taking = stage.taking_time if stage is not None else None
     you = You(
         id=person.id,
@@ -433,11 +455,13 @@ def view_for(
     participant_id: str | None = None,
     *,
     now: float | None = None,
+    shared: SharedViews | None = None,
 ) -> AnyView:
-    """`now` (the server clock) adds the schedule projection to the facilitator view."""
+    """`now` (the server clock) adds the schedule projection to the facilitator view; `shared`
+    (for this same state) saves building the public part again for every screen."""
     if role is Role.FACILITATOR:
         return facilitator_view(state, now=now)
     if role is Role.PARTICIPANT:
         assert participant_id is not None
-        return participant_view(state, participant_id)
-    return room_view(state)
+        return participant_view(state, participant_id, shared)
+    return room_view(state, shared)

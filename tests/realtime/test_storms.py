@@ -204,9 +204,13 @@ async def test_a_client_that_stops_reading_costs_no_memory_and_delays_nobody(
 SCREENS = 1000
 WINDOW_S = 0.1
 # In lockstep (no jitter) every screen would knock in the same 100 ms. With the browser's
-# jitter, after a restart of one to two seconds the screens are on their second or third try
-# (waits of 0.5-1 s, 1-2 s) and the busiest 100 ms holds 15-20% of them on this machine.
-MOST_IN_ANY_WINDOW = 0.3
+# jitter the first try is spread over 250 ms, so if the server is back that soon the busiest
+# 100 ms holds about 40% of the screens (and a few % more by chance); after a restart of one to
+# two seconds the screens are on their second or third try and it holds 15-20%. The bound must
+# hold however fast the server restarts: with 30% the test failed on a quiet machine.
+MOST_IN_ANY_WINDOW = 0.5
+# A screen that never gets back in must fail the test, not hang it.
+WHOLE_STORM_S = 120
 RECONNECT_FIRST_S = 0.5
 RECONNECT_MAX_S = 5.0
 
@@ -310,44 +314,8 @@ async def test_a_thousand_screens_reconnect_spread_out_and_end_on_the_newest_ver
     screens: list[Screen] = []
     readers: list[asyncio.Task[None]] = []
     try:
-        created = create_session(server)
-        sid = created["session_id"]
-        room = created["room"]["token"]
-        screens = [Screen(server, sid, room, seed) for seed in range(SCREENS)]
-        opening = asyncio.Semaphore(50)
-
-        async def first_open(screen: Screen) -> None:
-            async with opening:
-                await screen.open()
-
-        await asyncio.gather(*(first_open(screen) for screen in screens))
-        readers = [asyncio.create_task(screen.read_until_closed()) for screen in screens]
-        lead = await Client.open(server, sid, "facilitator", created["facilitators"][0]["token"])
-        before = (await lead.send_command("start_session"))["version"]
-        async with asyncio.timeout(20):
-            await asyncio.gather(*(screen.reach(before) for screen in screens))
-
-        server.kill()
-        await asyncio.gather(*readers)
-        reconnecting = [asyncio.create_task(screen.reconnect()) for screen in screens]
-        # Started without blocking the loop: the screens keep knocking while it boots.
-        server.launch()
-        await asyncio.to_thread(server.wait_until_serving)
-        await asyncio.gather(*reconnecting)
-        readers = [asyncio.create_task(screen.read_until_closed()) for screen in screens]
-        lead = await Client.open(server, sid, "facilitator", created["facilitators"][0]["token"])
-        newest = (await lead.send_command("advance_stage"))["version"]
-        async with asyncio.timeout(20):
-            await asyncio.gather(*(screen.reach(newest) for screen in screens))
-
-        times = [s.reconnected_at for s in screens if s.reconnected_at is not None]
-        assert len(times) == SCREENS
-        share = busiest_window_share(times)
-        assert share <= MOST_IN_ANY_WINDOW, f"{share:.0%} of reconnections in one 100 ms window"
-        for screen in screens:
-            # A reconnection starts where the last connection ended; nothing goes back.
-            assert screen.versions == sorted(screen.versions), screen.versions
-            assert screen.versions[-1] == newest
+        async with asyncio.timeout(WHOLE_STORM_S):
+            await storm(server, screens, readers)
     finally:
         for screen in screens:
             if screen.connection is not None:
@@ -355,3 +323,50 @@ async def test_a_thousand_screens_reconnect_spread_out_and_end_on_the_newest_ver
                     await screen.connection.close()
         await asyncio.gather(*readers, return_exceptions=True)
         server.stop()
+
+
+async def storm(
+    server: LiveServer, screens: list[Screen], readers: list[asyncio.Task[None]]
+) -> None:
+    """Restart the server under a thousand room screens; they come back spread out, in order.
+
+    Fills `screens` and `readers` as it goes, so the caller can close them whatever happens.
+    """
+    created = create_session(server)
+    sid = created["session_id"]
+    room = created["room"]["token"]
+    screens.extend(Screen(server, sid, room, seed) for seed in range(SCREENS))
+    opening = asyncio.Semaphore(50)
+
+    async def first_open(screen: Screen) -> None:
+        async with opening:
+            await screen.open()
+
+    await asyncio.gather(*(first_open(screen) for screen in screens))
+    readers[:] = [asyncio.create_task(screen.read_until_closed()) for screen in screens]
+    lead = await Client.open(server, sid, "facilitator", created["facilitators"][0]["token"])
+    before = (await lead.send_command("start_session"))["version"]
+    async with asyncio.timeout(20):
+        await asyncio.gather(*(screen.reach(before) for screen in screens))
+
+    server.kill()
+    await asyncio.gather(*readers)
+    reconnecting = [asyncio.create_task(screen.reconnect()) for screen in screens]
+    # Started without blocking the loop: the screens keep knocking while it boots.
+    server.launch()
+    await asyncio.to_thread(server.wait_until_serving)
+    await asyncio.gather(*reconnecting)
+    readers[:] = [asyncio.create_task(screen.read_until_closed()) for screen in screens]
+    lead = await Client.open(server, sid, "facilitator", created["facilitators"][0]["token"])
+    newest = (await lead.send_command("advance_stage"))["version"]
+    async with asyncio.timeout(20):
+        await asyncio.gather(*(screen.reach(newest) for screen in screens))
+
+    times = [s.reconnected_at for s in screens if s.reconnected_at is not None]
+    assert len(times) == SCREENS
+    share = busiest_window_share(times)
+    assert share <= MOST_IN_ANY_WINDOW, f"{share:.0%} of reconnections in one 100 ms window"
+    for screen in screens:
+        # A reconnection starts where the last connection ended; nothing goes back.
+        assert screen.versions == sorted(screen.versions), screen.versions
+        assert screen.versions[-1] == newest

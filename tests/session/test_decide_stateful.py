@@ -49,7 +49,13 @@ from app.session.state import (
     StageStatus,
     TakingTimePhase,
 )
-from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
+from app.session.views import (
+    FacilitatorView,
+    ParticipantView,
+    RoomView,
+    SharedViews,
+    view_for,
+)
 from app.timekeeping.timer import Timer
 from tests.engine_helpers import (
     FACILITATORS,
@@ -838,8 +844,12 @@ class EngineMachine(RuleBasedStateMachine):
         assert "spoken_s" not in room.model_dump_json()
         full_up_next = [p.id for p in facilitator_view.full_up_next]
         speaker = self.speaker()
+        # The hub builds every screen of a version from one SharedViews: same views as alone.
+        shared = SharedViews(state)
+        assert view_for(state, Role.ROOM, shared=shared) == room
         for person in state.participants:
             view = view_for(state, Role.PARTICIPANT, person)
+            assert view_for(state, Role.PARTICIPANT, person, shared=shared) == view
             assert isinstance(view, ParticipantView)
             you = view.you
             assert you.id == person
