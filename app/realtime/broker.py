@@ -185,6 +185,7 @@ class RedisBroker:
     async def _publish_forever(self) -> None:
         backoff = Backoff(cap_s=self.PUBLISH_RETRY_CAP_S)
         while True:
+            stop_if_cancelled()
             await self._has_unsent.wait()
             self._has_unsent.clear()
             batch, self._unsent = self._unsent, {}
@@ -211,6 +212,7 @@ class RedisBroker:
     async def _listen_forever(self, listener: Listener) -> None:
         backoff = Backoff(cap_s=self.SUBSCRIBE_RETRY_CAP_S)
         while True:
+            stop_if_cancelled()
             try:
                 async with self._redis.pubsub() as pubsub:
                     await pubsub.subscribe(PRESENCE_CHANNEL)
@@ -258,6 +260,18 @@ class RedisBroker:
                 # up every commit announced before it: nothing falls between load and subscribe.
                 # After a reconnect this is what brings every watched session up to date.
                 listener.may_have_missed(session_id)
+
+
+def stop_if_cancelled() -> None:
+    """Stop a loop whose task was asked to stop, even if redis-py swallowed the cancellation.
+
+    A cancellation that lands while redis-py is mid-command can be caught inside the library
+    (redis/redis-py#2028, #2551); the loop would then wait for news forever and the process
+    would never shut down. The task still knows it is being cancelled.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def _version(data: object) -> int | None:

@@ -391,3 +391,56 @@ async def test_cross_process_delivery_costs_little(servers: list[LiveServer]) ->
 def _p50_p99(sample: list[float]) -> tuple[float, float]:
     percentiles = statistics.quantiles(sample, n=100, method="inclusive")
     return statistics.median(sample), percentiles[98]
+
+
+class CancellationSwallowingPipeline:
+    """Like redis-py caught mid-command by a cancellation: it swallows it and returns."""
+
+    def __init__(self, entered: asyncio.Event) -> None:
+        self.entered = entered
+
+    async def __aenter__(self) -> CancellationSwallowingPipeline:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+    def publish(self, channel: str, message: object) -> None:
+        pass
+
+    async def execute(self) -> list[object]:
+        self.entered.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.Event().wait()
+        return []
+
+
+class NobodyListening:
+    def moved_on(self, session_id: str, version: int) -> None:
+        pass
+
+    def may_have_missed(self, session_id: str) -> None:
+        pass
+
+    def links_revoked(self, session_id: str, token_version: int) -> None:
+        pass
+
+
+async def test_the_broker_stops_even_when_redis_swallows_its_cancellation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Before the fix a cancellation caught inside redis-py left the publisher waiting for news
+    # forever: the app (and this test suite, now and then) never shut down.
+    broker = RedisBroker("redis://127.0.0.1:9/0")
+    entered = asyncio.Event()
+    monkeypatch.setattr(
+        broker._redis, "pipeline", lambda transaction=False: CancellationSwallowingPipeline(entered)
+    )
+    running = asyncio.create_task(broker.run(NobodyListening()))
+    broker.publish("session-1", 7)
+    await asyncio.wait_for(entered.wait(), NEWS_WAIT_S)
+    running.cancel()
+    done, _pending = await asyncio.wait({running}, timeout=NEWS_WAIT_S)
+    assert running in done, "the broker kept running after it was cancelled"
+    assert running.cancelled()
+    await broker.aclose()
