@@ -212,7 +212,6 @@ class RedisBroker:
     async def _listen_forever(self, listener: Listener) -> None:
         backoff = Backoff(cap_s=self.SUBSCRIBE_RETRY_CAP_S)
         while True:
-            stop_if_cancelled()
             try:
                 async with self._redis.pubsub() as pubsub:
                     await pubsub.subscribe(PRESENCE_CHANNEL)
@@ -266,8 +265,9 @@ def stop_if_cancelled() -> None:
     """Stop a loop whose task was asked to stop, even if redis-py swallowed the cancellation.
 
     A cancellation that lands while redis-py is mid-command can be caught inside the library
-    (redis/redis-py#2028, #2551); the loop would then wait for news forever and the process
-    would never shut down. The task still knows it is being cancelled.
+    (redis/redis-py#2028, #2551); the publisher would then wait for news forever and the process
+    would never shut down. The task still knows it is being cancelled. (Not for the listener:
+    its task group cancels and uncancels it on every lost connection, by design.)
     """
     task = asyncio.current_task()
     if task is not None and task.cancelling():
