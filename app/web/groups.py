@@ -76,6 +76,7 @@ from app.web.api import issue
 from app.web.pages import enter_as
 from app.web.plain_text import control_character_problem
 from app.web.services import Services
+from app.web.spreadsheet import plain_cell
 
 log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -1085,9 +1086,11 @@ async def export_csv(group_id: str, request: Request, accounts: ACCOUNTS) -> Res
     writer = csv.writer(out)
     writer.writerow(["record", "date", "kind", "detail", "name"])
     for member in records.members:
-        writer.writerow(["member", member.added_on, "", "", _cell(member.preferred_name)])
+        writer.writerow(["member", member.added_on, "", "", plain_cell(member.preferred_name)])
     for guideline in records.guidelines:
-        writer.writerow(["guideline", guideline.agreed_on or "", "", _cell(guideline.text), ""])
+        writer.writerow(
+            ["guideline", guideline.agreed_on or "", "", plain_cell(guideline.text), ""]
+        )
     for session in records.sessions:
         writer.writerow(["session", session.meeting_on, "", "", ""])
     for action in records.actions:
@@ -1096,22 +1099,17 @@ async def export_csv(group_id: str, request: Request, accounts: ACCOUNTS) -> Res
                 "action",
                 action.due_on,
                 action.kind.value,
-                _cell(action.detail),
-                _cell(action.peer_name or ""),
+                plain_cell(action.detail),
+                plain_cell(action.peer_name or ""),
             ]
         )
     for name, on in records.apologies:
-        writer.writerow(["apology", on, "", "", _cell(name)])
+        writer.writerow(["apology", on, "", "", plain_cell(name)])
     return Response(
         out.getvalue(),
         media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="group-records.csv"'},
     )
-
-
-def _cell(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: make them plain text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- agenda templates ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from app.timekeeping.airtime import AirtimeReport, RoundFact, airtime_report
 from app.web.access import AccessDenied, authorize, cookie_name
 from app.web.api import bearer
 from app.web.services import Services, services
+from app.web.spreadsheet import plain_cell
 from app.web.tokens import Grant
 
 router = APIRouter(include_in_schema=False)
@@ -49,8 +50,6 @@ SETTINGS_HELP = (
 )
 # htmx stops polling on this status (hx-trigger="every 15s" in live/schedule.html).
 STOP_POLLING = 286
-# A cell that begins like a formula is read as one by spreadsheets: written as text instead.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,16 +313,10 @@ def _csv(filename: str, header: list[str], rows: Iterable[Sequence[object]]) -> 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
+    writer.writerows([[plain_cell(value) for value in row] for row in rows])
     return Response(
         buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=_download(filename)
     )
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def clock_text(seconds: float) -> str:
