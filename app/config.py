@@ -44,6 +44,17 @@ class Settings(BaseSettings):
         description="Websockets one address may hold open before they have said who they are; "
         "more are closed at once (4429). The machine itself is not counted (see rate limits).",
     )
+    ws_ping_interval_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="How often the server pings each websocket to notice a connection that died "
+        "without closing.",
+    )
+    ws_ping_timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="How long a websocket may leave a ping unanswered before it is closed.",
+    )
     log_format: Literal["auto", "json", "console"] = Field(
         default="auto",
         description="json: one JSON object per line; console: readable lines; auto: console "

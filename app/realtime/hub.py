@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal, Protocol, TypeVar, TypeVarTuple
+from dataclasses import dataclass
+from typing import TypeVar, TypeVarTuple
 
 import structlog
 from anyio import to_thread
@@ -19,21 +19,19 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.observability.metrics import Metrics
 from app.realtime.broker import Broker
-from app.realtime.outbox import Outbox
-from app.realtime.protocol import snapshot_message
-from app.session.commands import Actor, CommandBase, Role
+from app.realtime.frames import VersionFrames
+from app.realtime.viewers import Renderer, Viewer
+from app.session.commands import Actor, CommandBase
 from app.session.decide import decide
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
 from app.session.events import EVENTS_ADAPTER
 from app.session.evolve import apply_commit
 from app.session.state import SessionState
 from app.session.storage import events_for_storage, state_for_storage
-from app.session.views import AnyView, SharedViews, view_for
 from app.store.commits import Commit, DuplicateCommand, VersionConflict
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessionRecord
 
-Format = Literal["json", "html"]
 Clock = Callable[[], float]
 # Another process may win the same version; we catch up and decide again, a few times at most.
 MAX_COMMIT_ATTEMPTS = 5
@@ -44,31 +42,12 @@ STORE_ATTEMPTS = 3
 log = structlog.get_logger(__name__)
 
 
-class Renderer(Protocol):
-    def __call__(self, view: AnyView, record: LiveSessionRecord) -> str: ...
-
-
 @dataclass(frozen=True, slots=True)
 class Committed:
     version: int
 
 
 Outcome = Committed | Rejected | AlreadyDone
-
-
-@dataclass(eq=False)
-class Viewer:
-    role: Role
-    person_id: str
-    format: Format
-    outbox: Outbox = field(default_factory=Outbox)
-    # The session's link generation the viewer's token belongs to (see revoke_links_before).
-    token_version: int = 1
-
-    @property
-    def view_key(self) -> tuple[Role, str, Format]:
-        person = self.person_id if self.role is Role.PARTICIPANT else ""
-        return (self.role, person, self.format)
 
 
 T = TypeVar("T")
@@ -153,9 +132,7 @@ class SessionHub:
         if not self._viewers:
             self._broker.watch(self.record.id)
         self._viewers.add(viewer)
-        viewer.outbox.offer_snapshot(
-            self._message_for(viewer, {}, self._clock(), SharedViews(self.state))
-        )
+        viewer.outbox.offer_snapshot(self._frames().for_viewer(viewer))
         if viewer.token_version < self._links_from:
             # Authenticated just before the revocation, attached just after it.
             viewer.outbox.close(self._revoked_reason)
@@ -291,28 +268,9 @@ class SessionHub:
             )
 
     def publish(self) -> None:
-        rendered: dict[tuple[Role, str, Format], str] = {}
-        # One instant for every view of this version, so all screens show the same schedule.
-        now = self._clock()
-        shared = SharedViews(self.state)
+        frames = self._frames()
         for viewer in list(self._viewers):
-            viewer.outbox.offer_snapshot(self._message_for(viewer, rendered, now, shared))
+            viewer.outbox.offer_snapshot(frames.for_viewer(viewer))
 
-    def _message_for(
-        self,
-        viewer: Viewer,
-        rendered: dict[tuple[Role, str, Format], str],
-        now: float,
-        shared: SharedViews,
-    ) -> str:
-        key = viewer.view_key
-        if key not in rendered:
-            view = view_for(
-                self.state, viewer.role, viewer.person_id or None, now=now, shared=shared
-            )
-            rendered[key] = (
-                self._renderer(view, self.record)
-                if viewer.format == "html"
-                else snapshot_message(self.state.version, view.model_dump_json())
-            )
-        return rendered[key]
+    def _frames(self) -> VersionFrames:
+        return VersionFrames(self.state, self.record, self._renderer, self._clock())

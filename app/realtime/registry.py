@@ -13,14 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.observability.metrics import Metrics
 from app.realtime.broker import Broker, MemoryBroker
-from app.realtime.hub import (
-    Clock,
-    Committed,
-    Renderer,
-    SessionHub,
-    in_thread,
-    load_state,
-)
+from app.realtime.hub import Clock, Committed, SessionHub, in_thread, load_state
+from app.realtime.viewers import Renderer
 from app.session.commands import Actor, CreateSession, FacilitatorSpec, GroupPlan, Role
 from app.session.state import SessionSettings, SessionState
 from app.store.event_store import EventStore

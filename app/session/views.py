@@ -304,14 +304,20 @@ def participant_view(
     state: SessionState, participant_id: str, shared: SharedViews | None = None
 ) -> ParticipantView:
     shared = shared or SharedViews(state)
+    return ParticipantView.model_validate(
+        {**shared.public, "you": participant_you(state, participant_id, shared)}
+    )
+
+
+def participant_you(state: SessionState, participant_id: str, shared: SharedViews) -> You:
+    """The one part of a participant's view that is theirs alone."""
     person = state.participants[participant_id]
     stage = state.current_stage
     turn = stage.round.turn(participant_id) if stage and stage.round else None
     speaker = None if stage is None else stage.active_turn
     upcoming = shared.up_next
-    public = shared.public
     taking = stage.taking_time if stage is not None else None
-    you = You(
+    return You(
         id=person.id,
         name=person.name,
         presence=person.presence,
@@ -326,7 +332,6 @@ def participant_view(
         offered_to_take_time=person.offered_to_take_time,
         is_taking_time=taking is not None and taking.taker_id == participant_id,
     )
-    return ParticipantView.model_validate({**public, "you": you})
 
 
 def facilitator_view(state: SessionState, *, now: float | None = None) -> FacilitatorView:

@@ -18,7 +18,7 @@ from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from app.observability.metrics import Metrics
-from app.realtime.hub import Committed, Format, SessionHub, Viewer
+from app.realtime.hub import Committed, SessionHub
 from app.realtime.outbox import Outbox, OutboxFull
 from app.realtime.protocol import (
     Ack,
@@ -30,6 +30,7 @@ from app.realtime.protocol import (
     describe_validation_error,
     pong_message,
 )
+from app.realtime.viewers import Format, Viewer
 from app.session.commands import COMMAND_ADAPTER, Role
 from app.session.decisions import AlreadyDone, Rejected
 from app.web.access import AccessDenied, authorize, cookie_name, membership_problem
@@ -47,6 +48,9 @@ TOO_MANY_WAITING = (
     "yours will try again by itself."
 )
 NO_HELLO = "We did not hear from this screen in time. Please connect again."
+# Commands a screen may have waiting for the hub at once (people send one at a time; a script
+# pipelines a few). Beyond this it is told to slow down, and nothing it sent is half-done.
+MAX_WAITING_COMMANDS = 16
 
 
 class Close:
@@ -174,6 +178,12 @@ class _Connection:
             token_version=grant.token_version,
         )
         self.budget = rate_limits_of(websocket.app).connection()
+        # Commands wait here, in the order they came, while the socket goes on being read: a
+        # busy hub must not stop the server reading pongs (uvicorn closes a socket whose
+        # keepalive pong goes unread, 1011) nor answering the screen's clock-sync pings.
+        self._waiting: list[dict[str, Any]] = []
+        # Exists only while commands wait, so an idle connection costs no extra task.
+        self._running: asyncio.Task[None] | None = None
         self.metrics = svc.registry.metrics
         # Who is on the line is never logged: the role and the session say enough.
         self.log = log.bind(session_id=hub.record.id, role=grant.role.value, format=fmt)
@@ -192,6 +202,10 @@ class _Connection:
         except OutboxFull:
             await self._close(Close.TOO_MANY, "Too many messages at once.")
         finally:
+            # What the screen sent before it went is carried out: its person meant it, and a
+            # reconnecting screen that sends it again is told it is already done.
+            if self._running is not None:
+                await self._running
             self.hub.detach(self.viewer)
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -234,10 +248,28 @@ class _Connection:
             if not self.budget.message():
                 await self._close(Close.TOO_MANY, "Too many messages at once.")
                 return
-            await self._handle(text)
+            self._handle(text)
             # Frames already buffered are read without ever waiting: give the sender its turn,
             # so that only a client that does not read (not one that pipelines) fills its outbox.
             await asyncio.sleep(0)
+
+    def _queue(self, raw: dict[str, Any]) -> None:
+        if len(self._waiting) >= MAX_WAITING_COMMANDS:
+            self._refuse(_id_of(raw), "slow_down", COMMANDS_TOO_FAST)
+            return
+        self._waiting.append(raw)
+        if self._running is None:
+            self._running = asyncio.create_task(self._run_waiting())
+
+    async def _run_waiting(self) -> None:
+        try:
+            while self._waiting:
+                await self._execute(self._waiting.pop(0))
+        except OutboxFull:
+            self._waiting.clear()
+            await self._close(Close.TOO_MANY, "Too many messages at once.")
+        finally:
+            self._running = None
 
     def _reply(self, message: str) -> None:
         self.viewer.outbox.reply(message)
@@ -245,7 +277,7 @@ class _Connection:
     def _error(self, code: str, message: str) -> None:
         self._reply(ProtocolError(code=code, message=message).model_dump_json())
 
-    async def _handle(self, text: str) -> None:
+    def _handle(self, text: str) -> None:
         try:
             message = json.loads(text)
         except (ValueError, RecursionError):  # RecursionError: nested thousands deep
@@ -282,12 +314,12 @@ class _Connection:
                     "That command is for another session.",
                 )
                 return
-            await self._execute(envelope.command)
+            self._queue(envelope.command)
         elif self.viewer.format == "html" and isinstance(kind, str):
             if not self.budget.command():
                 self._refuse(_id_of(message), "slow_down", COMMANDS_TOO_FAST)
                 return
-            await self._execute(_form_fields(message))
+            self._queue(_form_fields(message))
         else:
             self._error("unknown_type", "Unknown message type.")
 

@@ -20,8 +20,9 @@ import pytest
 import sqlalchemy
 
 from app.realtime.broker import Broker, MemoryBroker, RedisBroker, channel_of
-from app.realtime.hub import Committed, SessionHub, Viewer
+from app.realtime.hub import Committed, SessionHub
 from app.realtime.registry import HubRegistry
+from app.realtime.viewers import Viewer
 from app.session import commands as cmd
 from app.session.commands import Actor, Role
 from app.session.views import AnyView

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import sqlalchemy
 
-from app.realtime.hub import Committed, SessionHub, Viewer, load_state
+from app.realtime.hub import Committed, SessionHub, load_state
 from app.realtime.registry import HubRegistry
+from app.realtime.viewers import Viewer
 from app.session import commands as cmd
 from app.session.commands import Actor, Role
 from app.session.decisions import AlreadyDone, Rejected, RejectionCode

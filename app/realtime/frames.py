@@ -1,0 +1,72 @@
+"""The messages one version sends: each different one made once, however many screens show it.
+
+A version goes to a dozen phones, a room view and the consoles. The phones differ only in
+their `you`, so the public part of the view is serialised once and each phone's message is that
+text with its own small `you` spliced in: byte for byte what serialising the whole
+ParticipantView would give (tests/realtime/test_frames.py), for a fraction of the work.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from app.realtime.protocol import snapshot_message
+from app.realtime.viewers import Format, Renderer, Viewer
+from app.session.commands import Role
+from app.session.state import SessionState
+from app.session.views import (
+    PublicView,
+    SharedViews,
+    facilitator_view,
+    participant_you,
+    view_for,
+)
+from app.store.live_sessions import LiveSessionRecord
+
+ViewKey = tuple[Role, str, Format]
+
+
+class VersionFrames:
+    def __init__(
+        self, state: SessionState, record: LiveSessionRecord, renderer: Renderer, now: float
+    ) -> None:
+        self._state = state
+        self._record = record
+        self._renderer = renderer
+        # One instant for every view of this version, so all screens show the same schedule.
+        self._now = now
+        self._shared = SharedViews(state)
+        self._made: dict[ViewKey, str] = {}
+
+    def for_viewer(self, viewer: Viewer) -> str:
+        key = viewer.view_key
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._make(viewer)
+        return made
+
+    def _make(self, viewer: Viewer) -> str:
+        if viewer.format == "html":
+            view = view_for(
+                self._state,
+                viewer.role,
+                viewer.person_id or None,
+                now=self._now,
+                shared=self._shared,
+            )
+            return self._renderer(view, self._record)
+        return snapshot_message(self._state.version, self.view_json(viewer.role, viewer.person_id))
+
+    def view_json(self, role: Role, person_id: str) -> str:
+        if role is Role.FACILITATOR:
+            return facilitator_view(self._state, now=self._now).model_dump_json()
+        if role is Role.ROOM:
+            return f'{{{self._public_fields},"role":"room"}}'
+        you = participant_you(self._state, person_id, self._shared).model_dump_json()
+        return f'{{{self._public_fields},"role":"participant","you":{you}}}'
+
+    @cached_property
+    def _public_fields(self) -> str:
+        """The public view's members without their braces; RoomView and ParticipantView
+        declare theirs after them (role, then you), so the splice keeps the models' order."""
+        return PublicView.model_validate(self._shared.public).model_dump_json()[1:-1]

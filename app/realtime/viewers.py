@@ -1,0 +1,33 @@
+"""Who is watching a session in this process: one Viewer per open screen, and how its
+messages are made (JSON for scripts, HTML fragments for the browser pages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from app.realtime.outbox import Outbox
+from app.session.commands import Role
+from app.session.views import AnyView
+from app.store.live_sessions import LiveSessionRecord
+
+Format = Literal["json", "html"]
+
+
+class Renderer(Protocol):
+    def __call__(self, view: AnyView, record: LiveSessionRecord) -> str: ...
+
+
+@dataclass(eq=False)
+class Viewer:
+    role: Role
+    person_id: str
+    format: Format
+    outbox: Outbox = field(default_factory=Outbox)
+    # The session's link generation the viewer's token belongs to (see revoke_links_before).
+    token_version: int = 1
+
+    @property
+    def view_key(self) -> tuple[Role, str, Format]:
+        person = self.person_id if self.role is Role.PARTICIPANT else ""
+        return (self.role, person, self.format)

@@ -1,0 +1,105 @@
+"""What publishing one version costs: every JSON message a session's screens get, made once.
+
+Run: .venv/bin/python bench/publish.py [--participants 11] [--batches 30]
+
+A/B in one process, interleaved batches so both sides see the same machine: "whole views"
+serialises each screen's view as a whole (as the hub did before app/realtime/frames.py);
+"spliced" is what the hub does now (the public part serialised once, each phone's `you` spliced
+in). Both make the same bytes (tests/realtime/test_frames.py). Prints medians and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+from app.realtime.frames import VersionFrames
+from app.realtime.protocol import snapshot_message
+from app.session import commands as c
+from app.session.commands import Role
+from app.session.state import SessionState
+from app.session.views import AnyView, SharedViews, view_for
+from app.store.live_sessions import LiveSessionRecord
+from tests.engine_helpers import Driver
+
+PUBLISHES_PER_BATCH = 50
+NOW = 2_000.0
+RECORD = LiveSessionRecord(
+    id="test-session",
+    join_code="ABC234",
+    title="Tuesday group",
+    group_name="Riverside",
+    template_key="peer-support-plus-weekly",
+    created_at=0.0,
+)
+
+
+def render(view: AnyView, record: LiveSessionRecord) -> str:
+    return ""
+
+
+def screens_of(state: SessionState) -> list[tuple[Role, str]]:
+    """A room view, a console, and every participant's phone."""
+    return [
+        (Role.ROOM, ""),
+        (Role.FACILITATOR, ""),
+        *((Role.PARTICIPANT, p) for p in state.participants),
+    ]
+
+
+def whole_views(state: SessionState) -> list[str]:
+    shared = SharedViews(state)
+    return [
+        snapshot_message(
+            state.version,
+            view_for(state, role, person or None, now=NOW, shared=shared).model_dump_json(),
+        )
+        for role, person in screens_of(state)
+    ]
+
+
+def spliced(state: SessionState) -> list[str]:
+    frames = VersionFrames(state, RECORD, render, NOW)
+    return [
+        snapshot_message(state.version, frames.view_json(role, person))
+        for role, person in screens_of(state)
+    ]
+
+
+def batch_seconds(publish: Callable[[SessionState], list[str]], state: SessionState) -> float:
+    started = time.perf_counter()
+    for _ in range(PUBLISHES_PER_BATCH):
+        publish(state)
+    return (time.perf_counter() - started) / PUBLISHES_PER_BATCH
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=11)
+    parser.add_argument("--batches", type=int, default=30)
+    args = parser.parse_args()
+    driver = Driver.weekly(participants=min(args.participants, 8))
+    for index in range(8, args.participants):
+        driver.ok(driver.person(index), c.Join, name=f"Peer {index}")
+        driver.ok(driver.sam, c.Admit, participant_id=driver.pid(index))
+    driver.ok(driver.sam, c.AdvanceStage)
+    driver.ok(driver.sam, c.StartRound)
+    driver.ok(driver.person(0), c.Pass)
+    state = driver.state
+    assert whole_views(state) == spliced(state)
+    results: dict[str, list[float]] = {"whole views": [], "spliced": []}
+    for _ in range(args.batches):
+        results["whole views"].append(batch_seconds(whole_views, state))
+        results["spliced"].append(batch_seconds(spliced, state))
+    screens = len(screens_of(state))
+    medians = {name: statistics.median(samples) for name, samples in results.items()}
+    print(f"one version to {screens} screens, median of {args.batches} batches")
+    for name, median in medians.items():
+        print(f"  {name:12} {median * 1e3:7.3f} ms")
+    print(f"  ratio spliced / whole views: {medians['spliced'] / medians['whole views']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The spliced JSON of a version's frames is exactly the views' own serialisation."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis.stateful import invariant
+
+from app.realtime.frames import VersionFrames
+from app.realtime.outbox import Outbox
+from app.realtime.viewers import Viewer
+from app.session import commands as c
+from app.session.commands import Role
+from app.session.state import SessionState, SessionStatus
+from app.session.views import AnyView, view_for
+from app.store.live_sessions import LiveSessionRecord
+from tests.engine_helpers import Driver, engine_settings
+from tests.session.test_decide_stateful import EngineMachine
+
+NOW = 2_000.0
+RECORD = LiveSessionRecord(
+    id="test-session",
+    join_code="ABC234",
+    title="Tuesday group",
+    group_name="Riverside",
+    template_key="peer-support-plus-weekly",
+    created_at=0.0,
+)
+
+
+def render(view: AnyView, record: LiveSessionRecord) -> str:
+    return f"<p>{record.join_code} {view.role} {view.version}</p>"
+
+
+def frames_of(state: SessionState) -> VersionFrames:
+    return VersionFrames(state, RECORD, render, NOW)
+
+
+def assert_every_frame_is_the_views_own(state: SessionState) -> None:
+    frames = frames_of(state)
+    for role, person in [
+        (Role.FACILITATOR, ""),
+        (Role.ROOM, ""),
+        *[(Role.PARTICIPANT, p) for p in state.participants],
+    ]:
+        view = view_for(state, role, person or None, now=NOW)
+        assert frames.view_json(role, person) == view.model_dump_json()
+
+
+def test_a_round_in_progress_splices_each_phone_its_own_you() -> None:
+    driver = Driver.weekly(participants=4)
+    driver.ok(driver.sam, c.AdvanceStage)
+    driver.ok(driver.sam, c.StartRound)
+    driver.ok(driver.person(0), c.Pass)
+    driver.ok(driver.person(1), c.RaiseHand)
+    assert_every_frame_is_the_views_own(driver.state)
+    frames = frames_of(driver.state)
+    tom = json.loads(frames.view_json(Role.PARTICIPANT, driver.pid(1)))
+    assert tom["you"]["is_speaking"] is True
+    assert tom["you"]["hand_raised"] is True
+    assert json.loads(frames.view_json(Role.ROOM, ""))["role"] == "room"
+
+
+def test_each_distinct_message_is_made_once_per_version() -> None:
+    driver = Driver.weekly(participants=2)
+    frames = frames_of(driver.state)
+    priya = Viewer(role=Role.PARTICIPANT, person_id=driver.pid(0), format="json")
+    priya_again = Viewer(role=Role.PARTICIPANT, person_id=driver.pid(0), format="json")
+    tom = Viewer(role=Role.PARTICIPANT, person_id=driver.pid(1), format="json")
+    room_html = Viewer(role=Role.ROOM, person_id="", format="html", outbox=Outbox())
+    assert frames.for_viewer(priya) is frames.for_viewer(priya_again)
+    assert frames.for_viewer(priya) != frames.for_viewer(tom)
+    message = json.loads(frames.for_viewer(tom))
+    assert message["type"] == "snapshot"
+    assert message["version"] == driver.state.version
+    assert message["view"]["you"]["id"] == driver.pid(1)
+    assert frames.for_viewer(room_html) == f"<p>ABC234 room {driver.state.version}</p>"
+
+
+class FramesMachine(EngineMachine):
+    @invariant()
+    def frames_are_the_views_serialised(self) -> None:
+        if self.state.status is not SessionStatus.NEW:
+            assert_every_frame_is_the_views_own(self.state)
+
+
+FramesMachine.TestCase.settings = engine_settings(20, stateful_step_count=60)
+TestFramesUnderRandomUse = FramesMachine.TestCase

@@ -1,0 +1,86 @@
+"""A screen whose command waits for a busy database stays connected and keeps its clock.
+
+uvicorn stops reading a socket while the application has not taken its last message. Had the
+endpoint waited for each command before reading the next frame, a slow commit would leave the
+server's keepalive pong unread (the socket closed with 1011) and the screen's clock-sync pings
+unanswered; under load that closed facilitators' sockets (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.live_server import Client, LiveServer, new_command_id
+from tests.web.conftest import create_session
+
+pytestmark = pytest.mark.anyio
+
+# Keepalive far shorter than the stall below: several pings must be answered during it.
+PING_INTERVAL_S = 0.2
+PING_TIMEOUT_S = 0.3
+STALL_S = 2.0
+
+
+@pytest.fixture
+def quick_keepalive_server(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(
+        tmp_path,
+        env={
+            "PEER_ROUNDS_WS_PING_INTERVAL_S": str(PING_INTERVAL_S),
+            "PEER_ROUNDS_WS_PING_TIMEOUT_S": str(PING_TIMEOUT_S),
+        },
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def next_of_type(client: Client, kind: str, wait_s: float) -> dict[str, Any]:
+    deadline = time.monotonic() + wait_s
+    while True:
+        message = await client.receive(max(0.01, deadline - time.monotonic()))
+        if message["type"] == kind:
+            return message
+
+
+async def test_a_command_waiting_for_the_database_neither_drops_nor_deafens_the_screen(
+    quick_keepalive_server: LiveServer, tmp_path: Path
+) -> None:
+    server = quick_keepalive_server
+    created = create_session(server)
+    lead = await Client.open(
+        server, created["session_id"], "facilitator", created["facilitators"][0]["token"]
+    )
+    blocker = sqlite3.connect(tmp_path / "peer-rounds.db", isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        command_id = new_command_id()
+        await lead.connection.send(
+            json.dumps({"type": "command", "command": {"type": "start_session", "id": command_id}})
+        )
+        await asyncio.sleep(PING_INTERVAL_S)
+        sent_at = time.monotonic()
+        await lead.connection.send(json.dumps({"type": "ping", "t0": 1.0}))
+        pong = await next_of_type(lead, "pong", wait_s=1.0)
+        assert pong["t0"] == 1.0
+        assert time.monotonic() - sent_at < 1.0
+        # Several keepalive rounds go by while the command still waits.
+        await asyncio.sleep(STALL_S)
+        assert lead.version == 1, "the command cannot have committed while the file is locked"
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    ack = await lead.reply_to(command_id)
+    assert ack == {"type": "ack", "id": command_id, "version": 2, "duplicate": False}
+    await lead.until(lambda view: view["status"] == "live")
+    await lead.close()
