@@ -59,7 +59,9 @@ class VersionFrames:
 
     def view_json(self, role: Role, person_id: str) -> str:
         if role is Role.FACILITATOR:
-            return facilitator_view(self._state, now=self._now).model_dump_json()
+            return facilitator_view(
+                self._state, now=self._now, shared=self._shared
+            ).model_dump_json()
         if role is Role.ROOM:
             return f'{{{self._public_fields},"role":"room"}}'
         you = participant_you(self._state, person_id, self._shared).model_dump_json()

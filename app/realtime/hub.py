@@ -11,15 +11,15 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar, TypeVarTuple
 
 import structlog
-from anyio import to_thread
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.observability.metrics import Metrics
+from app.realtime.appends import Appends
 from app.realtime.broker import Broker
 from app.realtime.frames import VersionFrames
+from app.realtime.store_calls import in_thread
 from app.realtime.viewers import Renderer, Viewer
 from app.session.commands import Actor, CommandBase
 from app.session.decide import decide
@@ -35,9 +35,6 @@ from app.store.live_sessions import LiveSessionRecord
 Clock = Callable[[], float]
 # Another process may win the same version; we catch up and decide again, a few times at most.
 MAX_COMMIT_ATTEMPTS = 5
-# A pooled connection can die under a statement (a failover, a restarted proxy, an admin's
-# pg_terminate_backend); the pool replaces it at the next checkout, so a retry or two suffice.
-STORE_ATTEMPTS = 3
 
 log = structlog.get_logger(__name__)
 
@@ -48,28 +45,6 @@ class Committed:
 
 
 Outcome = Committed | Rejected | AlreadyDone
-
-
-T = TypeVar("T")
-Args = TypeVarTuple("Args")
-
-
-async def in_thread(call: Callable[[*Args], T], *args: *Args) -> T:
-    """Run a store call in a worker thread, again if its connection died under it.
-
-    Only for calls that are safe to repeat: reads, snapshots (only a newer one replaces the
-    kept one), and appends (the database refuses a second copy of a command, and the caller is
-    told so with DuplicateCommand).
-    """
-    attempt = 1
-    while True:
-        try:
-            return await to_thread.run_sync(call, *args)
-        except DBAPIError as error:
-            if not error.connection_invalidated or attempt >= STORE_ATTEMPTS:
-                raise
-            log.info("store_call_retried", error=str(error.orig))
-            attempt += 1
 
 
 def load_state(store: EventStore, session_id: str) -> SessionState:
@@ -102,6 +77,7 @@ class SessionHub:
         state: SessionState,
         *,
         store: EventStore,
+        appends: Appends,
         broker: Broker,
         renderer: Renderer,
         clock: Clock,
@@ -111,6 +87,7 @@ class SessionHub:
         self.record = record
         self.state = state
         self._store = store
+        self._appends = appends
         self._broker = broker
         self._renderer = renderer
         self._clock = clock
@@ -184,7 +161,7 @@ class SessionHub:
                     events=events_for_storage(decision.events),
                 )
                 try:
-                    await in_thread(self._store.append, commit)
+                    await self._appends.append(commit)
                     committed_at = time.perf_counter()
                 except VersionConflict:
                     await self.refresh_locked()

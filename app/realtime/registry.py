@@ -12,8 +12,10 @@ from anyio import to_thread
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.observability.metrics import Metrics
+from app.realtime.appends import appends_for
 from app.realtime.broker import Broker, MemoryBroker
-from app.realtime.hub import Clock, Committed, SessionHub, in_thread, load_state
+from app.realtime.hub import Clock, Committed, SessionHub, load_state
+from app.realtime.store_calls import in_thread
 from app.realtime.viewers import Renderer
 from app.session.commands import Actor, CreateSession, FacilitatorSpec, GroupPlan, Role
 from app.session.state import SessionSettings, SessionState
@@ -53,6 +55,7 @@ class HubRegistry:
         metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self._appends = appends_for(store)
         self.metrics = metrics or Metrics()
         self.sessions = sessions
         self.broker = broker or MemoryBroker()
@@ -203,6 +206,7 @@ class HubRegistry:
             record,
             state,
             store=self.store,
+            appends=self._appends,
             broker=self.broker,
             renderer=self._renderer,
             clock=self._clock,

@@ -245,7 +245,7 @@ def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | N
     )
 
 
-def _public(state: SessionState, *, for_facilitators: bool = False) -> dict[str, object]:
+def _public(state: SessionState) -> dict[str, object]:
     stage = state.current_stage
     return {
         "session_id": state.session_id,
@@ -255,7 +255,7 @@ def _public(state: SessionState, *, for_facilitators: bool = False) -> dict[str,
         "group_name": state.group_name,
         "started_at": state.started_at,
         "planned_end": state.planned_end,
-        "show_numbers": for_facilitators or state.settings.show_numbers_to_participants,
+        "show_numbers": state.settings.show_numbers_to_participants,
         "near_end_cue_s": state.settings.near_end_cue_s,
         "stages": [
             StageSummary(
@@ -270,7 +270,7 @@ def _public(state: SessionState, *, for_facilitators: bool = False) -> dict[str,
         ),
         "speaker": _speaker(state, None if stage is None else stage.active_turn),
         "up_next": [_person(state, p) for p in _up_next(state, stage)[:PUBLIC_UP_NEXT]],
-        "round": _round_progress(state, stage, for_facilitators=for_facilitators),
+        "round": _round_progress(state, stage, for_facilitators=False),
         "taking_time": _taking_time(state, stage),
         "present_count": sum(
             1 for p in state.participants.values() if p.presence is Presence.PRESENT
@@ -334,7 +334,10 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
     )
 
 
-def facilitator_view(state: SessionState, *, now: float | None = None) -> FacilitatorView:
+def facilitator_view(
+    state: SessionState, *, now: float | None = None, shared: SharedViews | None = None
+) -> FacilitatorView:
+    shared = shared or SharedViews(state)
     stage = state.current_stage
     round_ = None if stage is None else stage.round
     rows = []
@@ -356,14 +359,17 @@ def facilitator_view(state: SessionState, *, now: float | None = None) -> Facili
         )
     return FacilitatorView.model_validate(
         {
-            **_public(state, for_facilitators=True),
+            **shared.public,
+            # What public screens leave out: the numbers when hidden, and who stepped out.
+            "show_numbers": True,
+            "round": _round_progress(state, stage, for_facilitators=True),
             "facilitators": [PersonRef(id=f.id, name=f.name) for f in state.facilitators.values()],
             "participants": [r for r in rows if r.presence is not Presence.WAITING_ROOM],
             "waiting_room": [
                 PersonRef(id=r.id, name=r.name) for r in rows if r.presence is Presence.WAITING_ROOM
             ],
             "order": [] if round_ is None else [_person(state, p) for p in round_.order],
-            "full_up_next": [_person(state, p) for p in _up_next(state, stage)],
+            "full_up_next": [_person(state, p) for p in shared.up_next],
             "last_change": state.flow_change,
             "undo": _undo_offer(state),
             "schedule": None if now is None else schedule_view(state, now),
@@ -465,7 +471,7 @@ def view_for(
     """`now` (the server clock) adds the schedule projection to the facilitator view; `shared`
     (for this same state) saves building the public part again for every screen."""
     if role is Role.FACILITATOR:
-        return facilitator_view(state, now=now)
+        return facilitator_view(state, now=now, shared=shared)
     if role is Role.PARTICIPANT:
         assert participant_id is not None
         return participant_view(state, participant_id, shared)

@@ -1,6 +1,6 @@
 """The event store: per-session commits with optimistic concurrency, and snapshot caching."""
 
-from typing import Any, Never
+from typing import Any
 
 import sqlalchemy
 from sqlalchemy import bindparam, func, select
@@ -18,9 +18,11 @@ _CURRENT_VERSION = select(func.coalesce(func.max(_COMMITS.c.version), 0)).where(
     _COMMITS.c.session_id == bindparam("session_id")
 )
 
-_APPEND = (
-    _COMMITS.insert()
-    .from_select(
+
+def _append(
+    insert: type[postgresql.Insert] | type[sqlite.Insert],
+) -> postgresql.Insert | sqlite.Insert:
+    statement = insert(_COMMITS).from_select(
         ["session_id", "version", "command_id", "actor_id", "recorded_at", "events"],
         select(
             bindparam("session_id", type_=sqlalchemy.String()),
@@ -31,9 +33,16 @@ _APPEND = (
             bindparam("events", type_=JSON_DOCUMENT),
         ).where(_CURRENT_VERSION.scalar_subquery() == bindparam("version") - 1),
     )
-    # Drivers need not report the row count of an INSERT unless asked to.
-    .execution_options(preserve_rowcount=True)
-)
+    return (
+        # A refused row is not an error: several appends share one transaction (append_all),
+        # and on PostgreSQL an error would abort the others with it.
+        statement.on_conflict_do_nothing()
+        # Drivers need not report the row count of an INSERT unless asked to.
+        .execution_options(preserve_rowcount=True)
+    )
+
+
+_APPEND = {"postgresql": _append(postgresql.Insert), "sqlite": _append(sqlite.Insert)}
 
 _LOAD = (
     select(
@@ -80,12 +89,21 @@ _SAVE_SNAPSHOT = {
 }
 
 
+Refusal = DuplicateCommand | VersionConflict
+
+
 class EventStore:
     """Shared by every thread of a process: it holds nothing but the engine."""
 
     def __init__(self, engine: sqlalchemy.Engine) -> None:
         self._engine = engine
+        self._append = _APPEND[engine.dialect.name]
         self._save_snapshot = _SAVE_SNAPSHOT[engine.dialect.name]
+
+    @property
+    def one_writer_at_a_time(self) -> bool:
+        """SQLite lets one connection write at a time; the others wait in its busy handler."""
+        return self._engine.dialect.name == "sqlite"
 
     def append(self, commit: Commit) -> None:
         """Store ``commit`` as the session's next version, or raise and store nothing.
@@ -101,6 +119,17 @@ class EventStore:
         command is already stored, its retry is answered with ``DuplicateCommand`` (carrying the
         version it produced) whatever version the retry asked for; otherwise ``VersionConflict``.
         """
+        refusal = self.append_all([commit])[0]
+        if refusal is not None:
+            raise refusal
+
+    def append_all(self, commits: list[Commit]) -> list[Refusal | None]:
+        """Append each commit as ``append`` does, all in one transaction; for each, None if it
+        was stored, else why not. A refusal stores nothing of that commit and stops no other."""
+        with self._engine.begin() as connection:
+            return [self._append_on(connection, commit) for commit in commits]
+
+    def _append_on(self, connection: sqlalchemy.Connection, commit: Commit) -> Refusal | None:
         parameters = {
             "session_id": commit.session_id,
             "version": commit.version,
@@ -109,13 +138,15 @@ class EventStore:
             "recorded_at": commit.recorded_at,
             "events": commit.events,
         }
-        try:
-            with self._engine.begin() as connection:
-                inserted = connection.execute(_APPEND, parameters).rowcount
-        except sqlalchemy.exc.IntegrityError as error:
-            self._raise_refusal(commit, cause=error)
-        if inserted != 1:
-            self._raise_refusal(commit, cause=None)
+        if connection.execute(self._append, parameters).rowcount == 1:
+            return None
+        committed = connection.execute(
+            _VERSION_OF_COMMAND,
+            {"session_id": commit.session_id, "command_id": commit.command_id},
+        ).scalar_one_or_none()
+        if committed is not None:
+            return DuplicateCommand(commit.session_id, commit.command_id, committed)
+        return VersionConflict(commit.session_id, commit.version)
 
     def load(self, session_id: str, after_version: int = 0) -> list[Commit]:
         """The session's commits with a version above ``after_version``, oldest first."""
@@ -154,11 +185,3 @@ class EventStore:
             return None
         version, state = row
         return version, state
-
-    def _raise_refusal(self, commit: Commit, cause: Exception | None) -> Never:
-        parameters = {"session_id": commit.session_id, "command_id": commit.command_id}
-        with self._engine.connect() as connection:
-            committed = connection.execute(_VERSION_OF_COMMAND, parameters).scalar_one_or_none()
-        if committed is not None:
-            raise DuplicateCommand(commit.session_id, commit.command_id, committed) from cause
-        raise VersionConflict(commit.session_id, commit.version) from cause

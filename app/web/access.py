@@ -5,7 +5,8 @@ from __future__ import annotations
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.realtime.hub import SessionHub, in_thread
+from app.realtime.hub import SessionHub
+from app.realtime.store_calls import in_thread
 from app.session.commands import Role
 from app.session.state import Presence
 from app.web.services import Services

@@ -5,18 +5,22 @@ link). Per websocket connection: commands, and every message as a last line agai
 Per person: commands sent through the JSON API, with the same allowance as a connection.
 Counts live in this process's memory unless `address_storage` names a shared storage (e.g.
 "redis://host:6379/0"): with several processes and memory storage, each process counts alone.
+
+A connection's own counts are kept on the connection (MovingWindow), not in the library's
+memory storage: that storage starts a thread every 10 ms which walks every key it holds, and
+with a few hundred facilitators' sockets it used a fifth of a core and fought the event loop
+for the interpreter lock (bench/README.md). The policy strings are still the library's.
 """
 
 from __future__ import annotations
 
 import math
 import time
-import uuid
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from fastapi import FastAPI, Request
 from limits import RateLimitItem, parse
@@ -57,9 +61,8 @@ class RateLimits:
     def __init__(self, policy: RateLimitPolicy | None = None) -> None:
         self.policy = policy or RateLimitPolicy()
         self._by_address = MovingWindowRateLimiter(storage_from_string(self.policy.address_storage))
-        # A connection lives in one process: its counts never need to be shared. (A person using
-        # the JSON API through several processes gets each process's allowance.)
-        self._by_connection = MovingWindowRateLimiter(MemoryStorage())
+        # A person using the JSON API through several processes gets each process's allowance.
+        self._by_person = MovingWindowRateLimiter(MemoryStorage())
         self._address_items: dict[Bucket, RateLimitItem] = {
             "create_session": parse(self.policy.create_session),
             "join": parse(self.policy.join),
@@ -80,42 +83,99 @@ class RateLimits:
         reset_at, _remaining = self._by_address.get_window_stats(item, bucket, address)
         return max(1, math.ceil(reset_at - time.time()))
 
-    def connection(self) -> Budget:
-        """A new websocket connection's own allowance."""
-        return self.budget(uuid.uuid4().hex)
+    def connection(self, clock: Callable[[], float] = time.monotonic) -> Budget:
+        """A new websocket connection's own allowance, counted on the connection itself."""
+        return Budget(
+            tuple(MovingWindow(item, clock) for item in self._command_items),
+            MovingWindow(self._flood_item, clock),
+        )
 
     def budget(self, key: str) -> Budget:
-        """The allowance counted under `key` (a connection, or a person using the JSON API)."""
-        return Budget(self._by_connection, self._command_items, self._flood_item, key)
+        """The allowance of a person using the JSON API, counted under `key` across requests."""
+        return Budget(
+            tuple(
+                SharedWindow(self._by_person, item, "command", key) for item in self._command_items
+            ),
+            SharedWindow(self._by_person, self._flood_item, "message", key),
+        )
+
+
+class Window(Protocol):
+    def allows(self) -> bool: ...
+
+    def count(self) -> None: ...
+
+
+class MovingWindow:
+    """At most `item.amount` in any `item`'s span of seconds, for one sender: the same rule as
+    the library's moving window, in the memory of the connection it belongs to."""
+
+    __slots__ = ("_amount", "_clock", "_seconds", "_times")
+
+    def __init__(self, item: RateLimitItem, clock: Callable[[], float]) -> None:
+        self._amount = item.amount
+        self._seconds = item.get_expiry()
+        self._clock = clock
+        # Only the newest `amount` moments matter: the oldest of them says whether one more fits.
+        # Made at the first count: most screens never send a command (600 bytes each saved).
+        self._times: deque[float] | None = None
+
+    def allows(self) -> bool:
+        times = self._times
+        return (
+            times is None or len(times) < self._amount or self._clock() - times[0] >= self._seconds
+        )
+
+    def count(self) -> None:
+        if self._times is None:
+            self._times = deque(maxlen=self._amount)
+        self._times.append(self._clock())
+
+
+class SharedWindow:
+    """A moving window kept by the library's limiter, under a key that outlives a request."""
+
+    __slots__ = ("_item", "_key", "_limiter", "_namespace")
+
+    def __init__(
+        self, limiter: MovingWindowRateLimiter, item: RateLimitItem, namespace: str, key: str
+    ) -> None:
+        self._limiter = limiter
+        self._item = item
+        self._namespace = namespace
+        self._key = key
+
+    def allows(self) -> bool:
+        return self._limiter.test(self._item, self._namespace, self._key)
+
+    def count(self) -> None:
+        self._limiter.hit(self._item, self._namespace, self._key)
 
 
 class Budget:
     """What one sender may still send."""
 
-    def __init__(
-        self,
-        limiter: MovingWindowRateLimiter,
-        command_items: tuple[RateLimitItem, ...],
-        flood_item: RateLimitItem,
-        key: str,
-    ) -> None:
-        self._limiter = limiter
-        self._command_items = command_items
-        self._flood_item = flood_item
-        self._key = key
+    __slots__ = ("_command_windows", "_flood_window")
+
+    def __init__(self, command_windows: tuple[Window, ...], flood_window: Window) -> None:
+        self._command_windows = command_windows
+        self._flood_window = flood_window
 
     def message(self) -> bool:
         """Count any message; False once the connection floods the server."""
-        return self._limiter.hit(self._flood_item, "message", self._key)
+        if not self._flood_window.allows():
+            return False
+        self._flood_window.count()
+        return True
 
     def command(self) -> bool:
         """Count a command; False when it comes too fast (answered with `slow_down`)."""
-        items = self._command_items
+        windows = self._command_windows
         # Test all before counting any, so that a refused command uses up no allowance.
-        if not all(self._limiter.test(item, "command", self._key) for item in items):
+        if not all(window.allows() for window in windows):
             return False
-        for item in items:
-            self._limiter.hit(item, "command", self._key)
+        for window in windows:
+            window.count()
         return True
 
 

@@ -17,7 +17,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from app.realtime.hub import SessionHub, in_thread
+from app.realtime.hub import SessionHub
+from app.realtime.store_calls import in_thread
 from app.session.commands import ChangeSettings, Role
 from app.session.decisions import Rejected
 from app.session.state import SessionSettings, SessionStatus

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -282,3 +284,64 @@ async def test_sockets_that_never_say_hello_are_capped_per_address_and_timed_out
     assert not latecomer.closed.is_set()
     for socket in (*silent, one_too_many, elsewhere, local, latecomer):
         await socket.hang_up()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_connection_s_command_allowance_is_a_moving_window() -> None:
+    clock = FakeClock()
+    budget = RateLimits(RateLimitPolicy(command_burst="3 per 2 seconds")).connection(clock)
+    assert [budget.command() for _ in range(4)] == [True, True, True, False]
+    clock.now += 1.9
+    assert budget.command() is False, "still three in the last two seconds"
+    clock.now += 0.1
+    # The first three are two seconds old now: out of the window, all of them.
+    assert [budget.command() for _ in range(4)] == [True, True, True, False]
+
+
+def test_a_refused_command_uses_up_no_allowance() -> None:
+    clock = FakeClock()
+    policy = RateLimitPolicy(command_burst="2 per 1 second", command_sustained="3/minute")
+    budget = RateLimits(policy).connection(clock)
+    assert budget.command()
+    assert budget.command()
+    assert budget.command() is False
+    clock.now += 1.0
+    # Had the refusal above counted against the minute, this one would be the fourth.
+    assert budget.command() is True
+    clock.now += 1.0
+    assert budget.command() is False, "three in the last minute"
+
+
+def test_a_connection_s_messages_are_capped_against_a_flood() -> None:
+    clock = FakeClock()
+    budget = RateLimits(RateLimitPolicy(flood="5 per 10 seconds")).connection(clock)
+    assert sum(budget.message() for _ in range(8)) == 5
+    clock.now += 10.0
+    assert budget.message() is True
+
+
+def test_counting_connections_starts_no_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library's memory storage starts a thread every 10 ms to walk all its keys: with
+    hundreds of facilitators' sockets, a fifth of a core (bench/README.md)."""
+    limits = RateLimits()
+    budgets = [limits.connection() for _ in range(200)]
+    started: list[threading.Thread] = []
+    start = threading.Thread.start
+
+    def counted_start(thread: threading.Thread) -> None:
+        started.append(thread)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted_start)
+    for budget in budgets:
+        assert budget.message()
+        assert budget.command()
+        time.sleep(0.0001)
+    assert started == []

@@ -229,3 +229,29 @@ def test_snapshots_are_kept_per_session(store: EventStore) -> None:
 
     assert store.latest_snapshot(SESSION) == (2, {"stage": "welcome"})
     assert store.latest_snapshot("session-2") == (9, {"stage": "break"})
+
+
+def test_appends_in_one_transaction_stand_or_fall_each_on_its_own(store: EventStore) -> None:
+    store.append(make_commit(1, session_id="taken"))
+    store.append(make_commit(1, session_id="retried", command_id="retry-me"))
+
+    refusals = store.append_all(
+        [
+            make_commit(1, session_id="fresh"),
+            make_commit(1, session_id="taken", command_id="second-writer"),
+            make_commit(2, session_id="retried", command_id="retry-me"),
+            make_commit(3, session_id="gap"),
+            make_commit(2, session_id="fresh"),
+        ]
+    )
+
+    fresh_1, taken, retried, gap, fresh_2 = refusals
+    assert fresh_1 is None
+    assert fresh_2 is None
+    assert isinstance(taken, VersionConflict)
+    assert isinstance(retried, DuplicateCommand)
+    assert retried.version == 1
+    assert isinstance(gap, VersionConflict)
+    assert [c.version for c in store.load("fresh")] == [1, 2]
+    assert [c.command_id for c in store.load("taken")] == ["taken-command-1"]
+    assert store.current_version("gap") == 0
