@@ -189,16 +189,17 @@ class HubRegistry:
         """Catch up every watched hub that is behind the database.
 
         News can be lost where no reconnect shows it: a publisher cut off from Redis while the
-        subscribers were not, or a connection that died silently. One indexed query per session
+        subscribers were not, or a connection that died silently. One query for all sessions
         with viewers here; the others are refreshed when someone next connects (see get()).
         """
-        for hub in [hub for hub in self._hubs.values() if hub.viewer_count]:
-            try:
-                newest = await in_thread(self.store.current_version, hub.record.id)
-            except SQLAlchemyError as error:
-                log.warning("version_check_failed", error=str(error))
-                return
-            if newest > hub.state.version:
+        watched = [hub for hub in self._hubs.values() if hub.viewer_count]
+        try:
+            newest = await in_thread(self.store.current_versions, [h.record.id for h in watched])
+        except SQLAlchemyError as error:
+            log.warning("version_check_failed", error=str(error))
+            return
+        for hub in watched:
+            if newest.get(hub.record.id, 0) > hub.state.version:
                 hub.catch_up_soon()
 
     def _hub(self, record: LiveSessionRecord, state: SessionState) -> SessionHub:

@@ -42,6 +42,12 @@ def _append(
     )
 
 
+_CURRENT_VERSIONS = (
+    select(_COMMITS.c.session_id, func.max(_COMMITS.c.version))
+    .where(_COMMITS.c.session_id.in_(bindparam("session_ids", expanding=True)))
+    .group_by(_COMMITS.c.session_id)
+)
+
 _APPEND = {"postgresql": _append(postgresql.Insert), "sqlite": _append(sqlite.Insert)}
 
 _LOAD = (
@@ -171,6 +177,14 @@ class EventStore:
             result = connection.execute(_CURRENT_VERSION, {"session_id": session_id})
             version: int = result.scalar_one()
         return version
+
+    def current_versions(self, session_ids: list[str]) -> dict[str, int]:
+        """Each session's newest version in one query; a session with no commits is left out."""
+        if not session_ids:
+            return {}
+        with self._engine.connect() as connection:
+            rows = connection.execute(_CURRENT_VERSIONS, {"session_ids": session_ids}).all()
+        return {session_id: version for session_id, version in rows}
 
     def save_snapshot(self, session_id: str, version: int, state: dict[str, Any]) -> None:
         """Keep ``state`` as the session's only snapshot, unless one as new or newer is kept."""

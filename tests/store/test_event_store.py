@@ -255,3 +255,12 @@ def test_appends_in_one_transaction_stand_or_fall_each_on_its_own(store: EventSt
     assert [c.version for c in store.load("fresh")] == [1, 2]
     assert [c.command_id for c in store.load("taken")] == ["taken-command-1"]
     assert store.current_version("gap") == 0
+
+
+def test_current_versions_of_many_sessions_in_one_query(store: EventStore) -> None:
+    for version in range(1, 4):
+        store.append(make_commit(version, session_id="three"))
+    store.append(make_commit(1, session_id="one"))
+
+    assert store.current_versions(["three", "one", "none"]) == {"three": 3, "one": 1}
+    assert store.current_versions([]) == {}
