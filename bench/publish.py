@@ -5,7 +5,9 @@ Run: .venv/bin/python bench/publish.py [--participants 11] [--batches 30]
 A/B in one process, interleaved batches so both sides see the same machine: "whole views"
 serialises each screen's view as a whole (as the hub did before app/realtime/frames.py);
 "spliced" is what the hub does now (the public part serialised once, each phone's `you` spliced
-in). Both make the same bytes (tests/realtime/test_frames.py). Prints medians and the ratio.
+in). Both make the same bytes (tests/realtime/test_frames.py). "html" is what the browser
+pages get instead: each screen's fragment rendered from its view (templates/live/). Prints
+medians and the ratios to "whole views".
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from app.session.commands import Role
 from app.session.state import SessionState
 from app.session.views import AnyView, SharedViews, view_for
 from app.store.live_sessions import LiveSessionRecord
+from app.web.rendering import FragmentRenderer, make_templates
 from tests.engine_helpers import Driver
 
 PUBLISHES_PER_BATCH = 50
@@ -68,6 +71,17 @@ def spliced(state: SessionState) -> list[str]:
     ]
 
 
+RENDER_FRAGMENT = FragmentRenderer(make_templates())
+
+
+def html_fragments(state: SessionState) -> list[str]:
+    shared = SharedViews(state)
+    return [
+        RENDER_FRAGMENT(view_for(state, role, person or None, now=NOW, shared=shared), RECORD)
+        for role, person in screens_of(state)
+    ]
+
+
 def batch_seconds(publish: Callable[[SessionState], list[str]], state: SessionState) -> float:
     started = time.perf_counter()
     for _ in range(PUBLISHES_PER_BATCH):
@@ -89,16 +103,18 @@ def main() -> None:
     driver.ok(driver.person(0), c.Pass)
     state = driver.state
     assert whole_views(state) == spliced(state)
-    results: dict[str, list[float]] = {"whole views": [], "spliced": []}
+    publishers = {"whole views": whole_views, "spliced": spliced, "html": html_fragments}
+    results: dict[str, list[float]] = {name: [] for name in publishers}
     for _ in range(args.batches):
-        results["whole views"].append(batch_seconds(whole_views, state))
-        results["spliced"].append(batch_seconds(spliced, state))
+        for name, publish in publishers.items():
+            results[name].append(batch_seconds(publish, state))
     screens = len(screens_of(state))
     medians = {name: statistics.median(samples) for name, samples in results.items()}
     print(f"one version to {screens} screens, median of {args.batches} batches")
     for name, median in medians.items():
         print(f"  {name:12} {median * 1e3:7.3f} ms")
-    print(f"  ratio spliced / whole views: {medians['spliced'] / medians['whole views']:.2f}x")
+    for name in ("spliced", "html"):
+        print(f"  ratio {name} / whole views: {medians[name] / medians['whole views']:.2f}x")
 
 
 if __name__ == "__main__":
