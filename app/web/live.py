@@ -16,6 +16,7 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.observability.metrics import Metrics
 from app.realtime.hub import Committed, SessionHub
@@ -48,6 +49,7 @@ TOO_MANY_WAITING = (
     "yours will try again by itself."
 )
 NO_HELLO = "We did not hear from this screen in time. Please connect again."
+NOT_STORED = "We couldn't save that just now. Please try again in a moment."
 # Commands a screen may have waiting for the hub at once (people send one at a time; a script
 # pipelines a few). Beyond this it is told to slow down, and nothing it sent is half-done.
 MAX_WAITING_COMMANDS = 16
@@ -57,6 +59,7 @@ class Close:
     """Close codes (RFC 6455 and the 4000 range for the application)."""
 
     POLICY = 1008
+    INTERNAL_ERROR = 1011
     UNSUPPORTED_DATA = 1003
     TOO_BIG = 1009
     UNAUTHORIZED = 4401
@@ -264,10 +267,23 @@ class _Connection:
     async def _run_waiting(self) -> None:
         try:
             while self._waiting:
-                await self._execute(self._waiting.pop(0))
+                raw = self._waiting.pop(0)
+                try:
+                    await self._execute(raw)
+                except SQLAlchemyError as error:
+                    # The database is away (locked, restarting, unreachable). Sending it again
+                    # with the same id is safe: stored once at most, acked either way.
+                    self.log.warning("command_not_stored", error=str(error))
+                    self._refuse(_id_of(raw), "unavailable", NOT_STORED)
         except OutboxFull:
             self._waiting.clear()
             await self._close(Close.TOO_MANY, "Too many messages at once.")
+        except Exception:
+            # Not the person's doing and not the database's: close, so that the screen
+            # reconnects (1011 is retried) to a fresh view rather than wait for an answer.
+            self.log.exception("command_failed")
+            self._waiting.clear()
+            await self._close(Close.INTERNAL_ERROR, "Something went wrong. Reconnecting.")
         finally:
             self._running = None
 
@@ -354,7 +370,7 @@ class _Connection:
         self._reject(command.id, outcome.code, outcome.message)
 
     def _refuse(self, command_id: str | None, code: str, message: str) -> None:
-        """Refused before reaching the hub (which counts its own answers)."""
+        """Refused here rather than by the hub's decision (the hub counts its own answers)."""
         self.metrics.rejected(code)
         self.log.info("command_rejected", code=code)
         self._reject(command_id, code, message)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from app.web.live import NOT_STORED
 from tests.live_server import Client, LiveServer, new_command_id
 from tests.web.conftest import create_session
 
@@ -83,4 +84,34 @@ async def test_a_command_waiting_for_the_database_neither_drops_nor_deafens_the_
     ack = await lead.reply_to(command_id)
     assert ack == {"type": "ack", "id": command_id, "version": 2, "duplicate": False}
     await lead.until(lambda view: view["status"] == "live")
+    await lead.close()
+
+
+async def test_a_command_the_database_cannot_take_is_refused_kindly_and_can_be_sent_again(
+    quick_keepalive_server: LiveServer, tmp_path: Path
+) -> None:
+    server = quick_keepalive_server
+    created = create_session(server)
+    lead = await Client.open(
+        server, created["session_id"], "facilitator", created["facilitators"][0]["token"]
+    )
+    blocker = sqlite3.connect(tmp_path / "peer-rounds.db", isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    command_id = new_command_id()
+    try:
+        await lead.connection.send(
+            json.dumps({"type": "command", "command": {"type": "start_session", "id": command_id}})
+        )
+        # Locked for longer than SQLite's busy timeout (5 s): the commit fails.
+        reply = await lead.reply_to(command_id, wait_s=15)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert reply["type"] == "reject"
+    assert reply["code"] == "unavailable"
+    assert reply["message"] == NOT_STORED
+    assert lead.version == 1
+    ack = await lead.send_command("start_session", id=command_id)
+    assert ack["type"] == "ack"
+    assert ack["version"] == 2
     await lead.close()
