@@ -18,7 +18,7 @@ from app.realtime.registry import HubRegistry
 from app.store.database import create_database_engine, migrate
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
-from app.web import api, groups, health, live, pages, revocation, security, summary
+from app.web import api, groups, health, live, outages, pages, revocation, security, summary
 from app.web.rate_limits import UnauthenticatedSockets, rate_limits_of
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates
 from app.web.services import Services
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.max_unauthenticated_per_address, rate_limits_of(app).policy.unlimited_addresses
     )
     app.add_exception_handler(api.ApiProblem, api.api_problem_handler)
+    outages.install(app)
     app.include_router(api.router)
     app.include_router(revocation.router)
     app.include_router(live.router)
