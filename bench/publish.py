@@ -22,25 +22,12 @@ from app.realtime.protocol import snapshot_message
 from app.session import commands as c
 from app.session.commands import Role
 from app.session.state import SessionState
-from app.session.views import AnyView, SharedViews, view_for
-from app.store.live_sessions import LiveSessionRecord
+from app.session.views import SharedViews, view_for
 from app.web.rendering import FragmentRenderer, make_templates
 from tests.engine_helpers import Driver
+from tests.realtime.frames_support import NOW, RECORD, render
 
 PUBLISHES_PER_BATCH = 50
-NOW = 2_000.0
-RECORD = LiveSessionRecord(
-    id="test-session",
-    join_code="ABC234",
-    title="Tuesday group",
-    group_name="Riverside",
-    template_key="peer-support-plus-weekly",
-    created_at=0.0,
-)
-
-
-def render(view: AnyView, record: LiveSessionRecord) -> str:
-    return ""
 
 
 def screens_of(state: SessionState) -> list[tuple[Role, str]]:

@@ -12,24 +12,10 @@ from app.realtime.viewers import Viewer
 from app.session import commands as c
 from app.session.commands import Role
 from app.session.state import SessionState, SessionStatus
-from app.session.views import AnyView, view_for
-from app.store.live_sessions import LiveSessionRecord
+from app.session.views import view_for
 from tests.engine_helpers import Driver, engine_settings
+from tests.realtime.frames_support import NOW, RECORD, render
 from tests.session.test_decide_stateful import EngineMachine
-
-NOW = 2_000.0
-RECORD = LiveSessionRecord(
-    id="test-session",
-    join_code="ABC234",
-    title="Tuesday group",
-    group_name="Riverside",
-    template_key="peer-support-plus-weekly",
-    created_at=0.0,
-)
-
-
-def render(view: AnyView, record: LiveSessionRecord) -> str:
-    return f"<p>{record.join_code} {view.role} {view.version}</p>"
 
 
 def frames_of(state: SessionState) -> VersionFrames:

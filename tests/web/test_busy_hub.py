@@ -13,6 +13,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,21 +55,39 @@ async def next_of_type(client: Client, kind: str, wait_s: float) -> dict[str, An
             return message
 
 
+async def a_console(server: LiveServer) -> Client:
+    created = create_session(server)
+    return await Client.open(
+        server, created["session_id"], "facilitator", created["facilitators"][0]["token"]
+    )
+
+
+@contextmanager
+def database_locked(data_dir: Path) -> Iterator[None]:
+    """Another writer holds the SQLite file: the server's commits wait in its busy handler."""
+    blocker = sqlite3.connect(data_dir / "peer-rounds.db", isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+async def send_start_session(lead: Client) -> str:
+    command_id = new_command_id()
+    await lead.connection.send(
+        json.dumps({"type": "command", "command": {"type": "start_session", "id": command_id}})
+    )
+    return command_id
+
+
 async def test_a_command_waiting_for_the_database_neither_drops_nor_deafens_the_screen(
     quick_keepalive_server: LiveServer, tmp_path: Path
 ) -> None:
-    server = quick_keepalive_server
-    created = create_session(server)
-    lead = await Client.open(
-        server, created["session_id"], "facilitator", created["facilitators"][0]["token"]
-    )
-    blocker = sqlite3.connect(tmp_path / "peer-rounds.db", isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")
-    try:
-        command_id = new_command_id()
-        await lead.connection.send(
-            json.dumps({"type": "command", "command": {"type": "start_session", "id": command_id}})
-        )
+    lead = await a_console(quick_keepalive_server)
+    with database_locked(tmp_path):
+        command_id = await send_start_session(lead)
         await asyncio.sleep(PING_INTERVAL_S)
         sent_at = time.monotonic()
         await lead.connection.send(json.dumps({"type": "ping", "t0": 1.0}))
@@ -78,9 +97,6 @@ async def test_a_command_waiting_for_the_database_neither_drops_nor_deafens_the_
         # Several keepalive rounds go by while the command still waits.
         await asyncio.sleep(STALL_S)
         assert lead.version == 1, "the command cannot have committed while the file is locked"
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     ack = await lead.reply_to(command_id)
     assert ack == {"type": "ack", "id": command_id, "version": 2, "duplicate": False}
     await lead.until(lambda view: view["status"] == "live")
@@ -90,23 +106,11 @@ async def test_a_command_waiting_for_the_database_neither_drops_nor_deafens_the_
 async def test_a_command_the_database_cannot_take_is_refused_kindly_and_can_be_sent_again(
     quick_keepalive_server: LiveServer, tmp_path: Path
 ) -> None:
-    server = quick_keepalive_server
-    created = create_session(server)
-    lead = await Client.open(
-        server, created["session_id"], "facilitator", created["facilitators"][0]["token"]
-    )
-    blocker = sqlite3.connect(tmp_path / "peer-rounds.db", isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")
-    command_id = new_command_id()
-    try:
-        await lead.connection.send(
-            json.dumps({"type": "command", "command": {"type": "start_session", "id": command_id}})
-        )
+    lead = await a_console(quick_keepalive_server)
+    with database_locked(tmp_path):
+        command_id = await send_start_session(lead)
         # Locked for longer than SQLite's busy timeout (5 s): the commit fails.
         reply = await lead.reply_to(command_id, wait_s=15)
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     assert reply["type"] == "reject"
     assert reply["code"] == "unavailable"
     assert reply["message"] == NOT_STORED
