@@ -31,6 +31,7 @@ import pstats
 import resource
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -776,6 +777,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run the servers and generators at this nice value (negative needs root): on a "
         "shared machine, -5 keeps neighbours from starving the run. Default 0.",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure each server this many times per S (odd: 3 or 5), alternating which goes "
+        "first, and report medians (a shared machine's bursts then weigh on both sides alike)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
@@ -784,15 +792,49 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+# Counts of things that went wrong: across rounds the worst one is reported, never the median.
+WORST_OF_ROUNDS = frozenset(
+    {"dropped", "dropped_facilitators", "connect_failures", "incomplete", "unacked", "rejected"}
+)
+
+
+def combine_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from several rounds of the same server: the median of every measurement, the
+    worst of every failure count, and the first round's lists and labels."""
+    combined = dict(rounds[0])
+    for key, value in rounds[0].items():
+        values = [r[key] for r in rounds]
+        if key in WORST_OF_ROUNDS:
+            combined[key] = max(values)
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and all(v is not None for v in values)
+            and len(set(values)) > 1
+        ):
+            middle = statistics.median(values)
+            combined[key] = round(middle) if isinstance(value, int) else middle
+    combined["rounds"] = len(rounds)
+    return combined
+
+
 async def main_async(args: argparse.Namespace) -> int:
     everything: list[dict[str, dict[str, Any]]] = []
     names = ["baseline", "peer-rounds"] if args.servers == "both" else [args.servers]
     for sessions in args.sessions:
         print(f"\n== S = {sessions} ==", flush=True)
-        results: dict[str, dict[str, Any]] = {}
-        for name in names:
-            results[name] = await run_server(name, sessions, args)
+        rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+        for number in range(args.rounds):
+            # A B, B A, A B, ...: a neighbour's burst or a drift weighs on both sides alike.
+            for name in names if number % 2 == 0 else names[::-1]:
+                rounds[name].append(await run_server(name, sessions, args))
+        results = {name: combine_rounds(rounds[name]) for name in names}
         print()
+        if args.rounds > 1:
+            for name in names:
+                p99s = ", ".join(f"{r['latency_p99_ms']:.1f}" for r in rounds[name])
+                print(f"p99 per round, {name} (ms): {p99s}")
+            print(f"(medians of {args.rounds} rounds below; failure counts are the worst round)")
         print(table(results, args))
         print(verdict(results))
         everything.append(results)
