@@ -340,6 +340,7 @@ def facilitator_view(
     shared = shared or SharedViews(state)
     stage = state.current_stage
     round_ = None if stage is None else stage.round
+    spoken = _spoken_in_session(state)
     rows = []
     for person in state.participants.values():
         if person.presence is Presence.LEFT:
@@ -354,7 +355,7 @@ def facilitator_view(
                 support_requested=person.support_requested,
                 offered_to_take_time=person.offered_to_take_time,
                 turn_status=None if turn is None else turn.status,
-                spoken_s=_spoken_in_session(state, person.id),
+                spoken_s=spoken.get(person.id, 0.0),
             )
         )
     return FacilitatorView.model_validate(
@@ -442,19 +443,20 @@ def floor_signal(state: SessionState, now: float) -> str | None:
     return floor_notice(minimum)
 
 
-def _spoken_in_session(state: SessionState, participant_id: str) -> float:
-    """Finished speaking time across the session (airtime, for facilitators only)."""
-    total = 0.0
+def _spoken_in_session(state: SessionState) -> dict[str, float]:
+    """Finished speaking time across the session, per person (airtime, for facilitators only):
+    one walk over every stage's turns, whatever the number of people."""
+    spoken: dict[str, float] = {}
     for stage in state.stages:
         turns: list[Turn | None] = []
         if stage.round is not None:
-            turns.append(stage.round.turn(participant_id))
+            turns.extend(stage.round.turns.values())
         if stage.taking_time is not None:
             turns += [stage.taking_time.taker_turn, stage.taking_time.reflection_turn]
-        total += sum(
-            t.spoken_s for t in turns if t is not None and t.participant_id == participant_id
-        )
-    return total
+        for turn in turns:
+            if turn is not None:
+                spoken[turn.participant_id] = spoken.get(turn.participant_id, 0.0) + turn.spoken_s
+    return spoken
 
 
 AnyView = FacilitatorView | ParticipantView | RoomView
