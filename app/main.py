@@ -19,6 +19,7 @@ from app.store.database import create_database_engine, migrate
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
 from app.web import api, groups, health, live, pages, revocation, security, summary
+from app.web.groups.records import purge_expired_forever
 from app.web.rate_limits import UnauthenticatedSockets, rate_limits_of
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates
 from app.web.services import Services
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with _background(
             broker.run(registry),
             registry.check_versions_forever(settings.catch_up_interval_s),
-            groups.purge_expired_forever(app),
+            purge_expired_forever(app),
         ):
             yield
         await broker.aclose()

@@ -7,7 +7,7 @@ only ever found by someone who facilitates it. Nothing said in a session is stor
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -122,6 +122,23 @@ def _group(row: sqlalchemy.RowMapping) -> Group:
     return Group(**values)
 
 
+def _changeable(group: Group) -> dict[str, Any]:
+    """The group's columns that its settings form may change (all but id and created_at)."""
+    return {
+        "name": group.name,
+        "kind": group.kind.value,
+        "meeting_pattern": group.meeting_pattern.value,
+        "first_meeting_on": group.first_meeting_on,
+        "meeting_time": group.meeting_time,
+        "time_zone": group.time_zone,
+        "online": group.online,
+        "venue": group.venue,
+        "template_key": group.template_key,
+        "retention_days": group.retention_days,
+        "new_members_every": group.new_members_every,
+    }
+
+
 class Groups:
     """Shared by every thread of a process: it holds nothing but the engine."""
 
@@ -135,19 +152,7 @@ class Groups:
         with self._engine.begin() as connection:
             connection.execute(
                 _GROUPS.insert().values(
-                    id=group.id,
-                    name=group.name,
-                    kind=group.kind.value,
-                    meeting_pattern=group.meeting_pattern.value,
-                    first_meeting_on=group.first_meeting_on,
-                    meeting_time=group.meeting_time,
-                    time_zone=group.time_zone,
-                    online=group.online,
-                    venue=group.venue,
-                    template_key=group.template_key,
-                    retention_days=group.retention_days,
-                    new_members_every=group.new_members_every,
-                    created_at=group.created_at,
+                    id=group.id, created_at=group.created_at, **_changeable(group)
                 )
             )
             connection.execute(
@@ -198,23 +203,7 @@ class Groups:
 
     def update(self, group: Group) -> None:
         """Store the group's changed details (its id and creation time stay)."""
-        statement = (
-            _GROUPS.update()
-            .where(_GROUPS.c.id == group.id)
-            .values(
-                name=group.name,
-                kind=group.kind.value,
-                meeting_pattern=group.meeting_pattern.value,
-                first_meeting_on=group.first_meeting_on,
-                meeting_time=group.meeting_time,
-                time_zone=group.time_zone,
-                online=group.online,
-                venue=group.venue,
-                template_key=group.template_key,
-                retention_days=group.retention_days,
-                new_members_every=group.new_members_every,
-            )
-        )
+        statement = _GROUPS.update().where(_GROUPS.c.id == group.id).values(**_changeable(group))
         with self._engine.begin() as connection:
             connection.execute(statement)
 
@@ -280,12 +269,7 @@ class Groups:
 
     def members(self, group_id: str) -> list[Member]:
         query = (
-            select(
-                _MEMBERS.c.id,
-                _MEMBERS.c.preferred_name,
-                _MEMBERS.c.added_on,
-                _MEMBERS.c.name_checked_on,
-            )
+            _select_fields(_MEMBERS, Member)
             .where(_MEMBERS.c.group_id == group_id)
             .order_by(_MEMBERS.c.preferred_name, _MEMBERS.c.id)
         )
@@ -348,13 +332,7 @@ class Groups:
 
     def guidelines(self, group_id: str) -> list[Guideline]:
         query = (
-            select(
-                _GUIDELINES.c.id,
-                _GUIDELINES.c.text,
-                _GUIDELINES.c.proposed_on,
-                _GUIDELINES.c.agreed_on,
-                _GUIDELINES.c.review_on,
-            )
+            _select_fields(_GUIDELINES, Guideline)
             .where(_GUIDELINES.c.group_id == group_id)
             .order_by(_GUIDELINES.c.position)
         )
@@ -411,7 +389,7 @@ class Groups:
 
     def sessions(self, group_id: str) -> list[GroupSession]:
         query = (
-            select(_SESSIONS.c.session_id, _SESSIONS.c.meeting_on, _SESSIONS.c.created_at)
+            _select_fields(_SESSIONS, GroupSession)
             .where(_SESSIONS.c.group_id == group_id)
             .order_by(_SESSIONS.c.meeting_on.desc(), _SESSIONS.c.created_at.desc())
         )
@@ -434,15 +412,7 @@ class Groups:
 
     def actions(self, group_id: str) -> list[Action]:
         query = (
-            select(
-                _ACTIONS.c.id,
-                _ACTIONS.c.kind,
-                _ACTIONS.c.detail,
-                _ACTIONS.c.peer_name,
-                _ACTIONS.c.due_on,
-                _ACTIONS.c.recorded_at,
-                _ACTIONS.c.carried_into,
-            )
+            _select_fields(_ACTIONS, Action)
             .where(_ACTIONS.c.group_id == group_id)
             .order_by(_ACTIONS.c.due_on, _ACTIONS.c.recorded_at)
         )
@@ -514,6 +484,11 @@ class Groups:
             actions=self.actions(group.id),
             apologies=apologies,
         )
+
+
+def _select_fields(table: sqlalchemy.Table, record: type[Any]) -> sqlalchemy.Select[Any]:
+    """The columns a record dataclass is made of, by its field names."""
+    return select(*(table.c[f.name] for f in fields(record)))
 
 
 def _forget_sessions(connection: sqlalchemy.Connection, session_ids: list[str]) -> None:

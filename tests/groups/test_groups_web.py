@@ -19,7 +19,7 @@ from app.session.commands import Actor, AdvanceStage, Role, StartSession
 from app.store.groups import Groups
 from app.store.templates import Templates
 from app.web.accounts import AccountServices, make_account_services
-from app.web.groups import purge_expired
+from app.web.groups.records import purge_expired
 from app.web.services import Services
 from tests.groups.support import (
     PASSWORD,
