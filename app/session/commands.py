@@ -214,11 +214,22 @@ class ExtendTime(CommandBase):
 class Join(CommandBase):
     type: Literal["join"] = "join"
     name: PreferredName
+    # Set by the shell only, from a member's signed link (app/web/groups/member_link.py): a
+    # person joining with the session's code sends neither, and has already joined after.
+    member_id: PersonId | None = None
+    name_check_pending: bool = False
 
 
 class Admit(CommandBase):
     type: Literal["admit"] = "admit"
     participant_id: PersonId
+
+
+class RecordNameCheck(CommandBase):
+    """Sent by the shell when a facilitator records the name check on the group's page."""
+
+    type: Literal["record_name_check"] = "record_name_check"
+    member_id: PersonId
 
 
 class RemoveParticipant(CommandBase):
@@ -315,6 +326,7 @@ Command = Annotated[
     | ExtendTime
     | Join
     | Admit
+    | RecordNameCheck
     | RemoveParticipant
     | Leave
     | StepOut
@@ -351,6 +363,7 @@ FACILITATOR_ONLY: frozenset[type[CommandBase]] = frozenset(
         ReturnTo,
         ExtendTime,
         Admit,
+        RecordNameCheck,
         RemoveParticipant,
         ChooseTaker,
         SetAgreedQuestion,

@@ -441,8 +441,18 @@ def _(event: ev.SpeakerTimeExtended, state: SessionState) -> SessionState:
 
 @_rule.register
 def _(event: ev.ParticipantJoined, state: SessionState) -> SessionState:
-    person = Participant(id=event.participant_id, name=event.name)
+    person = Participant(
+        id=event.participant_id,
+        name=event.name,
+        member_id=event.member_id,
+        name_check_pending=event.name_check_pending,
+    )
     return state.model_copy(update={"participants": {**state.participants, person.id: person}})
+
+
+@_rule.register
+def _(event: ev.NameCheckRecorded, state: SessionState) -> SessionState:
+    return _with_participant(state, event.participant_id, name_check_pending=False)
 
 
 @_rule.register

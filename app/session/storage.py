@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.session.events import EventBase
+from app.session.events import EVENTS_ADAPTER, EventBase, ParticipantJoined, SessionCreated
 from app.session.state import SessionState, Stage
 
 
@@ -33,3 +33,30 @@ def _forget_question(stage: Stage) -> Stage:
     return stage.model_copy(
         update={"taking_time": taking.model_copy(update={"agreed_question": None})}
     )
+
+
+# Arrivals stay in a session's record (its timing facts name a person); a removed member's
+# name does not.
+ERASED_NAME = "A former member"
+
+
+def erase_member(events: list[dict[str, Any]], member_id: str, name: str) -> list[dict[str, Any]]:
+    """Stored events without the name of the member being erased (the same list if unnamed)."""
+    if not any(_names_member(event, member_id, name) for event in events):
+        return events
+    erased: list[EventBase] = []
+    for event in EVENTS_ADAPTER.validate_python(events):
+        if isinstance(event, ParticipantJoined) and event.member_id == member_id:
+            erased.append(event.model_copy(update={"name": ERASED_NAME}))
+        elif isinstance(event, SessionCreated) and name in event.apologies:
+            kept = tuple(n for n in event.apologies if n != name)
+            erased.append(event.model_copy(update={"apologies": kept}))
+        else:
+            erased.append(event)
+    return events_for_storage(erased)
+
+
+def _names_member(event: dict[str, Any], member_id: str, name: str) -> bool:
+    if event.get("type") == "participant_joined":
+        return bool(event.get("member_id") == member_id)
+    return event.get("type") == "session_created" and name in event.get("apologies", ())
