@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 
 from app.agenda.carry_over import ActionKind
 from app.groups.rules import GroupKind, MeetingPattern
+from app.session.storage import erase_member
 from app.store.tables import (
     AccountRow,
     GroupFacilitatorRow,
@@ -295,14 +296,29 @@ class Groups:
         with self._engine.begin() as connection:
             return connection.execute(statement).rowcount == 1
 
+    def member(self, group_id: str, member_id: str) -> Member | None:
+        query = _select_fields(_MEMBERS, Member).where(
+            _MEMBERS.c.group_id == group_id, _MEMBERS.c.id == member_id
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return None if row is None else Member(**row)
+
     def remove_member(self, group_id: str, member_id: str) -> bool:
-        """Remove the member and erase their name (their apologies go with them)."""
+        """Remove the member and erase their name: their apologies go with them, and the
+        group's session records keep that someone came, never who (erase_member)."""
         with self._engine.begin() as connection:
+            name = connection.execute(
+                select(_MEMBERS.c.preferred_name).where(
+                    _MEMBERS.c.group_id == group_id, _MEMBERS.c.id == member_id
+                )
+            ).scalar_one_or_none()
+            if name is None:
+                return False
             connection.execute(delete(_APOLOGIES).where(_APOLOGIES.c.member_id == member_id))
-            removed = connection.execute(
-                delete(_MEMBERS).where(_MEMBERS.c.group_id == group_id, _MEMBERS.c.id == member_id)
-            ).rowcount
-        return removed == 1
+            connection.execute(delete(_MEMBERS).where(_MEMBERS.c.id == member_id))
+            _erase_from_sessions(connection, group_id, member_id, name)
+        return True
 
     def send_apology(self, member_id: str, meeting_on: date, at: float) -> None:
         with self._engine.begin() as connection:
@@ -386,6 +402,17 @@ class Groups:
                     .where(_ACTIONS.c.group_id == group_id, _ACTIONS.c.id.in_(carried))
                     .values(carried_into=session_id)
                 )
+
+    def session_on(self, group_id: str, meeting_on: date) -> str | None:
+        """The id of the group's session for the meeting on that date, if it was started."""
+        query = (
+            select(_SESSIONS.c.session_id)
+            .where(_SESSIONS.c.group_id == group_id, _SESSIONS.c.meeting_on == meeting_on)
+            .order_by(_SESSIONS.c.created_at)
+        )
+        with self._engine.connect() as connection:
+            session_id: str | None = connection.execute(query).scalars().first()
+        return session_id
 
     def sessions(self, group_id: str) -> list[GroupSession]:
         query = (
@@ -489,6 +516,34 @@ class Groups:
 def _select_fields(table: sqlalchemy.Table, record: type[Any]) -> sqlalchemy.Select[Any]:
     """The columns a record dataclass is made of, by its field names."""
     return select(*(table.c[f.name] for f in fields(record)))
+
+
+def _erase_from_sessions(
+    connection: sqlalchemy.Connection, group_id: str, member_id: str, name: str
+) -> None:
+    """Rewrite the group's stored session events without the member's name.
+
+    Snapshots of a rewritten session are dropped: they are only a cache of the events, and
+    would still hold the name.
+    """
+    sessions = select(_SESSIONS.c.session_id).where(_SESSIONS.c.group_id == group_id)
+    commits = connection.execute(
+        select(_COMMITS.c.session_id, _COMMITS.c.version, _COMMITS.c.events).where(
+            _COMMITS.c.session_id.in_(sessions)
+        )
+    ).all()
+    rewritten: set[str] = set()
+    for session_id, version, events in commits:
+        erased = erase_member(events, member_id, name)
+        if erased is not events:
+            connection.execute(
+                _COMMITS.update()
+                .where(_COMMITS.c.session_id == session_id, _COMMITS.c.version == version)
+                .values(events=erased)
+            )
+            rewritten.add(session_id)
+    if rewritten:
+        connection.execute(delete(_SNAPSHOTS).where(_SNAPSHOTS.c.session_id.in_(rewritten)))
 
 
 def _forget_sessions(connection: sqlalchemy.Connection, session_ids: list[str]) -> None:

@@ -6,6 +6,7 @@ typed, so nothing is lost.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
@@ -20,7 +21,7 @@ from app.groups.rules import (
     welcomes_new_members,
 )
 from app.session.state import Presence
-from app.store.groups import Group
+from app.store.groups import Group, Member
 from app.web.accounts import AccountServices, page
 from app.web.groups.access import Facilitating
 from app.web.services import Services
@@ -66,8 +67,9 @@ async def group_page(
 
     records = await to_thread.run_sync(gather)
     # Read from each session's own log: only the recent ones, so the page stays quick.
+    members = {m.id: m for m in records["members"]}
     attendance = {
-        s.session_id: await _attendance(svc, s.session_id)
+        s.session_id: await _attendance(svc, s.session_id, members)
         for s in records["sessions"][:ATTENDANCE_SHOWN]
     }
     return page(
@@ -110,11 +112,25 @@ def as_form(group: Group) -> dict[str, str]:
     }
 
 
-async def _attendance(svc: Services, session_id: str) -> list[str]:
-    """Who was present: derived from the session itself, never kept separately."""
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    name: str
+    member: bool
+
+
+async def _attendance(svc: Services, session_id: str, members: dict[str, Member]) -> list[Attendee]:
+    """Who was present, read from the session itself (never kept twice): members by their
+    record, so a member who has been removed is not named; others by the name they gave."""
     hub = await svc.registry.get(session_id)
     if hub is None:
         return []
+    present = [
+        p for p in hub.state.participants.values() if p.presence is not Presence.WAITING_ROOM
+    ]
     return [
-        p.name for p in hub.state.participants.values() if p.presence is not Presence.WAITING_ROOM
+        Attendee(name=members[p.member_id].preferred_name, member=True)
+        if p.member_id is not None
+        else Attendee(name=p.name, member=False)
+        for p in present
+        if p.member_id is None or p.member_id in members
     ]

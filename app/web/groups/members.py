@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from anyio import to_thread
@@ -9,10 +10,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.identity import name_problem
+from app.session.commands import RecordNameCheck
 from app.web.accounts import ACCOUNTS, SERVICES
 from app.web.groups.access import FACILITATING, GroupNotFound
 from app.web.groups.group_page import group_page
 from app.web.groups.member_link import member_link_url
+from app.web.groups.sessions import facilitator_in, todays_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,11 +42,21 @@ async def add_member(
 
 
 @router.post("/groups/{group_id}/members/{member_id}/name-check")
-async def record_name_check(member_id: str, accounts: ACCOUNTS, mine: FACILITATING) -> Response:
+async def record_name_check(
+    member_id: str, svc: SERVICES, accounts: ACCOUNTS, mine: FACILITATING
+) -> Response:
     group = mine.group
-    await to_thread.run_sync(
+    recorded = await to_thread.run_sync(
         accounts.groups.record_name_check, group.id, member_id, accounts.today(group.time_zone)
     )
+    hub = await todays_session(svc, accounts, group) if recorded else None
+    if hub is not None:
+        # If they are waiting to be let in, the console can now let them in; if they are
+        # not, the session says "nothing to do" and that is fine.
+        await hub.execute(
+            RecordNameCheck(id=str(uuid.uuid4()), member_id=member_id),
+            facilitator_in(hub, mine.me),
+        )
     return RedirectResponse(f"/groups/{group.id}#members", status_code=303)
 
 
@@ -57,8 +70,7 @@ async def remove_member(member_id: str, accounts: ACCOUNTS, mine: FACILITATING) 
 async def member_link(
     member_id: str, request: Request, svc: SERVICES, accounts: ACCOUNTS, mine: FACILITATING
 ) -> Response:
-    members = await to_thread.run_sync(accounts.groups.members, mine.group.id)
-    member = next((m for m in members if m.id == member_id), None)
+    member = await to_thread.run_sync(accounts.groups.member, mine.group.id, member_id)
     if member is None:
         raise GroupNotFound
     url = member_link_url(svc, mine.group.id, member.id)
@@ -67,6 +79,6 @@ async def member_link(
         svc,
         accounts,
         mine,
-        notice=f"{member.preferred_name}'s own link, to send apologies or suggest a guideline "
-        f"(share it only with them): {url}",
+        notice=f"{member.preferred_name}'s own link, to send apologies, suggest a guideline "
+        f"or join the group's session on the day (share it only with them): {url}",
     )

@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.agenda.carry_over import CarriedAction, SessionGuideline
 from app.groups.rules import PendingAction, actions_for_meeting, review_due, this_weeks_meeting
+from app.realtime.hub import SessionHub
 from app.realtime.registry import SessionNotCreated
-from app.session.commands import GroupPlan, Role
+from app.session.commands import Actor, GroupPlan, Role
+from app.session.state import SessionStatus
 from app.store.groups import Group
 from app.store.templates import StoredTemplate
 from app.web.access import current_token_version
@@ -61,11 +63,14 @@ async def start_this_weeks_session(
     meeting_on = this_weeks_meeting(
         group.first_meeting_on, group.meeting_pattern, accounts.today(group.time_zone)
     )
-    held = await to_thread.run_sync(accounts.groups.sessions, group.id)
-    already = next((s for s in held if s.meeting_on == meeting_on), None)
+    already = (
+        None
+        if meeting_on is None
+        else await to_thread.run_sync(accounts.groups.session_on, group.id, meeting_on)
+    )
     if already is not None:
         # Pressed again (or by a co-facilitator): back to the same session, never a second one.
-        return await _rejoin(svc, already.session_id, me)
+        return await _rejoin(svc, already, me)
     template = await to_thread.run_sync(accounts.templates.latest, group.template_key)
     if meeting_on is None or template is None:
         return await group_page(
@@ -108,12 +113,29 @@ async def start_this_weeks_session(
     return enter_as(svc, hub, Role.FACILITATOR, token)
 
 
+async def todays_session(
+    svc: Services, accounts: AccountServices, group: Group
+) -> SessionHub | None:
+    """The group's session for today (the group's own date), while it is not over."""
+    today = accounts.today(group.time_zone)
+    session_id = await to_thread.run_sync(accounts.groups.session_on, group.id, today)
+    hub = None if session_id is None else await svc.registry.get(session_id)
+    if hub is None or hub.state.status is SessionStatus.ENDED:
+        return None
+    return hub
+
+
+def facilitator_in(hub: SessionHub, me: SignedIn) -> Actor:
+    """`me` among the session's facilitators (they are named, not accounts), else the first."""
+    facilitators = hub.state.facilitators.values()
+    mine = next((f for f in facilitators if f.name == me.account.display_name), None)
+    return Actor(role=Role.FACILITATOR, id=(mine or next(iter(facilitators))).id)
+
+
 async def _rejoin(svc: Services, session_id: str, me: SignedIn) -> Response:
     hub = await svc.registry.get(session_id)
     if hub is None:
         raise GroupNotFound
-    facilitators = hub.state.facilitators.values()
-    mine = next((f for f in facilitators if f.name == me.account.display_name), None)
-    person = (mine or next(iter(facilitators))).id
+    person = facilitator_in(hub, me).id
     version = await current_token_version(svc, hub)
     return enter_as(svc, hub, Role.FACILITATOR, issue(svc, hub, Role.FACILITATOR, person, version))
