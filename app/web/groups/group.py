@@ -212,6 +212,6 @@ async def change_group(
     changed = group_from(fields, group.id, group.created_at)
     await to_thread.run_sync(accounts.groups.update, changed)
     if changed.retention_days < group.retention_days:
-        cutoff = retention_cutoff(accounts.today(), changed.retention_days)
+        cutoff = retention_cutoff(accounts.today(changed.time_zone), changed.retention_days)
         await to_thread.run_sync(accounts.groups.purge_sessions_before, group.id, cutoff)
     return RedirectResponse(f"/groups/{group.id}", status_code=303)

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy
@@ -17,8 +16,9 @@ from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.groups.rules import retention_cutoff
+from app.store.chores import Chores
 from app.store.groups import GroupRecords, Groups
-from app.web.accounts import ACCOUNTS, SERVICES, AccountServices
+from app.web.accounts import ACCOUNTS, SERVICES, AccountServices, local_date
 from app.web.groups.access import FACILITATING
 from app.web.groups.group_page import group_page
 from app.web.spreadsheet import plain_cell
@@ -26,28 +26,44 @@ from app.web.spreadsheet import plain_cell
 log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
 
+PURGE_CHORE = "retention_purge"
 PURGE_EVERY_S = 6 * 60 * 60
+# Every process asks this often whether the purge is due; one of them does it (Chores.claim).
+PURGE_ASK_EVERY_S = 10 * 60
 
 
-def purge_expired(groups: Groups, today: date) -> int:
-    """Forget every group's session records older than the group keeps them; how many."""
+def purge_expired(groups: Groups, at: float) -> int:
+    """Forget every group's session records older than the group keeps them, counting days
+    in the group's own time zone; how many sessions were forgotten."""
     return sum(
-        groups.purge_sessions_before(group.id, retention_cutoff(today, group.retention_days))
+        groups.purge_sessions_before(
+            group.id, retention_cutoff(local_date(at, group.time_zone), group.retention_days)
+        )
         for group in groups.all_groups()
     )
 
 
-async def purge_expired_forever(app: FastAPI, interval_s: float = PURGE_EVERY_S) -> None:
+def purge_if_due(accounts: AccountServices, chores: Chores) -> int | None:
+    """Purge, unless some process started a purge less than six hours ago (then None)."""
+    now = accounts.clock()
+    if not chores.claim(PURGE_CHORE, now, PURGE_EVERY_S):
+        return None
+    return purge_expired(accounts.groups, now)
+
+
+async def purge_expired_forever(
+    app: FastAPI, chores: Chores, ask_every_s: float = PURGE_ASK_EVERY_S
+) -> None:
     accounts: AccountServices = app.state.account_services
     while True:
         try:
-            purged = await to_thread.run_sync(purge_expired, accounts.groups, accounts.today())
+            purged = await to_thread.run_sync(purge_if_due, accounts, chores)
         except sqlalchemy.exc.SQLAlchemyError as error:
             log.warning("retention_purge_failed", error=str(error))
         else:
             if purged:
                 log.info("retention_purged", sessions=purged)
-        await asyncio.sleep(interval_s)
+        await asyncio.sleep(ask_every_s)
 
 
 @router.post("/groups/{group_id}/purge", response_class=HTMLResponse)
