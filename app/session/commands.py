@@ -232,6 +232,13 @@ class RecordNameCheck(CommandBase):
     member_id: PersonId
 
 
+class ForgetMember(CommandBase):
+    """Sent by the shell when a facilitator erases a member: the session stops naming them."""
+
+    type: Literal["forget_member"] = "forget_member"
+    member_id: PersonId
+
+
 class RemoveParticipant(CommandBase):
     type: Literal["remove_participant"] = "remove_participant"
     participant_id: PersonId
@@ -327,6 +334,7 @@ Command = Annotated[
     | Join
     | Admit
     | RecordNameCheck
+    | ForgetMember
     | RemoveParticipant
     | Leave
     | StepOut
@@ -364,6 +372,7 @@ FACILITATOR_ONLY: frozenset[type[CommandBase]] = frozenset(
         ExtendTime,
         Admit,
         RecordNameCheck,
+        ForgetMember,
         RemoveParticipant,
         ChooseTaker,
         SetAgreedQuestion,

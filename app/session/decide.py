@@ -29,6 +29,7 @@ from app.session.evolve import evolve
 from app.session.name_check import admit_blocked
 from app.session.schedule import stage_load
 from app.session.state import (
+    ERASED_NAME,
     Facilitator,
     Presence,
     SessionState,
@@ -714,6 +715,18 @@ def _record_name_check(draft: Draft, command: cmd.RecordNameCheck) -> None:
         draft.emit(ev.NameCheckRecorded(participant_id=person))
 
 
+def _forget_member(draft: Draft, command: cmd.ForgetMember) -> None:
+    named = [
+        p.id
+        for p in draft.state.participants.values()
+        if p.member_id == command.member_id and p.name != ERASED_NAME
+    ]
+    if not named:
+        raise _refuse(RejectionCode.NOTHING_TO_DO, "That member is not named in this session.")
+    for person in named:
+        draft.emit(ev.MemberForgotten(participant_id=person))
+
+
 def _admit(draft: Draft, command: cmd.Admit) -> None:
     person = command.participant_id
     presence = _participant(draft, person)
@@ -975,6 +988,7 @@ _HANDLERS: dict[type[cmd.CommandBase], Callable[[Draft, Any], None]] = {
     cmd.Join: _handler(_join),
     cmd.Admit: _handler(_admit),
     cmd.RecordNameCheck: _handler(_record_name_check),
+    cmd.ForgetMember: _handler(_forget_member),
     cmd.RemoveParticipant: _handler(_remove_participant),
     cmd.Leave: _handler(_leave),
     cmd.StepOut: _handler(_step_out),

@@ -239,6 +239,14 @@ class NameCheckRecorded(EventBase):
     participant_id: str
 
 
+class MemberForgotten(EventBase):
+    """The group erased this member: from now on the session calls them ERASED_NAME."""
+
+    type: Literal["member_forgotten"] = "member_forgotten"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    participant_id: str
+
+
 class ParticipantAdmitted(EventBase):
     type: Literal["participant_admitted"] = "participant_admitted"
     participant_id: str
@@ -353,6 +361,7 @@ Event = Annotated[
     | ParticipantJoined
     | ParticipantAdmitted
     | NameCheckRecorded
+    | MemberForgotten
     | ParticipantSteppedOut
     | ParticipantCameBack
     | ParticipantLeft

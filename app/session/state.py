@@ -62,6 +62,10 @@ class Membership(StrEnum):
     NOT_LINKED = "not_linked"
 
 
+# What is shown, and kept, instead of the name of a member the group has erased.
+ERASED_NAME = "A former member"
+
+
 class Participant(Frozen):
     id: str
     name: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.session.events import EVENTS_ADAPTER, EventBase, ParticipantJoined, SessionCreated
-from app.session.state import SessionState, Stage
+from app.session.state import ERASED_NAME, SessionState, Stage
 
 
 def events_for_storage(events: tuple[EventBase, ...] | list[EventBase]) -> list[dict[str, Any]]:
@@ -35,13 +35,11 @@ def _forget_question(stage: Stage) -> Stage:
     )
 
 
-# Arrivals stay in a session's record (its timing facts name a person); a removed member's
-# name does not.
-ERASED_NAME = "A former member"
-
-
 def erase_member(events: list[dict[str, Any]], member_id: str, name: str) -> list[dict[str, Any]]:
-    """Stored events without the name of the member being erased (the same list if unnamed)."""
+    """Stored events without the name of the member being erased (the same list if unnamed).
+
+    Their arrival stays in the record (its timing facts name a person), their name does not.
+    """
     if not any(_names_member(event, member_id, name) for event in events):
         return events
     erased: list[EventBase] = []

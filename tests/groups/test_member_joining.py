@@ -19,8 +19,7 @@ from app.main import create_app
 from app.realtime.hub import SessionHub
 from app.session.commands import Actor, Admit, EndSession, Role
 from app.session.decisions import Rejected
-from app.session.state import Presence
-from app.session.storage import ERASED_NAME
+from app.session.state import ERASED_NAME, Presence
 from app.store.database import create_database_engine
 from app.store.groups import Groups
 from app.web.services import Services
@@ -241,3 +240,38 @@ async def test_attendance_lists_members_by_record_and_erasing_one_leaves_no_name
     assert fresh is not None
     assert sorted(p.name for p in fresh.state.participants.values()) == [ERASED_NAME, "Tom"]
     assert fresh.state.apologies == ()
+
+
+async def test_a_member_erased_during_todays_session_is_no_longer_named_on_its_screens(
+    app: FastAPI, database_url: str
+) -> None:
+    async with browser(app) as sam:
+        await register(sam)
+        path = await create_group(sam)
+        priya_link = await add_member(sam, app, path, "Priya")
+        await name_check(sam, app, path, "Priya")
+        session_id = await start_session(sam, path)
+        await join_through(app, priya_link)
+        hub = await hub_of(app, session_id)
+        (priya,) = hub.state.participants.values()
+        facilitator = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
+        await hub.execute(Admit(id=str(uuid.uuid4()), participant_id=priya.id), facilitator)
+        (member,) = groups_of(app).members(path.rsplit("/", 1)[-1])
+        await post(sam, f"{path}/members/{member.id}/remove")
+        console = await sam.get(f"/s/{session_id}/console")
+        # The session goes on, and what it stores from now on does not name her either.
+        for _ in range(3):
+            await hub.execute(EndSession(id=str(uuid.uuid4())), facilitator)
+
+    assert hub.state.participants[priya.id].name == ERASED_NAME
+    assert "Priya" not in console.text
+    engine = create_database_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            stored = [
+                connection.execute(sqlalchemy.text(f"SELECT * FROM {table}")).all()
+                for table in ("session_commits", "session_snapshots")
+            ]
+    finally:
+        engine.dispose()
+    assert "Priya" not in json.dumps([[list(map(str, row)) for row in rows] for rows in stored])

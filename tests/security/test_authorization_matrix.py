@@ -60,6 +60,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, str]] = {
     "join":                       (D, A, NA, A, D),  # already joined: "nothing to do", not "no"
     "admit":                      (A, D, D, D, D),
     "record_name_check":          (A, D, NA, D, D),  # sent by the group page, for a member
+    "forget_member":              (A, D, NA, D, D),  # sent by the group page, for a member
     "remove_participant":         (A, D, D, D, D),
     "leave":                      (D, A, NA, A, D),  # it is OK to leave, even from the waiting room
     "step_out":                   (A, A, D, D, D),
@@ -152,6 +153,7 @@ def fields_for(kind: str, world: World, role: Role) -> dict[str, Any]:
         "extend_time": {"seconds": 60},
         "join": {"name": "Again"},
         "record_name_check": {"member_id": "a-member"},
+        "forget_member": {"member_id": "a-member"},
         "set_agreed_question": {"question": "What helped?"},
         "change_settings": {"settings": {"minimum_share_s": 90}},
     }

@@ -42,6 +42,7 @@ ONE_OF_EACH: list[ev.EventBase] = [
     ev.ParticipantJoined(participant_id="p1", name="Priya"),
     ev.ParticipantAdmitted(participant_id="p1"),
     ev.NameCheckRecorded(participant_id="p1"),
+    ev.MemberForgotten(participant_id="p1"),
     ev.ParticipantSteppedOut(participant_id="p1"),
     ev.ParticipantCameBack(participant_id="p1"),
     ev.ParticipantLeft(participant_id="p1", removed=False),
@@ -141,6 +142,7 @@ def test_undo_effects_are_marked() -> None:
     assert by_effect[ev.UndoEffect.BYSTANDER] == {
         "ParticipantJoined",
         "NameCheckRecorded",
+        "MemberForgotten",
         "HandRaised",
         "HandLowered",
         "SupportRequested",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.session import commands as c
 from app.session import events as ev
 from app.session.decisions import RejectionCode
-from app.session.state import Membership, Presence
+from app.session.state import ERASED_NAME, Membership, Presence
 from app.session.views import facilitator_view
 from tests.engine_helpers import Driver
 
@@ -73,3 +73,19 @@ def test_a_pending_name_check_means_nothing_without_a_member_record() -> None:
     d.ok(d.person(0), c.Join, name="Tom", name_check_pending=True)
     d.ok(d.sam, c.Admit, participant_id=d.pid(0))
     assert d.state.participants[d.pid(0)].presence is Presence.PRESENT
+
+
+def test_a_member_the_group_erases_is_no_longer_named_in_the_live_session() -> None:
+    d = with_three_arrivals()
+    d.ok(d.sam, c.Admit, participant_id=d.pid(0))
+
+    events = d.ok(d.sam, c.ForgetMember, member_id="m-priya")
+
+    assert events == (ev.MemberForgotten(participant_id=d.pid(0)),)
+    assert d.state.participants[d.pid(0)].name == ERASED_NAME
+    assert d.state.participants[d.pid(0)].presence is Presence.PRESENT  # still here, unnamed
+    assert "Priya" not in str(facilitator_view(d.state).model_dump())
+    assert d.refused(d.sam, c.ForgetMember, member_id="m-priya").code is (
+        RejectionCode.NOTHING_TO_DO
+    )
+    assert d.rebuilt() == d.state

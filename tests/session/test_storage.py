@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.session import commands as c
 from app.session.events import EVENTS_ADAPTER
-from app.session.state import SessionState
-from app.session.storage import ERASED_NAME, erase_member, events_for_storage, state_for_storage
+from app.session.state import ERASED_NAME, SessionState
+from app.session.storage import erase_member, events_for_storage, state_for_storage
 from tests.engine_helpers import Driver
 
 QUESTION = "What helps when the panic starts?"

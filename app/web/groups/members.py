@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.identity import name_problem
-from app.session.commands import RecordNameCheck
+from app.session.commands import ForgetMember, RecordNameCheck
 from app.web.accounts import ACCOUNTS, SERVICES
 from app.web.groups.access import FACILITATING, GroupNotFound
 from app.web.groups.group_page import group_page
@@ -61,7 +61,16 @@ async def record_name_check(
 
 
 @router.post("/groups/{group_id}/members/{member_id}/remove")
-async def remove_member(member_id: str, accounts: ACCOUNTS, mine: FACILITATING) -> Response:
+async def remove_member(
+    member_id: str, svc: SERVICES, accounts: ACCOUNTS, mine: FACILITATING
+) -> Response:
+    hub = await todays_session(svc, accounts, mine.group)
+    if hub is not None:
+        # First the live session stops naming them (on every screen and in what it stores
+        # from now on); then the stored records are rewritten without their name.
+        await hub.execute(
+            ForgetMember(id=str(uuid.uuid4()), member_id=member_id), facilitator_in(hub, mine.me)
+        )
     await to_thread.run_sync(accounts.groups.remove_member, mine.group.id, member_id)
     return RedirectResponse(f"/groups/{mine.group.id}#members", status_code=303)
 
