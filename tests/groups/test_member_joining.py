@@ -128,10 +128,12 @@ async def test_a_prospective_member_waits_until_the_name_check_is_recorded(app: 
         hub = await hub_of(app, session_id)
         (kim,) = hub.state.participants.values()
         console_before = await sam.get(f"/s/{session_id}/console")
+        group_before = await sam.get(path)
         facilitator = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
         refused = await hub.execute(Admit(id=str(uuid.uuid4()), participant_id=kim.id), facilitator)
         await name_check(sam, app, path, "Kim")
         console_after = await sam.get(f"/s/{session_id}/console")
+        group_after = await sam.get(path)
         admitted = await hub.execute(
             Admit(id=str(uuid.uuid4()), participant_id=kim.id), facilitator
         )
@@ -141,6 +143,10 @@ async def test_a_prospective_member_waits_until_the_name_check_is_recorded(app: 
     assert NOT_YET in console_before.text
     assert f'id="admit-{kim.id}"' not in console_before.text
     assert "prospective member" in console_before.text
+    (member,) = groups_of(app).members(path.rsplit("/", 1)[-1])
+    assert f'id="prospective-{member.id}"' in group_before.text
+    assert f'id="prospective-{member.id}"' not in group_after.text
+    assert member.name_checked_on == today()
     assert NOT_YET not in console_after.text
     assert f'id="admit-{kim.id}"' in console_after.text
     assert not isinstance(admitted, Rejected)
