@@ -305,8 +305,10 @@ class Groups:
         return None if row is None else Member(**row)
 
     def remove_member(self, group_id: str, member_id: str) -> bool:
-        """Remove the member and erase their name: their apologies go with them, and the
-        group's session records keep that someone came, never who (erase_member)."""
+        """Remove the member and erase their name: their apologies, and the housekeeping
+        actions that name them, go with them; the group's session records keep that someone
+        came, never who (erase_member). Records that name people only by preferred name are
+        left alone while another member of the group has the same one (they may be theirs)."""
         with self._engine.begin() as connection:
             name = connection.execute(
                 select(_MEMBERS.c.preferred_name).where(
@@ -317,7 +319,19 @@ class Groups:
                 return False
             connection.execute(delete(_APOLOGIES).where(_APOLOGIES.c.member_id == member_id))
             connection.execute(delete(_MEMBERS).where(_MEMBERS.c.id == member_id))
-            _erase_from_sessions(connection, group_id, member_id, name)
+            namesake = connection.execute(
+                select(_MEMBERS.c.id).where(
+                    _MEMBERS.c.group_id == group_id, _MEMBERS.c.preferred_name == name
+                )
+            ).first()
+            only_theirs = None if namesake is not None else name
+            if only_theirs is not None:
+                connection.execute(
+                    delete(_ACTIONS).where(
+                        _ACTIONS.c.group_id == group_id, _ACTIONS.c.peer_name == only_theirs
+                    )
+                )
+            _erase_from_sessions(connection, group_id, member_id, only_theirs)
         return True
 
     def send_apology(self, member_id: str, meeting_on: date, at: float) -> None:
@@ -519,7 +533,7 @@ def _select_fields(table: sqlalchemy.Table, record: type[Any]) -> sqlalchemy.Sel
 
 
 def _erase_from_sessions(
-    connection: sqlalchemy.Connection, group_id: str, member_id: str, name: str
+    connection: sqlalchemy.Connection, group_id: str, member_id: str, name: str | None
 ) -> None:
     """Rewrite the group's stored session events without the member's name.
 

@@ -208,6 +208,15 @@ async def test_attendance_lists_members_by_record_and_erasing_one_leaves_no_name
         await name_check(sam, app, path, "Priya")
         async with browser(app) as mere:
             await mere.post(mere_link, data={"meeting_on": today().isoformat()})
+        for peer in ("Priya", "Tom"):
+            await post(
+                sam,
+                f"{path}/actions",
+                kind="guaranteed_time",
+                detail=f"{peer} has time first",
+                peer_name=peer,
+                due_on=today().isoformat(),
+            )
         session_id = await start_session(sam, path)
         await join_through(app, priya_link)
         hub = await hub_of(app, session_id)
@@ -224,6 +233,9 @@ async def test_attendance_lists_members_by_record_and_erasing_one_leaves_no_name
         after = await sam.get(path)
 
     assert re.search(r"present: (Priya \(member\), Tom|Tom, Priya \(member\))<", kept.text)
+    # The promise made to Priya goes with her; Tom's (he is not a member) stays.
+    actions = groups_of(app).actions(path.rsplit("/", 1)[-1])
+    assert [a.peer_name for a in actions] == ["Tom"]
     assert "present: Tom<" in after.text
     engine = create_database_engine(database_url)
     try:

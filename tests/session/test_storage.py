@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from app.agenda.carry_over import ActionKind, CarriedAction
 from app.session import commands as c
-from app.session.events import EVENTS_ADAPTER
-from app.session.state import ERASED_NAME, SessionState
+from app.session.events import EVENTS_ADAPTER, SessionCreated
+from app.session.state import ERASED_NAME, SessionSettings, SessionState
 from app.session.storage import erase_member, events_for_storage, state_for_storage
 from tests.engine_helpers import Driver
 
@@ -68,3 +69,27 @@ def test_erasing_a_member_keeps_their_arrival_and_drops_their_name() -> None:
         ("Tom", None),
     ]
     assert erase_member(stored, "m-nobody", "Nobody") is stored  # nothing to rewrite
+
+
+def test_what_names_people_only_by_name_is_kept_while_another_member_shares_it() -> None:
+    created = SessionCreated(
+        title="Tuesday",
+        group_name="Riverside",
+        template_key="peer-support-plus-weekly",
+        settings=SessionSettings(),
+        facilitators=(),
+        stages=(),
+        apologies=("Priya", "Mere"),
+        carried_over=(
+            CarriedAction(kind=ActionKind.GUARANTEED_TIME, detail="Time first", peer_name="Priya"),
+        ),
+    )
+    stored = events_for_storage([created])
+
+    shared = EVENTS_ADAPTER.validate_python(erase_member(stored, "m-priya", None))
+    alone = EVENTS_ADAPTER.validate_python(erase_member(stored, "m-priya", "Priya"))
+
+    assert shared == [created]
+    (erased,) = alone
+    assert isinstance(erased, SessionCreated)
+    assert (erased.apologies, erased.carried_over) == (("Mere",), ())
