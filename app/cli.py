@@ -23,7 +23,7 @@ from app.store.accounts import Account, EmailTaken
 from app.store.groups import Action, Group, new_id
 from app.web.accounts import AccountServices
 from app.web.api import CreatedSession, links_for
-from app.web.groups import session_plan
+from app.web.groups.sessions import session_plan
 from app.web.services import Services
 
 DEMO_PEOPLE = ("Priya", "Tom", "Mere", "Lee", "Jo")

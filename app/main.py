@@ -15,10 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from app.config import Settings
 from app.realtime.broker import Broker, MemoryBroker, RedisBroker
 from app.realtime.registry import HubRegistry
+from app.store.chores import Chores
 from app.store.database import create_database_engine, migrate
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
 from app.web import api, groups, health, live, outages, pages, revocation, security, summary
+from app.web.groups.records import purge_expired_forever
 from app.web.rate_limits import UnauthenticatedSockets, rate_limits_of
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates
 from app.web.services import Services
@@ -50,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with _background(
             broker.run(registry),
             registry.check_versions_forever(settings.catch_up_interval_s),
-            groups.purge_expired_forever(app),
+            purge_expired_forever(app, Chores(engine)),
         ):
             yield
         await broker.aclose()

@@ -98,6 +98,21 @@ def welcomes_new_members(
     return (number - 1) % every == 0
 
 
+def next_welcoming_meeting(
+    first_on: date, pattern: MeetingPattern, today: date, every: int | None
+) -> date | None:
+    """The first meeting from `today` on that welcomes new members, for a prospective member."""
+    upcoming = upcoming_meetings(first_on, pattern, today, count=1)
+    interval = pattern.interval
+    if every is None or not upcoming:
+        return None
+    if interval is None:
+        return upcoming[0]
+    number = meeting_number(first_on, pattern, upcoming[0])
+    assert number is not None, "upcoming_meetings() gives meeting dates"
+    return upcoming[0] + ((1 - number) % every) * interval
+
+
 # --- guidelines -------------------------------------------------------------------------------
 
 DEFAULT_REVIEW_AFTER = timedelta(days=182)

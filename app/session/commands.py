@@ -214,11 +214,29 @@ class ExtendTime(CommandBase):
 class Join(CommandBase):
     type: Literal["join"] = "join"
     name: PreferredName
+    # Set by the shell only, from a member's signed link (app/web/groups/member_link.py): a
+    # person joining with the session's code sends neither, and has already joined after.
+    member_id: PersonId | None = None
+    name_check_pending: bool = False
 
 
 class Admit(CommandBase):
     type: Literal["admit"] = "admit"
     participant_id: PersonId
+
+
+class RecordNameCheck(CommandBase):
+    """Sent by the shell when a facilitator records the name check on the group's page."""
+
+    type: Literal["record_name_check"] = "record_name_check"
+    member_id: PersonId
+
+
+class ForgetMember(CommandBase):
+    """Sent by the shell when a facilitator erases a member: the session stops naming them."""
+
+    type: Literal["forget_member"] = "forget_member"
+    member_id: PersonId
 
 
 class RemoveParticipant(CommandBase):
@@ -315,6 +333,8 @@ Command = Annotated[
     | ExtendTime
     | Join
     | Admit
+    | RecordNameCheck
+    | ForgetMember
     | RemoveParticipant
     | Leave
     | StepOut
@@ -351,6 +371,8 @@ FACILITATOR_ONLY: frozenset[type[CommandBase]] = frozenset(
         ReturnTo,
         ExtendTime,
         Admit,
+        RecordNameCheck,
+        ForgetMember,
         RemoveParticipant,
         ChooseTaker,
         SetAgreedQuestion,

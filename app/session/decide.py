@@ -26,8 +26,10 @@ from app.session.decisions import (
     RejectionCode,
 )
 from app.session.evolve import evolve
+from app.session.name_check import admit_blocked
 from app.session.schedule import stage_load
 from app.session.state import (
+    ERASED_NAME,
     Facilitator,
     Presence,
     SessionState,
@@ -675,7 +677,14 @@ def _extend_time(draft: Draft, command: cmd.ExtendTime) -> None:
 def _join(draft: Draft, command: cmd.Join) -> None:
     if len(draft.state.participants) >= cmd.MAX_PARTICIPANTS:
         raise _refuse(RejectionCode.INVALID, "This session is full.")
-    draft.emit(ev.ParticipantJoined(participant_id=draft.actor.id, name=command.name))
+    draft.emit(
+        ev.ParticipantJoined(
+            participant_id=draft.actor.id,
+            name=command.name,
+            member_id=command.member_id,
+            name_check_pending=command.member_id is not None and command.name_check_pending,
+        )
+    )
 
 
 def _participant(draft: Draft, participant_id: str) -> Presence:
@@ -694,6 +703,30 @@ def _require_admitted(draft: Draft, person: str, presence: Presence) -> None:
         raise _refuse(RejectionCode.INVALID, f"{name} has left the session.")
 
 
+def _record_name_check(draft: Draft, command: cmd.RecordNameCheck) -> None:
+    waiting = [
+        p.id
+        for p in draft.state.participants.values()
+        if p.member_id == command.member_id and p.name_check_pending
+    ]
+    if not waiting:
+        raise _refuse(RejectionCode.NOTHING_TO_DO, "Nobody here is waiting for that name check.")
+    for person in waiting:
+        draft.emit(ev.NameCheckRecorded(participant_id=person))
+
+
+def _forget_member(draft: Draft, command: cmd.ForgetMember) -> None:
+    named = [
+        p.id
+        for p in draft.state.participants.values()
+        if p.member_id == command.member_id and p.name != ERASED_NAME
+    ]
+    if not named:
+        raise _refuse(RejectionCode.NOTHING_TO_DO, "That member is not named in this session.")
+    for person in named:
+        draft.emit(ev.MemberForgotten(participant_id=person))
+
+
 def _admit(draft: Draft, command: cmd.Admit) -> None:
     person = command.participant_id
     presence = _participant(draft, person)
@@ -702,6 +735,9 @@ def _admit(draft: Draft, command: cmd.Admit) -> None:
         raise _refuse(RejectionCode.INVALID, f"{name} has left the session.")
     if presence is not Presence.WAITING_ROOM:
         raise _refuse(RejectionCode.NOTHING_TO_DO, f"{name} has already been let in.")
+    blocked = admit_blocked(draft.state.participants[person])
+    if blocked is not None:
+        raise _refuse(RejectionCode.INVALID, blocked)
     draft.emit(ev.ParticipantAdmitted(participant_id=person))
     stage = draft.state.current_stage
     if stage is None or stage.round is None or stage.round.complete:
@@ -951,6 +987,8 @@ _HANDLERS: dict[type[cmd.CommandBase], Callable[[Draft, Any], None]] = {
     cmd.ExtendTime: _handler(_extend_time),
     cmd.Join: _handler(_join),
     cmd.Admit: _handler(_admit),
+    cmd.RecordNameCheck: _handler(_record_name_check),
+    cmd.ForgetMember: _handler(_forget_member),
     cmd.RemoveParticipant: _handler(_remove_participant),
     cmd.Leave: _handler(_leave),
     cmd.StepOut: _handler(_step_out),

@@ -227,6 +227,24 @@ class ParticipantJoined(EventBase):
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     participant_id: str
     name: str
+    member_id: str | None = None
+    name_check_pending: bool = False
+
+
+class NameCheckRecorded(EventBase):
+    """The group was asked about a prospective member: a facilitator may now let them in."""
+
+    type: Literal["name_check_recorded"] = "name_check_recorded"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    participant_id: str
+
+
+class MemberForgotten(EventBase):
+    """The group erased this member: from now on the session calls them ERASED_NAME."""
+
+    type: Literal["member_forgotten"] = "member_forgotten"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    participant_id: str
 
 
 class ParticipantAdmitted(EventBase):
@@ -342,6 +360,8 @@ Event = Annotated[
     | SpeakerTimeExtended
     | ParticipantJoined
     | ParticipantAdmitted
+    | NameCheckRecorded
+    | MemberForgotten
     | ParticipantSteppedOut
     | ParticipantCameBack
     | ParticipantLeft

@@ -8,6 +8,7 @@ from functools import singledispatch
 from app.rounds.turns import Round, Turn, TurnStatus
 from app.session import events as ev
 from app.session.state import (
+    ERASED_NAME,
     FlowChange,
     Participant,
     Presence,
@@ -441,8 +442,23 @@ def _(event: ev.SpeakerTimeExtended, state: SessionState) -> SessionState:
 
 @_rule.register
 def _(event: ev.ParticipantJoined, state: SessionState) -> SessionState:
-    person = Participant(id=event.participant_id, name=event.name)
+    person = Participant(
+        id=event.participant_id,
+        name=event.name,
+        member_id=event.member_id,
+        name_check_pending=event.name_check_pending,
+    )
     return state.model_copy(update={"participants": {**state.participants, person.id: person}})
+
+
+@_rule.register
+def _(event: ev.NameCheckRecorded, state: SessionState) -> SessionState:
+    return _with_participant(state, event.participant_id, name_check_pending=False)
+
+
+@_rule.register
+def _(event: ev.MemberForgotten, state: SessionState) -> SessionState:
+    return _with_participant(state, event.participant_id, name=ERASED_NAME)
 
 
 @_rule.register

@@ -51,10 +51,28 @@ class Facilitator(Frozen):
     name: str
 
 
+class Membership(StrEnum):
+    """Who someone in a group's session is to the group (app/session/name_check.py)."""
+
+    # Joined through their own member's link, and the group's name check is recorded.
+    MEMBER = "member"
+    # Joined through their own link, but the group has not been asked about them yet.
+    PROSPECTIVE = "prospective"
+    # Joined with the session's code: a guest, or a member who did not use their link.
+    NOT_LINKED = "not_linked"
+
+
+# What is shown, and kept, instead of the name of a member the group has erased.
+ERASED_NAME = "A former member"
+
+
 class Participant(Frozen):
     id: str
     name: str
     presence: Presence = Presence.WAITING_ROOM
+    # The group's member record this person joined as (their signed link), if any.
+    member_id: str | None = None
+    name_check_pending: bool = False
     hand_raised: bool = False
     support_requested: bool = False
     offered_to_take_time: bool = False

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.session.events import EventBase
-from app.session.state import SessionState, Stage
+from app.session.events import EVENTS_ADAPTER, EventBase, ParticipantJoined, SessionCreated
+from app.session.state import ERASED_NAME, SessionState, Stage
 
 
 def events_for_storage(events: tuple[EventBase, ...] | list[EventBase]) -> list[dict[str, Any]]:
@@ -33,3 +33,39 @@ def _forget_question(stage: Stage) -> Stage:
     return stage.model_copy(
         update={"taking_time": taking.model_copy(update={"agreed_question": None})}
     )
+
+
+def erase_member(
+    events: list[dict[str, Any]], member_id: str, name: str | None
+) -> list[dict[str, Any]]:
+    """Stored events without the name of the member being erased (the same list if unnamed).
+
+    Their arrival stays in the record (its timing facts name a person), their name does not.
+    What the session was created with names people only by preferred name (apologies, and
+    actions carried for a peer): those go when `name` is given, that is when no other member
+    of the group has the same name.
+    """
+    if not any(_names_member(event, member_id, name) for event in events):
+        return events
+    erased: list[EventBase] = []
+    for event in EVENTS_ADAPTER.validate_python(events):
+        if isinstance(event, ParticipantJoined) and event.member_id == member_id:
+            erased.append(event.model_copy(update={"name": ERASED_NAME}))
+        elif isinstance(event, SessionCreated) and name is not None:
+            apologies = tuple(n for n in event.apologies if n != name)
+            carried = tuple(a for a in event.carried_over if a.peer_name != name)
+            erased.append(
+                event.model_copy(update={"apologies": apologies, "carried_over": carried})
+            )
+        else:
+            erased.append(event)
+    return events_for_storage(erased)
+
+
+def _names_member(event: dict[str, Any], member_id: str, name: str | None) -> bool:
+    if event.get("type") == "participant_joined":
+        return bool(event.get("member_id") == member_id)
+    if event.get("type") != "session_created" or name is None:
+        return False
+    carried = event.get("carried_over", ())
+    return name in event.get("apologies", ()) or any(a.get("peer_name") == name for a in carried)

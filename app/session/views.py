@@ -15,9 +15,11 @@ from app.agenda.carry_over import CarriedAction
 from app.agenda.stages import StageKind
 from app.rounds.turns import Turn, TurnStatus
 from app.session.commands import Role
+from app.session.name_check import admit_blocked, membership
 from app.session.schedule import stage_load
 from app.session.state import (
     FlowChange,
+    Membership,
     Presence,
     SessionSettings,
     SessionState,
@@ -40,6 +42,16 @@ class View(BaseModel):
 class PersonRef(View):
     id: str
     name: str
+
+
+class WaitingPerson(View):
+    """Someone in the waiting room, as the facilitators see them."""
+
+    id: str
+    name: str
+    membership: Membership
+    # Why they cannot be let in yet (the name check), or None.
+    admit_blocked: str | None = None
 
 
 class StageSummary(View):
@@ -169,7 +181,7 @@ class FacilitatorView(PublicView):
     role: Literal["facilitator"] = "facilitator"
     facilitators: list[PersonRef]
     participants: list[ParticipantRow]
-    waiting_room: list[PersonRef]
+    waiting_room: list[WaitingPerson]
     order: list[PersonRef]
     full_up_next: list[PersonRef]
     last_change: FlowChange | None
@@ -367,7 +379,11 @@ def facilitator_view(
             "facilitators": [PersonRef(id=f.id, name=f.name) for f in state.facilitators.values()],
             "participants": [r for r in rows if r.presence is not Presence.WAITING_ROOM],
             "waiting_room": [
-                PersonRef(id=r.id, name=r.name) for r in rows if r.presence is Presence.WAITING_ROOM
+                WaitingPerson(
+                    id=p.id, name=p.name, membership=membership(p), admit_blocked=admit_blocked(p)
+                )
+                for p in state.participants.values()
+                if p.presence is Presence.WAITING_ROOM
             ],
             "order": [] if round_ is None else [_person(state, p) for p in round_.order],
             "full_up_next": [_person(state, p) for p in shared.up_next],

@@ -7,7 +7,7 @@ only ever found by someone who facilitates it. Nothing said in a session is stor
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 
 from app.agenda.carry_over import ActionKind
 from app.groups.rules import GroupKind, MeetingPattern
+from app.session.storage import erase_member
 from app.store.tables import (
     AccountRow,
     GroupFacilitatorRow,
@@ -122,6 +123,23 @@ def _group(row: sqlalchemy.RowMapping) -> Group:
     return Group(**values)
 
 
+def _changeable(group: Group) -> dict[str, Any]:
+    """The group's columns that its settings form may change (all but id and created_at)."""
+    return {
+        "name": group.name,
+        "kind": group.kind.value,
+        "meeting_pattern": group.meeting_pattern.value,
+        "first_meeting_on": group.first_meeting_on,
+        "meeting_time": group.meeting_time,
+        "time_zone": group.time_zone,
+        "online": group.online,
+        "venue": group.venue,
+        "template_key": group.template_key,
+        "retention_days": group.retention_days,
+        "new_members_every": group.new_members_every,
+    }
+
+
 class Groups:
     """Shared by every thread of a process: it holds nothing but the engine."""
 
@@ -135,19 +153,7 @@ class Groups:
         with self._engine.begin() as connection:
             connection.execute(
                 _GROUPS.insert().values(
-                    id=group.id,
-                    name=group.name,
-                    kind=group.kind.value,
-                    meeting_pattern=group.meeting_pattern.value,
-                    first_meeting_on=group.first_meeting_on,
-                    meeting_time=group.meeting_time,
-                    time_zone=group.time_zone,
-                    online=group.online,
-                    venue=group.venue,
-                    template_key=group.template_key,
-                    retention_days=group.retention_days,
-                    new_members_every=group.new_members_every,
-                    created_at=group.created_at,
+                    id=group.id, created_at=group.created_at, **_changeable(group)
                 )
             )
             connection.execute(
@@ -198,23 +204,7 @@ class Groups:
 
     def update(self, group: Group) -> None:
         """Store the group's changed details (its id and creation time stay)."""
-        statement = (
-            _GROUPS.update()
-            .where(_GROUPS.c.id == group.id)
-            .values(
-                name=group.name,
-                kind=group.kind.value,
-                meeting_pattern=group.meeting_pattern.value,
-                first_meeting_on=group.first_meeting_on,
-                meeting_time=group.meeting_time,
-                time_zone=group.time_zone,
-                online=group.online,
-                venue=group.venue,
-                template_key=group.template_key,
-                retention_days=group.retention_days,
-                new_members_every=group.new_members_every,
-            )
-        )
+        statement = _GROUPS.update().where(_GROUPS.c.id == group.id).values(**_changeable(group))
         with self._engine.begin() as connection:
             connection.execute(statement)
 
@@ -280,12 +270,7 @@ class Groups:
 
     def members(self, group_id: str) -> list[Member]:
         query = (
-            select(
-                _MEMBERS.c.id,
-                _MEMBERS.c.preferred_name,
-                _MEMBERS.c.added_on,
-                _MEMBERS.c.name_checked_on,
-            )
+            _select_fields(_MEMBERS, Member)
             .where(_MEMBERS.c.group_id == group_id)
             .order_by(_MEMBERS.c.preferred_name, _MEMBERS.c.id)
         )
@@ -311,14 +296,43 @@ class Groups:
         with self._engine.begin() as connection:
             return connection.execute(statement).rowcount == 1
 
+    def member(self, group_id: str, member_id: str) -> Member | None:
+        query = _select_fields(_MEMBERS, Member).where(
+            _MEMBERS.c.group_id == group_id, _MEMBERS.c.id == member_id
+        )
+        with self._engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return None if row is None else Member(**row)
+
     def remove_member(self, group_id: str, member_id: str) -> bool:
-        """Remove the member and erase their name (their apologies go with them)."""
+        """Remove the member and erase their name: their apologies, and the housekeeping
+        actions that name them, go with them; the group's session records keep that someone
+        came, never who (erase_member). Records that name people only by preferred name are
+        left alone while another member of the group has the same one (they may be theirs)."""
         with self._engine.begin() as connection:
+            name = connection.execute(
+                select(_MEMBERS.c.preferred_name).where(
+                    _MEMBERS.c.group_id == group_id, _MEMBERS.c.id == member_id
+                )
+            ).scalar_one_or_none()
+            if name is None:
+                return False
             connection.execute(delete(_APOLOGIES).where(_APOLOGIES.c.member_id == member_id))
-            removed = connection.execute(
-                delete(_MEMBERS).where(_MEMBERS.c.group_id == group_id, _MEMBERS.c.id == member_id)
-            ).rowcount
-        return removed == 1
+            connection.execute(delete(_MEMBERS).where(_MEMBERS.c.id == member_id))
+            namesake = connection.execute(
+                select(_MEMBERS.c.id).where(
+                    _MEMBERS.c.group_id == group_id, _MEMBERS.c.preferred_name == name
+                )
+            ).first()
+            only_theirs = None if namesake is not None else name
+            if only_theirs is not None:
+                connection.execute(
+                    delete(_ACTIONS).where(
+                        _ACTIONS.c.group_id == group_id, _ACTIONS.c.peer_name == only_theirs
+                    )
+                )
+            _erase_from_sessions(connection, group_id, member_id, only_theirs)
+        return True
 
     def send_apology(self, member_id: str, meeting_on: date, at: float) -> None:
         with self._engine.begin() as connection:
@@ -348,13 +362,7 @@ class Groups:
 
     def guidelines(self, group_id: str) -> list[Guideline]:
         query = (
-            select(
-                _GUIDELINES.c.id,
-                _GUIDELINES.c.text,
-                _GUIDELINES.c.proposed_on,
-                _GUIDELINES.c.agreed_on,
-                _GUIDELINES.c.review_on,
-            )
+            _select_fields(_GUIDELINES, Guideline)
             .where(_GUIDELINES.c.group_id == group_id)
             .order_by(_GUIDELINES.c.position)
         )
@@ -409,9 +417,20 @@ class Groups:
                     .values(carried_into=session_id)
                 )
 
+    def session_on(self, group_id: str, meeting_on: date) -> str | None:
+        """The id of the group's session for the meeting on that date, if it was started."""
+        query = (
+            select(_SESSIONS.c.session_id)
+            .where(_SESSIONS.c.group_id == group_id, _SESSIONS.c.meeting_on == meeting_on)
+            .order_by(_SESSIONS.c.created_at)
+        )
+        with self._engine.connect() as connection:
+            session_id: str | None = connection.execute(query).scalars().first()
+        return session_id
+
     def sessions(self, group_id: str) -> list[GroupSession]:
         query = (
-            select(_SESSIONS.c.session_id, _SESSIONS.c.meeting_on, _SESSIONS.c.created_at)
+            _select_fields(_SESSIONS, GroupSession)
             .where(_SESSIONS.c.group_id == group_id)
             .order_by(_SESSIONS.c.meeting_on.desc(), _SESSIONS.c.created_at.desc())
         )
@@ -434,15 +453,7 @@ class Groups:
 
     def actions(self, group_id: str) -> list[Action]:
         query = (
-            select(
-                _ACTIONS.c.id,
-                _ACTIONS.c.kind,
-                _ACTIONS.c.detail,
-                _ACTIONS.c.peer_name,
-                _ACTIONS.c.due_on,
-                _ACTIONS.c.recorded_at,
-                _ACTIONS.c.carried_into,
-            )
+            _select_fields(_ACTIONS, Action)
             .where(_ACTIONS.c.group_id == group_id)
             .order_by(_ACTIONS.c.due_on, _ACTIONS.c.recorded_at)
         )
@@ -514,6 +525,39 @@ class Groups:
             actions=self.actions(group.id),
             apologies=apologies,
         )
+
+
+def _select_fields(table: sqlalchemy.Table, record: type[Any]) -> sqlalchemy.Select[Any]:
+    """The columns a record dataclass is made of, by its field names."""
+    return select(*(table.c[f.name] for f in fields(record)))
+
+
+def _erase_from_sessions(
+    connection: sqlalchemy.Connection, group_id: str, member_id: str, name: str | None
+) -> None:
+    """Rewrite the group's stored session events without the member's name.
+
+    Snapshots of a rewritten session are dropped: they are only a cache of the events, and
+    would still hold the name.
+    """
+    sessions = select(_SESSIONS.c.session_id).where(_SESSIONS.c.group_id == group_id)
+    commits = connection.execute(
+        select(_COMMITS.c.session_id, _COMMITS.c.version, _COMMITS.c.events).where(
+            _COMMITS.c.session_id.in_(sessions)
+        )
+    ).all()
+    rewritten: set[str] = set()
+    for session_id, version, events in commits:
+        erased = erase_member(events, member_id, name)
+        if erased is not events:
+            connection.execute(
+                _COMMITS.update()
+                .where(_COMMITS.c.session_id == session_id, _COMMITS.c.version == version)
+                .values(events=erased)
+            )
+            rewritten.add(session_id)
+    if rewritten:
+        connection.execute(delete(_SNAPSHOTS).where(_SNAPSHOTS.c.session_id.in_(rewritten)))
 
 
 def _forget_sessions(connection: sqlalchemy.Connection, session_ids: list[str]) -> None:

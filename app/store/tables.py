@@ -262,3 +262,14 @@ class MemberApologyRow(SQLModel, table=True):
     member_id: str
     meeting_on: date
     sent_at: float
+
+
+# --- work that one process of many should do (app/store/chores.py) ----------------------------
+
+
+class ChoreRunRow(SQLModel, table=True):
+    __tablename__ = "chore_runs"
+    __table_args__ = (PrimaryKeyConstraint("chore", name="pk_chore_runs"),)
+
+    chore: str
+    last_started_at: float

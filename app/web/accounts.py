@@ -65,7 +65,7 @@ class AccountServices:
 
     def today(self, time_zone: str = "UTC") -> date:
         """Today's date where the group meets (a stored zone name, checked when it was set)."""
-        return datetime.fromtimestamp(self.clock(), ZoneInfo(time_zone)).date()
+        return local_date(self.clock(), time_zone)
 
     def wait_before_login(self, email: str) -> int | None:
         """Count one attempt at `email`: None if it may go ahead, else seconds to wait."""
@@ -73,6 +73,11 @@ class AccountServices:
             return None
         reset_at, _ = self.login_limiter.get_window_stats(self.login_limit, "login", email)
         return max(1, math.ceil(reset_at - time.time()))
+
+
+def local_date(at: float, time_zone: str) -> date:
+    """The date it is at the instant `at` in `time_zone` (an IANA name)."""
+    return datetime.fromtimestamp(at, ZoneInfo(time_zone)).date()
 
 
 def make_account_services(

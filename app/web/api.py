@@ -109,11 +109,22 @@ def links_for(svc: Services, hub: SessionHub, token_version: int | None = None) 
     )
 
 
-async def join_session(svc: Services, hub: SessionHub, name: str) -> Joined | Rejected:
+async def join_session(
+    svc: Services,
+    hub: SessionHub,
+    name: str,
+    member_id: str | None = None,
+    name_check_pending: bool = False,
+) -> Joined | Rejected:
+    """Join as a new participant: by the session's code, or (member_id) by a member's link."""
     participant_id = new_id()
-    outcome = await hub.execute(
-        Join(id=str(uuid.uuid4()), name=name), Actor(role=Role.PARTICIPANT, id=participant_id)
+    join = Join(
+        id=str(uuid.uuid4()),
+        name=name,
+        member_id=member_id,
+        name_check_pending=name_check_pending,
     )
+    outcome = await hub.execute(join, Actor(role=Role.PARTICIPANT, id=participant_id))
     if isinstance(outcome, Rejected):
         return outcome
     token = issue(svc, hub, Role.PARTICIPANT, participant_id, await current_token_version(svc, hub))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from app.session.commands import Actor, AdvanceStage, Role, StartSession
 from app.store.groups import Groups
 from app.store.templates import Templates
 from app.web.accounts import AccountServices, make_account_services
-from app.web.groups import purge_expired
+from app.web.groups.records import purge_expired
 from app.web.services import Services
 from tests.groups.support import (
     PASSWORD,
@@ -544,8 +545,8 @@ async def test_expired_session_records_are_purged_by_the_retention_rule(app: Fas
         session_id = await start_session(client, path)
 
     groups = groups_of(app)
-    assert purge_expired(groups, today()) == 0
-    assert purge_expired(groups, today() + timedelta(days=8)) == 1
+    assert purge_expired(groups, time.time()) == 0
+    assert purge_expired(groups, time.time() + timedelta(days=8).total_seconds()) == 1
     assert groups.sessions(group_id(path)) == []
     svc: Services = app.state.services
     assert svc.registry.store.load(session_id) == []

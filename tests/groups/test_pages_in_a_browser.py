@@ -6,6 +6,7 @@ this thread while open, which the anyio tests that follow must not inherit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,5 +91,64 @@ def test_a_facilitator_sets_up_a_group_and_starts_its_session(
     page.get_by_role("button", name="Start this week's session").click()
     expect(page.locator("#carried-over")).to_contain_text("Priya has time first")
     audit("console of the group's session")
+
+    assert not problems, "\n\n".join(problems)
+
+
+def test_a_prospective_member_joins_through_their_link_and_waits_for_the_name_check(
+    server: LiveServer, chromium: Browser
+) -> None:
+    console: Page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    phone: Page = chromium.new_context(viewport={"width": 360, "height": 640}).new_page()
+    for page in (console, phone):
+        page.set_default_timeout(WAIT_MS)
+    problems: list[str] = []
+
+    def audit(page: Page, where: str) -> None:
+        violations = axe_violations(page)
+        if violations:
+            problems.append(describe_violations(where, violations))
+
+    console.goto(f"{server.base_url}/account/register")
+    console.get_by_label("Email address").fill("sam@example.org")
+    console.get_by_label("Your name").fill("Sam")
+    console.get_by_label("Password", exact=True).fill(PASSWORD)
+    console.get_by_label("The same password again").fill(PASSWORD)
+    console.get_by_role("button", name="Create the account").click()
+    console.get_by_label("Group name").fill("Riverside")
+    console.get_by_label("Date of the first meeting").fill(today().isoformat())
+    console.get_by_label("Meeting time").fill("18:30")
+    console.get_by_label("New members welcome every … meetings").fill("4")
+    console.get_by_role("button", name="Create the group").click()
+    expect(console.get_by_role("heading", name="Riverside", level=1)).to_be_visible()
+    group_page = console.url
+    console.get_by_label("Add a member after the initial conversation (preferred name)").fill("Kim")
+    console.get_by_role("button", name="Add the member").click()
+    console.get_by_role("button", name="Their own link").click()
+    found = re.search(r"/apologies/[\w.-]+", console.locator("#group-notice").inner_text())
+    assert found is not None
+    console.get_by_role("button", name="Start this week's session").click()
+    expect(console.locator("#waiting-panel")).to_contain_text("Nobody is waiting")
+
+    phone.goto(f"{server.base_url}{found.group(0)}")
+    expect(phone.locator("#welcoming-meeting")).to_be_visible()
+    audit(phone, "a prospective member's own page, the session on")
+    phone.get_by_role("button", name="Join this week's session").click()
+    expect(phone.get_by_role("heading", name="Welcome, Kim")).to_be_visible()
+    audit(phone, "a prospective member in the waiting room")
+
+    waiting = console.locator("#waiting-panel")
+    expect(waiting).to_contain_text("Name check not recorded yet for Kim")
+    expect(waiting).to_contain_text("prospective member")
+    expect(console.get_by_role("button", name="Let in Kim")).to_have_count(0)
+    audit(console, "console, a name check not recorded yet")
+
+    console_url = console.url
+    console.goto(group_page)
+    console.get_by_role("button", name="Name-check done").click()
+    console.goto(console_url)
+    console.get_by_role("button", name="Let in Kim").click()
+    expect(phone.get_by_role("heading", name="Welcome, Kim")).to_have_count(0)
+    expect(console.locator("#waiting-panel")).to_contain_text("Nobody is waiting")
 
     assert not problems, "\n\n".join(problems)

@@ -13,6 +13,7 @@ from app.groups.rules import (
     action_date_problem,
     actions_for_meeting,
     meeting_number,
+    next_welcoming_meeting,
     retention_cutoff,
     review_due,
     this_weeks_meeting,
@@ -127,3 +128,30 @@ def test_records_older_than_the_groups_retention_are_expired(days: int, expired:
     cutoff = retention_cutoff(today, days)
 
     assert len([m for m in meetings if m < cutoff]) == expired
+
+
+@given(
+    days_on=st.integers(min_value=-30, max_value=400),
+    every=st.integers(min_value=1, max_value=52),
+    pattern=st.sampled_from([MeetingPattern.WEEKLY, MeetingPattern.FORTNIGHTLY]),
+)
+def test_a_prospective_member_is_told_the_first_meeting_that_welcomes_them(
+    days_on: int, every: int, pattern: MeetingPattern
+) -> None:
+    today = MONDAY + timedelta(days=days_on)
+    found = next_welcoming_meeting(MONDAY, pattern, today, every)
+
+    assert found is not None
+    assert found >= today
+    assert welcomes_new_members(MONDAY, pattern, found, every)
+    # No earlier meeting from today on welcomes new members.
+    before = upcoming_meetings(MONDAY, pattern, today, count=every + 1)
+    assert [
+        m for m in before if m < found and welcomes_new_members(MONDAY, pattern, m, every)
+    ] == []
+
+
+def test_a_group_that_does_not_say_when_it_welcomes_new_members_names_no_meeting() -> None:
+    assert next_welcoming_meeting(MONDAY, MeetingPattern.WEEKLY, MONDAY, None) is None
+    assert next_welcoming_meeting(MONDAY, MeetingPattern.ONE_OFF, MONDAY, 4) == MONDAY
+    assert next_welcoming_meeting(MONDAY, MeetingPattern.ONE_OFF, MONDAY + timedelta(1), 4) is None

@@ -59,6 +59,8 @@ EXPECTED: dict[str, tuple[str, str, str, str, str]] = {
     "extend_time":                (A, D, NA, D, D),
     "join":                       (D, A, NA, A, D),  # already joined: "nothing to do", not "no"
     "admit":                      (A, D, D, D, D),
+    "record_name_check":          (A, D, NA, D, D),  # sent by the group page, for a member
+    "forget_member":              (A, D, NA, D, D),  # sent by the group page, for a member
     "remove_participant":         (A, D, D, D, D),
     "leave":                      (D, A, NA, A, D),  # it is OK to leave, even from the waiting room
     "step_out":                   (A, A, D, D, D),
@@ -150,6 +152,8 @@ def fields_for(kind: str, world: World, role: Role) -> dict[str, Any]:
         "reorder_round": {"order": [world.ids["Tom"], world.ids["Priya"]]},
         "extend_time": {"seconds": 60},
         "join": {"name": "Again"},
+        "record_name_check": {"member_id": "a-member"},
+        "forget_member": {"member_id": "a-member"},
         "set_agreed_question": {"question": "What helped?"},
         "change_settings": {"settings": {"minimum_share_s": 90}},
     }

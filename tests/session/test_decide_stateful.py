@@ -586,10 +586,28 @@ class EngineMachine(RuleBasedStateMachine):
     # --- people --------------------------------------------------------------------------------
 
     @precondition(lambda self: len(self.state.participants) < len(PEOPLE))
-    @rule()
-    def join(self) -> None:
+    @rule(how=st.sampled_from(["code", "member", "prospective"]), let_in=st.booleans())
+    def join(self, how: str, let_in: bool) -> None:
         who = next(i for i, p in enumerate(PEOPLE) if p.id not in self.state.participants)
-        self.send(PEOPLE[who], c.Join, name=NAMES[who])
+        if how == "code":
+            self.send(PEOPLE[who], c.Join, name=NAMES[who])
+        else:
+            # Through the member's own link: the shell says whether the name check is due.
+            self.send(
+                PEOPLE[who],
+                c.Join,
+                name=NAMES[who],
+                member_id=f"member-{who}",
+                name_check_pending=how == "prospective",
+            )
+        if let_in:
+            self.send(FACS[who % 2], c.Admit, participant_id=PEOPLE[who].id)
+
+    @rule(by=facilitator_actors, who=people, forget=st.booleans())
+    def group_page(self, by: Actor, who: int, forget: bool) -> None:
+        """What the group page sends: a name check recorded, or a member erased."""
+        kind = c.ForgetMember if forget else c.RecordNameCheck
+        self.send(by, kind, member_id=f"member-{who}")
 
     @rule(by=facilitator_actors, who=people)
     def admit(self, by: Actor, who: int) -> None:
@@ -738,6 +756,12 @@ class EngineMachine(RuleBasedStateMachine):
         assert self.state.command_versions == {
             commit.command_id: commit.version for commit in self.commits
         }
+
+    @invariant()
+    def nobody_is_let_in_before_their_name_check(self) -> None:
+        for person in self.state.participants.values():
+            if person.name_check_pending:
+                assert person.presence in {Presence.WAITING_ROOM, Presence.LEFT}, person
 
     @invariant()
     def the_log_rebuilds_the_state(self) -> None:

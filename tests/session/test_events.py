@@ -41,6 +41,8 @@ ONE_OF_EACH: list[ev.EventBase] = [
     ev.SpeakerTimeExtended(stage_id="s1", slot=ev.TurnSlot.ROUND, seconds=5),
     ev.ParticipantJoined(participant_id="p1", name="Priya"),
     ev.ParticipantAdmitted(participant_id="p1"),
+    ev.NameCheckRecorded(participant_id="p1"),
+    ev.MemberForgotten(participant_id="p1"),
     ev.ParticipantSteppedOut(participant_id="p1"),
     ev.ParticipantCameBack(participant_id="p1"),
     ev.ParticipantLeft(participant_id="p1", removed=False),
@@ -139,6 +141,8 @@ def test_undo_effects_are_marked() -> None:
     }
     assert by_effect[ev.UndoEffect.BYSTANDER] == {
         "ParticipantJoined",
+        "NameCheckRecorded",
+        "MemberForgotten",
         "HandRaised",
         "HandLowered",
         "SupportRequested",

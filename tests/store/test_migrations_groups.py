@@ -84,7 +84,7 @@ def write_group_records(engine: sqlalchemy.Engine) -> None:
 
 
 def test_upgrade_from_empty_creates_the_group_tables(engine: sqlalchemy.Engine) -> None:
-    migrate(engine)
+    migrate(engine, "0002")
 
     assert table_names(engine) >= GROUP_TABLES
     assert schema_version(engine) == "0002"

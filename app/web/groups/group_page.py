@@ -1,0 +1,136 @@
+"""The group's own page: calendar, members, guidelines, actions, sessions and settings.
+
+Every group action that is refused shows this page again, with what to change and what was
+typed, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from anyio import to_thread
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from app.groups.rules import (
+    GroupKind,
+    MeetingPattern,
+    this_weeks_meeting,
+    upcoming_meetings,
+    welcomes_new_members,
+)
+from app.session.state import Presence
+from app.store.groups import Group, Member
+from app.web.accounts import AccountServices, page
+from app.web.groups.access import Facilitating
+from app.web.services import Services
+
+ATTENDANCE_SHOWN = 12
+
+
+async def group_page(
+    request: Request,
+    svc: Services,
+    accounts: AccountServices,
+    mine: Facilitating,
+    status_code: int = 200,
+    error: str | None = None,
+    notice: str | None = None,
+    invitation_url: str | None = None,
+    form: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
+) -> HTMLResponse:
+    group = mine.group
+    today = accounts.today(group.time_zone)
+
+    def gather() -> dict[str, Any]:
+        groups = accounts.groups
+        upcoming = upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today)
+        return {
+            "facilitators": groups.facilitator_names(group.id),
+            "members": groups.members(group.id),
+            "guidelines": groups.guidelines(group.id),
+            "sessions": groups.sessions(group.id),
+            "actions": groups.actions(group.id),
+            "calendar": [
+                {
+                    "on": on,
+                    "welcomes_new_members": welcomes_new_members(
+                        group.first_meeting_on, group.meeting_pattern, on, group.new_members_every
+                    ),
+                    "apologies": groups.apologies(group.id, on),
+                }
+                for on in upcoming
+            ],
+        }
+
+    records = await to_thread.run_sync(gather)
+    # Read from each session's own log: only the recent ones, so the page stays quick.
+    members = {m.id: m for m in records["members"]}
+    attendance = {
+        s.session_id: await _attendance(svc, s.session_id, members)
+        for s in records["sessions"][:ATTENDANCE_SHOWN]
+    }
+    return page(
+        svc,
+        request,
+        "groups/group.html",
+        status_code,
+        me=mine.me,
+        group=group,
+        today=today,
+        this_week=this_weeks_meeting(group.first_meeting_on, group.meeting_pattern, today),
+        attendance=attendance,
+        error=error,
+        notice=notice,
+        invitation_url=invitation_url,
+        form=form or {},
+        settings=settings or as_form(group),
+        templates=await to_thread.run_sync(accounts.templates.usable_by, mine.me.account.id),
+        kinds=list(GroupKind),
+        patterns=list(MeetingPattern),
+        **records,
+    )
+
+
+def as_form(group: Group) -> dict[str, str]:
+    return {
+        "name": group.name,
+        "kind": group.kind.value,
+        "meeting_pattern": group.meeting_pattern.value,
+        "first_meeting_on": group.first_meeting_on.isoformat(),
+        "meeting_time": group.meeting_time,
+        "time_zone": group.time_zone,
+        "where": "online" if group.online else "room",
+        "venue": group.venue,
+        "template_key": group.template_key,
+        "retention_days": str(group.retention_days),
+        "new_members_every": ""
+        if group.new_members_every is None
+        else str(group.new_members_every),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    name: str
+    member: bool
+
+
+async def _attendance(svc: Services, session_id: str, members: dict[str, Member]) -> list[Attendee]:
+    """Who was present, read from the session itself (never kept twice): members by their
+    record, so a member who has been removed is not named; others by the name they gave."""
+    hub = await svc.registry.get(session_id)
+    if hub is None:
+        return []
+    present = [
+        p for p in hub.state.participants.values() if p.presence is not Presence.WAITING_ROOM
+    ]
+    return [
+        Attendee(name=members[p.member_id].preferred_name, member=True)
+        if p.member_id is not None
+        else Attendee(name=p.name, member=False)
+        for p in present
+        if p.member_id is None or p.member_id in members
+    ]

@@ -1,0 +1,58 @@
+"""A group's guidelines: proposed by anyone, agreed by the group with a date to review them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from anyio import to_thread
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.groups.rules import default_review_date
+from app.web.accounts import ACCOUNTS, SERVICES
+from app.web.groups.access import FACILITATING
+from app.web.groups.form_values import parse_date, text_problem
+from app.web.groups.group_page import group_page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/groups/{group_id}/guidelines", response_class=HTMLResponse)
+async def propose_guideline(
+    request: Request,
+    svc: SERVICES,
+    accounts: ACCOUNTS,
+    mine: FACILITATING,
+    text: Annotated[str, Form()] = "",
+) -> Response:
+    group = mine.group
+    wording = text.strip()
+    problem = text_problem(wording, "the guideline")
+    if problem is not None:
+        return await group_page(
+            request, svc, accounts, mine, 422, error=problem, form={"guideline": wording[:300]}
+        )
+    await to_thread.run_sync(
+        accounts.groups.propose_guideline, group.id, wording, accounts.today(group.time_zone)
+    )
+    return RedirectResponse(f"/groups/{group.id}#guidelines", status_code=303)
+
+
+@router.post("/groups/{group_id}/guidelines/{guideline_id}/agree", response_class=HTMLResponse)
+async def agree_guideline(
+    guideline_id: str,
+    request: Request,
+    svc: SERVICES,
+    accounts: ACCOUNTS,
+    mine: FACILITATING,
+    review_on: Annotated[str, Form()] = "",
+) -> Response:
+    group = mine.group
+    today = accounts.today(group.time_zone)
+    review = parse_date(review_on) if review_on.strip() else default_review_date(today)
+    if review is None or review <= today:
+        return await group_page(
+            request, svc, accounts, mine, 422, error="Please choose a review date after today."
+        )
+    await to_thread.run_sync(accounts.groups.agree_guideline, group.id, guideline_id, today, review)
+    return RedirectResponse(f"/groups/{group.id}#guidelines", status_code=303)

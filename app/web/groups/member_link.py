@@ -1,0 +1,205 @@
+"""A member's own signed link (no account needed): apologies, a guideline to suggest, and
+joining the group's session on the day as themselves.
+
+The link names the group and the member; removing the member makes it useless. Joining
+through it links the participant to the member record (attendance, and the name check: a
+prospective member waits until the group has been asked about them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from anyio import to_thread
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from app.groups.rules import next_welcoming_meeting, upcoming_meetings
+from app.session.commands import Role
+from app.session.decisions import Rejected
+from app.session.state import Presence
+from app.store.groups import Group, Member
+from app.web.access import current_token_version
+from app.web.accounts import ACCOUNTS, SERVICES, AccountServices, page
+from app.web.api import issue, join_session
+from app.web.groups.access import CalmNotFound
+from app.web.groups.form_values import parse_date, text_problem
+from app.web.groups.sessions import todays_session
+from app.web.pages import enter_as
+from app.web.services import Services
+
+router = APIRouter(include_in_schema=False)
+
+
+def _signer(svc: Services) -> URLSafeSerializer:
+    return URLSafeSerializer(svc.settings.resolved_secret_key(), salt="peer-rounds-member")
+
+
+def member_link_url(svc: Services, group_id: str, member_id: str) -> str:
+    token = _signer(svc).dumps([group_id, member_id])
+    return f"{svc.settings.base_url()}/apologies/{token}"
+
+
+class UnknownMemberLink(CalmNotFound):
+    """Forged, or the member was removed."""
+
+    title = "This link doesn't work any more"
+    message = "Please ask your facilitator for a new one. Thank you for letting us know."
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedMember:
+    group: Group
+    member: Member
+    token: str
+
+    @property
+    def member_id(self) -> str:
+        return self.member.id
+
+
+def _member_of_link(svc: Services, accounts: AccountServices, token: str) -> LinkedMember:
+    try:
+        group_id, member_id = _signer(svc).loads(token)
+    except (BadSignature, ValueError, TypeError) as forged:
+        raise UnknownMemberLink from forged
+    group = accounts.groups.get(str(group_id))
+    member = None if group is None else accounts.groups.member(group.id, str(member_id))
+    if group is None or member is None:
+        raise UnknownMemberLink
+    return LinkedMember(group=group, member=member, token=token)
+
+
+async def linked_member(token: str, svc: SERVICES, accounts: ACCOUNTS) -> LinkedMember:
+    return await to_thread.run_sync(_member_of_link, svc, accounts, token)
+
+
+LINKED_MEMBER = Annotated[LinkedMember, Depends(linked_member)]
+
+
+async def _member_page(
+    svc: Services,
+    request: Request,
+    accounts: AccountServices,
+    linked: LinkedMember,
+    status_code: int = 200,
+    **outcome: object,
+) -> HTMLResponse:
+    """A member's own page (from their link): today's session, apologies, a guideline."""
+    group = linked.group
+    today = accounts.today(group.time_zone)
+    prospective = linked.member.name_checked_on is None
+    context: dict[str, object] = {"sent": None, "proposed": None, "error": None, **outcome}
+    return page(
+        svc,
+        request,
+        "groups/apologies.html",
+        status_code,
+        group=group,
+        member=linked.member,
+        token=linked.token,
+        meetings=upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today),
+        session_on_now=await todays_session(svc, accounts, group) is not None,
+        prospective=prospective,
+        welcoming_on=next_welcoming_meeting(
+            group.first_meeting_on, group.meeting_pattern, today, group.new_members_every
+        )
+        if prospective
+        else None,
+        **context,
+    )
+
+
+@router.get("/apologies/{token}", response_class=HTMLResponse)
+async def apologies_form(
+    request: Request, svc: SERVICES, accounts: ACCOUNTS, linked: LINKED_MEMBER
+) -> HTMLResponse:
+    return await _member_page(svc, request, accounts, linked)
+
+
+@router.post("/apologies/{token}/join", response_class=HTMLResponse)
+async def join_todays_session(
+    request: Request, svc: SERVICES, accounts: ACCOUNTS, linked: LINKED_MEMBER
+) -> Response:
+    """Into the waiting room of the group's session for today, as the member themselves."""
+    hub = await todays_session(svc, accounts, linked.group)
+    if hub is None:
+        return await _member_page(
+            svc,
+            request,
+            accounts,
+            linked,
+            409,
+            error="There is no session of the group to join just now. The button appears "
+            "here on the day, once your facilitators have started the session.",
+        )
+    member = linked.member
+    here = next(
+        (
+            p.id
+            for p in hub.state.participants.values()
+            if p.member_id == member.id and p.presence is not Presence.LEFT
+        ),
+        None,
+    )
+    if here is not None:
+        # Joined already (another device, or a lost cookie): the same place, not a second seat.
+        version = await current_token_version(svc, hub)
+        return enter_as(
+            svc, hub, Role.PARTICIPANT, issue(svc, hub, Role.PARTICIPANT, here, version)
+        )
+    joined = await join_session(
+        svc,
+        hub,
+        member.preferred_name,
+        member_id=member.id,
+        name_check_pending=member.name_checked_on is None,
+    )
+    if isinstance(joined, Rejected):
+        return await _member_page(svc, request, accounts, linked, 409, error=joined.message)
+    return enter_as(svc, hub, Role.PARTICIPANT, joined.token)
+
+
+@router.post("/apologies/{token}", response_class=HTMLResponse)
+async def send_apologies(
+    request: Request,
+    svc: SERVICES,
+    accounts: ACCOUNTS,
+    linked: LINKED_MEMBER,
+    meeting_on: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    group = linked.group
+    upcoming = upcoming_meetings(
+        group.first_meeting_on, group.meeting_pattern, accounts.today(group.time_zone)
+    )
+    chosen = parse_date(meeting_on)
+    if chosen is None or chosen not in upcoming:
+        return await _member_page(
+            svc, request, accounts, linked, 422, error="Please choose one of the meetings listed."
+        )
+    await to_thread.run_sync(
+        accounts.groups.send_apology, linked.member_id, chosen, accounts.clock()
+    )
+    return await _member_page(svc, request, accounts, linked, sent=chosen)
+
+
+@router.post("/apologies/{token}/guideline", response_class=HTMLResponse)
+async def member_proposes_guideline(
+    request: Request,
+    svc: SERVICES,
+    accounts: ACCOUNTS,
+    linked: LINKED_MEMBER,
+    text: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """Any member may propose a guideline; the group agrees it (or not) at a meeting."""
+    wording = text.strip()
+    problem = text_problem(wording, "the guideline")
+    if problem is not None:
+        return await _member_page(svc, request, accounts, linked, 422, error=problem)
+    group = linked.group
+    await to_thread.run_sync(
+        accounts.groups.propose_guideline, group.id, wording, accounts.today(group.time_zone)
+    )
+    return await _member_page(svc, request, accounts, linked, proposed=wording)

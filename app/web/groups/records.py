@@ -1,0 +1,129 @@
+"""What is kept about a group: its export (JSON, CSV), its removal, and the retention purge."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import sqlalchemy
+import structlog
+from anyio import to_thread
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.groups.rules import retention_cutoff
+from app.store.chores import Chores
+from app.store.groups import GroupRecords, Groups
+from app.web.accounts import ACCOUNTS, SERVICES, AccountServices, local_date
+from app.web.groups.access import FACILITATING
+from app.web.groups.group_page import group_page
+from app.web.spreadsheet import plain_cell
+
+log = structlog.get_logger(__name__)
+router = APIRouter(include_in_schema=False)
+
+PURGE_CHORE = "retention_purge"
+PURGE_EVERY_S = 6 * 60 * 60
+# Every process asks this often whether the purge is due; one of them does it (Chores.claim).
+PURGE_ASK_EVERY_S = 10 * 60
+
+
+def purge_expired(groups: Groups, at: float) -> int:
+    """Forget every group's session records older than the group keeps them, counting days
+    in the group's own time zone; how many sessions were forgotten."""
+    return sum(
+        groups.purge_sessions_before(
+            group.id, retention_cutoff(local_date(at, group.time_zone), group.retention_days)
+        )
+        for group in groups.all_groups()
+    )
+
+
+def purge_if_due(accounts: AccountServices, chores: Chores) -> int | None:
+    """Purge, unless some process started a purge less than six hours ago (then None)."""
+    now = accounts.clock()
+    if not chores.claim(PURGE_CHORE, now, PURGE_EVERY_S):
+        return None
+    return purge_expired(accounts.groups, now)
+
+
+async def purge_expired_forever(
+    app: FastAPI, chores: Chores, ask_every_s: float = PURGE_ASK_EVERY_S
+) -> None:
+    accounts: AccountServices = app.state.account_services
+    while True:
+        try:
+            purged = await to_thread.run_sync(purge_if_due, accounts, chores)
+        except sqlalchemy.exc.SQLAlchemyError as error:
+            log.warning("retention_purge_failed", error=str(error))
+        else:
+            if purged:
+                log.info("retention_purged", sessions=purged)
+        await asyncio.sleep(ask_every_s)
+
+
+@router.post("/groups/{group_id}/purge", response_class=HTMLResponse)
+async def purge_group(
+    request: Request,
+    svc: SERVICES,
+    accounts: ACCOUNTS,
+    mine: FACILITATING,
+    confirm_name: Annotated[str, Form()] = "",
+) -> Response:
+    if confirm_name.strip() != mine.group.name:
+        return await group_page(
+            request,
+            svc,
+            accounts,
+            mine,
+            422,
+            error="To remove the group, please type its name exactly as shown. Nothing has "
+            "been removed.",
+        )
+    await to_thread.run_sync(accounts.groups.purge_group, mine.group.id)
+    return RedirectResponse("/groups", status_code=303)
+
+
+def export_document(records: GroupRecords) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(json.dumps(asdict(records), default=str))
+    return document
+
+
+def _download(body: str, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/groups/{group_id}/export.json")
+async def export_json(accounts: ACCOUNTS, mine: FACILITATING) -> Response:
+    records = await to_thread.run_sync(accounts.groups.records, mine.group)
+    body = json.dumps(export_document(records), ensure_ascii=False, indent=2)
+    return _download(body, "application/json", "group-records.json")
+
+
+def export_rows(records: GroupRecords) -> list[list[object]]:
+    """One row a record; every cell a spreadsheet could run as a formula is made plain."""
+    rows: list[list[object]] = [["record", "date", "kind", "detail", "name"]]
+    rows += [["member", m.added_on, "", "", m.preferred_name] for m in records.members]
+    rows += [["guideline", g.agreed_on or "", "", g.text, ""] for g in records.guidelines]
+    rows += [["session", s.meeting_on, "", "", ""] for s in records.sessions]
+    rows += [
+        ["action", a.due_on, a.kind.value, a.detail, a.peer_name or ""] for a in records.actions
+    ]
+    rows += [["apology", on, "", "", name] for name, on in records.apologies]
+    return [[plain_cell(cell) for cell in row] for row in rows]
+
+
+@router.get("/groups/{group_id}/export.csv")
+async def export_csv(accounts: ACCOUNTS, mine: FACILITATING) -> Response:
+    records = await to_thread.run_sync(accounts.groups.records, mine.group)
+    out = io.StringIO()
+    csv.writer(out).writerows(export_rows(records))
+    return _download(out.getvalue(), "text/csv", "group-records.csv")
