@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,7 @@ from app.accounts.passwords import (
 from app.store.accounts import Account, Accounts, EmailTaken
 from app.store.groups import Groups, new_id
 from app.store.templates import Templates
+from app.web.rendering import page
 from app.web.services import Services, services
 
 LOGIN_COOKIE = "pr_account"
@@ -178,12 +179,6 @@ async def require_form(request: Request, accounts: AccountServices, form_key: st
     if not hmac.compare_digest(found.form_key.encode(), form_key.encode()):
         raise FormRefused
     return found
-
-
-def page(
-    svc: Services, request: Request, template: str, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    return svc.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 def _sign_in(

@@ -24,7 +24,7 @@ from app.web.access import (
 from app.web.api import CreateSessionRequest, issue, join_session, links_for
 from app.web.plain_text import PlainName, plain_text_error
 from app.web.rate_limits import SLOW_DOWN, Bucket, client_address, rate_limits_of
-from app.web.rendering import VENDOR_FILES, qr_svg
+from app.web.rendering import VENDOR_FILES, page, qr_svg
 from app.web.services import Services, services
 from app.web.tokens import TokenError
 
@@ -40,12 +40,6 @@ GUIDELINES = [
     "Silence is fine. It is OK to leave and OK to come back.",
     "We do not have side conversations.",
 ]
-
-
-def page(
-    svc: Services, request: Request, template: str, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    return svc.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 def message_page(

@@ -1,17 +1,21 @@
-"""Jinja2 environment, HTML fragments for live pages, and the join QR code."""
+"""Jinja2 environment, pages and HTML fragments for live pages, and the join QR code."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
+from app.web.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -28,6 +32,12 @@ VENDOR_FILES = {
 
 def make_templates() -> Jinja2Templates:
     return Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def page(
+    svc: Services, request: Request, template: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    return svc.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 def live_fragment_name(view: AnyView) -> str:

@@ -16,7 +16,8 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from app.store.groups import Group
-from app.web.accounts import ACCOUNTS, SignedIn, page, require_form, require_signed_in
+from app.web.accounts import ACCOUNTS, SignedIn, require_form, require_signed_in
+from app.web.rendering import page
 from app.web.services import Services
 
 _READS = frozenset({"GET", "HEAD"})

@@ -16,10 +16,11 @@ from app.groups.rules import action_date_problem
 from app.session.commands import Role
 from app.store.groups import Action, new_id
 from app.web.access import AccessDenied, authorize, cookie_name
-from app.web.accounts import ACCOUNTS, SERVICES, page
+from app.web.accounts import ACCOUNTS, SERVICES
 from app.web.groups.access import FACILITATING, GroupNotFound
 from app.web.groups.form_values import MAX_DETAIL, parse_date, text_problem
 from app.web.groups.group_page import group_page
+from app.web.rendering import page
 
 router = APIRouter(include_in_schema=False)
 

@@ -19,12 +19,12 @@ from app.web.accounts import (
     SERVICES,
     AccountServices,
     SignedIn,
-    page,
     require_form,
     require_signed_in,
 )
 from app.web.groups.access import CalmNotFound
 from app.web.plain_text import control_character_problem
+from app.web.rendering import page
 from app.web.services import Services
 
 router = APIRouter(include_in_schema=False)

@@ -22,8 +22,9 @@ from app.groups.rules import (
 )
 from app.session.state import Presence
 from app.store.groups import Group, Member
-from app.web.accounts import AccountServices, page
+from app.web.accounts import AccountServices
 from app.web.groups.access import Facilitating
+from app.web.rendering import page
 from app.web.services import Services
 
 ATTENDANCE_SHOWN = 12

@@ -22,12 +22,13 @@ from app.session.decisions import Rejected
 from app.session.state import Presence
 from app.store.groups import Group, Member
 from app.web.access import current_token_version
-from app.web.accounts import ACCOUNTS, SERVICES, AccountServices, page
+from app.web.accounts import ACCOUNTS, SERVICES, AccountServices
 from app.web.api import issue, join_session
 from app.web.groups.access import CalmNotFound
 from app.web.groups.form_values import parse_date, text_problem
 from app.web.groups.sessions import todays_session
 from app.web.pages import enter_as
+from app.web.rendering import page
 from app.web.services import Services
 
 router = APIRouter(include_in_schema=False)
