@@ -125,7 +125,10 @@ def test_the_heartbeat_finds_a_stalled_socket_by_itself(screens: Screens, sessio
     round_of_three(session)
     sockets = StallableSockets()
     priya = stalled_phone(screens, session, sockets)
-    wait_until(priya, lambda: sockets.heartbeat_sent_while_stalled(), HEARTBEAT_EVERY_S + 2)
+    # The next beat is due within one interval of the last; a loaded machine fires page timers
+    # late (12 s was once too short while another suite ran). Nothing but the page's own timer
+    # sends a ping here, so any bound proves it finds the stall by itself.
+    wait_until(priya, lambda: sockets.heartbeat_sent_while_stalled(), 2 * HEARTBEAT_EVERY_S)
     expect_caught_up(priya)
 
 
