@@ -9,8 +9,16 @@ from fastapi import FastAPI
 
 from app.accounts.passwords import hash_password, needs_rehash, password_matches
 from app.store.accounts import Accounts
-from app.web.accounts import LOGIN_COOKIE, AccountServices
-from tests.groups.support import PASSWORD, browser, form_key, make_app, post, register
+from app.web.accounts import LOGIN_COOKIE
+from tests.groups.support import (
+    PASSWORD,
+    account_services,
+    browser,
+    form_key,
+    make_app,
+    post,
+    register,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -26,8 +34,7 @@ def app(tmp_path: Path, database_url: str) -> FastAPI:
 
 
 def stored_accounts(app: FastAPI) -> Accounts:
-    services: AccountServices = app.state.account_services
-    return services.accounts
+    return account_services(app).accounts
 
 
 def test_passwords_are_kept_only_as_argon2id_hashes() -> None:

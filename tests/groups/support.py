@@ -14,6 +14,8 @@ from fastapi import FastAPI
 
 from app.config import Settings
 from app.main import create_app
+from app.store.groups import Groups
+from app.web.accounts import AccountServices
 
 BASE = "http://testserver"
 PASSWORD = "a calm long password"
@@ -22,6 +24,15 @@ _FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
 
 def make_app(tmp_path: Path, database_url: str) -> FastAPI:
     return create_app(Settings(data_dir=tmp_path, database_url=database_url))
+
+
+def account_services(app: FastAPI) -> AccountServices:
+    services: AccountServices = app.state.account_services
+    return services
+
+
+def groups_of(app: FastAPI) -> Groups:
+    return account_services(app).groups
 
 
 def today() -> date:

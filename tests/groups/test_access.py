@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.web.accounts import AccountServices
 from app.web.groups import ROUTERS
-from tests.groups.support import browser, create_group, make_app, post, register
+from tests.groups.support import browser, create_group, groups_of, post, register
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def app(tmp_path: Path, database_url: str) -> FastAPI:
-    return make_app(tmp_path, database_url)
 
 
 def group_forms() -> list[str]:
@@ -44,7 +31,7 @@ async def test_every_group_form_without_this_browsers_key_is_refused_and_changes
         await register(sam)
         path = await create_group(sam)
         await post(sam, f"{path}/members", preferred_name="Priya")
-        groups = app.state.account_services.groups
+        groups = groups_of(app)
         before = groups.records(groups.all_groups()[0])
         (member,) = before.members
         forms = group_forms()
@@ -61,8 +48,7 @@ async def test_every_group_form_without_this_browsers_key_is_refused_and_changes
     assert len(forms) >= 10
     assert {form: a.status_code for form, a in answers.items()} == dict.fromkeys(forms, 403)
     assert all("nothing was changed" in a.text for a in answers.values())
-    services: AccountServices = app.state.account_services
-    assert services.groups.records(before.group) == before
+    assert groups_of(app).records(before.group) == before
 
 
 async def test_not_yours_and_not_there_are_the_same_calm_answer(app: FastAPI) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -13,19 +12,9 @@ from app.agenda.stages import StageKind
 from app.cli import DEMO_EMAIL, DEMO_PASSWORD, create_demos, print_login
 from app.session.commands import Actor, AdvanceStage, Role, StartSession
 from app.web.services import Services
-from tests.groups.support import browser, form_key, make_app
+from tests.groups.support import browser, form_key, groups_of
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def app(tmp_path: Path, database_url: str) -> FastAPI:
-    return make_app(tmp_path, database_url)
 
 
 async def test_the_demo_facilitator_finds_last_weeks_promise_in_this_weeks_session(
@@ -73,4 +62,4 @@ async def test_running_the_demo_again_keeps_the_group_it_made(app: FastAPI) -> N
 
     assert first.created
     assert not second.created
-    assert len(app.state.account_services.groups.all_groups()) == 1
+    assert len(groups_of(app).all_groups()) == 1

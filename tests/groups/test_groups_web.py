@@ -8,7 +8,6 @@ import re
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,39 +16,23 @@ from fastapi import FastAPI
 from app.agenda.carry_over import ActionKind
 from app.agenda.stages import StageKind
 from app.session.commands import Actor, AdvanceStage, Role, StartSession
-from app.store.groups import Groups
-from app.store.templates import Templates
-from app.web.accounts import AccountServices, make_account_services
+from app.web.accounts import make_account_services
 from app.web.groups.records import purge_expired
 from app.web.services import Services
 from tests.groups.support import (
     PASSWORD,
+    account_services,
     browser,
     create_group,
     form_key,
     group_form,
-    make_app,
+    groups_of,
     post,
     register,
     today,
 )
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def app(tmp_path: Path, database_url: str) -> FastAPI:
-    return make_app(tmp_path, database_url)
-
-
-def groups_of(app: FastAPI) -> Groups:
-    services: AccountServices = app.state.account_services
-    return services.groups
 
 
 def group_id(path: str) -> str:
@@ -183,7 +166,7 @@ async def test_a_facilitator_of_one_group_cannot_see_or_touch_another(app: FastA
     assert all("couldn&#39;t find that" in a.text for a in answers)
     assert all("Priya" not in a.text for a in answers)
     assert groups_of(app).records(before.group) == before
-    templates: Templates = app.state.account_services.templates
+    templates = account_services(app).templates
     own = templates.latest(sams_template.rsplit("/", 1)[-1])
     assert own is not None
     assert (own.version, own.template.name) == (1, "Sam's own agenda")
@@ -576,7 +559,7 @@ async def test_a_facilitator_copies_a_seed_template_and_each_save_is_a_new_versi
         path = await create_group(client, template_key=key)
         session_id = await start_session(client, path)
 
-    templates: Templates = app.state.account_services.templates
+    templates = account_services(app).templates
     assert copied.status_code == saved_again.status_code == 303
     assert key.startswith("social-activity~")
     latest = templates.latest(key)

@@ -21,9 +21,8 @@ from app.session.commands import Actor, Admit, EndSession, Role
 from app.session.decisions import Rejected
 from app.session.state import ERASED_NAME, Presence
 from app.store.database import create_database_engine
-from app.store.groups import Groups
 from app.web.services import Services
-from tests.groups.support import browser, create_group, post, register, today
+from tests.groups.support import browser, create_group, groups_of, post, register, today
 
 pytestmark = pytest.mark.anyio
 
@@ -33,19 +32,9 @@ NOT_YET = (
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def app(tmp_path: Path, database_url: str) -> FastAPI:
     # A snapshot after every other commit, so erasing a name has snapshots to deal with too.
     return create_app(Settings(data_dir=tmp_path, database_url=database_url, snapshot_every=2))
-
-
-def groups_of(app: FastAPI) -> Groups:
-    groups: Groups = app.state.account_services.groups
-    return groups
 
 
 async def hub_of(app: FastAPI, session_id: str) -> SessionHub:

@@ -16,9 +16,15 @@ from app.main import create_app
 from app.store.chores import Chores
 from app.store.database import create_database_engine
 from app.store.groups import Groups
-from app.web.accounts import AccountServices
 from app.web.groups.records import PURGE_CHORE, purge_expired, purge_if_due
-from tests.groups.support import browser, create_group, group_form, make_app, post, register
+from tests.groups.support import (
+    account_services,
+    browser,
+    create_group,
+    group_form,
+    post,
+    register,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -32,28 +38,13 @@ EARLY_UTC_11TH = datetime(2026, 12, 11, 3, 0, tzinfo=UTC).timestamp()
 LATER_UTC_11TH = datetime(2026, 12, 11, 7, 0, tzinfo=UTC).timestamp()
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def app(tmp_path: Path, database_url: str) -> FastAPI:
-    return make_app(tmp_path, database_url)
-
-
-def services_of(app: FastAPI) -> AccountServices:
-    services: AccountServices = app.state.account_services
-    return services
-
-
 async def group_in(app: FastAPI, time_zone: str, name: str) -> str:
     """A group that keeps a week of records, with a session held on MET_ON; its id."""
     async with browser(app) as client:
         await register(client, email=f"{name.lower()}@example.org", name=name)
         path = await create_group(client, name=name, time_zone=time_zone, retention_days="7")
     group_id = path.rsplit("/", 1)[-1]
-    services_of(app).groups.record_session(group_id, f"session-{name}", MET_ON, 0.0, [])
+    account_services(app).groups.record_session(group_id, f"session-{name}", MET_ON, 0.0, [])
     return group_id
 
 
@@ -64,7 +55,7 @@ def held(groups: Groups, group_id: str) -> list[date]:
 async def test_retention_days_are_counted_in_the_groups_own_time_zone(app: FastAPI) -> None:
     auckland = await group_in(app, "Pacific/Auckland", "Aroha")
     chicago = await group_in(app, "America/Chicago", "Dana")
-    groups = services_of(app).groups
+    groups = account_services(app).groups
 
     assert purge_expired(groups, NOON_UTC_10TH) == 1
     assert (held(groups, auckland), held(groups, chicago)) == ([], [MET_ON])
@@ -76,12 +67,14 @@ async def test_retention_days_are_counted_in_the_groups_own_time_zone(app: FastA
 
 
 async def test_a_shortened_retention_counts_days_in_the_groups_time_zone(app: FastAPI) -> None:
-    app.state.account_services = dataclasses.replace(services_of(app), clock=lambda: NOON_UTC_10TH)
+    app.state.account_services = dataclasses.replace(
+        account_services(app), clock=lambda: NOON_UTC_10TH
+    )
     async with browser(app) as client:
         await register(client)
         path = await create_group(client, time_zone="Pacific/Auckland")
         group_id = path.rsplit("/", 1)[-1]
-        services_of(app).groups.record_session(group_id, "the-3rd", MET_ON, 0.0, [])
+        account_services(app).groups.record_session(group_id, "the-3rd", MET_ON, 0.0, [])
         changed = await post(
             client,
             f"{path}/settings",
@@ -89,7 +82,7 @@ async def test_a_shortened_retention_counts_days_in_the_groups_time_zone(app: Fa
         )
 
     assert changed.status_code == 303
-    assert held(services_of(app).groups, group_id) == []
+    assert held(account_services(app).groups, group_id) == []
 
 
 async def test_of_two_processes_asking_at_once_only_one_purges(
@@ -98,7 +91,8 @@ async def test_of_two_processes_asking_at_once_only_one_purges(
     auckland = await group_in(app, "Pacific/Auckland", "Aroha")
     other = create_app(Settings(data_dir=tmp_path / "other", database_url=database_url))
     processes = [
-        dataclasses.replace(services_of(one), clock=lambda: NOON_UTC_10TH) for one in (app, other)
+        dataclasses.replace(account_services(one), clock=lambda: NOON_UTC_10TH)
+        for one in (app, other)
     ]
     engines = [create_database_engine(database_url) for _ in processes]
     chores = [Chores(engine) for engine in engines]
@@ -116,7 +110,7 @@ async def test_of_two_processes_asking_at_once_only_one_purges(
         thread.join(timeout=30)
 
     assert sorted(outcomes, key=lambda o: o is None) == [1, None]
-    assert held(services_of(app).groups, auckland) == []
+    assert held(account_services(app).groups, auckland) == []
     assert chores[0].last_started(PURGE_CHORE) == NOON_UTC_10TH
     # Asked again within six hours, neither process purges.
     assert purge_if_due(processes[0], chores[0]) is None

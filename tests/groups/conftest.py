@@ -1,0 +1,20 @@
+"""The app, in-process on SQLite and on PostgreSQL, for the group and account page tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from tests.groups.support import make_app
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> FastAPI:
+    return make_app(tmp_path, database_url)
