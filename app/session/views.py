@@ -257,7 +257,7 @@ def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | N
     )
 
 
-def _public(state: SessionState) -> dict[str, object]:
+def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
     stage = state.current_stage
     return {
         "session_id": state.session_id,
@@ -281,7 +281,7 @@ def _public(state: SessionState) -> dict[str, object]:
             id=stage.id, kind=stage.kind, title=stage.title, prompt=stage.prompt, timer=stage.timer
         ),
         "speaker": _speaker(state, None if stage is None else stage.active_turn),
-        "up_next": [_person(state, p) for p in _up_next(state, stage)[:PUBLIC_UP_NEXT]],
+        "up_next": [_person(state, p) for p in up_next[:PUBLIC_UP_NEXT]],
         "round": _round_progress(state, stage, for_facilitators=False),
         "taking_time": _taking_time(state, stage),
         "present_count": sum(
@@ -301,7 +301,7 @@ class SharedViews:
 
     @cached_property
     def public(self) -> dict[str, object]:
-        return _public(self.state)
+        return _public(self.state, self.up_next)
 
     @cached_property
     def up_next(self) -> list[str]:
