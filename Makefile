@@ -11,7 +11,7 @@ step = @printf '\n==> %s\n' "$(1)"
 help:
 	@echo "make demo   - set up, then run the demo"
 	@echo "make test   - set up, then format check, lint, type check and all tests (incl. e2e)"
-	@echo "make check  - format check, lint, type check only"
+	@echo "make check  - format check, lint, type check, import contracts only"
 	@echo "make serve  - set up, then run the server"
 	@echo "make fmt    - reformat and apply lint autofixes"
 
@@ -35,6 +35,8 @@ check: bootstrap
 	$(BIN)/ruff check
 	$(call step,mypy (strict))
 	$(BIN)/mypy
+	$(call step,import contracts (lint-imports))
+	$(BIN)/lint-imports
 
 test: check chromium
 	$(call step,pytest)

@@ -12,12 +12,12 @@ from datetime import date, timedelta
 import uvicorn
 from fastapi import FastAPI
 
-from app import log_redaction
 from app.accounts.passwords import hash_password
 from app.agenda.carry_over import ActionKind
 from app.config import Settings
 from app.groups.rules import DEFAULT_RETENTION_DAYS, GroupKind, MeetingPattern
 from app.main import create_app
+from app.observability.logging import install_for_uvicorn
 from app.session.commands import Actor, Admit, EndSession, Join, Role, StartSession
 from app.store.accounts import Account, EmailTaken
 from app.store.groups import Action, Group, new_id
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         log_level="info",
     )
     server = uvicorn.Server(config)
-    log_redaction.install()
+    install_for_uvicorn(settings.log_format)
     server.run()
 
 

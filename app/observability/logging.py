@@ -2,7 +2,8 @@
 
 Everything goes through one handler on the root logger — the app's structlog events and the
 standard-library records of uvicorn alike — so a line has the same shape whoever wrote it, and
-every line passes the same redaction (app/log_redaction.py): no token, no name, no SQL values.
+every line passes the same redaction (app/observability/redaction.py): no token, no name, no SQL
+values.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal
 import structlog
 from structlog.typing import EventDict, Processor
 
-from app.log_redaction import RedactTokens, redact, redact_database_values
+from app.observability.redaction import RedactTokens, redact, redact_database_values
 
 LogFormat = Literal["auto", "json", "console"]
 # Keys whose values are secrets or say who someone is: never written, whoever passes them.
@@ -84,3 +85,11 @@ def configure(log_format: LogFormat = "auto", stream: Any = None) -> logging.Han
         uvicorn_logger.handlers = []
         uvicorn_logger.propagate = True
     return handler
+
+
+def install_for_uvicorn(log_format: LogFormat) -> None:
+    """For `peer-rounds serve`, once uvicorn has set up its loggers: every line structured and
+    redacted."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logging.getLogger(name).addFilter(RedactTokens())
+    configure(log_format)

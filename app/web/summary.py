@@ -1,6 +1,6 @@
 """The facilitators' timing summary: during and after a session, with CSV and JSON exports.
 
-Timing only, never content (app/timekeeping/airtime.py). Only facilitators of the session may
+Timing only, never content (app/session/airtime.py). Only facilitators of the session may
 see it: participants and the room are told so calmly. The charts are inline SVG drawn here,
 with presentation attributes only, so the strict Content-Security-Policy holds.
 """
@@ -19,12 +19,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from app.realtime.hub import SessionHub
 from app.realtime.store_calls import in_thread
+from app.session.airtime import AirtimeReport, RoundFact, airtime_report
 from app.session.commands import ChangeSettings, Role
 from app.session.decisions import Rejected
 from app.session.state import SessionSettings, SessionStatus
 from app.session.views import view_for
 from app.store.event_store import EventStore
-from app.timekeeping.airtime import AirtimeReport, RoundFact, airtime_report
 from app.web.access import AccessDenied, authorize, cookie_name
 from app.web.api import bearer
 from app.web.services import Services, services

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
+from app.session.airtime import AirtimeReport, airtime_report
 from app.session.state import StageStatus
 from app.session.storage import events_for_storage
-from app.timekeeping.airtime import AirtimeReport, airtime_report
 from tests.engine_helpers import START, Driver, engine_settings
 
 

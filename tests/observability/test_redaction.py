@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import structlog
 
-from app.log_redaction import RedactTokens, redact
 from app.observability.logging import UVICORN_LOGGERS, configure, renderer_for
+from app.observability.redaction import RedactTokens, redact
 
 
 def test_tokens_in_paths_and_queries_are_redacted() -> None:

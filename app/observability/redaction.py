@@ -2,7 +2,8 @@
 
 Tokens travel in paths (`/enter/…`) and queries (`?token=`); names and what people typed reach
 the database as statement parameters, which SQLAlchemy prints in its errors. Both are cut out of
-every line; structured events also lose any value under a private key (app/observability/logging).
+every line; structured events also lose any value under a private key
+(app/observability/logging.py).
 """
 
 from __future__ import annotations
@@ -33,14 +34,3 @@ class RedactTokens(logging.Filter):
         if not isinstance(record.msg, dict):
             record.msg = redact_database_values(redact(str(record.msg)))
         return True
-
-
-def install() -> None:
-    """For `peer-rounds serve`, once uvicorn has set up its loggers: every line structured
-    (PEER_ROUNDS_LOG_FORMAT) and redacted."""
-    from app.config import Settings
-    from app.observability.logging import configure
-
-    for name in ("uvicorn.access", "uvicorn.error"):
-        logging.getLogger(name).addFilter(RedactTokens())
-    configure(Settings().log_format)
