@@ -1,0 +1,126 @@
+"""What a group agrees and carries between meetings: guidelines, its sessions, housekeeping
+actions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.agenda.carry_over import ActionKind
+from app.store.groups.schema import (
+    ACTIONS,
+    GUIDELINES,
+    SESSIONS,
+    Action,
+    GroupSession,
+    Guideline,
+    new_id,
+    select_fields,
+)
+from app.store.groups.store import Store
+
+
+class Meetings(Store):
+    """Guidelines, sessions and housekeeping actions."""
+
+    def guidelines(self, group_id: str) -> list[Guideline]:
+        query = (
+            select_fields(GUIDELINES, Guideline)
+            .where(GUIDELINES.c.group_id == group_id)
+            .order_by(GUIDELINES.c.position)
+        )
+        with self._engine.connect() as connection:
+            return [Guideline(**row) for row in connection.execute(query).mappings()]
+
+    def propose_guideline(self, group_id: str, text: str, today: date) -> str:
+        guideline_id = new_id()
+        last = select(func.coalesce(func.max(GUIDELINES.c.position), 0)).where(
+            GUIDELINES.c.group_id == group_id
+        )
+        with self._engine.begin() as connection:
+            position = connection.execute(last).scalar_one() + 1
+            connection.execute(
+                GUIDELINES.insert().values(
+                    id=guideline_id,
+                    group_id=group_id,
+                    position=position,
+                    text=text,
+                    proposed_on=today,
+                )
+            )
+        return guideline_id
+
+    def agree_guideline(
+        self, group_id: str, guideline_id: str, agreed_on: date, review_on: date
+    ) -> bool:
+        statement = (
+            GUIDELINES.update()
+            .where(GUIDELINES.c.group_id == group_id, GUIDELINES.c.id == guideline_id)
+            .values(agreed_on=agreed_on, review_on=review_on)
+        )
+        with self._engine.begin() as connection:
+            return connection.execute(statement).rowcount == 1
+
+    def record_session(
+        self, group_id: str, session_id: str, meeting_on: date, at: float, carried: list[str]
+    ) -> None:
+        """The group's new session, and the actions it opened with (carried, so never twice)."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                SESSIONS.insert().values(
+                    session_id=session_id, group_id=group_id, meeting_on=meeting_on, created_at=at
+                )
+            )
+            if carried:
+                connection.execute(
+                    ACTIONS.update()
+                    .where(ACTIONS.c.group_id == group_id, ACTIONS.c.id.in_(carried))
+                    .values(carried_into=session_id)
+                )
+
+    def session_on(self, group_id: str, meeting_on: date) -> str | None:
+        """The id of the group's session for the meeting on that date, if it was started."""
+        query = (
+            select(SESSIONS.c.session_id)
+            .where(SESSIONS.c.group_id == group_id, SESSIONS.c.meeting_on == meeting_on)
+            .order_by(SESSIONS.c.created_at)
+        )
+        with self._engine.connect() as connection:
+            session_id: str | None = connection.execute(query).scalars().first()
+        return session_id
+
+    def sessions(self, group_id: str) -> list[GroupSession]:
+        query = (
+            select_fields(SESSIONS, GroupSession)
+            .where(SESSIONS.c.group_id == group_id)
+            .order_by(SESSIONS.c.meeting_on.desc(), SESSIONS.c.created_at.desc())
+        )
+        with self._engine.connect() as connection:
+            return [GroupSession(**row) for row in connection.execute(query).mappings()]
+
+    def add_action(self, group_id: str, action: Action) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                ACTIONS.insert().values(
+                    id=action.id,
+                    group_id=group_id,
+                    kind=action.kind.value,
+                    detail=action.detail,
+                    peer_name=action.peer_name,
+                    due_on=action.due_on,
+                    recorded_at=action.recorded_at,
+                )
+            )
+
+    def actions(self, group_id: str) -> list[Action]:
+        query = (
+            select_fields(ACTIONS, Action)
+            .where(ACTIONS.c.group_id == group_id)
+            .order_by(ACTIONS.c.due_on, ACTIONS.c.recorded_at)
+        )
+        with self._engine.connect() as connection:
+            return [
+                Action(**{**row, "kind": ActionKind(row["kind"])})
+                for row in connection.execute(query).mappings()
+            ]
