@@ -44,7 +44,7 @@ export function installCommands(connection) {
     detail.headers = null; // htmx's request headers are not part of a command
   });
 
-  return function sendCommand(command) {
+  return function sendCommand(/** @type {{type: string} & Record<string, unknown>} */ command) {
     if (!connection.open) {
       showNotice(OFFLINE);
       return false;
