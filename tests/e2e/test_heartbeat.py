@@ -45,7 +45,7 @@ class StallableSockets:
         self.stalled = set(range(self.opened))
 
     def heartbeat_sent_while_stalled(self) -> bool:
-        """The heartbeat's ping, told from the clock's by its fractional t0 (see live.js)."""
+        """The heartbeat's ping, told from the clock's by its fractional t0 (see heartbeat.js)."""
         for frame in self.sent_while_stalled:
             message = json.loads(frame)
             if message.get("type") == "ping" and message["t0"] % 1 != 0:
@@ -147,7 +147,7 @@ def test_every_heartbeat_t0_has_a_fractional_part(browser: Browser) -> None:
     """The page's own function, run in Chromium on timer readings of every fraction, including
     one ending in .5: adding 0.5 to such a reading made a whole t0, and then the test above
     could not tell the heartbeat from the clock's pings (it failed about one run in ten)."""
-    script = (ROOT / "static" / "js" / "live.js").read_text()
+    script = (ROOT / "static" / "js" / "heartbeat.js").read_text()
     found = re.search(r"function heartbeatT0\([^)]*\) \{.*?\n\}", script, re.DOTALL)
     assert found is not None
     page = browser.new_page()

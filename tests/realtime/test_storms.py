@@ -216,13 +216,13 @@ RECONNECT_MAX_S = 5.0
 
 
 def reconnect_delay(retries: int, rng: random.Random) -> float:
-    """static/js/live.js reconnectDelay(), in seconds (kept equal by the test below)."""
+    """static/js/reconnect.js reconnectDelay(), in seconds (kept equal by the test below)."""
     ceiling: float = min(RECONNECT_MAX_S, RECONNECT_FIRST_S * 2.0 ** max(0, retries))
     return ceiling / 2 + rng.random() * ceiling / 2
 
 
 def test_the_model_matches_the_browser_s_reconnect_delay() -> None:
-    script = (REPO / "static" / "js" / "live.js").read_text()
+    script = (REPO / "static" / "js" / "reconnect.js").read_text()
     assert "const RECONNECT_FIRST_MS = 500;" in script
     assert "const RECONNECT_MAX_MS = 5_000;" in script
     body = re.search(r"function reconnectDelay\([^)]*\) \{(.*?)\n\}", script, re.DOTALL)

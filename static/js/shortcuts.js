@@ -1,0 +1,61 @@
+// The console's keyboard shortcuts: N, P, S, U and Space press the button marked with that
+// `data-shortcut`, and ? opens the list of them. They stay out of the way of typing, of open
+// dialogs and of a focused control that Space would press anyway. Nothing here touches the
+// page until installShortcuts() is called.
+
+const KEYS = ["n", "p", "s", "u", "space"];
+
+function openShortcuts() {
+  const dialog = document.getElementById("shortcuts-dialog");
+  if (dialog instanceof HTMLDialogElement && !dialog.open) dialog.showModal();
+}
+
+/** Whether a key pressed in `target` is someone typing. */
+export function isTyping(/** @type {EventTarget | null} */ target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement) {
+    return !["button", "submit", "reset", "checkbox", "radio", "range", "color", "file"].includes(target.type);
+  }
+  return false;
+}
+
+function usesSpace(/** @type {EventTarget | null} */ target) {
+  // Space activates a button, link or disclosure that was reached with the keyboard. One that
+  // merely kept focus after a mouse click (no visible focus) must not be pressed again by it.
+  if (!(target instanceof HTMLElement)) return false;
+  const control = target.closest("button, a[href], input, select, textarea, summary, [role=button], [tabindex]");
+  return control !== null && control.matches(":focus-visible");
+}
+
+/** @param {() => HTMLElement | null} liveRoot the live area; its `data-role` says whose page it is */
+export function installShortcuts(liveRoot) {
+  document.addEventListener("click", (event) => {
+    const target = /** @type {Element} */ (event.target);
+    if (target.closest?.("[data-open-shortcuts]")) openShortcuts();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (liveRoot()?.dataset.role !== "facilitator") return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing || event.repeat) return;
+    if (isTyping(event.target)) return;
+    if (document.querySelector("dialog[open]")) return;
+    if (event.key === "?") {
+      event.preventDefault();
+      openShortcuts();
+      return;
+    }
+    const key = event.key === " " ? "space" : event.key.toLowerCase();
+    if (!KEYS.includes(key)) return;
+    if (key === "space" && usesSpace(event.target)) return;
+    const button = /** @type {HTMLButtonElement | null} */ (
+      liveRoot()?.querySelector(`button[data-shortcut="${key}"]`) ?? null
+    );
+    if (!button || button.disabled || button.closest("[hidden]")) return;
+    event.preventDefault();
+    button.classList.add("is-pressed");
+    window.setTimeout(() => button.classList.remove("is-pressed"), 200);
+    button.click();
+  });
+}
