@@ -18,6 +18,7 @@ from app.session.state import (
     StageStatus,
     TakingTime,
     TakingTimePhase,
+    TurnSlot,
     UndoPoint,
 )
 from app.timekeeping.timer import Timer, started_timer
@@ -78,7 +79,7 @@ def describe_flow(batch: list[ev.EventBase], state: SessionState, actor_id: str)
         if started is None:
             return done
         return f"{done} — it is {state.name_of(started.participant_id)}'s turn now"
-    if started is not None and started.slot is ev.TurnSlot.ROUND:
+    if started is not None and started.slot is TurnSlot.ROUND:
         return f"moved to the next speaker ({state.name_of(started.participant_id)})"
     if started is not None:
         return f"gave the turn to {state.name_of(started.participant_id)}"
@@ -160,24 +161,18 @@ def _with_taking_time(stage: Stage, **changes: object) -> Stage:
     return stage.model_copy(update={"taking_time": taking.model_copy(update=changes)})
 
 
-def _change_active_turn(stage: Stage, slot: ev.TurnSlot, change: Callable[[Turn], Turn]) -> Stage:
+def _change_active_turn(stage: Stage, slot: TurnSlot, change: Callable[[Turn], Turn]) -> Stage:
     """Apply `change` to the turn in `slot`: the round's current turn, or a taker's turn."""
-    if slot is ev.TurnSlot.ROUND:
-        round_ = stage.round
-        assert round_ is not None
-        assert round_.current is not None
-        return stage.model_copy(
-            update={"round": round_.with_turn(change(round_.turns[round_.current]))}
-        )
-    field = "taker_turn" if slot is ev.TurnSlot.TAKER else "reflection_turn"
-    taking = stage.taking_time
-    assert taking is not None
-    turn = getattr(taking, field)
-    assert isinstance(turn, Turn)
+    turn = stage.turn_in(slot)
+    assert turn is not None
+    if slot is TurnSlot.ROUND:
+        assert stage.round is not None
+        return stage.model_copy(update={"round": stage.round.with_turn(change(turn))})
+    field = "taker_turn" if slot is TurnSlot.TAKER else "reflection_turn"
     return _with_taking_time(stage, **{field: change(turn)})
 
 
-def _with_speaker_timer(stage: Stage, slot: ev.TurnSlot, change: Callable[[Timer], Timer]) -> Stage:
+def _with_speaker_timer(stage: Stage, slot: TurnSlot, change: Callable[[Timer], Timer]) -> Stage:
     def change_turn(turn: Turn) -> Turn:
         assert turn.timer is not None
         return turn.model_copy(update={"timer": change(turn.timer)})
@@ -330,7 +325,7 @@ def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
     timer = started_timer(event.budget_s, event.at)
 
     def start(stage: Stage) -> Stage:
-        if event.slot is ev.TurnSlot.ROUND:
+        if event.slot is TurnSlot.ROUND:
             assert stage.round is not None
             previous = stage.round.turns[event.participant_id]
             turn = previous.model_copy(
@@ -348,7 +343,7 @@ def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
             )
         # A taker's turn and their reflection each start once per Taking Time.
         turn = Turn(participant_id=event.participant_id, status=TurnStatus.SPEAKING, timer=timer)
-        field = "taker_turn" if event.slot is ev.TurnSlot.TAKER else "reflection_turn"
+        field = "taker_turn" if event.slot is TurnSlot.TAKER else "reflection_turn"
         return _with_taking_time(stage, **{field: turn})
 
     return _with_stage(state, event.stage_id, start)
@@ -365,7 +360,7 @@ def _(event: ev.TurnEnded, state: SessionState) -> SessionState:
         )
 
     def end_in(stage: Stage) -> Stage:
-        if event.slot is not ev.TurnSlot.ROUND:
+        if event.slot is not TurnSlot.ROUND:
             return _change_active_turn(stage, event.slot, end)
         assert stage.round is not None
         round_ = stage.round

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from pydantic import ValidationError
 
 from app.session import commands as c
-from app.session.commands import COMMAND_ADAPTER
+from app.session.commands import COMMAND_ADAPTER, Role
 
 
 def test_commands_are_told_apart_by_their_type() -> None:
@@ -57,8 +59,21 @@ def test_names_are_trimmed() -> None:
     assert command.name == "Priya"
 
 
-def test_who_may_send_what_is_exclusive() -> None:
-    assert not c.FACILITATOR_ONLY & c.PARTICIPANT_ONLY
+COMMAND_TYPES: tuple[type[c.CommandBase], ...] = get_args(get_args(c.Command)[0])
+
+
+@pytest.mark.parametrize("kind", COMMAND_TYPES, ids=lambda kind: kind.__name__)
+def test_every_command_declares_who_may_send_it(kind: type[c.CommandBase]) -> None:
+    assert kind.senders
+    assert kind.senders <= {Role.FACILITATOR, Role.PARTICIPANT}, "the room view only watches"
+
+
+def test_a_command_a_participant_sends_about_someone_is_self_service() -> None:
+    """Authorization checks whom such a command names; only self-service ones say how."""
+    for kind in COMMAND_TYPES:
+        if Role.PARTICIPANT in kind.senders and "participant_id" in kind.model_fields:
+            assert issubclass(kind, c.SelfServiceCommand), kind.__name__
+            assert kind.for_oneself, kind.__name__
 
 
 def test_commands_that_move_the_flow() -> None:
