@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
 from app.agenda.stages import MAX_STAGE_MINUTES, StageKind, StagePlan
+from app.plain_text import PLAIN, PlainName, PlainTitle, PlainWords
 from app.rounds.order import OrderPolicy
 from app.session.state import SessionSettings
 
@@ -28,15 +29,11 @@ class Actor(BaseModel):
     id: str
 
 
-CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-StageId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-PreferredName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
-]
+CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
+PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
+StageId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
 Seconds = Annotated[float, Field(gt=0, le=4 * 60 * 60)]
 MAX_PARTICIPANTS = 200
-
 
 BY_FACILITATOR = frozenset({Role.FACILITATOR})
 BY_PARTICIPANT = frozenset({Role.PARTICIPANT})
@@ -46,9 +43,8 @@ BY_EITHER = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
 class CommandBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    # Who may send it; the room view only ever watches. Every command declares its own.
+    # Who may send it (each command declares its own); the room view only ever watches.
     senders: ClassVar[frozenset[Role]]
-
     # Commands that move the flow (whose turn, which stage) are refused when the sender saw an
     # older flow than the current one: they would act on a situation that no longer exists.
     moves_flow: ClassVar[bool] = False
@@ -61,17 +57,15 @@ class FacilitatorSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: PersonId
-    name: PreferredName
+    name: PlainName
 
 
 class CreateSession(CommandBase):
     type: Literal["create_session"] = "create_session"
     senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    group_name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
-    ]
-    template_key: str
+    title: PlainTitle
+    group_name: PlainTitle
+    template_key: Annotated[str, PLAIN]
     facilitators: tuple[FacilitatorSpec, ...] = Field(min_length=1, max_length=6)
     settings: SessionSettings = SessionSettings()
     # A group's stored agenda (app/store/templates.py); when absent, template_key names a seed.
@@ -133,9 +127,9 @@ class InsertStage(CommandBase):
     senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     kind: StageKind
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    title: PlainTitle
     minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
-    prompt: str | None = Field(default=None, max_length=300)
+    prompt: Annotated[str, StringConstraints(max_length=300), PLAIN] | None = None
     after_stage_id: StageId | None = None
 
 
@@ -185,12 +179,10 @@ class ReorderRound(CommandBase):
 
 
 class SelfServiceCommand(CommandBase):
-    """Sent by a participant for themselves, or by a facilitator for anyone (`participant_id`).
-
-    `for_oneself` is what it does, in "You can only step out for yourself, not for someone else."
-    """
+    """Sent by a participant for themselves, or by a facilitator for anyone (`participant_id`)."""
 
     senders: ClassVar[frozenset[Role]] = BY_EITHER
+    # What it does, as in "You can only step out for yourself, not for someone else."
     for_oneself: ClassVar[str]
     participant_id: PersonId | None = None
 
@@ -252,7 +244,7 @@ class ExtendTime(CommandBase):
 class Join(CommandBase):
     type: Literal["join"] = "join"
     senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
-    name: PreferredName
+    name: PlainName
     # Set by the shell only, from a member's signed link (app/web/groups/member_link.py): a
     # person joining with the session's code sends neither, and has already joined after.
     member_id: PersonId | None = None
@@ -339,7 +331,7 @@ class ChooseTaker(CommandBase):
 class SetAgreedQuestion(CommandBase):
     type: Literal["set_agreed_question"] = "set_agreed_question"
     senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    question: PlainWords
 
 
 class InviteReflection(CommandBase):

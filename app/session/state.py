@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -134,8 +135,12 @@ class Stage(Frozen):
 
 
 class SessionSettings(Frozen):
-    minimum_share_s: float = Field(default=60.0, ge=0)
-    near_end_cue_s: float = Field(default=30.0, ge=0)
+    # The ranges a facilitator may choose from (the settings form shows them too).
+    MAX_MINIMUM_SHARE_S: ClassVar[int] = 30 * 60
+    MAX_NEAR_END_CUE_S: ClassVar[int] = 10 * 60
+
+    minimum_share_s: float = Field(default=60.0, ge=0, le=MAX_MINIMUM_SHARE_S)
+    near_end_cue_s: float = Field(default=30.0, ge=0, le=MAX_NEAR_END_CUE_S)
     show_numbers_to_participants: bool = True
     # Timekeeping: a soft sound with the gentle cue, on screens a person has interacted with.
     sound_cue: bool = False

@@ -103,3 +103,44 @@ def test_commands_that_move_the_flow() -> None:
     assert not c.RaiseHand.moves_flow
     assert not c.StepOut.moves_flow
     assert not c.PauseTimer.moves_flow
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"minimum_share_s": 100_000}, {"near_end_cue_s": 601}, {"minimum_share_s": -1}],
+    ids=["minimum-share-over", "cue-over", "minimum-share-negative"],
+)
+def test_settings_out_of_their_range_never_reach_decide(settings: dict[str, float]) -> None:
+    with pytest.raises(ValidationError):
+        COMMAND_ADAPTER.validate_python(
+            {"type": "change_settings", "id": "a", "settings": settings}
+        )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"type": "join", "id": "a", "name": "Pri\tya"},
+        {"type": "set_agreed_question", "id": "a", "question": "What\nhelped?"},
+        {
+            "type": "insert_stage",
+            "id": "a",
+            "kind": "break",
+            "title": "P",
+            "minutes": 5,
+            "prompt": "\x00",
+        },
+        {"type": "admit", "id": "a", "participant_id": "p\x1b1"},
+        {"type": "start_session", "id": "a\x7f"},
+    ],
+)
+def test_text_in_commands_is_plain_text(raw: dict[str, object]) -> None:
+    with pytest.raises(ValidationError) as refused:
+        COMMAND_ADAPTER.validate_python(raw)
+    assert [error["type"] for error in refused.value.errors()] == ["control_characters"]
+
+
+def test_a_name_ending_in_a_line_break_is_trimmed_not_refused() -> None:
+    command = COMMAND_ADAPTER.validate_python({"type": "join", "id": "a", "name": "Priya\r\n"})
+    assert isinstance(command, c.Join)
+    assert command.name == "Priya"
