@@ -321,11 +321,8 @@ class _Connection:
             try:
                 envelope = CommandEnvelope.model_validate(message)
             except ValidationError as problem:
-                self._refuse(
-                    command_id,
-                    "invalid",
-                    plain_text_problem(problem.errors()) or describe_validation_error(problem),
-                )
+                why = plain_text_problem(problem.errors()) or describe_validation_error(problem)
+                self._refuse(command_id, "invalid", why)
                 return
             if envelope.session_id not in (None, self.hub.record.id):
                 self._refuse(
@@ -347,11 +344,8 @@ class _Connection:
         try:
             command = COMMAND_ADAPTER.validate_python(raw)
         except ValidationError as problem:
-            self._refuse(
-                _id_of(raw),
-                "invalid",
-                plain_text_problem(problem.errors()) or describe_validation_error(problem),
-            )
+            why = plain_text_problem(problem.errors()) or describe_validation_error(problem)
+            self._refuse(_id_of(raw), "invalid", why)
             return
         started = time.perf_counter()
         outcome = await self.hub.execute(command, self.grant.actor)
