@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from app.config import Settings
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.max_unauthenticated_per_address, rate_limits_of(app).policy.unlimited_addresses
     )
     app.add_exception_handler(api.ApiProblem, api.api_problem_handler)
+    app.add_exception_handler(RequestValidationError, api.command_text_handler)
     outages.install(app)
     app.include_router(api.router)
     app.include_router(revocation.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.web.plain_text import control_character_problem
+from app.plain_text import control_character_problem
 
 MAX_EMAIL_LENGTH = 254
 MAX_DISPLAY_NAME_LENGTH = 40

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
 from app.agenda.stages import MAX_STAGE_MINUTES, StageKind, StagePlan
+from app.plain_text import PLAIN, PlainName, PlainTitle, PlainWords
 from app.rounds.order import OrderPolicy
 from app.session.state import SessionSettings
 
@@ -28,19 +29,22 @@ class Actor(BaseModel):
     id: str
 
 
-CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-StageId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-PreferredName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
-]
+CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
+PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
+StageId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
 Seconds = Annotated[float, Field(gt=0, le=4 * 60 * 60)]
 MAX_PARTICIPANTS = 200
+
+BY_FACILITATOR = frozenset({Role.FACILITATOR})
+BY_PARTICIPANT = frozenset({Role.PARTICIPANT})
+BY_EITHER = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
 
 
 class CommandBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # Who may send it (each command declares its own); the room view only ever watches.
+    senders: ClassVar[frozenset[Role]]
     # Commands that move the flow (whose turn, which stage) are refused when the sender saw an
     # older flow than the current one: they would act on a situation that no longer exists.
     moves_flow: ClassVar[bool] = False
@@ -53,16 +57,15 @@ class FacilitatorSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: PersonId
-    name: PreferredName
+    name: PlainName
 
 
 class CreateSession(CommandBase):
     type: Literal["create_session"] = "create_session"
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    group_name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
-    ]
-    template_key: str
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+    title: PlainTitle
+    group_name: PlainTitle
+    template_key: Annotated[str, PLAIN]
     facilitators: tuple[FacilitatorSpec, ...] = Field(min_length=1, max_length=6)
     settings: SessionSettings = SessionSettings()
     # A group's stored agenda (app/store/templates.py); when absent, template_key names a seed.
@@ -88,44 +91,51 @@ class GroupPlan(BaseModel):
 
 class StartSession(CommandBase):
     type: Literal["start_session"] = "start_session"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     planned_minutes: float | None = Field(default=None, gt=0, le=12 * 60)
 
 
 class EndSession(CommandBase):
     type: Literal["end_session"] = "end_session"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
 
 
 class AdvanceStage(CommandBase):
     type: Literal["advance_stage"] = "advance_stage"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
 
 
 class GoToStage(CommandBase):
     type: Literal["go_to_stage"] = "go_to_stage"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     stage_id: StageId
 
 
 class SkipStage(CommandBase):
     type: Literal["skip_stage"] = "skip_stage"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     stage_id: StageId
 
 
 class InsertStage(CommandBase):
     type: Literal["insert_stage"] = "insert_stage"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     kind: StageKind
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    title: PlainTitle
     minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
-    prompt: str | None = Field(default=None, max_length=300)
+    prompt: Annotated[str, StringConstraints(max_length=300), PLAIN] | None = None
     after_stage_id: StageId | None = None
 
 
 class MoveStage(CommandBase):
     type: Literal["move_stage"] = "move_stage"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     stage_id: StageId
     to_index: int = Field(ge=0)
@@ -133,6 +143,7 @@ class MoveStage(CommandBase):
 
 class SetStageBudget(CommandBase):
     type: Literal["set_stage_budget"] = "set_stage_budget"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     stage_id: StageId
     minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
 
@@ -145,6 +156,7 @@ class AcceptScheduleSuggestion(CommandBase):
     """
 
     type: Literal["accept_schedule_suggestion"] = "accept_schedule_suggestion"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     stage_id: StageId
     share_s: Seconds
     speakers_to_come: int = Field(ge=1, le=MAX_PARTICIPANTS)
@@ -152,6 +164,7 @@ class AcceptScheduleSuggestion(CommandBase):
 
 class StartRound(CommandBase):
     type: Literal["start_round"] = "start_round"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     order_policy: OrderPolicy = OrderPolicy.JOIN_ORDER
     start_with: PersonId | None = None
@@ -160,60 +173,78 @@ class StartRound(CommandBase):
 
 class ReorderRound(CommandBase):
     type: Literal["reorder_round"] = "reorder_round"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     order: tuple[PersonId, ...] = Field(max_length=MAX_PARTICIPANTS)
 
 
-class TurnCommand(CommandBase):
+class SelfServiceCommand(CommandBase):
+    """Sent by a participant for themselves, or by a facilitator for anyone (`participant_id`)."""
+
+    senders: ClassVar[frozenset[Role]] = BY_EITHER
+    # What it does, as in "You can only step out for yourself, not for someone else."
+    for_oneself: ClassVar[str]
+    participant_id: PersonId | None = None
+
+
+class TurnCommand(SelfServiceCommand):
     """Acts on the turn of `participant_id` (default: the sender's own turn)."""
 
     moves_flow: ClassVar[bool] = True
-    participant_id: PersonId | None = None
 
 
 class Share(TurnCommand):
     """The speaker has finished sharing (sent by them, or by a facilitator: next speaker)."""
 
     type: Literal["share"] = "share"
+    for_oneself: ClassVar[str] = "finish a turn"
 
 
 class Pass(TurnCommand):
     type: Literal["pass"] = "pass"
+    for_oneself: ClassVar[str] = "pass"
 
 
 class PassForNow(TurnCommand):
     type: Literal["pass_for_now"] = "pass_for_now"
+    for_oneself: ClassVar[str] = "pass for now"
 
 
 class SkipTurn(CommandBase):
     type: Literal["skip_turn"] = "skip_turn"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     participant_id: PersonId
 
 
 class ReturnTo(CommandBase):
     type: Literal["return_to"] = "return_to"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     participant_id: PersonId
 
 
 class PauseTimer(CommandBase):
     type: Literal["pause_timer"] = "pause_timer"
+    senders: ClassVar[frozenset[Role]] = BY_EITHER
 
 
 class ResumeTimer(CommandBase):
     type: Literal["resume_timer"] = "resume_timer"
+    senders: ClassVar[frozenset[Role]] = BY_EITHER
 
 
 class ExtendTime(CommandBase):
     type: Literal["extend_time"] = "extend_time"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     seconds: Seconds
     target: Literal["speaker", "stage"] = "speaker"
 
 
 class Join(CommandBase):
     type: Literal["join"] = "join"
-    name: PreferredName
+    senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
+    name: PlainName
     # Set by the shell only, from a member's signed link (app/web/groups/member_link.py): a
     # person joining with the session's code sends neither, and has already joined after.
     member_id: PersonId | None = None
@@ -222,6 +253,7 @@ class Join(CommandBase):
 
 class Admit(CommandBase):
     type: Literal["admit"] = "admit"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     participant_id: PersonId
 
 
@@ -229,6 +261,7 @@ class RecordNameCheck(CommandBase):
     """Sent by the shell when a facilitator records the name check on the group's page."""
 
     type: Literal["record_name_check"] = "record_name_check"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     member_id: PersonId
 
 
@@ -236,53 +269,60 @@ class ForgetMember(CommandBase):
     """Sent by the shell when a facilitator erases a member: the session stops naming them."""
 
     type: Literal["forget_member"] = "forget_member"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     member_id: PersonId
 
 
 class RemoveParticipant(CommandBase):
     type: Literal["remove_participant"] = "remove_participant"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     participant_id: PersonId
 
 
 class Leave(CommandBase):
     type: Literal["leave"] = "leave"
+    senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
 
 
-class StepOut(CommandBase):
+class StepOut(SelfServiceCommand):
     type: Literal["step_out"] = "step_out"
-    participant_id: PersonId | None = None
+    for_oneself: ClassVar[str] = "step out"
 
 
-class ComeBack(CommandBase):
+class ComeBack(SelfServiceCommand):
     type: Literal["come_back"] = "come_back"
-    participant_id: PersonId | None = None
+    for_oneself: ClassVar[str] = "come back"
 
 
 class RaiseHand(CommandBase):
     type: Literal["raise_hand"] = "raise_hand"
+    senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
 
 
-class LowerHand(CommandBase):
+class LowerHand(SelfServiceCommand):
     type: Literal["lower_hand"] = "lower_hand"
-    participant_id: PersonId | None = None
+    for_oneself: ClassVar[str] = "lower a hand"
 
 
 class RequestSupport(CommandBase):
     type: Literal["request_support"] = "request_support"
+    senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
 
 
-class ClearSupportRequest(CommandBase):
+class ClearSupportRequest(SelfServiceCommand):
     type: Literal["clear_support_request"] = "clear_support_request"
-    participant_id: PersonId | None = None
+    for_oneself: ClassVar[str] = "clear a support request"
 
 
 class OfferToTakeTime(CommandBase):
     type: Literal["offer_to_take_time"] = "offer_to_take_time"
+    senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
     offered: bool = True
 
 
 class ChooseTaker(CommandBase):
     type: Literal["choose_taker"] = "choose_taker"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     participant_id: PersonId | None
     stage_id: StageId | None = None
@@ -290,11 +330,13 @@ class ChooseTaker(CommandBase):
 
 class SetAgreedQuestion(CommandBase):
     type: Literal["set_agreed_question"] = "set_agreed_question"
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+    question: PlainWords
 
 
 class InviteReflection(CommandBase):
     type: Literal["invite_reflection"] = "invite_reflection"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
 
 
@@ -302,11 +344,13 @@ class UndoLast(CommandBase):
     """Put the agenda back as it was before the last change of turn or stage."""
 
     type: Literal["undo_last"] = "undo_last"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
 
 
 class ChangeSettings(CommandBase):
     type: Literal["change_settings"] = "change_settings"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     settings: SessionSettings
 
 
@@ -353,34 +397,3 @@ Command = Annotated[
 ]
 
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
-
-FACILITATOR_ONLY: frozenset[type[CommandBase]] = frozenset(
-    {
-        StartSession,
-        EndSession,
-        AdvanceStage,
-        GoToStage,
-        SkipStage,
-        InsertStage,
-        MoveStage,
-        SetStageBudget,
-        AcceptScheduleSuggestion,
-        StartRound,
-        ReorderRound,
-        SkipTurn,
-        ReturnTo,
-        ExtendTime,
-        Admit,
-        RecordNameCheck,
-        ForgetMember,
-        RemoveParticipant,
-        ChooseTaker,
-        SetAgreedQuestion,
-        InviteReflection,
-        UndoLast,
-        ChangeSettings,
-    }
-)
-PARTICIPANT_ONLY: frozenset[type[CommandBase]] = frozenset(
-    {Join, Leave, RaiseHand, RequestSupport, OfferToTakeTime}
-)

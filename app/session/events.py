@@ -10,15 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from app.agenda.carry_over import CarriedAction, SessionGuideline
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
-from app.session.state import Facilitator, SessionSettings, TakingTimePhase
-
-
-class TurnSlot(StrEnum):
-    """Which turn of a stage: a turn in its round, or the Taking Time taker's own turns."""
-
-    ROUND = "round"
-    TAKER = "taker"
-    REFLECTION = "reflection"
+from app.session.state import Facilitator, SessionSettings, TakingTimePhase, TurnSlot
 
 
 class UndoEffect(StrEnum):

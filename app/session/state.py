@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +45,14 @@ class TakingTimePhase(StrEnum):
     SHARING_ROUND = "sharing_round"
     TAKER_REFLECTION = "taker_reflection"
     COMPLETE = "complete"
+
+
+class TurnSlot(StrEnum):
+    """Which turn of a stage: a turn in its round, or the Taking Time taker's own turns."""
+
+    ROUND = "round"
+    TAKER = "taker"
+    REFLECTION = "reflection"
 
 
 class Facilitator(Frozen):
@@ -99,22 +108,39 @@ class Stage(Frozen):
     taking_time: TakingTime | None = None
 
     @property
-    def active_turn(self) -> Turn | None:
-        """The turn that `share`, `pass` and the speaker timer act on right now."""
+    def active_slot(self) -> TurnSlot | None:
+        """Which turn `share`, `pass` and the speaker timer act on right now, if any."""
         taking = self.taking_time
         if taking is not None:
             if taking.phase is TakingTimePhase.TAKER_SPEAKING:
-                return taking.taker_turn
+                return TurnSlot.TAKER
             if taking.phase is TakingTimePhase.TAKER_REFLECTION:
-                return taking.reflection_turn
+                return TurnSlot.REFLECTION
             if taking.phase is not TakingTimePhase.SHARING_ROUND:
                 return None
-        return None if self.round is None else self.round.current_turn
+        return None if self.round is None or self.round.current is None else TurnSlot.ROUND
+
+    @property
+    def active_turn(self) -> Turn | None:
+        slot = self.active_slot
+        return None if slot is None else self.turn_in(slot)
+
+    def turn_in(self, slot: TurnSlot) -> Turn | None:
+        if slot is TurnSlot.ROUND:
+            return None if self.round is None else self.round.current_turn
+        taking = self.taking_time
+        if taking is None:
+            return None
+        return taking.taker_turn if slot is TurnSlot.TAKER else taking.reflection_turn
 
 
 class SessionSettings(Frozen):
-    minimum_share_s: float = Field(default=60.0, ge=0)
-    near_end_cue_s: float = Field(default=30.0, ge=0)
+    # The ranges a facilitator may choose from (the settings form shows them too).
+    MAX_MINIMUM_SHARE_S: ClassVar[int] = 30 * 60
+    MAX_NEAR_END_CUE_S: ClassVar[int] = 10 * 60
+
+    minimum_share_s: float = Field(default=60.0, ge=0, le=MAX_MINIMUM_SHARE_S)
+    near_end_cue_s: float = Field(default=30.0, ge=0, le=MAX_NEAR_END_CUE_S)
     show_numbers_to_participants: bool = True
     # Timekeeping: a soft sound with the gentle cue, on screens a person has interacted with.
     sound_cue: bool = False

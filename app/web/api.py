@@ -7,17 +7,19 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from app.agenda.templates import TEMPLATES, AgendaTemplate
+from app.plain_text import PlainName, PlainTitle, plain_text_problem
 from app.realtime.hub import Committed, SessionHub
 from app.realtime.registry import SessionNotCreated, new_id
 from app.session.commands import Actor, Command, Join, Role
 from app.session.decisions import AlreadyDone, Rejected, RejectionCode
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
 from app.web.access import AccessDenied, authorize, current_token_version
-from app.web.plain_text import PlainName, PlainTitle, command_text_problem
 from app.web.rate_limits import (
     COMMANDS_TOO_FAST,
     SLOW_DOWN,
@@ -173,6 +175,16 @@ async def api_problem_handler(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(exc.problem.model_dump(), status_code=exc.status_code, headers=exc.headers)
 
 
+async def command_text_handler(request: Request, exc: Exception) -> Response:
+    """A command whose text is not plain text is refused as a problem like any refusal."""
+    assert isinstance(exc, RequestValidationError)
+    problem = plain_text_problem(exc.errors())
+    if problem is None or getattr(request.scope.get("route"), "endpoint", None) is not send_command:
+        return await request_validation_exception_handler(request, exc)
+    refusal = ApiProblem("invalid", problem, status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return await api_problem_handler(request, refusal)
+
+
 def rate_limited(bucket: Bucket) -> Callable[[Request], None]:
     """A dependency counting one attempt per client address; 429 with Retry-After beyond."""
 
@@ -274,9 +286,6 @@ async def send_command(
     budget = rate_limits_of(request.app).budget(f"api:{hub.record.id}:{grant.person_id}")
     if not budget.command():
         raise ApiProblem("slow_down", COMMANDS_TOO_FAST, 429)
-    problem = command_text_problem(command)
-    if problem is not None:
-        raise ApiProblem("invalid", problem, status.HTTP_422_UNPROCESSABLE_CONTENT)
     outcome = await hub.execute(command, grant.actor)
     if isinstance(outcome, Committed):
         return CommandResult(status="accepted", version=outcome.version)

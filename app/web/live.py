@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.observability.metrics import Metrics
+from app.plain_text import plain_text_problem
 from app.realtime.hub import Committed, SessionHub
 from app.realtime.outbox import Outbox, OutboxFull
 from app.realtime.protocol import (
@@ -35,7 +36,6 @@ from app.realtime.viewers import Format, Viewer
 from app.session.commands import COMMAND_ADAPTER, Role
 from app.session.decisions import AlreadyDone, Rejected
 from app.web.access import AccessDenied, authorize, cookie_name, membership_problem
-from app.web.plain_text import command_text_problem
 from app.web.rate_limits import COMMANDS_TOO_FAST, UnauthenticatedSockets, rate_limits_of
 from app.web.security import same_origin
 from app.web.services import Services, websocket_services
@@ -321,7 +321,8 @@ class _Connection:
             try:
                 envelope = CommandEnvelope.model_validate(message)
             except ValidationError as problem:
-                self._refuse(command_id, "invalid", describe_validation_error(problem))
+                why = plain_text_problem(problem.errors()) or describe_validation_error(problem)
+                self._refuse(command_id, "invalid", why)
                 return
             if envelope.session_id not in (None, self.hub.record.id):
                 self._refuse(
@@ -343,11 +344,8 @@ class _Connection:
         try:
             command = COMMAND_ADAPTER.validate_python(raw)
         except ValidationError as problem:
-            self._refuse(_id_of(raw), "invalid", describe_validation_error(problem))
-            return
-        not_plain = command_text_problem(command)
-        if not_plain is not None:
-            self._refuse(command.id, "invalid", not_plain)
+            why = plain_text_problem(problem.errors()) or describe_validation_error(problem)
+            self._refuse(_id_of(raw), "invalid", why)
             return
         started = time.perf_counter()
         outcome = await self.hub.execute(command, self.grant.actor)

@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from pydantic import TypeAdapter, ValidationError
 
 from app.agenda.templates import TEMPLATES
+from app.plain_text import PlainName, plain_text_error
 from app.realtime.hub import SessionHub
 from app.realtime.registry import SessionNotCreated
 from app.session.commands import Role
@@ -22,7 +23,6 @@ from app.web.access import (
     current_token_version,
 )
 from app.web.api import CreateSessionRequest, issue, join_session, links_for
-from app.web.plain_text import PlainName, plain_text_error
 from app.web.rate_limits import SLOW_DOWN, Bucket, client_address, rate_limits_of
 from app.web.rendering import VENDOR_FILES, page, qr_svg
 from app.web.services import Services, services
@@ -98,7 +98,7 @@ async def create_session(
             facilitator_names=wanted.facilitator_names,
         )
     except ValidationError as problem:
-        return _home_again(svc, request, 422, form, plain_text_error(problem) or FORM_HELP)
+        return _home_again(svc, request, 422, form, plain_text_error(problem.errors()) or FORM_HELP)
     except SessionNotCreated:
         return _home_again(svc, request, 422, form, FORM_HELP)
     first = next(iter(hub.state.facilitators))
@@ -200,7 +200,7 @@ async def join(
             422,
             session=hub.record,
             name=name[:40],
-            error=plain_text_error(problem)
+            error=plain_text_error(problem.errors())
             or "Please enter the name you'd like the group to use (up to 40 characters).",
         )
     joined = await join_session(svc, hub, preferred)

@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from app.realtime.hub import SessionHub
 from app.realtime.store_calls import in_thread
@@ -43,10 +44,9 @@ CHART_WIDTH = 960
 LABEL_WIDTH = 260
 ROW_HEIGHT = 30
 BAR_AREA_HEIGHT = 160
-MAX_CUE_S = 600
-MAX_MINIMUM_SHARE_S = 1800
 SETTINGS_HELP = (
-    "Please give the gentle cue as 0 to 600 seconds and the minimum share as 0 to 1800 seconds."
+    f"Please give the gentle cue as 0 to {SessionSettings.MAX_NEAR_END_CUE_S} seconds and the"
+    f" minimum share as 0 to {SessionSettings.MAX_MINIMUM_SHARE_S} seconds."
     " Nothing has been changed."
 )
 # htmx stops polling on this status (hx-trigger="every 15s" in live/schedule.html).
@@ -265,29 +265,22 @@ async def change_settings(
     except Unavailable as problem:
         return _refusal(svc, request, problem)
     by_htmx = request.headers.get("hx-request") == "true"
-    cue = _seconds(near_end_cue_s, MAX_CUE_S)
-    minimum = _seconds(minimum_share_s, MAX_MINIMUM_SHARE_S)
-    if cue is None or minimum is None:
+    try:
+        wanted = SessionSettings.model_validate(
+            {
+                "near_end_cue_s": near_end_cue_s,
+                "minimum_share_s": minimum_share_s,
+                "sound_cue": sound_cue is not None,
+                "show_numbers_to_participants": hide_numbers is None,
+            }
+        )
+    except ValidationError:
         return _settings_answer(svc, request, hub, by_htmx, SETTINGS_HELP, 422)
-    wanted = SessionSettings(
-        near_end_cue_s=cue,
-        minimum_share_s=minimum,
-        sound_cue=sound_cue is not None,
-        show_numbers_to_participants=hide_numbers is None,
-    )
     command = ChangeSettings(id=secrets.token_urlsafe(12), settings=wanted)
     outcome = await hub.execute(command, grant.actor)
     if isinstance(outcome, Rejected):
         return _settings_answer(svc, request, hub, by_htmx, outcome.message, 409)
     return _settings_answer(svc, request, hub, by_htmx, "Settings saved.", 200)
-
-
-def _seconds(raw: str, most: int) -> int | None:
-    """Whole seconds from 0 to `most`, or None for anything else."""
-    text = raw.strip()
-    if not text.isdigit() or int(text) > most:
-        return None
-    return int(text)
 
 
 def _settings_answer(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from pydantic import ValidationError
 
 from app.session import commands as c
-from app.session.commands import COMMAND_ADAPTER
+from app.session.commands import COMMAND_ADAPTER, Role
 
 
 def test_commands_are_told_apart_by_their_type() -> None:
@@ -57,8 +59,21 @@ def test_names_are_trimmed() -> None:
     assert command.name == "Priya"
 
 
-def test_who_may_send_what_is_exclusive() -> None:
-    assert not c.FACILITATOR_ONLY & c.PARTICIPANT_ONLY
+COMMAND_TYPES: tuple[type[c.CommandBase], ...] = get_args(get_args(c.Command)[0])
+
+
+@pytest.mark.parametrize("kind", COMMAND_TYPES, ids=lambda kind: kind.__name__)
+def test_every_command_declares_who_may_send_it(kind: type[c.CommandBase]) -> None:
+    assert kind.senders
+    assert kind.senders <= {Role.FACILITATOR, Role.PARTICIPANT}, "the room view only watches"
+
+
+def test_a_command_a_participant_sends_about_someone_is_self_service() -> None:
+    """Authorization checks whom such a command names; only self-service ones say how."""
+    for kind in COMMAND_TYPES:
+        if Role.PARTICIPANT in kind.senders and "participant_id" in kind.model_fields:
+            assert issubclass(kind, c.SelfServiceCommand), kind.__name__
+            assert kind.for_oneself, kind.__name__
 
 
 def test_commands_that_move_the_flow() -> None:
@@ -88,3 +103,44 @@ def test_commands_that_move_the_flow() -> None:
     assert not c.RaiseHand.moves_flow
     assert not c.StepOut.moves_flow
     assert not c.PauseTimer.moves_flow
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"minimum_share_s": 100_000}, {"near_end_cue_s": 601}, {"minimum_share_s": -1}],
+    ids=["minimum-share-over", "cue-over", "minimum-share-negative"],
+)
+def test_settings_out_of_their_range_never_reach_decide(settings: dict[str, float]) -> None:
+    with pytest.raises(ValidationError):
+        COMMAND_ADAPTER.validate_python(
+            {"type": "change_settings", "id": "a", "settings": settings}
+        )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"type": "join", "id": "a", "name": "Pri\tya"},
+        {"type": "set_agreed_question", "id": "a", "question": "What\nhelped?"},
+        {
+            "type": "insert_stage",
+            "id": "a",
+            "kind": "break",
+            "title": "P",
+            "minutes": 5,
+            "prompt": "\x00",
+        },
+        {"type": "admit", "id": "a", "participant_id": "p\x1b1"},
+        {"type": "start_session", "id": "a\x7f"},
+    ],
+)
+def test_text_in_commands_is_plain_text(raw: dict[str, object]) -> None:
+    with pytest.raises(ValidationError) as refused:
+        COMMAND_ADAPTER.validate_python(raw)
+    assert [error["type"] for error in refused.value.errors()] == ["control_characters"]
+
+
+def test_a_name_ending_in_a_line_break_is_trimmed_not_refused() -> None:
+    command = COMMAND_ADAPTER.validate_python({"type": "join", "id": "a", "name": "Priya\r\n"})
+    assert isinstance(command, c.Join)
+    assert command.name == "Priya"

@@ -36,7 +36,6 @@ from app.session.events import (
     EventBase,
     FlowUndone,
     RoundStarted,
-    TurnSlot,
     TurnStarted,
     UndoEffect,
 )
@@ -48,6 +47,7 @@ from app.session.state import (
     Stage,
     StageStatus,
     TakingTimePhase,
+    TurnSlot,
 )
 from app.session.views import (
     FacilitatorView,
@@ -234,7 +234,7 @@ class EngineMachine(RuleBasedStateMachine):
             and actor.role is Role.FACILITATOR
             and actor.id in state.facilitators
             and state.status in {SessionStatus.READY, SessionStatus.LIVE}
-            and type(command) not in c.PARTICIPANT_ONLY
+            and Role.FACILITATOR in type(command).senders
         ):
             change = state.flow_change
             assert change is not None
@@ -254,9 +254,9 @@ class EngineMachine(RuleBasedStateMachine):
             return
         if actor.role is Role.FACILITATOR:
             assert actor.id in state.facilitators
-            assert kind not in c.PARTICIPANT_ONLY
+            assert Role.FACILITATOR in kind.senders
             return
-        assert kind not in c.FACILITATOR_ONLY
+        assert Role.PARTICIPANT in kind.senders
         person = state.participants.get(actor.id)
         if isinstance(command, c.Join):
             assert person is None

@@ -8,7 +8,7 @@ import pytest
 from app.rounds.turns import Turn, TurnStatus
 from app.session import commands as c
 from app.session import events as ev
-from app.session.decide import MINIMUM_REFLECTION_S, REFLECTION_SHARE
+from app.session.decide.flow import MINIMUM_REFLECTION_S, REFLECTION_SHARE
 from app.session.decisions import RejectionCode
 from app.session.state import TakingTime, TakingTimePhase
 from tests.engine_helpers import Driver

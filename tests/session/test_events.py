@@ -7,7 +7,7 @@ from app.rounds.turns import TurnStatus
 from app.session import commands as c
 from app.session import events as ev
 from app.session.events import EVENT_ADAPTER, EVENTS_ADAPTER
-from app.session.state import SessionSettings, TakingTimePhase
+from app.session.state import SessionSettings, TakingTimePhase, TurnSlot
 from tests.engine_helpers import Driver
 
 ONE_OF_EACH: list[ev.EventBase] = [
@@ -32,13 +32,13 @@ ONE_OF_EACH: list[ev.EventBase] = [
     ev.RoundStarted(stage_id="s1", order=("p1", "p2")),
     ev.RoundReordered(stage_id="s1", order=("p2", "p1")),
     ev.LateArrivalAdded(stage_id="s1", participant_id="p3"),
-    ev.TurnStarted(stage_id="s1", slot=ev.TurnSlot.TAKER, participant_id="p1", budget_s=9, at=1),
+    ev.TurnStarted(stage_id="s1", slot=TurnSlot.TAKER, participant_id="p1", budget_s=9, at=1),
     ev.TurnEnded(stage_id="s1", participant_id="p1", outcome=TurnStatus.PASSED, at=2),
     ev.TurnSkipped(stage_id="s1", participant_id="p2"),
     ev.TurnReopened(stage_id="s1", participant_id="p2"),
-    ev.SpeakerTimerPaused(stage_id="s1", slot=ev.TurnSlot.ROUND, at=1),
-    ev.SpeakerTimerResumed(stage_id="s1", slot=ev.TurnSlot.REFLECTION, at=2),
-    ev.SpeakerTimeExtended(stage_id="s1", slot=ev.TurnSlot.ROUND, seconds=5),
+    ev.SpeakerTimerPaused(stage_id="s1", slot=TurnSlot.ROUND, at=1),
+    ev.SpeakerTimerResumed(stage_id="s1", slot=TurnSlot.REFLECTION, at=2),
+    ev.SpeakerTimeExtended(stage_id="s1", slot=TurnSlot.ROUND, seconds=5),
     ev.ParticipantJoined(participant_id="p1", name="Priya"),
     ev.ParticipantAdmitted(participant_id="p1"),
     ev.NameCheckRecorded(participant_id="p1"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from app.session import commands as c
 from app.session import events as ev
 from app.session.evolve import apply_commit, evolve, fold
+from app.session.evolve.rule import rule
 from app.session.state import FlowChange, SessionSettings, SessionState
 from tests.engine_helpers import Driver, rebuild
 
@@ -108,3 +111,9 @@ def test_an_unknown_event_is_a_programming_error() -> None:
 
     with pytest.raises(TypeError, match="no evolve rule for Unknown"):
         evolve(SessionState(session_id="x"), Unknown())
+
+
+def test_every_event_has_a_rule_of_its_own() -> None:
+    events = set(get_args(get_args(ev.Event)[0]))
+    assert events <= set(rule.registry)
+    assert len({rule.registry[event] for event in events}) == len(events)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from app.accounts.identity import name_problem
 from app.agenda.stages import StageKind, StagePlan
 from app.agenda.templates import MAX_STAGES, AgendaTemplate
+from app.plain_text import control_character_problem
 from app.store.groups import new_id
 from app.store.templates import StoredTemplate
 from app.web.accounts import (
@@ -23,7 +24,6 @@ from app.web.accounts import (
     require_signed_in,
 )
 from app.web.groups.access import CalmNotFound
-from app.web.plain_text import control_character_problem
 from app.web.rendering import page
 from app.web.services import Services
 

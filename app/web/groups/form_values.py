@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from app.web.plain_text import control_character_problem
+from app.plain_text import control_character_problem
 
 MAX_DETAIL = 300
 

@@ -1,0 +1,71 @@
+"""Text people type must be plain text: no control characters (U+0000 to U+001F, U+007F).
+
+They cannot be shown, garble logs and terminals, and PostgreSQL's JSONB refuses U+0000 outright,
+which would fail a commit long after the person pressed the button. The types here refuse them
+while parsing, wherever the text arrives (API, websocket, forms), with a message that says what
+to change. Leading and trailing whitespace (a pasted name ending in a line break) is stripped
+before the check, so only what is kept is judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, StringConstraints
+from pydantic_core import PydanticCustomError
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\r\n]")
+CONTROL_CHARACTER_MESSAGE = (
+    "it has a hidden control character in it (such as a tab). "
+    "Please type it again with ordinary letters, numbers and punctuation."
+)
+LINE_BREAK_MESSAGE = "please write it on one line, without line breaks."
+ERROR_TYPE = "control_characters"
+
+
+def control_character_problem(text: str) -> str | None:
+    """What is wrong with `text`, as the end of a sentence; None when it is plain text."""
+    if not _CONTROL.search(text):
+        return None
+    if not _CONTROL.search(_LINE_BREAKS.sub("", text)):
+        return LINE_BREAK_MESSAGE
+    return CONTROL_CHARACTER_MESSAGE
+
+
+def _refuse_control_characters(text: str) -> str:
+    problem = control_character_problem(text)
+    if problem is not None:
+        raise PydanticCustomError(ERROR_TYPE, problem[0].upper() + problem[1:])
+    return text
+
+
+# Last in an Annotated type, after any stripping: makes that text type plain text.
+PLAIN = AfterValidator(_refuse_control_characters)
+
+PlainName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), PLAIN
+]
+PlainTitle = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), PLAIN
+]
+# A sentence or two, such as the agreed question.
+PlainWords = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), PLAIN
+]
+
+
+def plain_text_error(errors: Sequence[Mapping[str, Any]]) -> str | None:
+    """The message of the first control-character refusal among `errors`, if there is one."""
+    return next((str(e["msg"]) for e in errors if e["type"] == ERROR_TYPE), None)
+
+
+def plain_text_problem(errors: Sequence[Mapping[str, Any]]) -> str | None:
+    """A calm sentence naming the field, when text that is not plain is all that is wrong."""
+    if not errors or any(e["type"] != ERROR_TYPE for e in errors):
+        return None
+    first = errors[0]
+    field = next((part for part in reversed(first["loc"]) if isinstance(part, str)), "")
+    return f"Please check “{field}”: {control_character_problem(str(first['input']))}"

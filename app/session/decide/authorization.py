@@ -1,0 +1,61 @@
+"""Who may do what (as each command declares it), and whether a click is stale."""
+
+from __future__ import annotations
+
+from app.session import commands as cmd
+from app.session.commands import Actor, Role
+from app.session.decisions import Refusal, RejectionCode
+from app.session.state import Presence, SessionState, SessionStatus
+
+
+def authorize(state: SessionState, command: cmd.CommandBase, actor: Actor) -> None:
+    senders = type(command).senders
+    if actor.role is Role.ROOM:
+        raise Refusal(RejectionCode.NOT_ALLOWED, "The room view can only watch.")
+    if state.status is SessionStatus.NEW:
+        if not isinstance(command, cmd.CreateSession) or actor.role not in senders:
+            raise Refusal(RejectionCode.NOT_FOUND, "This session has not been set up.")
+        return
+    if isinstance(command, cmd.CreateSession):
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "This session has already been set up.")
+    if state.status is SessionStatus.ENDED:
+        raise Refusal(RejectionCode.SESSION_ENDED, "This session has ended. Thank you.")
+    if actor.role is Role.FACILITATOR:
+        if actor.id not in state.facilitators:
+            raise Refusal(RejectionCode.NOT_ALLOWED, "You are not a facilitator of this session.")
+        if Role.FACILITATOR not in senders:
+            raise Refusal(RejectionCode.NOT_ALLOWED, "Only a participant can do that.")
+        return
+    if Role.PARTICIPANT not in senders:
+        raise Refusal(RejectionCode.NOT_ALLOWED, "Only a facilitator can do that.")
+    person = state.participants.get(actor.id)
+    if isinstance(command, cmd.Join):
+        if person is not None:
+            raise Refusal(RejectionCode.NOTHING_TO_DO, "You have already joined.")
+        return
+    if person is None or person.presence is Presence.LEFT:
+        raise Refusal(RejectionCode.NOT_ALLOWED, "You are no longer part of this session.")
+    if person.presence is Presence.WAITING_ROOM and not isinstance(command, cmd.Leave):
+        raise Refusal(RejectionCode.NOT_ALLOWED, "A facilitator will let you in soon.")
+    if isinstance(command, cmd.SelfServiceCommand) and command.participant_id not in (
+        None,
+        actor.id,
+    ):
+        raise Refusal(
+            RejectionCode.NOT_ALLOWED,
+            f"You can only {command.for_oneself} for yourself, not for someone else.",
+        )
+
+
+def check_fresh(state: SessionState, command: cmd.CommandBase, actor: Actor) -> None:
+    """Refuse a flow command made against an older flow than the current one."""
+    change = state.flow_change
+    if (
+        not command.moves_flow
+        or command.expected_version is None
+        or change is None
+        or change.version <= command.expected_version
+    ):
+        return
+    who = "You" if change.actor_id == actor.id else state.name_of(change.actor_id)
+    raise Refusal(RejectionCode.STALE, f"{who} already {change.description}.")

@@ -1,0 +1,202 @@
+"""Who is here: joining, being let in, stepping out and back, leaving, hands and support."""
+
+from __future__ import annotations
+
+from app.rounds.turns import TurnStatus
+from app.session import commands as cmd
+from app.session import events as ev
+from app.session.decide.draft import Draft, handles
+from app.session.decide.flow import end_active_turn, start_next_turn, start_taker_turn
+from app.session.decisions import Refusal, RejectionCode
+from app.session.name_check import admit_blocked
+from app.session.state import ERASED_NAME, Presence, TakingTimePhase, TurnSlot
+
+
+@handles(cmd.Join)
+def _join(draft: Draft, command: cmd.Join) -> None:
+    if len(draft.state.participants) >= cmd.MAX_PARTICIPANTS:
+        raise Refusal(RejectionCode.INVALID, "This session is full.")
+    draft.emit(
+        ev.ParticipantJoined(
+            participant_id=draft.actor.id,
+            name=command.name,
+            member_id=command.member_id,
+            name_check_pending=command.member_id is not None and command.name_check_pending,
+        )
+    )
+
+
+@handles(cmd.RecordNameCheck)
+def _record_name_check(draft: Draft, command: cmd.RecordNameCheck) -> None:
+    waiting = [
+        p.id
+        for p in draft.state.participants.values()
+        if p.member_id == command.member_id and p.name_check_pending
+    ]
+    if not waiting:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody here is waiting for that name check.")
+    for person in waiting:
+        draft.emit(ev.NameCheckRecorded(participant_id=person))
+
+
+@handles(cmd.ForgetMember)
+def _forget_member(draft: Draft, command: cmd.ForgetMember) -> None:
+    named = [
+        p.id
+        for p in draft.state.participants.values()
+        if p.member_id == command.member_id and p.name != ERASED_NAME
+    ]
+    if not named:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "That member is not named in this session.")
+    for person in named:
+        draft.emit(ev.MemberForgotten(participant_id=person))
+
+
+@handles(cmd.Admit)
+def _admit(draft: Draft, command: cmd.Admit) -> None:
+    person = command.participant_id
+    presence = draft.presence_of(person)
+    name = draft.state.name_of(person)
+    if presence is Presence.LEFT:
+        raise Refusal(RejectionCode.INVALID, f"{name} has left the session.")
+    if presence is not Presence.WAITING_ROOM:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{name} has already been let in.")
+    blocked = admit_blocked(draft.state.participants[person])
+    if blocked is not None:
+        raise Refusal(RejectionCode.INVALID, blocked)
+    draft.emit(ev.ParticipantAdmitted(participant_id=person))
+    stage = draft.state.current_stage
+    if stage is None or stage.round is None or stage.round.complete:
+        return
+    if stage.taking_time is not None and stage.taking_time.taker_id == person:
+        return
+    draft.emit(ev.LateArrivalAdded(stage_id=stage.id, participant_id=person))
+    start_next_turn(draft, stage.id)
+
+
+def _leave_session(draft: Draft, person: str, *, removed: bool) -> None:
+    stage = draft.state.current_stage
+    if stage is not None:
+        turn = stage.active_turn
+        if turn is not None and turn.participant_id == person:
+            end_active_turn(draft, stage, TurnStatus.SKIPPED)
+            if stage.active_slot is not TurnSlot.ROUND:
+                draft.emit(
+                    ev.TakingTimePhaseChanged(stage_id=stage.id, phase=TakingTimePhase.COMPLETE)
+                )
+        stage = draft.stage(stage.id)
+        pending = stage.round.turn(person) if stage.round is not None else None
+        if pending is not None and pending.status.pending:
+            draft.emit(ev.TurnSkipped(stage_id=stage.id, participant_id=person))
+    draft.emit(ev.ParticipantLeft(participant_id=person, removed=removed))
+    if stage is not None:
+        start_next_turn(draft, stage.id)
+
+
+@handles(cmd.RemoveParticipant)
+def _remove_participant(draft: Draft, command: cmd.RemoveParticipant) -> None:
+    if draft.presence_of(command.participant_id) is Presence.LEFT:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "They have already left.")
+    _leave_session(draft, command.participant_id, removed=True)
+
+
+@handles(cmd.Leave)
+def _leave(draft: Draft, command: cmd.Leave) -> None:
+    _leave_session(draft, draft.actor.id, removed=False)
+
+
+@handles(cmd.StepOut)
+def _step_out(draft: Draft, command: cmd.StepOut) -> None:
+    person = draft.person_id(command.participant_id)
+    presence = draft.presence_of(person)
+    if presence is Presence.STEPPED_OUT:
+        own = person == draft.actor.id
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            "Already stepped out — come back any time."
+            if own
+            else f"{draft.state.name_of(person)} has already stepped out.",
+        )
+    draft.require_admitted(person, presence)
+    draft.emit(ev.ParticipantSteppedOut(participant_id=person))
+    stage = draft.state.current_stage
+    if stage is None or stage.active_turn is None or stage.active_turn.participant_id != person:
+        return
+    slot = stage.active_slot
+    if slot is TurnSlot.ROUND:
+        # It is OK to leave and come back: the turn waits for them instead of being lost.
+        end_active_turn(draft, stage, TurnStatus.WAITING)
+        start_next_turn(draft, stage.id)
+    elif slot is not None and stage.active_turn.timer and stage.active_turn.timer.running:
+        draft.emit(ev.SpeakerTimerPaused(stage_id=stage.id, slot=slot, at=draft.now))
+
+
+@handles(cmd.ComeBack)
+def _come_back(draft: Draft, command: cmd.ComeBack) -> None:
+    person = draft.person_id(command.participant_id)
+    presence = draft.presence_of(person)
+    if presence is Presence.PRESENT:
+        own = person == draft.actor.id
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            "You are already here." if own else f"{draft.state.name_of(person)} is already here.",
+        )
+    draft.require_admitted(person, presence)
+    draft.emit(ev.ParticipantCameBack(participant_id=person))
+    stage = draft.state.current_stage
+    if stage is None:
+        return
+    taking = stage.taking_time
+    if (
+        taking is not None
+        and taking.phase is TakingTimePhase.CHOOSING
+        and taking.taker_id == person
+    ):
+        # They were chosen to Take Time while out: their time starts now they are back.
+        start_taker_turn(draft, stage, person)
+        return
+    start_next_turn(draft, stage.id)
+
+
+@handles(cmd.RaiseHand)
+def _raise_hand(draft: Draft, command: cmd.RaiseHand) -> None:
+    if draft.state.participants[draft.actor.id].hand_raised:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Your hand is already raised.")
+    if not draft.state.is_present(draft.actor.id):
+        raise Refusal(RejectionCode.INVALID, "Come back in first, then raise your hand.")
+    draft.emit(ev.HandRaised(participant_id=draft.actor.id))
+
+
+@handles(cmd.LowerHand)
+def _lower_hand(draft: Draft, command: cmd.LowerHand) -> None:
+    person = draft.person_id(command.participant_id)
+    draft.presence_of(person)
+    if not draft.state.participants[person].hand_raised:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "That hand is already lowered.")
+    draft.emit(ev.HandLowered(participant_id=person))
+
+
+@handles(cmd.RequestSupport)
+def _request_support(draft: Draft, command: cmd.RequestSupport) -> None:
+    if draft.state.participants[draft.actor.id].support_requested:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, "The facilitators already know; one of them will check in."
+        )
+    draft.emit(ev.SupportRequested(participant_id=draft.actor.id))
+
+
+@handles(cmd.ClearSupportRequest)
+def _clear_support_request(draft: Draft, command: cmd.ClearSupportRequest) -> None:
+    person = draft.person_id(command.participant_id)
+    draft.presence_of(person)
+    if not draft.state.participants[person].support_requested:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "There is no support request to clear.")
+    draft.emit(ev.SupportRequestCleared(participant_id=person))
+
+
+@handles(cmd.OfferToTakeTime)
+def _offer_to_take_time(draft: Draft, command: cmd.OfferToTakeTime) -> None:
+    if draft.state.participants[draft.actor.id].offered_to_take_time == command.offered:
+        message = "You have already offered." if command.offered else "You have not offered."
+        raise Refusal(RejectionCode.NOTHING_TO_DO, message)
+    draft.emit(ev.TakeTimeOffered(participant_id=draft.actor.id, offered=command.offered))

@@ -1,0 +1,42 @@
+"""Accepting the schedule's suggestion: a fair share for each speaker still to come."""
+
+from __future__ import annotations
+
+from app.agenda.stages import StageKind
+from app.session import commands as cmd
+from app.session import events as ev
+from app.session.decide.draft import Draft, handles
+from app.session.decisions import Refusal, RejectionCode
+from app.session.schedule import stage_load
+from app.session.state import StageStatus
+from app.timekeeping.schedule import round_budget_for_share
+
+
+@handles(cmd.AcceptScheduleSuggestion)
+def _accept_schedule_suggestion(draft: Draft, command: cmd.AcceptScheduleSuggestion) -> None:
+    draft.require_live()
+    stage = draft.stage(command.stage_id)
+    if stage.kind is StageKind.BREAK:
+        raise Refusal(
+            RejectionCode.INVALID, "The break is protected: the schedule never shortens it."
+        )
+    if stage.kind is not StageKind.ROUND:
+        raise Refusal(RejectionCode.INVALID, f"“{stage.title}” is not a round.")
+    load = stage_load(draft.state, stage, draft.now)
+    if stage.status in {StageStatus.DONE, StageStatus.SKIPPED} or (
+        load.speakers_to_come != command.speakers_to_come
+    ):
+        raise Refusal(
+            RejectionCode.STALE,
+            f"“{stage.title}” has moved on since that suggestion — see the new one.",
+        )
+    if command.share_s < draft.state.settings.minimum_share_s:
+        raise Refusal(
+            RejectionCode.INVALID,
+            "That is less than the group's minimum share; everybody keeps a real chance to speak.",
+        )
+    elapsed_s = stage.timer.elapsed(draft.now) if stage.status is StageStatus.CURRENT else 0.0
+    planned_s = round_budget_for_share(
+        elapsed_s, load.speaker_left_s, load.speakers_to_come, command.share_s
+    )
+    draft.emit(ev.StageBudgetSet(stage_id=stage.id, planned_s=planned_s))

@@ -1,0 +1,68 @@
+"""Setting a session up, starting it and ending it."""
+
+from __future__ import annotations
+
+from app.agenda.templates import TEMPLATES
+from app.session import commands as cmd
+from app.session import events as ev
+from app.session.decide.draft import Draft, handles
+from app.session.decide.flow import close_stage, enter_stage, next_upcoming
+from app.session.decisions import Refusal, RejectionCode
+from app.session.state import Facilitator, SessionStatus
+
+
+@handles(cmd.CreateSession)
+def _create_session(draft: Draft, command: cmd.CreateSession) -> None:
+    agenda = command.agenda
+    if agenda is None:
+        template = TEMPLATES.get(command.template_key)
+        if template is None:
+            raise Refusal(RejectionCode.NOT_FOUND, "There is no agenda template with that name.")
+        agenda = template.stages
+    stages = tuple(
+        ev.StageSpec(
+            id=f"s{number}",
+            kind=plan.kind,
+            title=plan.title,
+            prompt=plan.prompt,
+            planned_s=plan.minutes * 60,
+        )
+        for number, plan in enumerate(agenda, start=1)
+    )
+    draft.emit(
+        ev.SessionCreated(
+            title=command.title,
+            group_name=command.group_name,
+            template_key=command.template_key,
+            settings=command.settings,
+            facilitators=tuple(Facilitator(id=f.id, name=f.name) for f in command.facilitators),
+            stages=stages,
+            guidelines=command.guidelines,
+            carried_over=command.carried_over,
+            apologies=command.apologies,
+            for_group=command.for_group,
+        )
+    )
+
+
+@handles(cmd.StartSession)
+def _start_session(draft: Draft, command: cmd.StartSession) -> None:
+    if draft.state.status is SessionStatus.LIVE:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "The session has already started.")
+    planned_s = (
+        command.planned_minutes * 60
+        if command.planned_minutes is not None
+        else sum(s.planned_s for s in draft.state.stages)
+    )
+    draft.emit(ev.SessionStarted(at=draft.now, planned_end=draft.now + planned_s))
+    first = next_upcoming(draft.state, after_index=-1)
+    if first is not None:
+        enter_stage(draft, first)
+
+
+@handles(cmd.EndSession)
+def _end_session(draft: Draft, command: cmd.EndSession) -> None:
+    current = draft.state.current_stage
+    if current is not None:
+        close_stage(draft, current, skipped=False)
+    draft.emit(ev.SessionEnded(at=draft.now))

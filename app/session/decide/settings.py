@@ -1,0 +1,15 @@
+"""Changing the session's settings (their ranges are checked by SessionSettings itself)."""
+
+from __future__ import annotations
+
+from app.session import commands as cmd
+from app.session import events as ev
+from app.session.decide.draft import Draft, handles
+from app.session.decisions import Refusal, RejectionCode
+
+
+@handles(cmd.ChangeSettings)
+def _change_settings(draft: Draft, command: cmd.ChangeSettings) -> None:
+    if command.settings == draft.state.settings:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Those are already the settings.")
+    draft.emit(ev.SettingsChanged(settings=command.settings))

@@ -1,0 +1,82 @@
+"""How who is here changes: arrivals, presence, hands, support requests, offers."""
+
+from __future__ import annotations
+
+from app.session import events as ev
+from app.session.evolve.rule import rule, with_participant
+from app.session.state import ERASED_NAME, Participant, Presence, SessionState
+
+
+@rule.register
+def _(event: ev.ParticipantJoined, state: SessionState) -> SessionState:
+    person = Participant(
+        id=event.participant_id,
+        name=event.name,
+        member_id=event.member_id,
+        name_check_pending=event.name_check_pending,
+    )
+    return state.model_copy(update={"participants": {**state.participants, person.id: person}})
+
+
+@rule.register
+def _(event: ev.NameCheckRecorded, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, name_check_pending=False)
+
+
+@rule.register
+def _(event: ev.MemberForgotten, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, name=ERASED_NAME)
+
+
+@rule.register
+def _(event: ev.ParticipantAdmitted, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, presence=Presence.PRESENT)
+
+
+@rule.register
+def _(event: ev.ParticipantSteppedOut, state: SessionState) -> SessionState:
+    return with_participant(
+        state, event.participant_id, presence=Presence.STEPPED_OUT, hand_raised=False
+    )
+
+
+@rule.register
+def _(event: ev.ParticipantCameBack, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, presence=Presence.PRESENT)
+
+
+@rule.register
+def _(event: ev.ParticipantLeft, state: SessionState) -> SessionState:
+    return with_participant(
+        state,
+        event.participant_id,
+        presence=Presence.LEFT,
+        hand_raised=False,
+        support_requested=False,
+        offered_to_take_time=False,
+    )
+
+
+@rule.register
+def _(event: ev.HandRaised, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, hand_raised=True)
+
+
+@rule.register
+def _(event: ev.HandLowered, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, hand_raised=False)
+
+
+@rule.register
+def _(event: ev.SupportRequested, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, support_requested=True)
+
+
+@rule.register
+def _(event: ev.SupportRequestCleared, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, support_requested=False)
+
+
+@rule.register
+def _(event: ev.TakeTimeOffered, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, offered_to_take_time=event.offered)
