@@ -247,3 +247,25 @@ def test_only_facilitators_see_who_stepped_out() -> None:
     participant = view_for(d.state, Role.PARTICIPANT, "p1")
     assert participant.round is not None
     assert participant.round.waiting_for_return == []
+
+
+def test_countdowns_carry_what_clock_js_reads_and_what_it_shows_at_rest() -> None:
+    d = busy_round()
+    d.ok(d.person(0), c.PauseTimer)
+    d.ok(d.sam, c.ChangeSettings, settings=SessionSettings(near_end_cue_s=45.5))
+    speaker = room(d).speaker
+    assert speaker is not None
+    assert speaker.timer is not None
+    assert speaker.countdown is not None
+    clock = speaker.countdown.clock
+    assert clock.started_at_ms is None
+    assert not speaker.countdown.running
+    assert clock.accumulated_ms == 40_000
+    assert clock.budget_ms == round(speaker.timer.budget_s * 1000)
+    assert speaker.countdown.remaining_s == (clock.budget_ms - 40_000) / 1000
+    assert speaker.countdown.cue_ms == 45_500
+    stage = room(d).current_stage
+    assert stage is not None
+    assert stage.countdown.running
+    assert stage.timer.started_at is not None
+    assert stage.countdown.clock.started_at_ms == round(stage.timer.started_at * 1000)

@@ -30,18 +30,40 @@ class StageSummary(View):
     status: StageStatus
 
 
+class ClockTimer(View):
+    """A timer as static/js/clock.js reads it: whole milliseconds on the server's clock."""
+
+    budget_ms: int
+    accumulated_ms: int
+    started_at_ms: int | None
+
+
+class Countdown(View):
+    """A timer as the screens draw it. clock.js redraws the text from `clock` every frame;
+    `remaining_s` is what it shows while the timer stands still, so the first paint (and a
+    screen without scripts) reads the same."""
+
+    clock: ClockTimer
+    # When the gentle "nearly time" cue begins.
+    cue_ms: int
+    running: bool
+    remaining_s: float
+
+
 class CurrentStage(View):
     id: str
     kind: StageKind
     title: str
     prompt: str | None
     timer: Timer
+    countdown: Countdown
 
 
 class Speaker(View):
     id: str
     name: str
     timer: Timer | None
+    countdown: Countdown | None
     taking_a_moment: bool
     asked_again: bool
 
@@ -83,13 +105,30 @@ class RoomView(PublicView):
     role: Literal["room"] = "room"
 
 
+def countdown(timer: Timer, cue_s: float) -> Countdown:
+    clock = ClockTimer(
+        budget_ms=round(timer.budget_s * 1000),
+        accumulated_ms=round(timer.accumulated_s * 1000),
+        started_at_ms=None if timer.started_at is None else round(timer.started_at * 1000),
+    )
+    return Countdown(
+        clock=clock,
+        cue_ms=round(cue_s * 1000),
+        running=timer.running,
+        # From the same whole milliseconds clock.js counts from, so both round alike.
+        remaining_s=(clock.budget_ms - clock.accumulated_ms) / 1000,
+    )
+
+
 def _speaker(state: SessionState, turn: Turn | None) -> Speaker | None:
     if turn is None or turn.status is not TurnStatus.SPEAKING:
         return None
+    cue_s = state.settings.near_end_cue_s
     return Speaker(
         id=turn.participant_id,
         name=state.name_of(turn.participant_id),
         timer=turn.timer,
+        countdown=None if turn.timer is None else countdown(turn.timer, cue_s),
         taking_a_moment=turn.timer is not None and not turn.timer.running,
         asked_again=turn.asked_again,
     )
@@ -158,7 +197,12 @@ def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
         "current_stage": None
         if stage is None
         else CurrentStage(
-            id=stage.id, kind=stage.kind, title=stage.title, prompt=stage.prompt, timer=stage.timer
+            id=stage.id,
+            kind=stage.kind,
+            title=stage.title,
+            prompt=stage.prompt,
+            timer=stage.timer,
+            countdown=countdown(stage.timer, state.settings.near_end_cue_s),
         ),
         "speaker": _speaker(state, None if stage is None else stage.active_turn),
         "up_next": [person(state, p) for p in up_next[:PUBLIC_UP_NEXT]],
