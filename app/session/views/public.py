@@ -7,7 +7,8 @@ from functools import cached_property
 from typing import Literal
 
 from app.agenda.stages import StageKind
-from app.rounds.turns import Turn, TurnStatus
+from app.rounds.turns import TurnStatus
+from app.session.events import TurnSlot
 from app.session.state import (
     Presence,
     SessionState,
@@ -52,6 +53,8 @@ class Countdown(View):
 
 class CurrentStage(View):
     id: str
+    # Its place in the agenda, counting from 1.
+    number: int
     kind: StageKind
     title: str
     prompt: str | None
@@ -62,6 +65,8 @@ class CurrentStage(View):
 class Speaker(View):
     id: str
     name: str
+    # Whose turn this is: one in the round, or the Taking Time taker's own (voicing, reflecting).
+    slot: TurnSlot
     timer: Timer | None
     countdown: Countdown | None
     taking_a_moment: bool
@@ -120,13 +125,24 @@ def countdown(timer: Timer, cue_s: float) -> Countdown:
     )
 
 
-def _speaker(state: SessionState, turn: Turn | None) -> Speaker | None:
-    if turn is None or turn.status is not TurnStatus.SPEAKING:
+def _active_slot(stage: Stage) -> TurnSlot:
+    taking = stage.taking_time
+    if taking is not None and taking.phase is TakingTimePhase.TAKER_SPEAKING:
+        return TurnSlot.TAKER
+    if taking is not None and taking.phase is TakingTimePhase.TAKER_REFLECTION:
+        return TurnSlot.REFLECTION
+    return TurnSlot.ROUND
+
+
+def _speaker(state: SessionState, stage: Stage | None) -> Speaker | None:
+    turn = None if stage is None else stage.active_turn
+    if stage is None or turn is None or turn.status is not TurnStatus.SPEAKING:
         return None
     cue_s = state.settings.near_end_cue_s
     return Speaker(
         id=turn.participant_id,
         name=state.name_of(turn.participant_id),
+        slot=_active_slot(stage),
         timer=turn.timer,
         countdown=None if turn.timer is None else countdown(turn.timer, cue_s),
         taking_a_moment=turn.timer is not None and not turn.timer.running,
@@ -198,13 +214,14 @@ def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
         if stage is None
         else CurrentStage(
             id=stage.id,
+            number=state.stage_index(stage.id) + 1,
             kind=stage.kind,
             title=stage.title,
             prompt=stage.prompt,
             timer=stage.timer,
             countdown=countdown(stage.timer, state.settings.near_end_cue_s),
         ),
-        "speaker": _speaker(state, None if stage is None else stage.active_turn),
+        "speaker": _speaker(state, stage),
         "up_next": [person(state, p) for p in up_next[:PUBLIC_UP_NEXT]],
         "round": round_progress(state, stage, for_facilitators=False),
         "taking_time": _taking_time(state, stage),
