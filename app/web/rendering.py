@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
-from app.timekeeping.clock_text import clock_text
+from app.timekeeping.time_text import clock_text, minutes_text
 from app.web.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -41,6 +41,7 @@ def make_templates() -> Jinja2Templates:
 def add_filters(env: Environment) -> None:
     """Formatting every template shares, so a number reads the same on every screen."""
     env.filters["clock"] = clock_text
+    env.filters["minutes"] = minutes_text
 
 
 def page(

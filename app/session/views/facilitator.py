@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.agenda.carry_over import CarriedAction
+from app.agenda.carry_over import ActionKind, CarriedAction
 from app.agenda.stages import StageKind
 from app.rounds.turns import Turn, TurnStatus
 from app.session.name_check import admit_blocked, membership
@@ -103,6 +103,8 @@ class FacilitatorView(PublicView):
     schedule: ScheduleView | None = None
     # Brought from the group (app/agenda/carry_over.py), for the Welcome and invite stages.
     carried_over: list[CarriedAction] = Field(default_factory=list)
+    # Of those, who was promised a chance to Take Time today.
+    guaranteed_time: list[CarriedAction] = Field(default_factory=list)
     guidelines_due_review: list[str] = Field(default_factory=list)
     apologies: list[str] = Field(default_factory=list)
     for_group: bool = False
@@ -154,6 +156,9 @@ def facilitator_view(
             "undo": _undo_offer(state),
             "schedule": None if now is None else schedule_view(state, now),
             "carried_over": list(state.carried_over),
+            "guaranteed_time": [
+                a for a in state.carried_over if a.kind is ActionKind.GUARANTEED_TIME
+            ],
             "guidelines_due_review": [g.text for g in state.guidelines if g.review_due],
             "apologies": list(state.apologies),
             "for_group": state.for_group,

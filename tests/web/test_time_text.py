@@ -1,5 +1,6 @@
-"""The one clock text (the templates' `clock` filter) reads exactly as static/js/clock.js's
-formatClock(), which redraws every countdown each frame and so replaces the server's text."""
+"""How seconds are written (the templates' `clock` and `minutes` filters). The clock text reads
+exactly as static/js/clock.js's formatClock(), which redraws every countdown each frame and so
+replaces the server's text."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.timekeeping.clock_text import clock_text
+from app.timekeeping.time_text import clock_text, minutes_text
 from app.web.rendering import make_templates
 
 CLOCK_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "clock.js"
@@ -76,7 +77,27 @@ def test_clock_text_is_clock_js_s_own_rule() -> None:
     assert list(BOUNDARIES.values()) == format_clock_in_node(list(BOUNDARIES))
 
 
-def test_templates_write_times_with_it() -> None:
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 min"),
+        (0.5, "under a minute"),
+        (59.9, "under a minute"),
+        (60, "1 min"),
+        (89, "1 min"),
+        (90, "2 min"),
+        (150, "2 min"),
+        (151, "3 min"),
+        (5400, "90 min"),
+    ],
+)
+def test_minutes_text(seconds: float, text: str) -> None:
+    assert minutes_text(seconds) == text
+
+
+def test_templates_write_times_with_them() -> None:
     env = make_templates().env
     assert env.filters["clock"] is clock_text
-    assert env.from_string("{{ 59.4 | clock }} {{ -1.5 | clock }}").render() == "1:00 +0:01"
+    assert env.filters["minutes"] is minutes_text
+    rendered = env.from_string("{{ 59.4 | clock }} {{ -1.5 | clock }} {{ 30 | minutes }}").render()
+    assert rendered == "1:00 +0:01 under a minute"
