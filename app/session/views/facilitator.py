@@ -47,12 +47,12 @@ class ParticipantRow(View):
     turn_status: TurnStatus | None
     spoken_s: float
     # Chosen to Take Time in the current stage; is_taking_time until that is complete.
-    is_taker: bool = False
-    is_taking_time: bool = False
+    is_taker: bool
+    is_taking_time: bool
     # What the facilitators can do about their turn in the round that is on.
-    may_skip: bool = False
-    may_go_back: bool = False
-    may_give_turn: bool = False
+    may_skip: bool
+    may_go_back: bool
+    may_give_turn: bool
 
 
 class OrderPlace(View):
@@ -119,9 +119,7 @@ def facilitator_view(
 ) -> FacilitatorView:
     shared = shared or SharedViews(state)
     stage = state.current_stage
-    rows = _rows(state, stage)
-    # Those let in and not gone: the people list, and everyone a facilitator may choose from.
-    listed = [r for r in rows if r.presence is not Presence.WAITING_ROOM]
+    listed = _rows(state, stage)
     names = {f.id: f.name for f in state.facilitators.values()} | {r.id: r.name for r in listed}
     order = _order(state, stage, {r.id: r for r in listed})
     change = state.flow_change
@@ -173,6 +171,7 @@ def _ref(row: ParticipantRow) -> PersonRef:
 
 
 def _rows(state: SessionState, stage: Stage | None) -> list[ParticipantRow]:
+    """Those let in and not gone: the people list, and everyone a facilitator may choose from."""
     round_ = None if stage is None else stage.round
     taking = None if stage is None else stage.taking_time
     round_on = (
@@ -186,7 +185,7 @@ def _rows(state: SessionState, stage: Stage | None) -> list[ParticipantRow]:
     spoken = _spoken_in_session(state)
     rows = []
     for someone in state.participants.values():
-        if someone.presence is Presence.LEFT:
+        if someone.presence in {Presence.LEFT, Presence.WAITING_ROOM}:
             continue
         turn = None if round_ is None else round_.turn(someone.id)
         status = None if turn is None else turn.status
