@@ -15,6 +15,7 @@ from app.realtime.viewers import Format, Renderer, Viewer
 from app.session.commands import Role
 from app.session.state import SessionState
 from app.session.views import (
+    FacilitatorView,
     PublicView,
     SharedViews,
     facilitator_view,
@@ -47,21 +48,24 @@ class VersionFrames:
 
     def _make(self, viewer: Viewer) -> str:
         if viewer.format == "html":
-            view = view_for(
-                self._state,
-                viewer.role,
-                viewer.person_id or None,
-                now=self._now,
-                shared=self._shared,
+            view = (
+                self._console
+                if viewer.role is Role.FACILITATOR
+                else view_for(
+                    self._state, viewer.role, viewer.person_id or None, shared=self._shared
+                )
             )
             return self._renderer(view, self._record)
         return snapshot_message(self._state.version, self.view_json(viewer.role, viewer.person_id))
 
+    @cached_property
+    def _console(self) -> FacilitatorView:
+        """The most work of any view, and the same for every facilitator, in either format."""
+        return facilitator_view(self._state, now=self._now, shared=self._shared)
+
     def view_json(self, role: Role, person_id: str) -> str:
         if role is Role.FACILITATOR:
-            return facilitator_view(
-                self._state, now=self._now, shared=self._shared
-            ).model_dump_json()
+            return self._console.model_dump_json()
         if role is Role.ROOM:
             return f'{{{self._public_fields},"role":"room"}}'
         you = participant_you(self._state, person_id, self._shared).model_dump_json()

@@ -11,10 +11,12 @@ import qrcode.image.svg
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment
 from markupsafe import Markup
 
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
+from app.timekeeping.time_text import clock_text, minutes_text
 from app.web.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -31,7 +33,15 @@ VENDOR_FILES = {
 
 
 def make_templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    add_filters(templates.env)
+    return templates
+
+
+def add_filters(env: Environment) -> None:
+    """Formatting every template shares, so a number reads the same on every screen."""
+    env.filters["clock"] = clock_text
+    env.filters["minutes"] = minutes_text
 
 
 def page(

@@ -155,7 +155,6 @@ async def summary_page(
             "chart_width": CHART_WIDTH,
             "label_width": LABEL_WIDTH,
             "bar_area_height": BAR_AREA_HEIGHT,
-            "clock": clock_text,
         },
     )
 
@@ -311,14 +310,6 @@ def _csv(filename: str, header: list[str], rows: Iterable[Sequence[object]]) -> 
     return Response(
         buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=_download(filename)
     )
-
-
-def clock_text(seconds: float) -> str:
-    """Whole seconds as "4:05" or "1:02:03"."""
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def stage_timeline(facts: AirtimeReport) -> tuple[StageBar, ...]:

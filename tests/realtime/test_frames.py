@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from hypothesis.stateful import invariant
 
+from app.realtime import frames as frames_module
 from app.realtime.frames import VersionFrames
 from app.realtime.outbox import Outbox
 from app.realtime.viewers import Viewer
 from app.session import commands as c
+from app.session import views as views_module
 from app.session.commands import Role
 from app.session.state import SessionState, SessionStatus
-from app.session.views import view_for
+from app.session.views import FacilitatorView, facilitator_view, view_for
 from tests.engine_helpers import Driver, engine_settings
 from tests.realtime.frames_support import NOW, RECORD, render
 from tests.session.test_decide_stateful import EngineMachine
@@ -61,6 +65,26 @@ def test_each_distinct_message_is_made_once_per_version() -> None:
     assert message["version"] == driver.state.version
     assert message["view"]["you"]["id"] == driver.pid(1)
     assert frames.for_viewer(room_html) == f"<p>ABC234 room {driver.state.version}</p>"
+
+
+def test_the_console_view_is_built_once_for_both_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[int] = []
+
+    def counted(state: SessionState, **kwargs: Any) -> FacilitatorView:
+        built.append(state.version)
+        return facilitator_view(state, **kwargs)
+
+    # Wherever it is called from: directly, or through view_for().
+    monkeypatch.setattr(frames_module, "facilitator_view", counted)
+    monkeypatch.setattr(views_module, "facilitator_view", counted)
+    driver = Driver.weekly(participants=2)
+    frames = frames_of(driver.state)
+    html = Viewer(role=Role.FACILITATOR, person_id=driver.sam.id, format="html", outbox=Outbox())
+    json_screen = Viewer(role=Role.FACILITATOR, person_id=driver.ana.id, format="json")
+    frames.for_viewer(html)
+    message = json.loads(frames.for_viewer(json_screen))
+    assert message["view"]["role"] == "facilitator"
+    assert built == [driver.state.version]
 
 
 class FramesMachine(EngineMachine):

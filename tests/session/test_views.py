@@ -10,9 +10,10 @@ import pytest
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
 from app.session.commands import Role
+from app.session.events import TurnSlot
 from app.session.state import Presence, SessionSettings, TakingTimePhase
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
-from tests.engine_helpers import Driver
+from tests.engine_helpers import NAMES, Driver
 
 PRIVATE_KEYS = {"support_requested", "spoken_s", "participants", "waiting_room", "hand_raised"}
 
@@ -247,3 +248,142 @@ def test_only_facilitators_see_who_stepped_out() -> None:
     participant = view_for(d.state, Role.PARTICIPANT, "p1")
     assert participant.round is not None
     assert participant.round.waiting_for_return == []
+
+
+def test_countdowns_carry_what_clock_js_reads_and_what_it_shows_at_rest() -> None:
+    d = busy_round()
+    d.ok(d.person(0), c.PauseTimer)
+    d.ok(d.sam, c.ChangeSettings, settings=SessionSettings(near_end_cue_s=45.5))
+    speaker = room(d).speaker
+    assert speaker is not None
+    assert speaker.timer is not None
+    assert speaker.countdown is not None
+    clock = speaker.countdown.clock
+    assert clock.started_at_ms is None
+    assert not speaker.countdown.running
+    assert clock.accumulated_ms == 40_000
+    assert clock.budget_ms == round(speaker.timer.budget_s * 1000)
+    assert speaker.countdown.remaining_s == (clock.budget_ms - 40_000) / 1000
+    assert speaker.countdown.cue_ms == 45_500
+    stage = room(d).current_stage
+    assert stage is not None
+    assert stage.countdown.running
+    assert stage.timer.started_at is not None
+    assert stage.countdown.clock.started_at_ms == round(stage.timer.started_at * 1000)
+
+
+def test_the_console_names_the_next_stage_and_the_taking_time_it_can_plan() -> None:
+    d = Driver.weekly(2, start=False)
+    view = facilitator(d)
+    assert view.current_stage is None
+    assert view.next_stage is not None
+    assert view.next_stage.title == "Welcome"  # "Begin: Welcome"
+    assert view.taking_time_plan == []
+    d.ok(d.sam, c.StartSession)
+    d.go_to("Who would like")
+    view = facilitator(d)
+    assert view.current_stage is not None
+    assert view.current_stage.number == 3
+    assert view.next_stage is not None
+    assert view.next_stage.title == "Taking Time 1"
+    assert [s.title for s in view.taking_time_plan] == ["Taking Time 1", "Taking Time 2"]
+    d.ok(d.sam, c.SkipStage, stage_id=d.stage_titled("Taking Time 1").id)
+    view = facilitator(d)
+    assert view.next_stage is not None
+    assert view.next_stage.title == "Taking Time 2"
+    assert view.taking_time_plan == []  # a skipped item ends the run of Taking Time after this one
+    d.go_to("Round of “Something")
+    view = facilitator(d)
+    assert view.next_stage is None
+    assert view.taking_time_plan == []
+
+
+def test_the_speaker_says_whose_turn_it_is() -> None:
+    d = Driver.weekly(3)
+    d.go_to("Round of Good News")
+    d.ok(d.sam, c.StartRound)
+    assert room(d).speaker.slot is TurnSlot.ROUND  # type: ignore[union-attr]
+    d.go_to("Taking Time 1")
+    d.ok(d.sam, c.ChooseTaker, participant_id="p2")
+    assert room(d).speaker.slot is TurnSlot.TAKER  # type: ignore[union-attr]
+    d.ok(d.sam, c.SetAgreedQuestion, question="What helps?")
+    d.ok(d.sam, c.StartRound)
+    assert room(d).speaker.slot is TurnSlot.ROUND  # type: ignore[union-attr]
+    d.ok(d.sam, c.InviteReflection)
+    speaker = participant(d, "p2").speaker
+    assert speaker is not None
+    assert (speaker.id, speaker.slot) == ("p2", TurnSlot.REFLECTION)
+
+
+def test_the_console_lists_the_order_with_who_can_move() -> None:
+    d = busy_round()  # order: Tom (passed for now), Priya (speaking), Lee (out), Mo (waiting)
+    view = facilitator(d)
+    assert [(p.name, p.turn_status, p.movable) for p in view.order] == [
+        ("Tom", TurnStatus.PASSED_FOR_NOW, False),
+        ("Priya", TurnStatus.SPEAKING, False),
+        ("Lee", TurnStatus.WAITING, True),
+        ("Mo", TurnStatus.WAITING, True),
+    ]
+    assert view.reorderable
+    lee, mo = view.order[2:]
+    assert (lee.can_move_up, lee.can_move_down) == (False, True)
+    assert (mo.can_move_up, mo.can_move_down) == (True, False)
+    d.ok(d.person(3), c.Leave)
+    view = facilitator(d)
+    assert not view.reorderable
+    assert [(p.name, p.turn_status, p.movable) for p in view.order][2:] == [
+        ("Lee", TurnStatus.WAITING, False),
+        ("Mo", TurnStatus.SKIPPED, False),  # gone: no longer listed, shown as skipped
+    ]
+
+
+def test_the_console_says_what_can_be_done_about_each_turn() -> None:
+    d = busy_round()
+    rows = {row.name: row for row in facilitator(d).participants}
+    assert [n for n, r in rows.items() if r.may_skip] == ["Priya", "Tom", "Lee", "Mo"]
+    assert [n for n, r in rows.items() if r.may_go_back] == ["Tom"]
+    assert not any(r.may_give_turn for r in rows.values())
+    d.ok(d.sam, c.Admit, participant_id="p5")
+    assert facilitator(d).participants[-1].may_skip  # Jo joins the round still going
+    d.go_to("Taking Time 1")
+    d.ok(d.sam, c.ChooseTaker, participant_id="p2")
+    rows = {row.name: row for row in facilitator(d).participants}
+    assert rows["Tom"].is_taker
+    assert rows["Tom"].is_taking_time
+    assert not any(r.may_skip or r.may_go_back or r.may_give_turn for r in rows.values())
+    view = facilitator(d)
+    assert [p.name for p in view.may_start_with] == ["Priya", "Lee", "Mo", "Jo"]
+    assert [p.name for p in view.asked_for_support] == ["Tom"]
+    assert [p.name for p in view.hands_raised] == ["Mo"]
+    assert view.stepped_out_count == 1
+
+
+def test_someone_who_came_after_the_round_can_be_given_a_turn() -> None:
+    d = Driver.weekly(2)
+    d.go_to("Round of Good News")
+    d.ok(d.sam, c.StartRound)
+    d.ok(d.person(0), c.Share)
+    d.ok(d.person(1), c.Share)
+    d.join(2)
+    d.ok(d.sam, c.Admit, participant_id="p3")
+    rows = {row.name: row for row in facilitator(d).participants}
+    assert [n for n, r in rows.items() if r.may_give_turn] == ["Lee"]
+    assert [n for n, r in rows.items() if r.may_go_back] == ["Priya", "Tom"]
+
+
+def test_the_console_names_who_made_the_last_change() -> None:
+    d = busy_round()
+    assert facilitator(d).last_change_by == "Tom"  # passed for now
+    d.ok(d.ana, c.SkipTurn, participant_id="p1")
+    assert facilitator(d).last_change_by == "Ana"
+    d.ok(d.person(1), c.Leave)  # which skips Tom's own turn; then he is no longer listed
+    assert facilitator(d).last_change_by == "Someone"
+
+
+def test_the_console_lists_who_offered_to_take_time_first() -> None:
+    d = Driver.weekly(3)
+    d.go_to("Who would like")
+    d.ok(d.person(2), c.OfferToTakeTime, offered=True)
+    view = facilitator(d)
+    assert [p.name for p in view.offered_to_take_time] == [NAMES[2]]
+    assert [p.name for p in view.not_offered_to_take_time] == [NAMES[0], NAMES[1]]

@@ -34,6 +34,7 @@ from app.session.views import (
     participant_view,
     room_view,
 )
+from app.web.rendering import add_filters
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
@@ -54,11 +55,13 @@ VOID |= {"track", "wbr"}
 
 
 def environment(*, strict: bool = False) -> Environment:
+    loader = FileSystemLoader(TEMPLATES_DIR)
     if strict:
-        return Environment(
-            loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined
-        )
-    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True)
+        env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined)
+    else:
+        env = Environment(loader=loader, autoescape=True)
+    add_filters(env)
+    return env
 
 
 ENV = environment()

@@ -1,0 +1,298 @@
+"""The facilitators' console: everything, including private support requests and airtime."""
+
+from __future__ import annotations
+
+from itertools import takewhile
+from typing import Literal
+
+from pydantic import Field
+
+from app.agenda.carry_over import ActionKind, CarriedAction
+from app.agenda.stages import StageKind
+from app.rounds.turns import Turn, TurnStatus
+from app.session.name_check import admit_blocked, membership
+from app.session.state import (
+    FlowChange,
+    Membership,
+    Presence,
+    SessionSettings,
+    SessionState,
+    SessionStatus,
+    Stage,
+    StageStatus,
+    TakingTimePhase,
+)
+from app.session.views.base import PersonRef, StageRef, View, person
+from app.session.views.public import PublicView, SharedViews, round_progress
+from app.session.views.schedule import ScheduleView, floor_signal, schedule_view
+
+
+class WaitingPerson(View):
+    """Someone in the waiting room, as the facilitators see them."""
+
+    id: str
+    name: str
+    membership: Membership
+    # Why they cannot be let in yet (the name check), or None.
+    admit_blocked: str | None = None
+
+
+class ParticipantRow(View):
+    id: str
+    name: str
+    presence: Presence
+    hand_raised: bool
+    support_requested: bool
+    offered_to_take_time: bool
+    turn_status: TurnStatus | None
+    spoken_s: float
+    # Chosen to Take Time in the current stage; is_taking_time until that is complete.
+    is_taker: bool
+    is_taking_time: bool
+    # What the facilitators can do about their turn in the round that is on.
+    may_skip: bool
+    may_go_back: bool
+    may_give_turn: bool
+
+
+class OrderPlace(View):
+    """Someone's place in the round's order, as the console lists it."""
+
+    id: str
+    name: str
+    # Their turn as the people list shows it; anyone no longer in the session counts as skipped.
+    turn_status: TurnStatus
+    # Only people still waiting can move, and only when two or more are (static/js/reorder.js).
+    movable: bool
+    can_move_up: bool
+    can_move_down: bool
+
+
+class UndoOffer(View):
+    """What "undo the last action" would put back, phrased to follow "Undo: Sam …"."""
+
+    version: int
+    by: str
+    description: str
+
+
+class FacilitatorView(PublicView):
+    role: Literal["facilitator"] = "facilitator"
+    facilitators: list[PersonRef]
+    participants: list[ParticipantRow]
+    waiting_room: list[WaitingPerson]
+    # Who can be chosen to Take Time (those here, the ones who offered first) or start a round.
+    offered_to_take_time: list[PersonRef]
+    not_offered_to_take_time: list[PersonRef]
+    may_start_with: list[PersonRef]
+    asked_for_support: list[PersonRef]
+    hands_raised: list[PersonRef]
+    stepped_out_count: int
+    order: list[OrderPlace]
+    reorderable: bool
+    full_up_next: list[PersonRef]
+    # Where "Next stage" goes, and the Taking Time items right after this one, whose takers can
+    # be planned while people are invited.
+    next_stage: StageRef | None
+    taking_time_plan: list[StageRef]
+    last_change: FlowChange | None
+    # Who made it, by their name on the console ("Someone" once they are no longer listed).
+    last_change_by: str | None
+    undo: UndoOffer | None = None
+    # Only when the shell passes the server time: the projection depends on the clock.
+    schedule: ScheduleView | None = None
+    # Brought from the group (app/agenda/carry_over.py), for the Welcome and invite stages.
+    carried_over: list[CarriedAction] = Field(default_factory=list)
+    # Of those, who was promised a chance to Take Time today.
+    guaranteed_time: list[CarriedAction] = Field(default_factory=list)
+    guidelines_due_review: list[str] = Field(default_factory=list)
+    apologies: list[str] = Field(default_factory=list)
+    for_group: bool = False
+    # Timekeeping: said when fair shares are held at the group's minimum (see floor_signal).
+    floor_signal: str | None = None
+    # Timekeeping: the group's settings, for the facilitators' settings panel.
+    settings: SessionSettings = SessionSettings()
+
+
+def facilitator_view(
+    state: SessionState, *, now: float | None = None, shared: SharedViews | None = None
+) -> FacilitatorView:
+    shared = shared or SharedViews(state)
+    stage = state.current_stage
+    listed = _rows(state, stage)
+    names = {f.id: f.name for f in state.facilitators.values()} | {r.id: r.name for r in listed}
+    order = _order(state, stage, {r.id: r for r in listed})
+    change = state.flow_change
+    return FacilitatorView.model_validate(
+        {
+            **shared.public,
+            # What public screens leave out: the numbers when hidden, and who stepped out.
+            "show_numbers": True,
+            "round": round_progress(state, stage, for_facilitators=True),
+            "facilitators": [PersonRef(id=f.id, name=f.name) for f in state.facilitators.values()],
+            "participants": listed,
+            "waiting_room": [
+                WaitingPerson(
+                    id=p.id, name=p.name, membership=membership(p), admit_blocked=admit_blocked(p)
+                )
+                for p in state.participants.values()
+                if p.presence is Presence.WAITING_ROOM
+            ],
+            "offered_to_take_time": [_ref(r) for r in listed if r.offered_to_take_time],
+            "not_offered_to_take_time": [_ref(r) for r in listed if not r.offered_to_take_time],
+            "may_start_with": [_ref(r) for r in listed if not r.is_taker],
+            "asked_for_support": [_ref(r) for r in listed if r.support_requested],
+            "hands_raised": [_ref(r) for r in listed if r.hand_raised],
+            "stepped_out_count": sum(1 for r in listed if r.presence is Presence.STEPPED_OUT),
+            "order": order,
+            "reorderable": sum(1 for place in order if place.movable) > 1,
+            "full_up_next": [person(state, p) for p in shared.up_next],
+            "next_stage": _next_stage(state, stage),
+            "taking_time_plan": _taking_time_plan(state, stage),
+            "last_change": change,
+            "last_change_by": None if change is None else names.get(change.actor_id, "Someone"),
+            "undo": _undo_offer(state),
+            "schedule": None if now is None else schedule_view(state, now),
+            "carried_over": list(state.carried_over),
+            "guaranteed_time": [
+                a for a in state.carried_over if a.kind is ActionKind.GUARANTEED_TIME
+            ],
+            "guidelines_due_review": [g.text for g in state.guidelines if g.review_due],
+            "apologies": list(state.apologies),
+            "for_group": state.for_group,
+            "floor_signal": None if now is None else floor_signal(state, now),
+            "settings": state.settings,
+        }
+    )
+
+
+def _ref(row: ParticipantRow) -> PersonRef:
+    return PersonRef(id=row.id, name=row.name)
+
+
+def _rows(state: SessionState, stage: Stage | None) -> list[ParticipantRow]:
+    """Those let in and not gone: the people list, and everyone a facilitator may choose from."""
+    round_ = None if stage is None else stage.round
+    taking = None if stage is None else stage.taking_time
+    round_on = (
+        state.status is SessionStatus.LIVE
+        and stage is not None
+        and stage.kind.has_round
+        and round_ is not None
+    )
+    # In Taking Time, turns are given back only during its Round of Sharing.
+    sharing = taking is None or taking.phase is TakingTimePhase.SHARING_ROUND
+    spoken = _spoken_in_session(state)
+    rows = []
+    for someone in state.participants.values():
+        if someone.presence in {Presence.LEFT, Presence.WAITING_ROOM}:
+            continue
+        turn = None if round_ is None else round_.turn(someone.id)
+        status = None if turn is None else turn.status
+        is_taker = taking is not None and taking.taker_id == someone.id
+        rows.append(
+            ParticipantRow(
+                id=someone.id,
+                name=someone.name,
+                presence=someone.presence,
+                hand_raised=someone.hand_raised,
+                support_requested=someone.support_requested,
+                offered_to_take_time=someone.offered_to_take_time,
+                turn_status=status,
+                spoken_s=spoken.get(someone.id, 0.0),
+                is_taker=is_taker,
+                is_taking_time=is_taker
+                and taking is not None
+                and taking.phase is not TakingTimePhase.COMPLETE,
+                may_skip=round_on and status in _SKIPPABLE,
+                may_go_back=round_on and sharing and status in _HAD_THEIR_TURN,
+                # Came after the round ended, or was let in when it had: they can still be asked.
+                may_give_turn=round_on
+                and sharing
+                and status is None
+                and someone.presence is Presence.PRESENT
+                and not is_taker,
+            )
+        )
+    return rows
+
+
+_SKIPPABLE = {TurnStatus.WAITING, TurnStatus.PASSED_FOR_NOW, TurnStatus.SPEAKING}
+_HAD_THEIR_TURN = {
+    TurnStatus.SHARED,
+    TurnStatus.PASSED,
+    TurnStatus.PASSED_FOR_NOW,
+    TurnStatus.SKIPPED,
+}
+
+
+def _order(
+    state: SessionState, stage: Stage | None, listed: dict[str, ParticipantRow]
+) -> list[OrderPlace]:
+    round_ = None if stage is None else stage.round
+    if round_ is None:
+        return []
+    statuses = [
+        row.turn_status if (row := listed.get(p)) and row.turn_status else TurnStatus.SKIPPED
+        for p in round_.order
+    ]
+    waiting = [
+        p for p, status in zip(round_.order, statuses, strict=True) if status is TurnStatus.WAITING
+    ]
+    places = []
+    for person_id, status in zip(round_.order, statuses, strict=True):
+        movable = person_id in waiting and len(waiting) > 1
+        places.append(
+            OrderPlace(
+                id=person_id,
+                name=state.name_of(person_id),
+                turn_status=status,
+                movable=movable,
+                can_move_up=movable and person_id != waiting[0],
+                can_move_down=movable and person_id != waiting[-1],
+            )
+        )
+    return places
+
+
+def _next_stage(state: SessionState, stage: Stage | None) -> StageRef | None:
+    after = 0 if stage is None else state.stage_index(stage.id) + 1
+    following = next((s for s in state.stages[after:] if s.status is StageStatus.UPCOMING), None)
+    return None if following is None else StageRef(id=following.id, title=following.title)
+
+
+def _taking_time_plan(state: SessionState, stage: Stage | None) -> list[StageRef]:
+    if stage is None:
+        return []
+    after = state.stages[state.stage_index(stage.id) + 1 :]
+    return [
+        StageRef(id=s.id, title=s.title)
+        for s in takewhile(
+            lambda s: s.kind is StageKind.TAKING_TIME and s.status is StageStatus.UPCOMING, after
+        )
+    ]
+
+
+def _undo_offer(state: SessionState) -> UndoOffer | None:
+    point = state.undo_point
+    if point is None or state.status is not SessionStatus.LIVE:
+        return None
+    return UndoOffer(
+        version=point.version, by=state.name_of(point.actor_id), description=point.description
+    )
+
+
+def _spoken_in_session(state: SessionState) -> dict[str, float]:
+    """Finished speaking time across the session, per person (airtime, for facilitators only):
+    one walk over every stage's turns, whatever the number of people."""
+    spoken: dict[str, float] = {}
+    for stage in state.stages:
+        turns: list[Turn | None] = []
+        if stage.round is not None:
+            turns.extend(stage.round.turns.values())
+        if stage.taking_time is not None:
+            turns += [stage.taking_time.taker_turn, stage.taking_time.reflection_turn]
+        for turn in turns:
+            if turn is not None:
+                spoken[turn.participant_id] = spoken.get(turn.participant_id, 0.0) + turn.spoken_s
+    return spoken

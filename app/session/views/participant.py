@@ -1,0 +1,63 @@
+"""A participant's phone: the public view, and their own place in it (`you`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from app.rounds.turns import TurnStatus
+from app.session.state import Presence, SessionState
+from app.session.views.base import View
+from app.session.views.public import PublicView, SharedViews
+
+
+class You(View):
+    id: str
+    name: str
+    presence: Presence
+    turn_status: TurnStatus | None
+    is_speaking: bool
+    is_next: bool
+    place_in_line: int | None
+    hand_raised: bool
+    support_requested: bool
+    offered_to_take_time: bool
+    is_taking_time: bool
+
+
+class ParticipantView(PublicView):
+    role: Literal["participant"] = "participant"
+    you: You
+
+
+def participant_view(
+    state: SessionState, participant_id: str, shared: SharedViews | None = None
+) -> ParticipantView:
+    shared = shared or SharedViews(state)
+    return ParticipantView.model_validate(
+        {**shared.public, "you": participant_you(state, participant_id, shared)}
+    )
+
+
+def participant_you(state: SessionState, participant_id: str, shared: SharedViews) -> You:
+    """The one part of a participant's view that is theirs alone."""
+    person = state.participants[participant_id]
+    stage = state.current_stage
+    turn = stage.round.turn(participant_id) if stage and stage.round else None
+    speaker = None if stage is None else stage.active_turn
+    upcoming = shared.up_next
+    taking = stage.taking_time if stage is not None else None
+    return You(
+        id=person.id,
+        name=person.name,
+        presence=person.presence,
+        turn_status=None if turn is None else turn.status,
+        is_speaking=speaker is not None
+        and speaker.participant_id == participant_id
+        and speaker.status is TurnStatus.SPEAKING,
+        is_next=bool(upcoming) and upcoming[0] == participant_id,
+        place_in_line=upcoming.index(participant_id) + 1 if participant_id in upcoming else None,
+        hand_raised=person.hand_raised,
+        support_requested=person.support_requested,
+        offered_to_take_time=person.offered_to_take_time,
+        is_taking_time=taking is not None and taking.taker_id == participant_id,
+    )

@@ -1,0 +1,253 @@
+"""What every screen of a session may show: the room's view, and the part of each phone's view
+that is the same for all of them. Built once per version (SharedViews)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from app.agenda.stages import StageKind
+from app.rounds.turns import TurnStatus
+from app.session.events import TurnSlot
+from app.session.state import (
+    Presence,
+    SessionState,
+    SessionStatus,
+    Stage,
+    StageStatus,
+    TakingTimePhase,
+)
+from app.session.views.base import PersonRef, View, person
+from app.timekeeping.timer import Timer
+
+PUBLIC_UP_NEXT = 2
+
+
+class StageSummary(View):
+    id: str
+    kind: StageKind
+    title: str
+    planned_s: float
+    status: StageStatus
+
+
+class ClockTimer(View):
+    """A timer as static/js/clock.js reads it: whole milliseconds on the server's clock."""
+
+    budget_ms: int
+    accumulated_ms: int
+    started_at_ms: int | None
+
+
+class Countdown(View):
+    """A timer as the screens draw it. clock.js redraws the text from `clock` every frame;
+    `remaining_s` is what it shows while the timer stands still, so the first paint (and a
+    screen without scripts) reads the same."""
+
+    clock: ClockTimer
+    # When the gentle "nearly time" cue begins.
+    cue_ms: int
+    running: bool
+    remaining_s: float
+
+
+class CurrentStage(View):
+    id: str
+    # Its place in the agenda, counting from 1.
+    number: int
+    kind: StageKind
+    title: str
+    prompt: str | None
+    timer: Timer
+    countdown: Countdown
+
+
+class Speaker(View):
+    id: str
+    name: str
+    # Whose turn this is: one in the round, or the Taking Time taker's own (voicing, reflecting).
+    slot: TurnSlot
+    timer: Timer | None
+    countdown: Countdown | None
+    taking_a_moment: bool
+    asked_again: bool
+
+
+class RoundProgress(View):
+    started: bool
+    complete: bool
+    done: int
+    total: int
+    waiting_for_return: list[PersonRef]
+
+
+class TakingTimeView(View):
+    taker: PersonRef | None
+    phase: TakingTimePhase
+    agreed_question: str | None
+
+
+class PublicView(View):
+    session_id: str
+    version: int
+    status: SessionStatus
+    title: str
+    group_name: str
+    started_at: float | None
+    planned_end: float | None
+    show_numbers: bool
+    near_end_cue_s: float
+    stages: list[StageSummary]
+    current_stage: CurrentStage | None
+    speaker: Speaker | None
+    up_next: list[PersonRef]
+    round: RoundProgress | None
+    taking_time: TakingTimeView | None
+    present_count: int
+
+
+class RoomView(PublicView):
+    role: Literal["room"] = "room"
+
+
+def countdown(timer: Timer, cue_s: float) -> Countdown:
+    clock = ClockTimer(
+        budget_ms=round(timer.budget_s * 1000),
+        accumulated_ms=round(timer.accumulated_s * 1000),
+        started_at_ms=None if timer.started_at is None else round(timer.started_at * 1000),
+    )
+    return Countdown(
+        clock=clock,
+        cue_ms=round(cue_s * 1000),
+        running=timer.running,
+        # From the same whole milliseconds clock.js counts from, so both round alike.
+        remaining_s=(clock.budget_ms - clock.accumulated_ms) / 1000,
+    )
+
+
+def _active_slot(stage: Stage) -> TurnSlot:
+    taking = stage.taking_time
+    if taking is not None and taking.phase is TakingTimePhase.TAKER_SPEAKING:
+        return TurnSlot.TAKER
+    if taking is not None and taking.phase is TakingTimePhase.TAKER_REFLECTION:
+        return TurnSlot.REFLECTION
+    return TurnSlot.ROUND
+
+
+def _speaker(state: SessionState, stage: Stage | None) -> Speaker | None:
+    turn = None if stage is None else stage.active_turn
+    if stage is None or turn is None or turn.status is not TurnStatus.SPEAKING:
+        return None
+    cue_s = state.settings.near_end_cue_s
+    return Speaker(
+        id=turn.participant_id,
+        name=state.name_of(turn.participant_id),
+        slot=_active_slot(stage),
+        timer=turn.timer,
+        countdown=None if turn.timer is None else countdown(turn.timer, cue_s),
+        taking_a_moment=turn.timer is not None and not turn.timer.running,
+        asked_again=turn.asked_again,
+    )
+
+
+def _up_next(state: SessionState, stage: Stage | None) -> list[str]:
+    if stage is None or stage.round is None:
+        return []
+    taking = stage.taking_time
+    if taking is not None and taking.phase is not TakingTimePhase.SHARING_ROUND:
+        return []
+    return stage.round.upcoming(state.is_present)
+
+
+def round_progress(
+    state: SessionState, stage: Stage | None, *, for_facilitators: bool
+) -> RoundProgress | None:
+    if stage is None or not stage.kind.has_round:
+        return None
+    round_ = stage.round
+    if round_ is None:
+        return RoundProgress(started=False, complete=False, done=0, total=0, waiting_for_return=[])
+    return RoundProgress(
+        started=True,
+        complete=round_.complete,
+        done=sum(1 for t in round_.turns.values() if not t.status.pending),
+        total=len(round_.turns),
+        # Who stepped out is for the facilitators: public screens may be projected or shared.
+        waiting_for_return=[
+            person(state, p)
+            for p in round_.pending()
+            if for_facilitators and state.participants[p].presence is Presence.STEPPED_OUT
+        ],
+    )
+
+
+def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | None:
+    if stage is None or stage.taking_time is None:
+        return None
+    taking = stage.taking_time
+    return TakingTimeView(
+        taker=None if taking.taker_id is None else person(state, taking.taker_id),
+        phase=taking.phase,
+        agreed_question=taking.agreed_question,
+    )
+
+
+def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
+    stage = state.current_stage
+    return {
+        "session_id": state.session_id,
+        "version": state.version,
+        "status": state.status,
+        "title": state.title,
+        "group_name": state.group_name,
+        "started_at": state.started_at,
+        "planned_end": state.planned_end,
+        "show_numbers": state.settings.show_numbers_to_participants,
+        "near_end_cue_s": state.settings.near_end_cue_s,
+        "stages": [
+            StageSummary(
+                id=s.id, kind=s.kind, title=s.title, planned_s=s.planned_s, status=s.status
+            )
+            for s in state.stages
+        ],
+        "current_stage": None
+        if stage is None
+        else CurrentStage(
+            id=stage.id,
+            number=state.stage_index(stage.id) + 1,
+            kind=stage.kind,
+            title=stage.title,
+            prompt=stage.prompt,
+            timer=stage.timer,
+            countdown=countdown(stage.timer, state.settings.near_end_cue_s),
+        ),
+        "speaker": _speaker(state, stage),
+        "up_next": [person(state, p) for p in up_next[:PUBLIC_UP_NEXT]],
+        "round": round_progress(state, stage, for_facilitators=False),
+        "taking_time": _taking_time(state, stage),
+        "present_count": sum(
+            1 for p in state.participants.values() if p.presence is Presence.PRESENT
+        ),
+    }
+
+
+class SharedViews:
+    """What every public screen of one version shows, built once for all of them.
+
+    A version goes to a dozen phones at once; each phone's view differs only in its `you`.
+    """
+
+    def __init__(self, state: SessionState) -> None:
+        self.state = state
+
+    @cached_property
+    def public(self) -> dict[str, object]:
+        return _public(self.state, self.up_next)
+
+    @cached_property
+    def up_next(self) -> list[str]:
+        return _up_next(self.state, self.state.current_stage)
+
+
+def room_view(state: SessionState, shared: SharedViews | None = None) -> RoomView:
+    return RoomView.model_validate((shared or SharedViews(state)).public)

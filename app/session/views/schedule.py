@@ -1,0 +1,81 @@
+"""Will the session end on time, and are shares held at the group's minimum: facilitators only,
+and only when the shell passes the server time, since both depend on the clock."""
+
+from __future__ import annotations
+
+from app.agenda.stages import StageKind
+from app.rounds.turns import TurnStatus
+from app.session.schedule import stage_load
+from app.session.state import SessionState, SessionStatus
+from app.session.views.base import StageRef, View
+from app.timekeeping.fair_share import at_floor, floor_notice
+from app.timekeeping.schedule import project
+
+
+class ScheduleSuggestionView(View):
+    stage_id: str
+    share_s: float
+    speakers_to_come: int
+    finishes_on_time: bool
+    text: str
+
+
+class ScheduleView(View):
+    """Will the session end on time (facilitators only: a nudge for them, not for the room)."""
+
+    projected_end: float
+    drift_s: float
+    label: str
+    on_time: bool
+    at_risk: list[StageRef]
+    suggestion: ScheduleSuggestionView | None
+
+
+def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
+    if state.status is not SessionStatus.LIVE or state.planned_end is None:
+        return None
+    projection = project(
+        [stage_load(state, stage, now) for stage in state.stages],
+        now,
+        state.planned_end,
+        state.settings.minimum_share_s,
+    )
+    suggestion = projection.suggestion
+    return ScheduleView(
+        projected_end=projection.projected_end,
+        drift_s=projection.drift_s,
+        label=projection.label,
+        on_time=projection.on_time,
+        at_risk=[StageRef(id=s.id, title=s.title) for s in projection.at_risk],
+        suggestion=None
+        if suggestion is None
+        else ScheduleSuggestionView(
+            stage_id=suggestion.stage_id,
+            share_s=suggestion.share_s,
+            speakers_to_come=suggestion.speakers_to_come,
+            finishes_on_time=suggestion.finishes_on_time,
+            text=suggestion.text,
+        ),
+    )
+
+
+def floor_signal(state: SessionState, now: float) -> str | None:
+    """What to tell facilitators when the round's shares are held at the group's minimum.
+
+    As the schedule does (app/session/schedule.py), only plain rounds: Taking Time keeps its
+    own shape. Whoever is speaking counts among those sharing what is left of the stage.
+    """
+    stage = state.current_stage
+    if state.status is not SessionStatus.LIVE or stage is None or stage.kind is not StageKind.ROUND:
+        return None
+    round_ = stage.round
+    if round_ is None:
+        return None
+    speaking = round_.current_turn
+    speakers = len(round_.upcoming(state.is_present)) + int(
+        speaking is not None and speaking.status is TurnStatus.SPEAKING
+    )
+    minimum = state.settings.minimum_share_s
+    if not at_floor(stage.timer.remaining(now), speakers, minimum):
+        return None
+    return floor_notice(minimum)

@@ -1,0 +1,28 @@
+"""How a number of seconds is written on every screen and in the timing summary."""
+
+from __future__ import annotations
+
+import math
+
+
+def clock_text(seconds: float) -> str:
+    """ "4:05", "1:02:03"; over time "+0:12".
+
+    Exactly formatClock() in static/js/clock.js: the browser redraws each countdown from its
+    timer every frame, so the server's first paint must read as the frame that replaces it, and
+    the summary's times as the countdowns did. Up while counting down, down once over:
+    0:01 → 0:00 → +0:01, each shown for a whole second.
+    """
+    over_seconds = math.floor(-seconds)
+    over = over_seconds >= 1
+    total = over_seconds if over else max(0, math.ceil(seconds))
+    hours, minutes, secs = total // 3600, total // 60 % 60, total % 60
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours > 0 else f"{minutes}:{secs:02d}"
+    return f"+{text}" if over else text
+
+
+def minutes_text(seconds: float) -> str:
+    """A calm length for planned items and airtime: "under a minute", "1 min", "12 min"."""
+    if 0 < seconds < 60:
+        return "under a minute"
+    return f"{round(seconds / 60)} min"
