@@ -199,6 +199,12 @@ class SessionState(Frozen):
     def stage_index(self, stage_id: str) -> int:
         return next(i for i, s in enumerate(self.stages) if s.id == stage_id)
 
+    def next_upcoming(self, after_index: int) -> Stage | None:
+        """The first stage still to come after the one at `after_index` (-1: from the start)."""
+        return next(
+            (s for s in self.stages[after_index + 1 :] if s.status is StageStatus.UPCOMING), None
+        )
+
     def is_present(self, participant_id: str) -> bool:
         person = self.participants.get(participant_id)
         return person is not None and person.presence is Presence.PRESENT

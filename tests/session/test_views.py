@@ -10,8 +10,7 @@ import pytest
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
 from app.session.commands import Role
-from app.session.events import TurnSlot
-from app.session.state import Presence, SessionSettings, TakingTimePhase
+from app.session.state import Presence, SessionSettings, TakingTimePhase, TurnSlot
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
 from tests.engine_helpers import NAMES, Driver
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.session import commands as cmd
 from app.session import events as ev
 from app.session.decide.draft import Draft, handles
-from app.session.decide.flow import close_stage, enter_stage, next_upcoming
+from app.session.decide.flow import close_stage, enter_stage
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import StageStatus
 
@@ -15,7 +15,7 @@ def _advance_stage(draft: Draft, command: cmd.AdvanceStage) -> None:
     draft.require_live()
     current = draft.state.current_stage
     after = -1 if current is None else draft.state.stage_index(current.id)
-    following = next_upcoming(draft.state, after)
+    following = draft.state.next_upcoming(after)
     if following is None:
         raise Refusal(
             RejectionCode.INVALID,
@@ -46,7 +46,7 @@ def _skip_stage(draft: Draft, command: cmd.SkipStage) -> None:
     if stage.status is StageStatus.UPCOMING:
         draft.emit(ev.StageClosed(stage_id=stage.id, skipped=True, at=draft.now))
         return
-    following = next_upcoming(draft.state, draft.state.stage_index(stage.id))
+    following = draft.state.next_upcoming(draft.state.stage_index(stage.id))
     close_stage(draft, stage, skipped=True)
     if following is not None:
         enter_stage(draft, draft.stage(following.id))

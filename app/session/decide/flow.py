@@ -7,9 +7,7 @@ from app.session import events as ev
 from app.session.decide.draft import Draft
 from app.session.state import (
     Presence,
-    SessionState,
     Stage,
-    StageStatus,
     TakingTimePhase,
     TurnSlot,
 )
@@ -19,17 +17,6 @@ from app.timekeeping.fair_share import fair_share
 TAKER_SHARE = 1 / 3
 REFLECTION_SHARE = 1 / 8
 MINIMUM_REFLECTION_S = 60.0
-
-
-def next_upcoming(state: SessionState, after_index: int) -> Stage | None:
-    return next(
-        (
-            stage
-            for stage in state.stages[after_index + 1 :]
-            if stage.status is StageStatus.UPCOMING
-        ),
-        None,
-    )
 
 
 def enter_stage(draft: Draft, stage: Stage) -> None:

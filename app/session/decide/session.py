@@ -6,7 +6,7 @@ from app.agenda.templates import TEMPLATES
 from app.session import commands as cmd
 from app.session import events as ev
 from app.session.decide.draft import Draft, handles
-from app.session.decide.flow import close_stage, enter_stage, next_upcoming
+from app.session.decide.flow import close_stage, enter_stage
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import Facilitator, SessionStatus
 
@@ -55,7 +55,7 @@ def _start_session(draft: Draft, command: cmd.StartSession) -> None:
         else sum(s.planned_s for s in draft.state.stages)
     )
     draft.emit(ev.SessionStarted(at=draft.now, planned_end=draft.now + planned_s))
-    first = next_upcoming(draft.state, after_index=-1)
+    first = draft.state.next_upcoming(-1)
     if first is not None:
         enter_stage(draft, first)
 

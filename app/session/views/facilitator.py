@@ -256,8 +256,7 @@ def _order(
 
 
 def _next_stage(state: SessionState, stage: Stage | None) -> StageRef | None:
-    after = 0 if stage is None else state.stage_index(stage.id) + 1
-    following = next((s for s in state.stages[after:] if s.status is StageStatus.UPCOMING), None)
+    following = state.next_upcoming(-1 if stage is None else state.stage_index(stage.id))
     return None if following is None else StageRef(id=following.id, title=following.title)
 
 

@@ -8,7 +8,6 @@ from typing import Literal
 
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
-from app.session.events import TurnSlot
 from app.session.state import (
     Presence,
     SessionState,
@@ -16,6 +15,7 @@ from app.session.state import (
     Stage,
     StageStatus,
     TakingTimePhase,
+    TurnSlot,
 )
 from app.session.views.base import PersonRef, View, person
 from app.timekeeping.timer import Timer
@@ -125,24 +125,16 @@ def countdown(timer: Timer, cue_s: float) -> Countdown:
     )
 
 
-def _active_slot(stage: Stage) -> TurnSlot:
-    taking = stage.taking_time
-    if taking is not None and taking.phase is TakingTimePhase.TAKER_SPEAKING:
-        return TurnSlot.TAKER
-    if taking is not None and taking.phase is TakingTimePhase.TAKER_REFLECTION:
-        return TurnSlot.REFLECTION
-    return TurnSlot.ROUND
-
-
 def _speaker(state: SessionState, stage: Stage | None) -> Speaker | None:
-    turn = None if stage is None else stage.active_turn
-    if stage is None or turn is None or turn.status is not TurnStatus.SPEAKING:
+    slot = None if stage is None else stage.active_slot
+    turn = None if stage is None or slot is None else stage.turn_in(slot)
+    if slot is None or turn is None or turn.status is not TurnStatus.SPEAKING:
         return None
     cue_s = state.settings.near_end_cue_s
     return Speaker(
         id=turn.participant_id,
         name=state.name_of(turn.participant_id),
-        slot=_active_slot(stage),
+        slot=slot,
         timer=turn.timer,
         countdown=None if turn.timer is None else countdown(turn.timer, cue_s),
         taking_a_moment=turn.timer is not None and not turn.timer.running,
