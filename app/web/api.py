@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
 from app.agenda.templates import TEMPLATES, AgendaTemplate
@@ -13,7 +13,7 @@ from app.session.commands import Command
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
 from app.web.access import authorized, session_hub
 from app.web.commands import submit
-from app.web.deps import SERVICES, TOKEN, rate_limited
+from app.web.deps import LIMIT_CREATING, LIMIT_JOINING, SERVICES, TOKEN
 from app.web.links import (
     CreatedSession,
     CreateSessionRequest,
@@ -47,7 +47,7 @@ async def list_templates() -> list[AgendaTemplate]:
     "/sessions",
     status_code=status.HTTP_201_CREATED,
     responses={**responses(422), **EDGE_RESPONSES, **SLOW_DOWN_RESPONSE},
-    dependencies=[Depends(rate_limited("create_session"))],
+    dependencies=[LIMIT_CREATING],
 )
 async def create_session(request: CreateSessionRequest, svc: SERVICES) -> CreatedSession:
     if request.template_key not in TEMPLATES:
@@ -70,7 +70,7 @@ async def create_session(request: CreateSessionRequest, svc: SERVICES) -> Create
     "/sessions/{session_id}/participants",
     status_code=status.HTTP_201_CREATED,
     responses={**responses(404, 409), **EDGE_RESPONSES, **SLOW_DOWN_RESPONSE},
-    dependencies=[Depends(rate_limited("join"))],
+    dependencies=[LIMIT_JOINING],
 )
 async def join(session_id: str, request: JoinRequest, svc: SERVICES) -> Joined:
     return await join_session(svc, await session_hub(svc, session_id), request.name)

@@ -40,6 +40,9 @@ def rate_limited(bucket: Bucket) -> Callable[[Request], None]:
 
 SERVICES = Annotated[Services, Depends(services)]
 ACCOUNTS = Annotated[AccountServices, Depends(account_services)]
+# One attempt at starting or joining a session, counted per client address (429 beyond).
+LIMIT_CREATING = Depends(rate_limited("create_session"))
+LIMIT_JOINING = Depends(rate_limited("join"))
 # A script's `Authorization: Bearer` token, if it sent one.
 TOKEN = Annotated[str | None, Depends(bearer)]
 # The signed-in facilitator and the group of the path (app/web/groups/access.py).
