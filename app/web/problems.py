@@ -19,6 +19,7 @@ from app.web.rendering import message_page
 from app.web.services import Services
 
 # A websocket close reason must fit in one control frame (125 bytes, 2 of them the code).
+# Counted in bytes; a character cut in two is dropped.
 MAX_CLOSE_REASON = 120
 DEFAULT_TITLE = "Please use your link"
 
@@ -82,7 +83,7 @@ class Problem(Exception):
 
     @property
     def reason(self) -> str:
-        return self.text[:MAX_CLOSE_REASON]
+        return self.text.encode()[:MAX_CLOSE_REASON].decode(errors="ignore")
 
     @property
     def heading(self) -> str:
@@ -120,8 +121,7 @@ def refusal(rejected: Rejected) -> Problem:
 
 
 # What any route with a body may answer: over the size limit (app/web/security.py).
-EDGE_RESPONSES: dict[int | str, dict[str, object]] = {413: {"model": ProblemBody}}
-SLOW_DOWN_RESPONSE: dict[int | str, dict[str, object]] = {429: {"model": ProblemBody}}
+TOO_LARGE = 413
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, object]]:
