@@ -23,7 +23,7 @@ from app.web.links import (
     start_session,
 )
 from app.web.plain_text import PlainName, command_text_problem
-from app.web.problems import TOO_LARGE, Problem, responses
+from app.web.problems import Problem, responses
 from app.web.rate_limits import COMMANDS_TOO_FAST, rate_limits_of
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -46,7 +46,7 @@ async def list_templates() -> list[AgendaTemplate]:
 @router.post(
     "/sessions",
     status_code=status.HTTP_201_CREATED,
-    responses=responses(422, TOO_LARGE, 429),
+    responses=responses(422, 413, 429),
     dependencies=[LIMIT_CREATING],
 )
 async def create_session(request: CreateSessionRequest, svc: SERVICES) -> CreatedSession:
@@ -69,7 +69,7 @@ async def create_session(request: CreateSessionRequest, svc: SERVICES) -> Create
 @router.post(
     "/sessions/{session_id}/participants",
     status_code=status.HTTP_201_CREATED,
-    responses=responses(404, 409, TOO_LARGE, 429),
+    responses=responses(404, 409, 413, 429),
     dependencies=[LIMIT_JOINING],
 )
 async def join(session_id: str, request: JoinRequest, svc: SERVICES) -> Joined:
@@ -86,7 +86,7 @@ async def current_view(
 
 @router.post(
     "/sessions/{session_id}/commands",
-    responses=responses(401, 403, 404, 409, 422, TOO_LARGE, 429),
+    responses=responses(401, 403, 404, 409, 422, 413, 429),
 )
 async def send_command(
     request: Request, session_id: str, command: Command, svc: SERVICES, token: TOKEN

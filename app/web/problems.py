@@ -120,12 +120,8 @@ def refusal(rejected: Rejected) -> Problem:
     )
 
 
-# What any route with a body may answer: over the size limit (app/web/security.py).
-TOO_LARGE = 413
-
-
 def responses(*statuses: int) -> dict[int | str, dict[str, object]]:
-    """OpenAPI: the refusals a route may answer with."""
+    """OpenAPI: the refusals a route may answer with (any route with a body: 413, security.py)."""
     return {code: {"model": ProblemBody} for code in statuses}
 
 
