@@ -39,7 +39,7 @@ from app.web.commands import submit
 from app.web.plain_text import command_text_problem
 from app.web.problems import NoSuchSession, Problem
 from app.web.rate_limits import COMMANDS_TOO_FAST, UnauthenticatedSockets, rate_limits_of
-from app.web.security import same_origin
+from app.web.security import origin_allowed
 from app.web.services import Services, websocket_services
 from app.web.tokens import Grant
 
@@ -68,15 +68,6 @@ class Close:
     FORBIDDEN = 4403
     NOT_FOUND = 4404
     TOO_MANY = 4429
-
-
-def origin_allowed(websocket: WebSocket, public_url: str) -> bool:
-    """Browsers always send Origin; it must be this site. Scripts may send none (they have no
-    cookies to abuse: a script proves who it is with the token in its hello)."""
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True
-    return same_origin(origin, websocket.headers.get("host"), public_url)
 
 
 async def live(websocket: WebSocket) -> None:

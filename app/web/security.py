@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import Response
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -102,6 +102,15 @@ def same_origin(url: str, host: str | None, public_url: str) -> bool:
         return True
     public = urlsplit(public_url)
     return (parts.scheme, netloc) == (public.scheme, public.netloc.lower())
+
+
+def origin_allowed(websocket: WebSocket, public_url: str) -> bool:
+    """Browsers always send Origin; it must be this site. Scripts may send none (they have no
+    cookies to abuse: a script proves who it is with the token in its hello)."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    return same_origin(origin, websocket.headers.get("host"), public_url)
 
 
 def security_headers(path: str, *, docs_paths: frozenset[str], https: bool) -> dict[str, str]:
