@@ -11,7 +11,7 @@ from app.web.account_services import AccountServices, account_services
 from app.web.groups.access import Facilitating, facilitated_group
 from app.web.groups.member_links import LinkedMember, linked_member
 from app.web.problems import Problem
-from app.web.rate_limits import SLOW_DOWN, Bucket, client_address, rate_limits_of
+from app.web.rate_limits import SLOW_DOWN, Bucket, attempt
 from app.web.services import Services, services
 
 
@@ -26,7 +26,7 @@ def rate_limited(bucket: Bucket) -> Callable[[Request], None]:
     """A dependency counting one attempt per client address; 429 with Retry-After beyond."""
 
     def check(request: Request) -> None:
-        wait = rate_limits_of(request.app).wait_for(bucket, client_address(request))
+        wait = attempt(request, bucket)
         if wait is not None:
             raise Problem(
                 SLOW_DOWN[bucket],

@@ -24,7 +24,7 @@ from app.web.links import (
 )
 from app.web.plain_text import PlainName, plain_text_error
 from app.web.problems import NoSuchSession, Problem
-from app.web.rate_limits import SLOW_DOWN, Bucket, client_address, rate_limits_of
+from app.web.rate_limits import SLOW_DOWN, Bucket, attempt
 from app.web.rendering import VENDOR_FILES, page, qr_svg
 from app.web.services import Services
 from app.web.tokens import TokenError
@@ -44,7 +44,7 @@ GUIDELINES = [
 
 def slow_down(request: Request, bucket: Bucket) -> str | None:
     """Count one attempt from this address; the calm message to show when it is one too many."""
-    wait = rate_limits_of(request.app).wait_for(bucket, client_address(request))
+    wait = attempt(request, bucket)
     return None if wait is None else SLOW_DOWN[bucket]
 
 
