@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,12 +17,16 @@ from app.config import Settings
 from app.groups.rules import DEFAULT_RETENTION_DAYS, GroupKind, MeetingPattern
 from app.main import create_app
 from app.observability.logging import install_for_uvicorn
+from app.realtime.hub import SessionHub
+from app.realtime.registry import new_command_id
+from app.realtime.registry import new_id as new_person_id
 from app.session.commands import Actor, Admit, EndSession, Join, Role, StartSession
 from app.store.accounts import Account, EmailTaken
 from app.store.groups import Action, Group, new_id
-from app.web.accounts import AccountServices
-from app.web.api import CreatedSession, links_for
-from app.web.groups.sessions import session_plan
+from app.web.account_services import AccountServices
+from app.web.commands import submit
+from app.web.groups.group_sessions import session_plan
+from app.web.links import CreatedSession, links_for
 from app.web.services import Services
 
 DEMO_PEOPLE = ("Priya", "Tom", "Mere", "Lee", "Jo")
@@ -73,13 +76,19 @@ async def create_demo(app: FastAPI) -> CreatedSession:
         template_key="peer-support-plus-weekly",
         facilitator_names=["Sam", "Ana"],
     )
-    facilitator = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
-    for name in DEMO_PEOPLE:
-        person = Actor(role=Role.PARTICIPANT, id=str(uuid.uuid4())[:12])
-        await hub.execute(Join(id=str(uuid.uuid4()), name=name), person)
-        await hub.execute(Admit(id=str(uuid.uuid4()), participant_id=person.id), facilitator)
-    await hub.execute(StartSession(id=str(uuid.uuid4())), facilitator)
+    facilitator = await _seat_everyone(hub, DEMO_PEOPLE)
+    await submit(hub, StartSession(id=new_command_id()), facilitator)
     return links_for(svc, hub)
+
+
+async def _seat_everyone(hub: SessionHub, names: tuple[str, ...]) -> Actor:
+    """Everyone named joins and is let in (by the first facilitator, who is returned)."""
+    facilitator = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
+    for name in names:
+        person = Actor(role=Role.PARTICIPANT, id=new_person_id())
+        await submit(hub, Join(id=new_command_id(), name=name), person)
+        await submit(hub, Admit(id=new_command_id(), participant_id=person.id), facilitator)
+    return facilitator
 
 
 DEMO_EMAIL = "sam@demo.peer-rounds.example"
@@ -174,13 +183,9 @@ async def _past_session(
         facilitator_names=["Sam"],
         group_plan=plan,
     )
-    facilitator = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
-    for name in DEMO_REGULARS:
-        person = Actor(role=Role.PARTICIPANT, id=str(uuid.uuid4())[:12])
-        await hub.execute(Join(id=str(uuid.uuid4()), name=name), person)
-        await hub.execute(Admit(id=str(uuid.uuid4()), participant_id=person.id), facilitator)
-    await hub.execute(StartSession(id=str(uuid.uuid4())), facilitator)
-    await hub.execute(EndSession(id=str(uuid.uuid4())), facilitator)
+    facilitator = await _seat_everyone(hub, DEMO_REGULARS)
+    await submit(hub, StartSession(id=new_command_id()), facilitator)
+    await submit(hub, EndSession(id=new_command_id()), facilitator)
     accounts.groups.record_session(group.id, hub.record.id, meeting_on, accounts.clock(), carried)
 
 

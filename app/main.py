@@ -20,7 +20,18 @@ from app.store.chores import Chores
 from app.store.database import create_database_engine, migrate
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
-from app.web import api, groups, health, live, outages, pages, revocation, security, summary
+from app.web import (
+    api,
+    health,
+    live,
+    outages,
+    pages,
+    problems,
+    revocation,
+    security,
+    summary,
+)
+from app.web.groups import routes as group_routes
 from app.web.groups.records import purge_expired_forever
 from app.web.rate_limits import UnauthenticatedSockets, rate_limits_of
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates
@@ -76,8 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.unauthenticated = UnauthenticatedSockets(
         settings.max_unauthenticated_per_address, rate_limits_of(app).policy.unlimited_addresses
     )
-    app.add_exception_handler(api.ApiProblem, api.api_problem_handler)
-    app.add_exception_handler(RequestValidationError, api.command_text_handler)
+    problems.install(app)
+    app.add_exception_handler(RequestValidationError, api.plain_text_handler)
     outages.install(app)
     app.include_router(api.router)
     app.include_router(revocation.router)
@@ -85,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(health.router)
     app.include_router(summary.router)
-    groups.install(app, engine, time.time)
+    group_routes.install(app, engine, time.time)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

@@ -42,6 +42,11 @@ def new_id() -> str:
     return secrets.token_urlsafe(9)
 
 
+def new_command_id() -> str:
+    """The id of a command the server sends itself (clients choose their own)."""
+    return str(uuid.uuid4())
+
+
 class HubRegistry:
     def __init__(
         self,
@@ -114,7 +119,7 @@ class HubRegistry:
         facilitators = tuple(FacilitatorSpec(id=new_id(), name=name) for name in facilitator_names)
         plan = group_plan or GroupPlan()
         command = CreateSession(
-            id=str(uuid.uuid4()),
+            id=new_command_id(),
             title=title,
             group_name=group_name,
             template_key=template_key,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import structlog
+from fastapi import status
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.realtime.hub import SessionHub
 from app.realtime.store_calls import in_thread
 from app.session.commands import Role
 from app.session.state import Presence
+from app.web.problems import NoSuchSession, Problem
 from app.web.services import Services
 from app.web.tokens import Grant, TokenError, Tokens
 
@@ -21,13 +23,21 @@ def cookie_name(session_id: str, role: Role) -> str:
     return f"pr_{role.value}_{session_id}"
 
 
-class AccessDenied(Exception):
-    """Not allowed; `message` is calm and safe to show, `status` is the HTTP status to use."""
+def not_allowed(message: str, status_code: int = status.HTTP_403_FORBIDDEN) -> Problem:
+    return Problem(message, status=status_code, code="not_allowed")
 
-    def __init__(self, message: str, status: int = 403) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+
+async def session_hub(svc: Services, session_id: str) -> SessionHub:
+    hub = await svc.registry.get(session_id)
+    if hub is None:
+        raise NoSuchSession
+    return hub
+
+
+async def authorized(svc: Services, session_id: str, token: str | None) -> tuple[SessionHub, Grant]:
+    """The session and what `token` allows in it, for any screen of it."""
+    hub = await session_hub(svc, session_id)
+    return hub, await authorize(svc, token, hub, None)
 
 
 async def authorize(svc: Services, token: str | None, hub: SessionHub, role: Role | None) -> Grant:
@@ -56,23 +66,26 @@ async def current_token_version(svc: Services, hub: SessionHub) -> int:
 def check_grant(
     tokens: Tokens, token: str | None, hub: SessionHub, role: Role | None, *, token_version: int
 ) -> Grant:
+    unauthorized = status.HTTP_401_UNAUTHORIZED
     if not token:
-        raise AccessDenied("Please open the link you were given for this session.", 401)
+        raise not_allowed("Please open the link you were given for this session.", unauthorized)
     try:
         grant = tokens.read(token)
     except TokenError as problem:
-        raise AccessDenied(str(problem), 401) from problem
+        raise not_allowed(str(problem), unauthorized) from problem
     if grant.session_id != hub.record.id or (role is not None and grant.role is not role):
-        raise AccessDenied("This link is for a different session or screen.")
+        raise not_allowed("This link is for a different session or screen.")
     if grant.token_version != token_version:
-        raise AccessDenied("This link is no longer valid. Ask a facilitator for a new one.", 401)
+        raise not_allowed(
+            "This link is no longer valid. Ask a facilitator for a new one.", unauthorized
+        )
     denied = membership_problem(grant, hub)
     if denied is not None:
         raise denied
     return grant
 
 
-def membership_problem(grant: Grant, hub: SessionHub) -> AccessDenied | None:
+def membership_problem(grant: Grant, hub: SessionHub) -> Problem | None:
     """Why the holder of `grant` no longer belongs here (they left, or were removed), if so.
 
     Cheap (no signature, no database): open connections ask after every update they send.
@@ -81,7 +94,7 @@ def membership_problem(grant: Grant, hub: SessionHub) -> AccessDenied | None:
     if grant.role is Role.PARTICIPANT:
         person = state.participants.get(grant.person_id)
         if person is None or person.presence is Presence.LEFT:
-            return AccessDenied("You are no longer part of this session. Take care.")
+            return not_allowed("You are no longer part of this session. Take care.")
     if grant.role is Role.FACILITATOR and grant.person_id not in state.facilitators:
-        return AccessDenied("You are not a facilitator of this session.")
+        return not_allowed("You are not a facilitator of this session.")
     return None

@@ -1,31 +1,14 @@
-"""Facilitator accounts: register, log in, log out, change password.
-
-A logged-in browser holds one signed cookie (itsdangerous, like the session tokens in
-app/web/tokens.py): the account id, its credential version (a password change signs every
-other browser out) and a random form key. Every form of a logged-in page carries that key
-(CSRF), on top of the same-site check every form gets (app/web/security.py).
-"""
+"""Facilitator accounts: register, log in, log out, change password (app/web/signing_in.py
+holds what the login cookie carries)."""
 
 from __future__ import annotations
 
-import hmac
-import math
 import secrets
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Annotated
-from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 
 from app.accounts.identity import email_problem, name_problem, normalise_email
 from app.accounts.passwords import (
@@ -35,16 +18,14 @@ from app.accounts.passwords import (
     new_password_problem,
     password_matches,
 )
-from app.store.accounts import Account, Accounts, EmailTaken
-from app.store.groups import Groups, new_id
-from app.store.templates import Templates
+from app.store.accounts import Account, EmailTaken
+from app.store.groups import new_id
+from app.web.account_services import AccountServices
+from app.web.deps import ACCOUNTS, SERVICES
 from app.web.rendering import page
-from app.web.services import Services, services
+from app.web.services import Services
+from app.web.signing_in import LOGIN_COOKIE, LOGIN_MAX_AGE_S, require_form, require_signed_in
 
-LOGIN_COOKIE = "pr_account"
-LOGIN_MAX_AGE_S = 14 * 24 * 60 * 60
-# Per email address, whatever the network: guessing one person's password stays slow.
-LOGIN_ATTEMPTS = "5/minute"
 TOO_MANY_LOGINS = (
     "There have been several tries to log in to this account just now. For its safety, "
     "please wait a minute and try again."
@@ -52,133 +33,6 @@ TOO_MANY_LOGINS = (
 WRONG_LOGIN = "That email address and password don't match an account. Please try again."
 
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True, slots=True)
-class AccountServices:
-    accounts: Accounts
-    groups: Groups
-    templates: Templates
-    cookies: URLSafeTimedSerializer
-    login_limiter: MovingWindowRateLimiter
-    login_limit: RateLimitItem
-    clock: Callable[[], float]
-
-    def today(self, time_zone: str = "UTC") -> date:
-        """Today's date where the group meets (a stored zone name, checked when it was set)."""
-        return local_date(self.clock(), time_zone)
-
-    def wait_before_login(self, email: str) -> int | None:
-        """Count one attempt at `email`: None if it may go ahead, else seconds to wait."""
-        if self.login_limiter.hit(self.login_limit, "login", email):
-            return None
-        reset_at, _ = self.login_limiter.get_window_stats(self.login_limit, "login", email)
-        return max(1, math.ceil(reset_at - time.time()))
-
-
-def local_date(at: float, time_zone: str) -> date:
-    """The date it is at the instant `at` in `time_zone` (an IANA name)."""
-    return datetime.fromtimestamp(at, ZoneInfo(time_zone)).date()
-
-
-def make_account_services(
-    accounts: Accounts,
-    groups: Groups,
-    templates: Templates,
-    secret_key: str,
-    clock: Callable[[], float],
-) -> AccountServices:
-    return AccountServices(
-        accounts=accounts,
-        groups=groups,
-        templates=templates,
-        cookies=URLSafeTimedSerializer(secret_key, salt="peer-rounds-account"),
-        login_limiter=MovingWindowRateLimiter(MemoryStorage()),
-        login_limit=parse(LOGIN_ATTEMPTS),
-        clock=clock,
-    )
-
-
-def account_services(request: Request) -> AccountServices:
-    found: AccountServices = request.app.state.account_services
-    return found
-
-
-SERVICES = Annotated[Services, Depends(services)]
-ACCOUNTS = Annotated[AccountServices, Depends(account_services)]
-
-
-@dataclass(frozen=True, slots=True)
-class SignedIn:
-    account: Account
-    # Every form posted by this browser carries it; a page on another site cannot know it.
-    form_key: str
-
-
-class SignInFirst(Exception):
-    """Not logged in (or no longer): the page asks the person to log in, then comes back."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.path = path
-
-
-class FormRefused(Exception):
-    """A form without this browser's form key: nothing is done."""
-
-
-async def sign_in_first_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, SignInFirst)
-    return RedirectResponse(f"/account/login?next={quote(exc.path, safe='/')}", status_code=303)
-
-
-async def form_refused_handler(request: Request, exc: Exception) -> Response:
-    svc: Services = request.app.state.services
-    return page(
-        svc,
-        request,
-        "message.html",
-        403,
-        title="Please try that again",
-        message="That form had expired or came from somewhere else, so nothing was changed. "
-        "Please go back, reload the page and try again.",
-    )
-
-
-def install_account_errors(app: FastAPI) -> None:
-    app.add_exception_handler(SignInFirst, sign_in_first_handler)
-    app.add_exception_handler(FormRefused, form_refused_handler)
-
-
-async def signed_in(request: Request, accounts: AccountServices) -> SignedIn | None:
-    cookie = request.cookies.get(LOGIN_COOKIE)
-    if not cookie:
-        return None
-    try:
-        account_id, credential_version, form_key = accounts.cookies.loads(
-            cookie, max_age=LOGIN_MAX_AGE_S
-        )
-    except (BadSignature, ValueError, TypeError):
-        return None
-    account = await to_thread.run_sync(accounts.accounts.get, str(account_id))
-    if account is None or account.credential_version != credential_version:
-        return None
-    return SignedIn(account=account, form_key=str(form_key))
-
-
-async def require_signed_in(request: Request, accounts: AccountServices) -> SignedIn:
-    found = await signed_in(request, accounts)
-    if found is None:
-        raise SignInFirst(request.url.path)
-    return found
-
-
-async def require_form(request: Request, accounts: AccountServices, form_key: str) -> SignedIn:
-    """A logged-in person's form: the form key must be this browser's."""
-    found = await require_signed_in(request, accounts)
-    if not hmac.compare_digest(found.form_key.encode(), form_key.encode()):
-        raise FormRefused
-    return found
 
 
 def _sign_in(

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.observability.metrics import Metrics
 from app.plain_text import plain_text_problem
-from app.realtime.hub import Committed, SessionHub
+from app.realtime.hub import SessionHub
 from app.realtime.outbox import Outbox, OutboxFull
 from app.realtime.protocol import (
     Ack,
@@ -34,10 +34,12 @@ from app.realtime.protocol import (
 )
 from app.realtime.viewers import Format, Viewer
 from app.session.commands import COMMAND_ADAPTER, Role
-from app.session.decisions import AlreadyDone, Rejected
-from app.web.access import AccessDenied, authorize, cookie_name, membership_problem
+from app.session.decisions import AlreadyDone
+from app.web.access import authorize, cookie_name, membership_problem, not_allowed
+from app.web.commands import submit
+from app.web.problems import NoSuchSession, Problem
 from app.web.rate_limits import COMMANDS_TOO_FAST, UnauthenticatedSockets, rate_limits_of
-from app.web.security import same_origin
+from app.web.security import origin_allowed
 from app.web.services import Services, websocket_services
 from app.web.tokens import Grant
 
@@ -66,15 +68,6 @@ class Close:
     FORBIDDEN = 4403
     NOT_FOUND = 4404
     TOO_MANY = 4429
-
-
-def origin_allowed(websocket: WebSocket, public_url: str) -> bool:
-    """Browsers always send Origin; it must be this site. Scripts may send none (they have no
-    cookies to abuse: a script proves who it is with the token in its hello)."""
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True
-    return same_origin(origin, websocket.headers.get("host"), public_url)
 
 
 async def live(websocket: WebSocket) -> None:
@@ -128,16 +121,14 @@ async def _prove_who(
     hub = await svc.registry.get(session_id)
     if hub is None:
         metrics.connections_refused.labels(reason="no_session").inc()
-        await websocket.close(code=Close.NOT_FOUND, reason="There is no such session.")
+        missing = NoSuchSession()
+        await websocket.close(code=missing.close_code, reason=missing.reason)
         return None
     try:
         grant, resumed = await _authenticate(websocket, svc, hub, role)
-    except AccessDenied as denied:
+    except Problem as denied:
         metrics.connections_refused.labels(reason=f"denied_{denied.status}").inc()
-        await websocket.close(
-            code=Close.UNAUTHORIZED if denied.status == 401 else Close.FORBIDDEN,
-            reason=denied.message[:120],
-        )
+        await websocket.close(code=denied.close_code, reason=denied.reason)
         return None
     except TimeoutError:
         metrics.connections_refused.labels(reason="hello_timeout").inc()
@@ -160,7 +151,7 @@ async def _authenticate(
         try:
             hello = Hello.model_validate_json(raw)
         except ValidationError as problem:
-            raise AccessDenied("Start with a hello message carrying your token.", 401) from problem
+            raise not_allowed("Start with a hello message carrying your token.", 401) from problem
         token, resumed = hello.token, hello.last_version is not None
     return await authorize(svc, token, hub, role), resumed
 
@@ -348,24 +339,24 @@ class _Connection:
             self._refuse(_id_of(raw), "invalid", why)
             return
         started = time.perf_counter()
-        outcome = await self.hub.execute(command, self.grant.actor)
         kind = str(getattr(command, "type", type(command).__name__))
-        ms = round((time.perf_counter() - started) * 1000, 2)
-        if isinstance(outcome, Rejected):
-            self.log.info("command_rejected", command=kind, code=outcome.code.value, ms=ms)
-        else:
-            self.log.info("command_accepted", command=kind, version=outcome.version, ms=ms)
-        if isinstance(outcome, Committed | AlreadyDone):
-            if self.viewer.format == "json":
-                self._reply(
-                    Ack(
-                        id=command.id,
-                        version=outcome.version,
-                        duplicate=isinstance(outcome, AlreadyDone),
-                    ).model_dump_json()
-                )
+        try:
+            outcome = await submit(self.hub, command, self.grant.actor)
+        except Problem as refused:
+            ms = round((time.perf_counter() - started) * 1000, 2)
+            self.log.info("command_rejected", command=kind, code=refused.code, ms=ms)
+            self._reject(command.id, refused.code, refused.message)
             return
-        self._reject(command.id, outcome.code, outcome.message)
+        ms = round((time.perf_counter() - started) * 1000, 2)
+        self.log.info("command_accepted", command=kind, version=outcome.version, ms=ms)
+        if self.viewer.format == "json":
+            self._reply(
+                Ack(
+                    id=command.id,
+                    version=outcome.version,
+                    duplicate=isinstance(outcome, AlreadyDone),
+                ).model_dump_json()
+            )
 
     def _refuse(self, command_id: str | None, code: str, message: str) -> None:
         """Refused here rather than by the hub's decision (the hub counts its own answers)."""

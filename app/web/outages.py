@@ -8,12 +8,10 @@ their id, and a retried one is stored once at most.
 from __future__ import annotations
 
 import structlog
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request, Response, status
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.web.pages import message_page
-from app.web.services import Services
+from app.web.problems import Problem, answer
 
 log = structlog.get_logger(__name__)
 
@@ -25,15 +23,14 @@ MESSAGE = "Nothing you did caused this. Please try again in a moment."
 async def database_unavailable(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SQLAlchemyError)
     log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
-    headers = {"Retry-After": str(RETRY_AFTER_S)}
-    if request.url.path.startswith("/api/"):
-        return JSONResponse(
-            {"code": "unavailable", "message": f"{TITLE}. {MESSAGE}"}, 503, headers=headers
-        )
-    svc: Services = request.app.state.services
-    response = message_page(svc, request, TITLE, MESSAGE, 503)
-    response.headers.update(headers)
-    return response
+    away = Problem(
+        MESSAGE,
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        code="unavailable",
+        title=TITLE,
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+    return answer(request, away)
 
 
 def install(app: FastAPI) -> None:

@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
 from app.agenda.templates import TEMPLATES
 from app.plain_text import PlainName, plain_text_error
 from app.realtime.hub import SessionHub
-from app.realtime.registry import SessionNotCreated
 from app.session.commands import Role
-from app.session.decisions import Rejected
 from app.session.views import view_for
-from app.web.access import (
-    PAGE_OF_ROLE,
-    AccessDenied,
-    authorize,
-    cookie_name,
-    current_token_version,
+from app.web.access import authorize, cookie_name, current_token_version, not_allowed, session_hub
+from app.web.deps import SERVICES
+from app.web.links import (
+    CreateSessionRequest,
+    enter_as,
+    issue,
+    join_session,
+    links_for,
+    start_session,
 )
-from app.web.api import CreateSessionRequest, issue, join_session, links_for
-from app.web.rate_limits import SLOW_DOWN, Bucket, client_address, rate_limits_of
+from app.web.problems import NoSuchSession, Problem
+from app.web.rate_limits import SLOW_DOWN, Bucket, attempt
 from app.web.rendering import VENDOR_FILES, page, qr_svg
-from app.web.services import Services, services
+from app.web.services import Services
 from app.web.tokens import TokenError
 
 router = APIRouter(include_in_schema=False)
 PREFERRED_NAME: TypeAdapter[str] = TypeAdapter(PlainName)
 
-SERVICES = Annotated[Services, Depends(services)]
 GUIDELINES = [
     "What is said in the room stays in the room.",
     "Everyone has an equal chance to share, or to pass.",
@@ -42,15 +42,9 @@ GUIDELINES = [
 ]
 
 
-def message_page(
-    svc: Services, request: Request, title: str, message: str, status_code: int
-) -> HTMLResponse:
-    return page(svc, request, "message.html", status_code, title=title, message=message)
-
-
 def slow_down(request: Request, bucket: Bucket) -> str | None:
     """Count one attempt from this address; the calm message to show when it is one too many."""
-    wait = rate_limits_of(request.app).wait_for(bucket, client_address(request))
+    wait = attempt(request, bucket)
     return None if wait is None else SLOW_DOWN[bucket]
 
 
@@ -91,7 +85,8 @@ async def create_session(
         wanted = CreateSessionRequest(
             title=title, group_name=group_name, template_key=template_key, facilitator_names=names
         )
-        hub = await svc.registry.create(
+        hub = await start_session(
+            svc,
             title=wanted.title,
             group_name=wanted.group_name,
             template_key=wanted.template_key,
@@ -99,13 +94,14 @@ async def create_session(
         )
     except ValidationError as problem:
         return _home_again(svc, request, 422, form, plain_text_error(problem.errors()) or FORM_HELP)
-    except SessionNotCreated:
+    except Problem:
         return _home_again(svc, request, 422, form, FORM_HELP)
     first = next(iter(hub.state.facilitators))
     token = issue(svc, hub, Role.FACILITATOR, first, hub.record.token_secret_version)
     return enter_as(svc, hub, Role.FACILITATOR, token)
 
 
+LINK_DOES_NOT_WORK = "This link doesn't work"
 FORM_HELP = "Please give the session a title, the group's name and your name (up to 40 characters)."
 
 
@@ -124,35 +120,18 @@ def _home_again(
     )
 
 
-def enter_as(svc: Services, hub: SessionHub, role: Role, token: str) -> RedirectResponse:
-    response = RedirectResponse(f"/s/{hub.record.id}/{PAGE_OF_ROLE[role]}", status_code=303)
-    response.set_cookie(
-        cookie_name(hub.record.id, role),
-        token,
-        max_age=svc.settings.token_max_age_s,
-        httponly=True,
-        samesite="lax",
-        secure=svc.settings.base_url().startswith("https://"),
-    )
-    return response
-
-
 @router.get("/enter/{token}")
 async def enter(token: str, request: Request, svc: SERVICES) -> Response:
     """Links carry a token once; from then on the browser keeps it in a cookie."""
     try:
         grant = svc.tokens.read(token)
     except TokenError as problem:
-        return message_page(svc, request, "This link doesn't work", str(problem), 401)
-    hub = await svc.registry.get(grant.session_id)
-    if hub is None:
-        return message_page(
-            svc, request, "Session not found", "This session no longer exists.", 404
-        )
+        raise not_allowed(str(problem), 401).on_page(LINK_DOES_NOT_WORK) from problem
+    hub = await session_hub(svc, grant.session_id)
     try:
         await authorize(svc, token, hub, grant.role)
-    except AccessDenied as denied:
-        return message_page(svc, request, "This link doesn't work", denied.message, denied.status)
+    except Problem as denied:
+        raise denied.on_page(LINK_DOES_NOT_WORK) from denied
     return enter_as(svc, hub, grant.role, token)
 
 
@@ -160,22 +139,16 @@ async def enter(token: str, request: Request, svc: SERVICES) -> Response:
 async def join_form(join_code: str, request: Request, svc: SERVICES) -> HTMLResponse:
     hub = await svc.registry.by_join_code(join_code)
     if hub is None:
-        return _unknown_code(svc, request)
+        _unknown_code(request)
     return page(svc, request, "join.html", session=hub.record, name="", error=None)
 
 
-def _unknown_code(svc: Services, request: Request) -> HTMLResponse:
+def _unknown_code(request: Request) -> NoReturn:
     # A wrong code counts as a try at joining: nobody can guess their way through the codes.
     waiting = slow_down(request, "join")
     if waiting is not None:
-        return message_page(svc, request, "Please wait a moment", waiting, 429)
-    return message_page(
-        svc,
-        request,
-        "We couldn't find that session",
-        "Please check the code with your facilitator and try again.",
-        404,
-    )
+        raise Problem(waiting, status=429, code="slow_down", title="Please wait a moment")
+    raise NoSuchSession
 
 
 @router.post("/join/{join_code}", response_class=HTMLResponse)
@@ -184,7 +157,7 @@ async def join(
 ) -> Response:
     hub = await svc.registry.by_join_code(join_code)
     if hub is None:
-        return _unknown_code(svc, request)
+        _unknown_code(request)
     waiting = slow_down(request, "join")
     if waiting is not None:
         return page(
@@ -203,10 +176,17 @@ async def join(
             error=plain_text_error(problem.errors())
             or "Please enter the name you'd like the group to use (up to 40 characters).",
         )
-    joined = await join_session(svc, hub, preferred)
-    if isinstance(joined, Rejected):
+    try:
+        joined = await join_session(svc, hub, preferred)
+    except Problem as refused:
         return page(
-            svc, request, "join.html", 409, session=hub.record, name=preferred, error=joined.message
+            svc,
+            request,
+            "join.html",
+            refused.status,
+            session=hub.record,
+            name=preferred,
+            error=refused.message,
         )
     return enter_as(svc, hub, Role.PARTICIPANT, joined.token)
 
@@ -216,17 +196,10 @@ def _preferred_name(name: str) -> str:
 
 
 async def _live_page(
-    request: Request, svc: Services, session_id: str, role: Role, template: str, **extra: Any
+    request: Request, svc: Services, hub: SessionHub, role: Role, template: str, **extra: Any
 ) -> HTMLResponse:
-    hub = await svc.registry.get(session_id)
-    if hub is None:
-        return message_page(
-            svc, request, "Session not found", "This session no longer exists.", 404
-        )
-    try:
-        grant = await authorize(svc, request.cookies.get(cookie_name(session_id, role)), hub, role)
-    except AccessDenied as denied:
-        return message_page(svc, request, "Please use your link", denied.message, denied.status)
+    session_id = hub.record.id
+    grant = await authorize(svc, request.cookies.get(cookie_name(session_id, role)), hub, role)
     return page(
         svc,
         request,
@@ -234,33 +207,31 @@ async def _live_page(
         view=view_for(hub.state, role, grant.person_id),
         session=hub.record,
         ws_path=f"/ws/sessions/{session_id}/{role.value}?format=html",
-        join_url=f"{svc.settings.base_url()}/join/{hub.record.join_code}",
+        join_url=_join_url(svc, hub),
         join_code=hub.record.join_code,
         **extra,
     )
 
 
+def _join_url(svc: Services, hub: SessionHub) -> str:
+    return f"{svc.settings.base_url()}/join/{hub.record.join_code}"
+
+
 @router.get("/s/{session_id}/console", response_class=HTMLResponse)
 async def console(session_id: str, request: Request, svc: SERVICES) -> HTMLResponse:
-    hub = await svc.registry.get(session_id)
-    return await _live_page(
-        request,
-        svc,
-        session_id,
-        Role.FACILITATOR,
-        "console.html",
-        links=None if hub is None else links_for(svc, hub, await current_token_version(svc, hub)),
-    )
+    hub = await session_hub(svc, session_id)
+    links = links_for(svc, hub, await current_token_version(svc, hub))
+    return await _live_page(request, svc, hub, Role.FACILITATOR, "console.html", links=links)
 
 
 @router.get("/s/{session_id}/me", response_class=HTMLResponse)
 async def participant(session_id: str, request: Request, svc: SERVICES) -> HTMLResponse:
-    hub = await svc.registry.get(session_id)
-    group_guidelines = [] if hub is None else [g.text for g in hub.state.guidelines]
+    hub = await session_hub(svc, session_id)
+    group_guidelines = [g.text for g in hub.state.guidelines]
     return await _live_page(
         request,
         svc,
-        session_id,
+        hub,
         Role.PARTICIPANT,
         "participant.html",
         guidelines=group_guidelines or GUIDELINES,
@@ -269,8 +240,6 @@ async def participant(session_id: str, request: Request, svc: SERVICES) -> HTMLR
 
 @router.get("/s/{session_id}/room", response_class=HTMLResponse)
 async def room(session_id: str, request: Request, svc: SERVICES) -> HTMLResponse:
-    hub = await svc.registry.get(session_id)
-    join_url = f"{svc.settings.base_url()}/join/{hub.record.join_code}" if hub else ""
-    return await _live_page(
-        request, svc, session_id, Role.ROOM, "room.html", qr_svg=qr_svg(join_url)
-    )
+    hub = await session_hub(svc, session_id)
+    qr = qr_svg(_join_url(svc, hub))
+    return await _live_page(request, svc, hub, Role.ROOM, "room.html", qr_svg=qr)

@@ -221,3 +221,8 @@ def rate_limits_of(app: FastAPI) -> RateLimits:
 
 def client_address(request: Request) -> str | None:
     return None if request.client is None else request.client.host
+
+
+def attempt(request: Request, bucket: Bucket) -> int | None:
+    """Count one attempt at `bucket` from the request's address: seconds to wait, if too many."""
+    return rate_limits_of(request.app).wait_for(bucket, client_address(request))

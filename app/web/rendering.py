@@ -50,6 +50,13 @@ def page(
     return svc.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+def message_page(
+    svc: Services, request: Request, title: str, message: str, status_code: int
+) -> HTMLResponse:
+    """A calm page with a heading and a few words: what happened, and what to do."""
+    return page(svc, request, "message.html", status_code, title=title, message=message)
+
+
 def live_fragment_name(view: AnyView) -> str:
     if isinstance(view, FacilitatorView):
         return "live/console.html"

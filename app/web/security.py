@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import Response
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
+from app.web.problems import Problem, answer
 from app.web.rate_limits import RateLimitPolicy, install_rate_limits
 
 MAX_BODY_BYTES = 64 * 1024
@@ -71,6 +72,25 @@ BASE_HEADERS: Mapping[str, str] = {
 }
 HSTS = "max-age=31536000"
 
+# Answered before (or instead of) any route; the message alone goes to scripts.
+CROSS_SITE = Problem(
+    "For everyone's safety, this form only works on the Peer Rounds page it belongs to. "
+    "Please go back to that page and try again.",
+    status=403,
+    code="cross_site",
+).on_page("Please use Peer Rounds itself")
+TOO_LARGE = Problem(
+    "That was more than we can take in at once. Please shorten it and try again.",
+    status=413,
+    code="too_large",
+).on_page("That was more than we can take")
+SERVER_ERROR = Problem(
+    "Something went wrong on our side, not yours. Please try again in a moment; if it keeps "
+    "happening, a facilitator can help.",
+    status=500,
+    code="server_error",
+).on_page("Something went wrong on our side")
+
 
 def same_origin(url: str, host: str | None, public_url: str) -> bool:
     """Whether `url` (an Origin or Referer) is this site: the Host asked for, or the public URL."""
@@ -84,6 +104,15 @@ def same_origin(url: str, host: str | None, public_url: str) -> bool:
     return (parts.scheme, netloc) == (public.scheme, public.netloc.lower())
 
 
+def origin_allowed(websocket: WebSocket, public_url: str) -> bool:
+    """Browsers always send Origin; it must be this site. Scripts may send none (they have no
+    cookies to abuse: a script proves who it is with the token in its hello)."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    return same_origin(origin, websocket.headers.get("host"), public_url)
+
+
 def security_headers(path: str, *, docs_paths: frozenset[str], https: bool) -> dict[str, str]:
     headers = dict(BASE_HEADERS)
     headers["Content-Security-Policy"] = (
@@ -95,22 +124,6 @@ def security_headers(path: str, *, docs_paths: frozenset[str], https: bool) -> d
     if https:
         headers["Strict-Transport-Security"] = HSTS
     return headers
-
-
-def refusal(
-    app: FastAPI,
-    path: str,
-    status_code: int,
-    *,
-    code: str,
-    title: str,
-    message: str,
-) -> Response:
-    """A calm refusal: `{code, message}` for the API, a page with the same words for people."""
-    if path.startswith(API_PREFIX):
-        return JSONResponse({"code": code, "message": message}, status_code=status_code)
-    page = app.state.services.templates.get_template("message.html")
-    return HTMLResponse(page.render(title=title, message=message), status_code=status_code)
 
 
 class SecurityMiddleware:
@@ -140,30 +153,14 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         if not path.startswith(API_PREFIX) and not self._from_this_site(scope):
-            await self._refuse(
-                scope,
-                send,
-                403,
-                code="cross_site",
-                title="Please use Peer Rounds itself",
-                message="For everyone's safety, this form only works on the Peer Rounds page "
-                "it belongs to. Please go back to that page and try again.",
-            )
+            await self._refuse(scope, send, CROSS_SITE)
             return
         try:
             body = await self._read_body(scope, receive)
         except _ClientGone:
             return
         if body is None:
-            await self._refuse(
-                scope,
-                send,
-                413,
-                code="too_large",
-                title="That was more than we can take",
-                message="That was more than we can take in at once. Please shorten it and "
-                "try again.",
-            )
+            await self._refuse(scope, send, TOO_LARGE)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -207,12 +204,8 @@ class SecurityMiddleware:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _refuse(
-        self, scope: Scope, send: Send, status_code: int, *, code: str, title: str, message: str
-    ) -> None:
-        response = refusal(
-            scope["app"], scope["path"], status_code, code=code, title=title, message=message
-        )
+    async def _refuse(self, scope: Scope, send: Send, problem: Problem) -> None:
+        response = answer(Request(scope), problem)
         await response(scope, _nothing_to_receive, send)
 
 
@@ -263,15 +256,7 @@ def install_security(
     async def server_error(request: Request, exc: Exception) -> Response:
         # Sent by Starlette's outermost middleware, outside ours: it adds its own headers. The
         # exception is raised again afterwards, so the traceback is still logged.
-        response = refusal(
-            request.app,
-            request.url.path,
-            500,
-            code="server_error",
-            title="Something went wrong on our side",
-            message="Something went wrong on our side, not yours. Please try again in a "
-            "moment; if it keeps happening, a facilitator can help.",
-        )
+        response = answer(request, SERVER_ERROR)
         response.headers.update(
             security_headers(request.url.path, docs_paths=docs_paths, https=https)
         )

@@ -9,36 +9,35 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from app.realtime.hub import SessionHub
+from app.realtime.registry import new_command_id
 from app.realtime.store_calls import in_thread
 from app.session.airtime import AirtimeReport, RoundFact, airtime_report
 from app.session.commands import ChangeSettings, Role
-from app.session.decisions import Rejected
 from app.session.state import SessionSettings, SessionStatus
 from app.session.views import view_for
 from app.store.event_store import EventStore
-from app.web.access import AccessDenied, authorize, cookie_name
-from app.web.api import bearer
-from app.web.services import Services, services
+from app.web.access import authorize, cookie_name, not_allowed, session_hub
+from app.web.commands import submit
+from app.web.deps import SERVICES, TOKEN
+from app.web.problems import Problem
+from app.web.rendering import message_page
+from app.web.services import Services
 from app.web.spreadsheet import plain_cell
 from app.web.tokens import Grant
 
 router = APIRouter(include_in_schema=False)
 
-SERVICES = Annotated[Services, Depends(services)]
-TOKEN = Annotated[str | None, Depends(bearer)]
-
+FOR_FACILITATORS = "This page is for facilitators"
 FACILITATORS_ONLY = "The timing summary is for the facilitators of this session."
-NO_SESSION = "This session no longer exists."
 
 CHART_WIDTH = 960
 LABEL_WIDTH = 260
@@ -83,19 +82,10 @@ class RoundChart:
     even_y: float | None
 
 
-class Unavailable(Exception):
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 async def _facts(
     svc: Services, request: Request, session_id: str, token: str | None
 ) -> AirtimeReport:
-    hub = await svc.registry.get(session_id)
-    if hub is None:
-        raise Unavailable(NO_SESSION, 404)
+    hub = await session_hub(svc, session_id)
     await _facilitator_only(svc, request, hub, token)
     return await in_thread(_report, svc.registry.store, session_id, svc.clock())
 
@@ -116,10 +106,10 @@ async def _facilitator_only(
         )
     try:
         grant = await authorize(svc, presented, hub, None)
-    except AccessDenied as denied:
-        raise Unavailable(denied.message, denied.status) from denied
+    except Problem as denied:
+        raise denied.on_page(FOR_FACILITATORS) from denied
     if grant.role is not Role.FACILITATOR:
-        raise Unavailable(FACILITATORS_ONLY, 403)
+        raise not_allowed(FACILITATORS_ONLY).on_page(FOR_FACILITATORS)
     return grant
 
 
@@ -127,23 +117,11 @@ def _report(store: EventStore, session_id: str, now: float) -> AirtimeReport:
     return airtime_report(session_id, store.load(session_id), now)
 
 
-def _refusal(svc: Services, request: Request, problem: Unavailable) -> HTMLResponse:
-    return svc.templates.TemplateResponse(
-        request,
-        "message.html",
-        {"title": "This page is for facilitators", "message": problem.message},
-        status_code=problem.status,
-    )
-
-
 @router.get("/s/{session_id}/summary", response_class=HTMLResponse)
 async def summary_page(
     session_id: str, request: Request, svc: SERVICES, token: TOKEN
 ) -> HTMLResponse:
-    try:
-        facts = await _facts(svc, request, session_id, token)
-    except Unavailable as problem:
-        return _refusal(svc, request, problem)
+    facts = await _facts(svc, request, session_id, token)
     return svc.templates.TemplateResponse(
         request,
         "summary.html",
@@ -161,10 +139,7 @@ async def summary_page(
 
 @router.get("/s/{session_id}/summary.json")
 async def summary_json(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
-    try:
-        facts = await _facts(svc, request, session_id, token)
-    except Unavailable as problem:
-        return JSONResponse({"message": problem.message}, status_code=problem.status)
+    facts = await _facts(svc, request, session_id, token)
     return Response(
         facts.model_dump_json(),
         media_type="application/json",
@@ -174,10 +149,7 @@ async def summary_json(session_id: str, request: Request, svc: SERVICES, token: 
 
 @router.get("/s/{session_id}/summary/airtime.csv")
 async def airtime_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
-    try:
-        facts = await _facts(svc, request, session_id, token)
-    except Unavailable as problem:
-        return Response(problem.message, status_code=problem.status, media_type="text/plain")
+    facts = await _facts(svc, request, session_id, token)
     rows = (
         [
             round_.title,
@@ -197,10 +169,7 @@ async def airtime_csv(session_id: str, request: Request, svc: SERVICES, token: T
 
 @router.get("/s/{session_id}/summary/stages.csv")
 async def stages_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
-    try:
-        facts = await _facts(svc, request, session_id, token)
-    except Unavailable as problem:
-        return Response(problem.message, status_code=problem.status, media_type="text/plain")
+    facts = await _facts(svc, request, session_id, token)
     rows = (
         [
             stage.title,
@@ -230,13 +199,8 @@ async def console_schedule(
     session_id: str, request: Request, svc: SERVICES, token: TOKEN
 ) -> HTMLResponse:
     """The console's schedule block as of now; 286 tells htmx to stop asking once not live."""
-    hub = await svc.registry.get(session_id)
-    if hub is None:
-        return HTMLResponse(NO_SESSION, status_code=404)
-    try:
-        grant = await _facilitator_only(svc, request, hub, token)
-    except Unavailable as problem:
-        return HTMLResponse(problem.message, status_code=problem.status)
+    hub = await session_hub(svc, session_id)
+    grant = await _facilitator_only(svc, request, hub, token)
     if hub.state.status is not SessionStatus.LIVE:
         return HTMLResponse("", status_code=STOP_POLLING)
     view = view_for(hub.state, Role.FACILITATOR, grant.person_id, now=svc.clock())
@@ -256,13 +220,8 @@ async def change_settings(
     hide_numbers: Annotated[str | None, Form()] = None,
 ) -> Response:
     """The console's settings panel: htmx gets a calm notice, a plain form post goes back."""
-    hub = await svc.registry.get(session_id)
-    if hub is None:
-        return _refusal(svc, request, Unavailable(NO_SESSION, 404))
-    try:
-        grant = await _facilitator_only(svc, request, hub, None)
-    except Unavailable as problem:
-        return _refusal(svc, request, problem)
+    hub = await session_hub(svc, session_id)
+    grant = await _facilitator_only(svc, request, hub, None)
     by_htmx = request.headers.get("hx-request") == "true"
     try:
         wanted = SessionSettings.model_validate(
@@ -275,10 +234,10 @@ async def change_settings(
         )
     except ValidationError:
         return _settings_answer(svc, request, hub, by_htmx, SETTINGS_HELP, 422)
-    command = ChangeSettings(id=secrets.token_urlsafe(12), settings=wanted)
-    outcome = await hub.execute(command, grant.actor)
-    if isinstance(outcome, Rejected):
-        return _settings_answer(svc, request, hub, by_htmx, outcome.message, 409)
+    try:
+        await submit(hub, ChangeSettings(id=new_command_id(), settings=wanted), grant.actor)
+    except Problem as refused:
+        return _settings_answer(svc, request, hub, by_htmx, refused.message, refused.status)
     return _settings_answer(svc, request, hub, by_htmx, "Settings saved.", 200)
 
 
@@ -292,7 +251,7 @@ def _settings_answer(
         )
     if status == 200:
         return RedirectResponse(f"/s/{hub.record.id}/console", status_code=303)
-    return _refusal(svc, request, Unavailable(message, status))
+    return message_page(svc, request, FOR_FACILITATORS, message, status)
 
 
 def _download(filename: str) -> dict[str, str]:

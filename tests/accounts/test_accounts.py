@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from app.accounts.passwords import hash_password, needs_rehash, password_matches
 from app.store.accounts import Accounts
-from app.web.accounts import LOGIN_COOKIE
+from app.web.signing_in import LOGIN_COOKIE
 from tests.groups.support import (
     PASSWORD,
     account_services,

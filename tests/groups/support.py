@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from app.config import Settings
 from app.main import create_app
 from app.store.groups import Groups
-from app.web.accounts import AccountServices
+from app.web.account_services import AccountServices
 
 BASE = "http://testserver"
 PASSWORD = "a calm long password"

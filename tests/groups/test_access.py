@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.web.groups import ROUTERS
+from app.web.groups.routes import ROUTERS
 from tests.groups.support import browser, create_group, groups_of, post, register
 
 pytestmark = pytest.mark.anyio

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from app.agenda.carry_over import ActionKind
 from app.agenda.stages import StageKind
 from app.session.commands import Actor, AdvanceStage, Role, StartSession
-from app.web.accounts import make_account_services
+from app.web.account_services import make_account_services
 from app.web.groups.records import purge_expired
 from app.web.services import Services
 from tests.groups.support import (

@@ -124,7 +124,11 @@ async def test_markup_in_names_is_kept_as_text(api: httpx.AsyncClient) -> None:
 async def test_unknown_sessions_and_templates(api: httpx.AsyncClient) -> None:
     missing = await api.post("/api/sessions/nope/participants", json={"name": "Jo"})
     assert missing.status_code == 404
-    assert missing.json() == {"code": "not_found", "message": "There is no session with that id."}
+    assert missing.json() == {
+        "code": "not_found",
+        "message": "We couldn't find that session. "
+        "Please check the link or code with your facilitator and try again.",
+    }
     bad_template = await api.post(
         "/api/sessions",
         json={"title": "T", "group_name": "G", "template_key": "nope", "facilitator_names": ["S"]},

@@ -231,7 +231,16 @@ async def test_a_token_of_someone_who_left_cannot_be_reused(server: LiveServer) 
 
 
 async def test_unknown_session_closes_with_not_found(server: LiveServer) -> None:
-    assert await closed_with(server, "/ws/sessions/nope/facilitator") == 4404
+    async with connect(f"{server.ws_base}/ws/sessions/nope/facilitator") as connection:
+        with pytest.raises(ConnectionClosed) as closed:
+            await _read_until_closed(connection)
+    received = closed.value.rcvd
+    assert received is not None
+    assert (received.code, received.reason) == (
+        4404,
+        "We couldn't find that session. "
+        "Please check the link or code with your facilitator and try again.",
+    )
 
 
 async def test_a_foreign_origin_is_refused(server: LiveServer) -> None:

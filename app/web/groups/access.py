@@ -1,43 +1,29 @@
 """Which group a request is about: one that the signed-in facilitator facilitates.
 
-Every group page and action takes ``FACILITATING``: the group named by the path's id, found
-with ``Groups.get_for(group_id, account)``, so someone who does not facilitate a group gets the
-same calm "not found" as for a group that does not exist, and nothing about other groups
-leaks. A form (any method but GET) must also carry this browser's form key (CSRF).
+Every group page and action takes ``FACILITATING`` (app/web/deps.py): the group named by the
+path's id, found with ``Groups.get_for(group_id, account)``, so someone who does not facilitate
+a group gets the same calm "not found" as for a group that does not exist, and nothing about
+other groups leaks. A form (any method but GET) must also carry this browser's form key (CSRF).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, ClassVar
 
 from anyio import to_thread
-from fastapi import Depends, Request
-from fastapi.responses import Response
+from fastapi import Request, status
 
 from app.store.groups import Group
-from app.web.accounts import ACCOUNTS, SignedIn, require_form, require_signed_in
-from app.web.rendering import page
-from app.web.services import Services
+from app.web.account_services import account_services
+from app.web.problems import Problem
+from app.web.signing_in import SignedIn, require_form, require_signed_in
 
 _READS = frozenset({"GET", "HEAD"})
 
 
-class CalmNotFound(Exception):
-    """Something a page asked for that is not there (or not theirs): a calm 404 that says
-    what to do, never whether it exists."""
-
-    title: ClassVar[str]
-    message: ClassVar[str]
-
-
-async def calm_not_found_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, CalmNotFound)
-    svc: Services = request.app.state.services
-    return page(svc, request, "message.html", 404, title=exc.title, message=exc.message)
-
-
-class GroupNotFound(CalmNotFound):
+class GroupNotFound(Problem):
+    status = status.HTTP_404_NOT_FOUND
+    code = "not_found"
     title = "We couldn't find that group"
     message = (
         "There is no group here that you facilitate. If you were invited, please open the "
@@ -53,7 +39,8 @@ class Facilitating:
     group: Group
 
 
-async def facilitated_group(group_id: str, request: Request, accounts: ACCOUNTS) -> Facilitating:
+async def facilitated_group(group_id: str, request: Request) -> Facilitating:
+    accounts = account_services(request)
     if request.method in _READS:
         me = await require_signed_in(request, accounts)
     else:
@@ -64,6 +51,3 @@ async def facilitated_group(group_id: str, request: Request, accounts: ACCOUNTS)
     if group is None:
         raise GroupNotFound
     return Facilitating(me=me, group=group)
-
-
-FACILITATING = Annotated[Facilitating, Depends(facilitated_group)]

@@ -15,9 +15,9 @@ from app.agenda.carry_over import ActionKind
 from app.groups.rules import action_date_problem
 from app.session.commands import Role
 from app.store.groups import Action, new_id
-from app.web.access import AccessDenied, authorize, cookie_name
-from app.web.accounts import ACCOUNTS, SERVICES
-from app.web.groups.access import FACILITATING, GroupNotFound
+from app.web.access import authorize, cookie_name
+from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
+from app.web.groups.access import GroupNotFound
 from app.web.groups.form_values import MAX_DETAIL, parse_date, text_problem
 from app.web.groups.group_page import group_page
 from app.web.rendering import page
@@ -94,22 +94,9 @@ async def record_action_from_console(
     group_id = await to_thread.run_sync(accounts.groups.group_of_session, session_id)
     if hub is None or group_id is None:
         raise GroupNotFound
-    try:
-        await authorize(
-            svc,
-            request.cookies.get(cookie_name(session_id, Role.FACILITATOR)),
-            hub,
-            Role.FACILITATOR,
-        )
-    except AccessDenied as denied:
-        return page(
-            svc,
-            request,
-            "message.html",
-            denied.status,
-            title="Please use your link",
-            message=denied.message,
-        )
+    await authorize(
+        svc, request.cookies.get(cookie_name(session_id, Role.FACILITATOR)), hub, Role.FACILITATOR
+    )
     group = await to_thread.run_sync(accounts.groups.get, group_id)
     if group is None:
         raise GroupNotFound

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -15,24 +15,21 @@ from app.agenda.templates import MAX_STAGES, AgendaTemplate
 from app.plain_text import control_character_problem
 from app.store.groups import new_id
 from app.store.templates import StoredTemplate
-from app.web.accounts import (
-    ACCOUNTS,
-    SERVICES,
-    AccountServices,
-    SignedIn,
-    require_form,
-    require_signed_in,
-)
-from app.web.groups.access import CalmNotFound
+from app.web.account_services import AccountServices
+from app.web.deps import ACCOUNTS, SERVICES
+from app.web.problems import Problem
 from app.web.rendering import page
 from app.web.services import Services
+from app.web.signing_in import SignedIn, require_form, require_signed_in
 
 router = APIRouter(include_in_schema=False)
 
 
-class TemplateNotFound(CalmNotFound):
+class TemplateNotFound(Problem):
     """Not a seed, and not this facilitator's own template."""
 
+    status = status.HTTP_404_NOT_FOUND
+    code = "not_found"
     title = "We couldn't find that agenda template"
     message = (
         "It may have been someone else's. You can copy any of the templates listed on the "

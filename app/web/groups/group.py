@@ -21,12 +21,12 @@ from app.groups.rules import (
 )
 from app.store.groups import Group, new_id
 from app.store.templates import StoredTemplate
-from app.web.accounts import ACCOUNTS, SERVICES, SignedIn, require_form, require_signed_in
-from app.web.groups.access import FACILITATING
+from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.form_values import MAX_DETAIL, known_zone, parse_date, text_problem
 from app.web.groups.group_page import group_page
 from app.web.rendering import page
 from app.web.services import Services
+from app.web.signing_in import SignedIn, require_form, require_signed_in
 
 router = APIRouter(include_in_schema=False)
 

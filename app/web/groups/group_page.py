@@ -22,7 +22,7 @@ from app.groups.rules import (
 )
 from app.session.state import Presence
 from app.store.groups import Group, Member
-from app.web.accounts import AccountServices
+from app.web.account_services import AccountServices
 from app.web.groups.access import Facilitating
 from app.web.rendering import page
 from app.web.services import Services

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.groups.rules import default_review_date
-from app.web.accounts import ACCOUNTS, SERVICES
-from app.web.groups.access import FACILITATING
+from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.form_values import parse_date, text_problem
 from app.web.groups.group_page import group_page
 

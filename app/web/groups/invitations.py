@@ -10,11 +10,11 @@ from anyio import to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.web.accounts import ACCOUNTS, SERVICES, require_form, require_signed_in
-from app.web.groups.access import FACILITATING
+from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.group_page import group_page
 from app.web.rendering import page
 from app.web.services import Services
+from app.web.signing_in import require_form, require_signed_in
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,83 +1,34 @@
 """A member's own signed link (no account needed): apologies, a guideline to suggest, and
 joining the group's session on the day as themselves.
 
-The link names the group and the member; removing the member makes it useless. Joining
+The link (app/web/groups/member_links.py) names the group and the member. Joining
 through it links the participant to the member record (attendance, and the name check: a
 prospective member waits until the group has been asked about them).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.groups.rules import next_welcoming_meeting, upcoming_meetings
 from app.session.commands import Role
-from app.session.decisions import Rejected
 from app.session.state import Presence
-from app.store.groups import Group, Member
 from app.web.access import current_token_version
-from app.web.accounts import ACCOUNTS, SERVICES, AccountServices
-from app.web.api import issue, join_session
-from app.web.groups.access import CalmNotFound
+from app.web.account_services import AccountServices
+from app.web.deps import ACCOUNTS, LINKED_MEMBER, SERVICES
 from app.web.groups.form_values import parse_date, text_problem
-from app.web.groups.sessions import todays_session
-from app.web.pages import enter_as
+from app.web.groups.group_sessions import todays_session
+from app.web.groups.member_links import LinkedMember
+from app.web.links import enter_as, issue, join_session
+from app.web.problems import Problem
 from app.web.rendering import page
 from app.web.services import Services
 
 router = APIRouter(include_in_schema=False)
-
-
-def _signer(svc: Services) -> URLSafeSerializer:
-    return URLSafeSerializer(svc.settings.resolved_secret_key(), salt="peer-rounds-member")
-
-
-def member_link_url(svc: Services, group_id: str, member_id: str) -> str:
-    token = _signer(svc).dumps([group_id, member_id])
-    return f"{svc.settings.base_url()}/apologies/{token}"
-
-
-class UnknownMemberLink(CalmNotFound):
-    """Forged, or the member was removed."""
-
-    title = "This link doesn't work any more"
-    message = "Please ask your facilitator for a new one. Thank you for letting us know."
-
-
-@dataclass(frozen=True, slots=True)
-class LinkedMember:
-    group: Group
-    member: Member
-    token: str
-
-    @property
-    def member_id(self) -> str:
-        return self.member.id
-
-
-def _member_of_link(svc: Services, accounts: AccountServices, token: str) -> LinkedMember:
-    try:
-        group_id, member_id = _signer(svc).loads(token)
-    except (BadSignature, ValueError, TypeError) as forged:
-        raise UnknownMemberLink from forged
-    group = accounts.groups.get(str(group_id))
-    member = None if group is None else accounts.groups.member(group.id, str(member_id))
-    if group is None or member is None:
-        raise UnknownMemberLink
-    return LinkedMember(group=group, member=member, token=token)
-
-
-async def linked_member(token: str, svc: SERVICES, accounts: ACCOUNTS) -> LinkedMember:
-    return await to_thread.run_sync(_member_of_link, svc, accounts, token)
-
-
-LINKED_MEMBER = Annotated[LinkedMember, Depends(linked_member)]
 
 
 async def _member_page(
@@ -151,15 +102,18 @@ async def join_todays_session(
         return enter_as(
             svc, hub, Role.PARTICIPANT, issue(svc, hub, Role.PARTICIPANT, here, version)
         )
-    joined = await join_session(
-        svc,
-        hub,
-        member.preferred_name,
-        member_id=member.id,
-        name_check_pending=member.name_checked_on is None,
-    )
-    if isinstance(joined, Rejected):
-        return await _member_page(svc, request, accounts, linked, 409, error=joined.message)
+    try:
+        joined = await join_session(
+            svc,
+            hub,
+            member.preferred_name,
+            member_id=member.id,
+            name_check_pending=member.name_checked_on is None,
+        )
+    except Problem as refused:
+        return await _member_page(
+            svc, request, accounts, linked, refused.status, error=refused.message
+        )
     return enter_as(svc, hub, Role.PARTICIPANT, joined.token)
 
 

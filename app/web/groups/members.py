@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import contextlib
 from typing import Annotated
 
 from anyio import to_thread
@@ -10,12 +10,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.identity import name_problem
+from app.realtime.registry import new_command_id
 from app.session.commands import ForgetMember, RecordNameCheck
-from app.web.accounts import ACCOUNTS, SERVICES
-from app.web.groups.access import FACILITATING, GroupNotFound
+from app.web.commands import submit
+from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
+from app.web.groups.access import GroupNotFound
 from app.web.groups.group_page import group_page
-from app.web.groups.member_link import member_link_url
-from app.web.groups.sessions import facilitator_in, todays_session
+from app.web.groups.group_sessions import facilitator_in, todays_session
+from app.web.groups.member_links import member_link_url
+from app.web.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,10 +56,12 @@ async def record_name_check(
     if hub is not None:
         # If they are waiting to be let in, the console can now let them in; if they are
         # not, the session says "nothing to do" and that is fine.
-        await hub.execute(
-            RecordNameCheck(id=str(uuid.uuid4()), member_id=member_id),
-            facilitator_in(hub, mine.me),
-        )
+        with contextlib.suppress(Problem):
+            await submit(
+                hub,
+                RecordNameCheck(id=new_command_id(), member_id=member_id),
+                facilitator_in(hub, mine.me),
+            )
     return RedirectResponse(f"/groups/{group.id}#members", status_code=303)
 
 
@@ -68,9 +73,13 @@ async def remove_member(
     if hub is not None:
         # First the live session stops naming them (on every screen and in what it stores
         # from now on); then the stored records are rewritten without their name.
-        await hub.execute(
-            ForgetMember(id=str(uuid.uuid4()), member_id=member_id), facilitator_in(hub, mine.me)
-        )
+        # A member the session never named is "nothing to do": the records are still erased.
+        with contextlib.suppress(Problem):
+            await submit(
+                hub,
+                ForgetMember(id=new_command_id(), member_id=member_id),
+                facilitator_in(hub, mine.me),
+            )
     await to_thread.run_sync(accounts.groups.remove_member, mine.group.id, member_id)
     return RedirectResponse(f"/groups/{mine.group.id}#members", status_code=303)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.web.accounts import SERVICES
+from app.web.deps import SERVICES
 from app.web.rendering import page
 
 router = APIRouter(include_in_schema=False)

@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.groups.rules import retention_cutoff
 from app.store.chores import Chores
 from app.store.groups import GroupRecords, Groups
-from app.web.accounts import ACCOUNTS, SERVICES, AccountServices, local_date
-from app.web.groups.access import FACILITATING
+from app.web.account_services import AccountServices, local_date
+from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.group_page import group_page
 from app.web.spreadsheet import plain_cell
 

@@ -1,0 +1,66 @@
+"""A group's sessions as its pages need them: what a new one brings from the group, today's,
+and which of its facilitators the signed-in person is."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from anyio import to_thread
+
+from app.agenda.carry_over import CarriedAction, SessionGuideline
+from app.groups.rules import PendingAction, actions_for_meeting, review_due
+from app.realtime.hub import SessionHub
+from app.session.commands import Actor, GroupPlan, Role
+from app.session.state import SessionStatus
+from app.store.groups import Group
+from app.store.templates import StoredTemplate
+from app.web.account_services import AccountServices
+from app.web.services import Services
+from app.web.signing_in import SignedIn
+
+
+def session_plan(
+    accounts: AccountServices, group: Group, meeting_on: date, template: StoredTemplate
+) -> tuple[GroupPlan, list[str]]:
+    """What the session brings from the group, and the ids of the actions it carries."""
+    groups = accounts.groups
+    guidelines = tuple(
+        SessionGuideline(text=g.text, review_due=review_due(g.review_on, meeting_on))
+        for g in groups.guidelines(group.id)
+        if g.agreed_on is not None
+    )
+    actions = groups.actions(group.id)
+    carried_ids = actions_for_meeting(
+        (PendingAction(a.id, a.kind, a.due_on, a.carried_into) for a in actions), meeting_on
+    )
+    carried = tuple(
+        CarriedAction(kind=a.kind, detail=a.detail, peer_name=a.peer_name)
+        for a in actions
+        if a.id in carried_ids
+    )
+    plan = GroupPlan(
+        agenda=template.template.stages,
+        guidelines=guidelines,
+        carried_over=carried,
+        apologies=tuple(groups.apologies(group.id, meeting_on)),
+    )
+    return plan, carried_ids
+
+
+async def todays_session(
+    svc: Services, accounts: AccountServices, group: Group
+) -> SessionHub | None:
+    """The group's session for today (the group's own date), while it is not over."""
+    today = accounts.today(group.time_zone)
+    session_id = await to_thread.run_sync(accounts.groups.session_on, group.id, today)
+    hub = None if session_id is None else await svc.registry.get(session_id)
+    if hub is None or hub.state.status is SessionStatus.ENDED:
+        return None
+    return hub
+
+
+def facilitator_in(hub: SessionHub, me: SignedIn) -> Actor:
+    """`me` among the session's facilitators (they are named, not accounts), else the first."""
+    facilitators = hub.state.facilitators.values()
+    mine = next((f for f in facilitators if f.name == me.account.display_name), None)
+    return Actor(role=Role.FACILITATOR, id=(mine or next(iter(facilitators))).id)

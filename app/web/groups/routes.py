@@ -1,0 +1,58 @@
+"""Every group page's router, and what they need from create_app() (app/web/groups)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy
+from fastapi import FastAPI
+
+from app.agenda.carry_over import ACTION_LABELS
+from app.store.accounts import Accounts
+from app.store.groups import Groups
+from app.store.templates import Templates
+from app.web import signing_in
+from app.web.account_services import make_account_services
+from app.web.accounts import router as accounts_router
+from app.web.groups import (
+    actions,
+    agenda_templates,
+    group,
+    guidelines,
+    invitations,
+    member_link,
+    members,
+    privacy,
+    records,
+    sessions,
+)
+from app.web.services import Services
+
+ROUTERS = (
+    privacy.router,
+    group.router,
+    invitations.router,
+    members.router,
+    member_link.router,
+    guidelines.router,
+    actions.router,
+    sessions.router,
+    records.router,
+    agenda_templates.router,
+)
+
+
+def install(app: FastAPI, engine: sqlalchemy.Engine, clock: Callable[[], float]) -> None:
+    """Accounts, groups and stored templates for `app`: stores, seeds, routers, login redirect."""
+    svc: Services = app.state.services
+    templates = Templates(engine)
+    templates.ensure_seeds(clock())
+    app.state.account_services = make_account_services(
+        Accounts(engine), Groups(engine), templates, svc.settings.resolved_secret_key(), clock
+    )
+    signing_in.install(app)
+    # The console's housekeeping form is rendered with the live fragments too (no request).
+    svc.templates.env.globals["action_kinds"] = ACTION_LABELS
+    app.include_router(accounts_router)
+    for router in ROUTERS:
+        app.include_router(router)

@@ -1,0 +1,139 @@
+"""A session's links and joining it: what the API, the pages and the group pages hand out.
+
+A token in a link (`/enter/{token}`) is turned into an HttpOnly cookie by `enter_as`, so it
+does not stay in URLs or logs.
+"""
+
+from __future__ import annotations
+
+from fastapi import status
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+
+from app.plain_text import PlainName, PlainTitle
+from app.realtime.hub import SessionHub
+from app.realtime.registry import SessionNotCreated, new_command_id, new_id
+from app.session.commands import Actor, GroupPlan, Join, Role
+from app.web.access import PAGE_OF_ROLE, cookie_name, current_token_version
+from app.web.commands import submit
+from app.web.problems import Problem
+from app.web.services import Services
+from app.web.tokens import Grant
+
+
+class CreateSessionRequest(BaseModel):
+    title: PlainTitle
+    group_name: PlainTitle
+    template_key: str = Field(default="peer-support-plus-weekly", max_length=120)
+    facilitator_names: list[PlainName] = Field(min_length=1, max_length=6)
+
+
+class Link(BaseModel):
+    id: str
+    name: str
+    token: str
+    url: str
+
+
+class CreatedSession(BaseModel):
+    session_id: str
+    join_code: str
+    join_url: str
+    facilitators: list[Link]
+    room: Link
+
+
+class Joined(BaseModel):
+    participant_id: str
+    token: str
+    url: str
+    waiting_room: bool = True
+
+
+def enter_url(svc: Services, token: str) -> str:
+    return f"{svc.settings.base_url()}/enter/{token}"
+
+
+def issue(svc: Services, hub: SessionHub, role: Role, person_id: str, token_version: int) -> str:
+    """A token for `person_id`; `token_version` is the stored one (current_token_version)."""
+    return svc.tokens.issue(
+        Grant(session_id=hub.record.id, role=role, person_id=person_id, token_version=token_version)
+    )
+
+
+def links_for(svc: Services, hub: SessionHub, token_version: int | None = None) -> CreatedSession:
+    """Every link of a session. `token_version` defaults to the hub's, right for a new session."""
+    version = hub.record.token_secret_version if token_version is None else token_version
+    facilitators = []
+    for facilitator in hub.state.facilitators.values():
+        token = issue(svc, hub, Role.FACILITATOR, facilitator.id, version)
+        facilitators.append(
+            Link(id=facilitator.id, name=facilitator.name, token=token, url=enter_url(svc, token))
+        )
+    room_token = issue(svc, hub, Role.ROOM, "room", version)
+    return CreatedSession(
+        session_id=hub.record.id,
+        join_code=hub.record.join_code,
+        join_url=f"{svc.settings.base_url()}/join/{hub.record.join_code}",
+        facilitators=facilitators,
+        room=Link(id="room", name="Room view", token=room_token, url=enter_url(svc, room_token)),
+    )
+
+
+async def start_session(
+    svc: Services,
+    *,
+    title: str,
+    group_name: str,
+    template_key: str,
+    facilitator_names: list[str],
+    group_plan: GroupPlan | None = None,
+) -> SessionHub:
+    """A new session; a refused one is a Problem (422) saying why."""
+    try:
+        return await svc.registry.create(
+            title=title,
+            group_name=group_name,
+            template_key=template_key,
+            facilitator_names=facilitator_names,
+            group_plan=group_plan,
+        )
+    except SessionNotCreated as refused:
+        raise Problem(str(refused), status=status.HTTP_422_UNPROCESSABLE_CONTENT) from refused
+
+
+async def join_session(
+    svc: Services,
+    hub: SessionHub,
+    name: str,
+    member_id: str | None = None,
+    name_check_pending: bool = False,
+) -> Joined:
+    """Join as a new participant: by the session's code, or (member_id) by a member's link.
+
+    A refusal (the session is full, say) is raised as a Problem.
+    """
+    participant_id = new_id()
+    join = Join(
+        id=new_command_id(),
+        name=name,
+        member_id=member_id,
+        name_check_pending=name_check_pending,
+    )
+    await submit(hub, join, Actor(role=Role.PARTICIPANT, id=participant_id))
+    token = issue(svc, hub, Role.PARTICIPANT, participant_id, await current_token_version(svc, hub))
+    return Joined(participant_id=participant_id, token=token, url=enter_url(svc, token))
+
+
+def enter_as(svc: Services, hub: SessionHub, role: Role, token: str) -> RedirectResponse:
+    """Into the session's screen for `role`, the token kept in a cookie from now on."""
+    response = RedirectResponse(f"/s/{hub.record.id}/{PAGE_OF_ROLE[role]}", status_code=303)
+    response.set_cookie(
+        cookie_name(hub.record.id, role),
+        token,
+        max_age=svc.settings.token_max_age_s,
+        httponly=True,
+        samesite="lax",
+        secure=svc.settings.base_url().startswith("https://"),
+    )
+    return response

@@ -1,0 +1,150 @@
+"""The web layer's one kind of refusal, and how each kind of caller is told about it.
+
+A `Problem` says what went wrong once (an HTTP status, a machine code, a kind message and, for
+pages, a heading); `problem_handler` answers it as the caller asked: JSON `{code, message}` for
+scripts (the API, or a bearer token), a calm page for browsers. A websocket is closed with
+`close_code` (4000 + the status) and `reason`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from app.session.decisions import Rejected, RejectionCode
+from app.web.rendering import message_page
+from app.web.services import Services
+
+# A websocket close reason must fit in one control frame (125 bytes, 2 of them the code).
+# Counted in bytes; a character cut in two is dropped.
+MAX_CLOSE_REASON = 120
+DEFAULT_TITLE = "Please use your link"
+
+
+class ProblemBody(BaseModel):
+    """What a script receives (and the OpenAPI schema shows) for any refusal."""
+
+    code: str
+    message: str
+
+
+class Problem(Exception):
+    """A refusal: nothing was done, and `message` is calm and safe to show to anyone.
+
+    Fixed refusals are subclasses that set the class attributes and are raised bare.
+    """
+
+    status: int = status.HTTP_400_BAD_REQUEST
+    code: str = "invalid"
+    message: str = ""
+    # The page's heading; the JSON and websocket message starts with it when there is one.
+    title: str | None = None
+    # The heading a page gives a problem without a title of its own (see on_page).
+    page_title: str = DEFAULT_TITLE
+    headers: Mapping[str, str] | None = None
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message or self.message)
+        if message is not None:
+            self.message = message
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
+        if title is not None:
+            self.title = title
+        if headers is not None:
+            self.headers = headers
+
+    @property
+    def text(self) -> str:
+        """The whole message in one line, for callers that show no heading."""
+        return self.message if self.title is None else f"{self.title}. {self.message}"
+
+    @property
+    def body(self) -> ProblemBody:
+        return ProblemBody(code=self.code, message=self.text)
+
+    @property
+    def close_code(self) -> int:
+        """The websocket close code: 4401, 4403, 4404, 4429 (docs/protocol.md)."""
+        return 4000 + self.status
+
+    @property
+    def reason(self) -> str:
+        return self.text.encode()[:MAX_CLOSE_REASON].decode(errors="ignore")
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.page_title
+
+    def on_page(self, page_title: str) -> Problem:
+        """The same refusal, headed `page_title` on a page unless it has a title of its own."""
+        same = Problem(
+            self.message, status=self.status, code=self.code, title=self.title, headers=self.headers
+        )
+        same.page_title = page_title
+        return same
+
+
+class NoSuchSession(Problem):
+    status = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+    title = "We couldn't find that session"
+    message = "Please check the link or code with your facilitator and try again."
+
+
+STATUS_OF_REJECTION: Mapping[RejectionCode, int] = {
+    RejectionCode.NOT_ALLOWED: status.HTTP_403_FORBIDDEN,
+    RejectionCode.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+}
+
+
+def refusal(rejected: Rejected) -> Problem:
+    """The engine's refusal of a command, as the web answers it (409 unless it says why not)."""
+    return Problem(
+        rejected.message,
+        status=STATUS_OF_REJECTION.get(rejected.code, status.HTTP_409_CONFLICT),
+        code=rejected.code.value,
+    )
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI: the refusals a route may answer with (any route with a body: 413, security.py)."""
+    return {code: {"model": ProblemBody} for code in statuses}
+
+
+def by_script(request: Request) -> bool:
+    """Scripts use the API, or prove who they are with a bearer token; browsers use cookies."""
+    return request.url.path.startswith("/api/") or "authorization" in request.headers
+
+
+def answer(request: Request, problem: Problem) -> Response:
+    if by_script(request):
+        return JSONResponse(
+            problem.body.model_dump(), status_code=problem.status, headers=problem.headers
+        )
+    svc: Services = request.app.state.services
+    response = message_page(svc, request, problem.heading, problem.message, problem.status)
+    response.headers.update(problem.headers or {})
+    return response
+
+
+async def problem_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return answer(request, exc)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, problem_handler)
