@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.rounds.turns import TurnStatus
+from app.rounds.turns import Turn, TurnStatus
 from app.session import events as ev
 from app.session.decide.draft import Draft
 from app.session.state import (
@@ -42,6 +42,10 @@ def end_active_turn(draft: Draft, stage: Stage, outcome: TurnStatus) -> None:
     slot = stage.active_slot
     if turn is None or slot is None or turn.status is not TurnStatus.SPEAKING:
         return
+    end_turn(draft, stage, slot, turn, outcome)
+
+
+def end_turn(draft: Draft, stage: Stage, slot: TurnSlot, turn: Turn, outcome: TurnStatus) -> None:
     draft.emit(
         ev.TurnEnded(
             stage_id=stage.id,

@@ -8,7 +8,7 @@ from app.session import commands as cmd
 from app.session import events as ev
 from app.session.commands import Role
 from app.session.decide.draft import Draft, handles
-from app.session.decide.flow import end_active_turn, start_next_turn
+from app.session.decide.flow import end_active_turn, end_turn, start_next_turn
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import Presence, Stage, TakingTimePhase, TurnSlot
 
@@ -91,15 +91,7 @@ def _finish_turn(draft: Draft, named: str | None, outcome: TurnStatus) -> None:
     stage, slot, turn = _speaking_turn(draft, named)
     if outcome is TurnStatus.PASSED_FOR_NOW and (slot is not TurnSlot.ROUND or turn.asked_again):
         outcome = TurnStatus.PASSED
-    draft.emit(
-        ev.TurnEnded(
-            stage_id=stage.id,
-            slot=slot,
-            participant_id=turn.participant_id,
-            outcome=outcome,
-            at=draft.now,
-        )
-    )
+    end_turn(draft, stage, slot, turn, outcome)
     if slot is TurnSlot.ROUND:
         start_next_turn(draft, stage.id)
         return
