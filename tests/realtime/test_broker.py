@@ -28,8 +28,8 @@ from app.session.commands import Actor, Role
 from app.session.views import AnyView
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessionRecord, LiveSessions
-from tests.live_server import Client, LiveServer, timeless
-from tests.realtime.processes import (
+from tests.support.live_server import Client, LiveServer, timeless
+from tests.support.processes import (
     PrivateRedis,
     Screen,
     close_all,
@@ -39,18 +39,13 @@ from tests.realtime.processes import (
     session_in_a_round,
 )
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
+pytestmark = pytest.mark.anyio
 
 # How long the in-process tests allow for news to arrive; a reconnect takes up to Backoff.cap_s.
 NEWS_WAIT_S = 5.0
 LATENCY_SAMPLES = 200
 # Within a connection's burst allowance (app/web/rate_limits.py).
 COMMANDS_PER_CONSOLE = 25
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture

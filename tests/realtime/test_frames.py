@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis.stateful import invariant
 
 from app.realtime.frames import VersionFrames
@@ -13,9 +14,9 @@ from app.session import commands as c
 from app.session.commands import Role
 from app.session.state import SessionState, SessionStatus
 from app.session.views import view_for
-from tests.engine_helpers import Driver, engine_settings
-from tests.realtime.frames_support import NOW, RECORD, render
 from tests.session.test_decide_stateful import EngineMachine
+from tests.support.engine import Driver, engine_settings
+from tests.support.frames import NOW, RECORD, render
 
 
 def frames_of(state: SessionState) -> VersionFrames:
@@ -71,4 +72,5 @@ class FramesMachine(EngineMachine):
 
 
 FramesMachine.TestCase.settings = engine_settings(20, stateful_step_count=60)
-TestFramesUnderRandomUse = FramesMachine.TestCase
+# A long hypothesis run: in `make test`, not in the fast lane.
+TestFramesUnderRandomUse = pytest.mark.slow(FramesMachine.TestCase)

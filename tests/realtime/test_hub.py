@@ -21,12 +21,7 @@ from app.session.views import AnyView
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessionRecord, LiveSessions
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+pytestmark = pytest.mark.anyio
 
 
 def fake_clock() -> Iterator[float]:

@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from app.session.commands import Command
-from tests.security.conftest import accepted, command, in_process, join, new_session, version_of
+from tests.support.api import accepted, command, in_process, join, new_session, version_of
 
 pytestmark = pytest.mark.anyio
 

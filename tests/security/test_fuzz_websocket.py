@@ -35,7 +35,7 @@ from app.session.commands import COMMAND_ADAPTER, Command
 from app.store.database import create_database_engine, sqlite_url_for
 from app.store.event_store import EventStore
 from app.web.plain_text import command_text_problem
-from tests.live_server import LiveServer, running_server
+from tests.support.live_server import LiveServer, running_server
 
 MAX_EXAMPLES = 120
 # What a fuzzing client may legitimately be closed with: we closed (1000), binary (1003), too

@@ -8,7 +8,7 @@ from app.session import commands as c
 from app.session import events as ev
 from app.session.evolve import apply_commit, evolve, fold
 from app.session.state import FlowChange, SessionSettings, SessionState
-from tests.engine_helpers import Driver, rebuild
+from tests.support.engine import Driver, rebuild
 
 
 def a_whole_session() -> Driver:
