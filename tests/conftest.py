@@ -12,8 +12,9 @@ remembering to (``make test-fast`` runs ``not e2e and not services and not slow`
   ``database_url`` is marked by its parameter), or its module uses tests/support/processes.py
   (several servers on PostgreSQL and Redis).
 - ``slow``: a browser test, or it takes the shared ``server``, or its module uses
-  tests/support/live_server.py or processes.py (separate processes: Chromium, real servers);
-  long hypothesis runs are marked by hand.
+  tests/support/live_server.py or processes.py (separate processes: Chromium, real servers) or
+  groups.py (its tests sign up and log in: an argon2id hash is some 0.25 s of CPU); long
+  hypothesis runs are marked by hand.
 """
 
 import os
@@ -32,7 +33,7 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from app.store.database import create_database_engine, migrate, sqlite_url_for
-from tests.support import live_server, processes
+from tests.support import groups, live_server, processes
 from tests.support.api import in_process
 from tests.support.live_server import LiveServer, running_server
 from tests.support.services import service_missing
@@ -64,7 +65,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if (
             browser
             or "server" in fixtures
-            or _uses(module, live_server.__name__, processes.__name__)
+            or _uses(module, live_server.__name__, processes.__name__, groups.__name__)
         ):
             item.add_marker(pytest.mark.slow)
 
