@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.support.browser import CHROMIUM_FLAGS, WAIT_MS, chromium_path
 from tests.support.groups import PASSWORD, today
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, running_server
 from tests.support.pages import axe_violations, describe_violations
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of each test's own: both sign up as the same facilitator."""
+    with running_server(tmp_path) as live:
+        yield live
 
 
 @pytest.fixture
