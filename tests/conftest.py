@@ -13,8 +13,8 @@ remembering to (``make test-fast`` runs ``not e2e and not services and not slow`
   (several servers on PostgreSQL and Redis).
 - ``slow``: a browser test, or it takes the shared ``server``, or its module uses
   tests/support/live_server.py or processes.py (separate processes: Chromium, real servers) or
-  groups.py (its tests sign up and log in: an argon2id hash is some 0.25 s of CPU); long
-  hypothesis runs are marked by hand.
+  groups.py (its tests sign up and log in: an argon2id hash is some 0.25 s of CPU); long runs
+  (hypothesis machines, schemathesis, the authorization matrix) are marked by hand.
 """
 
 import os
