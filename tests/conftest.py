@@ -47,17 +47,24 @@ SERVICE_FIXTURES = frozenset({"postgres_url", "redis_url"})
 
 
 def _uses(module: ModuleType | None, *providers: str) -> bool:
-    """Whether ``module`` imported anything defined in one of the ``providers`` modules."""
+    """Whether ``module`` imported anything defined in one of ``providers`` or in a module
+    inside one of them."""
     if module is None:
         return False
-    return any(getattr(value, "__module__", None) in providers for value in vars(module).values())
+    for value in vars(module).values():
+        origin = getattr(value, "__module__", None)
+        if isinstance(origin, str) and any(
+            origin == provider or origin.startswith(f"{provider}.") for provider in providers
+        ):
+            return True
+    return False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = getattr(item, "module", None)
         fixtures = set(getattr(item, "fixturenames", ()))
-        browser = BROWSER_TESTS in item.path.parents or _uses(module, "playwright.sync_api")
+        browser = BROWSER_TESTS in item.path.parents or _uses(module, "playwright")
         if browser:
             item.add_marker(pytest.mark.e2e)
         if fixtures & SERVICE_FIXTURES or _uses(module, processes.__name__):
