@@ -1,4 +1,4 @@
-# The README documents two commands: `make demo` and `make test`.
+# The README documents `make demo`, `make test` and `make test-fast`.
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -6,14 +6,27 @@ SHELL := bash
 BIN := .venv/bin
 step = @printf '\n==> %s\n' "$(1)"
 
-.PHONY: help bootstrap chromium demo serve test check fmt
+# Compiled bytecode is kept outside the tree, shared with the servers the tests start
+# (tests/support/live_server.py): where PYTHONDONTWRITEBYTECODE is set, every run would compile
+# every import again, some 8 s of CPU before the first test.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="$${TMPDIR:-/tmp}/peer-rounds-pycache" $(BIN)/pytest
+# pytest exits 5 when it collected no tests: that is a failure here.
+pytest = @rc=0; $(PYTEST) $(1) || rc=$$?; \
+	if [[ $$rc -eq 5 ]]; then echo "make $@: pytest collected no tests" >&2; exit 1; fi; \
+	exit $$rc
+# The fast lane: engine, store on SQLite, API and pages in-process, templates (the markers are
+# given in tests/conftest.py).
+FAST_TESTS := not e2e and not services and not slow
+
+.PHONY: help bootstrap chromium demo serve test test-fast check fmt
 
 help:
-	@echo "make demo   - set up, then run the demo"
-	@echo "make test   - set up, then format check, lint, type check and all tests (incl. e2e)"
-	@echo "make check  - format check, lint, type check, import contracts only"
-	@echo "make serve  - set up, then run the server"
-	@echo "make fmt    - reformat and apply lint autofixes"
+	@echo "make demo      - set up, then run the demo"
+	@echo "make test      - set up, then format check, lint, type check and all tests (incl. e2e)"
+	@echo "make test-fast - set up, then the tests without browser, services or processes (< 60 s)"
+	@echo "make check     - format check, lint, type check, import contracts only"
+	@echo "make serve     - set up, then run the server"
+	@echo "make fmt       - reformat and apply lint autofixes"
 
 bootstrap:
 	@scripts/bootstrap
@@ -40,10 +53,11 @@ check: bootstrap
 
 test: check chromium
 	$(call step,pytest)
-	@# pytest exits 5 when it collected no tests: that is a failure here.
-	@rc=0; $(BIN)/pytest || rc=$$?; \
-	if [[ $$rc -eq 5 ]]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
-	exit $$rc
+	$(call pytest)
+
+test-fast: bootstrap
+	$(call step,pytest -m "$(FAST_TESTS)")
+	$(call pytest,-m "$(FAST_TESTS)")
 
 fmt: bootstrap
 	$(BIN)/ruff format

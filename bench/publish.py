@@ -24,8 +24,8 @@ from app.session.commands import Role
 from app.session.state import SessionState
 from app.session.views import SharedViews, view_for
 from app.web.rendering import FragmentRenderer, make_templates
-from tests.engine_helpers import Driver
-from tests.realtime.frames_support import NOW, RECORD, render
+from tests.support.engine import Driver
+from tests.support.frames import NOW, RECORD, render
 
 PUBLISHES_PER_BATCH = 50
 

@@ -1,16 +1,30 @@
-"""Service fixtures shared by the whole test suite: PostgreSQL, Redis and migrated databases.
+"""Fixtures shared by the whole test suite, and the markers every test gets from where it is.
 
-A missing PostgreSQL or Redis skips the tests that need it, unless ``REQUIRE_SERVICES=1``, where
-it fails them: CI must not turn green by skipping what it was meant to test.
+Services: a missing PostgreSQL or Redis skips the tests that need it, unless
+``REQUIRE_SERVICES=1``, where it fails them: CI must not turn green by skipping what it was meant
+to test. Helpers that are not fixtures live in tests/support/.
+
+Markers are given here, from what a test uses, so that a new test is marked without anyone
+remembering to (``make test-fast`` runs ``not e2e and not services and not slow``):
+
+- ``e2e``: under tests/e2e, or its module uses Playwright.
+- ``services``: it takes ``postgres_url`` or ``redis_url`` (the PostgreSQL case of
+  ``database_url`` is marked by its parameter), or its module uses tests/support/processes.py
+  (several servers on PostgreSQL and Redis).
+- ``slow``: a browser test, or it takes the shared ``server``, or its module uses
+  tests/support/live_server.py or processes.py (separate processes: Chromium, real servers) or
+  groups.py (its tests sign up and log in: an argon2id hash is some 0.25 s of CPU); long runs
+  (hypothesis machines, schemathesis, the authorization matrix) are marked by hand.
 """
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from types import ModuleType
 
+import httpx
 import psycopg
 import pytest
 import redis
@@ -19,17 +33,71 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from app.store.database import create_database_engine, migrate, sqlite_url_for
+from tests.support import groups, live_server, processes
+from tests.support.api import in_process
+from tests.support.live_server import LiveServer, running_server
+from tests.support.services import service_missing
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # A numbered database of its own, away from db 0 where a developer's data usually lives.
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 SERVICE_TIMEOUT_SECONDS = 3
+BROWSER_TESTS = Path(__file__).parent / "e2e"
+SERVICE_FIXTURES = frozenset({"postgres_url", "redis_url"})
 
 
-def _service_missing(message: str) -> NoReturn:
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{message} (REQUIRE_SERVICES=1, so this is a failure)", pytrace=False)
-    pytest.skip(f"{message}; set REQUIRE_SERVICES=1 to make this a failure")
+def _uses(module: ModuleType | None, *providers: str) -> bool:
+    """Whether ``module`` imported anything defined in one of ``providers`` or in a module
+    inside one of them."""
+    if module is None:
+        return False
+    for value in vars(module).values():
+        origin = getattr(value, "__module__", None)
+        if isinstance(origin, str) and any(
+            origin == provider or origin.startswith(f"{provider}.") for provider in providers
+        ):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        browser = BROWSER_TESTS in item.path.parents or _uses(module, "playwright")
+        if browser:
+            item.add_marker(pytest.mark.e2e)
+        if fixtures & SERVICE_FIXTURES or _uses(module, processes.__name__):
+            item.add_marker(pytest.mark.services)
+        if (
+            browser
+            or "server" in fixtures
+            or _uses(module, live_server.__name__, processes.__name__, groups.__name__)
+        ):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real server for the whole run: each test makes its own session on it.
+
+    A test that kills, restarts, locks or reconfigures a server, or reads a whole server's log
+    or counters, starts one of its own instead.
+    """
+    with running_server(tmp_path_factory.mktemp("server")) as live:
+        yield live
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in-process (httpx over ASGI), on SQLite in this test's own directory."""
+    async with in_process(tmp_path) as client:
+        yield client
 
 
 def _libpq_url(url: sqlalchemy.URL) -> str:
@@ -59,7 +127,7 @@ def postgres_url() -> Iterator[str]:
         with psycopg.connect(_libpq_url(server), connect_timeout=SERVICE_TIMEOUT_SECONDS):
             pass
     except psycopg.OperationalError as error:
-        _service_missing(f"PostgreSQL is not reachable at {server!r}: {error}")
+        service_missing(f"PostgreSQL is not reachable at {server!r}: {error}")
     name = f"pr_test_{os.getpid()}_{secrets.token_hex(4)}"
     with _fresh_postgres_database(server, name) as url:
         yield url.render_as_string(hide_password=False)
@@ -77,7 +145,7 @@ def redis_url() -> str:
     try:
         client.ping()
     except redis.RedisError as error:
-        _service_missing(f"Redis is not reachable at {make_url(url)!r}: {error}")
+        service_missing(f"Redis is not reachable at {make_url(url)!r}: {error}")
     finally:
         client.close()
     return url
@@ -120,9 +188,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """
     if request.param == "sqlite":
         return sqlite_url_for(tmp_path / "peer-rounds.db")
-    url: sqlalchemy.URL = request.getfixturevalue("_postgres_database_for_each_test")
-    _empty_postgres_database(url)
-    return url.render_as_string(hide_password=False)
+    url: str = request.getfixturevalue("empty_postgres_url")
+    return url
+
+
+@pytest.fixture
+def empty_postgres_url(_postgres_database_for_each_test: sqlalchemy.URL) -> str:
+    """An empty PostgreSQL database, never migrated (``database_url``'s PostgreSQL case)."""
+    _empty_postgres_database(_postgres_database_for_each_test)
+    return _postgres_database_for_each_test.render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -13,16 +13,10 @@ from websockets.asyncio.client import connect
 
 from app.config import Settings
 from app.main import create_app
-from tests.live_server import Client, LiveServer, running_server
-from tests.security.conftest import client_of
-from tests.web.conftest import create_session, join
+from tests.support.api import client_of
+from tests.support.live_server import Client, LiveServer, create_session, join, running_server
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(scope="module")
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture(scope="module")

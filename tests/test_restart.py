@@ -6,15 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_server import Client, LiveServer, timeless
-from tests.web.conftest import create_session, join
+from tests.support.live_server import Client, LiveServer, create_session, join, timeless
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+pytestmark = pytest.mark.anyio
 
 
 async def test_a_killed_server_restarts_exactly_where_it_was(

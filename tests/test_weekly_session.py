@@ -14,24 +14,36 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import Client, LiveServer, new_command_id, running_server
-from tests.web.conftest import create_session, join
+from tests.support.live_server import (
+    Client,
+    LiveServer,
+    create_session,
+    join,
+    new_command_id,
+    running_server,
+)
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
+pytestmark = pytest.mark.anyio
 
 NAMES = ("Priya", "Tom", "Mere", "Lee", "Jo", "Alex", "Kim")
 LATE = "Rawiri"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def server(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
-    """A real server on SQLite, and again on PostgreSQL: the same session must run on both."""
-    with running_server(tmp_path, database_url) as live:
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.services),
+    ]
+)
+def server(
+    request: pytest.FixtureRequest, server: LiveServer, tmp_path: Path
+) -> Iterator[LiveServer]:
+    """The run's shared server on SQLite, and one on PostgreSQL: the same session must run on
+    both."""
+    if request.param == "sqlite":
+        yield server
+        return
+    with running_server(tmp_path, request.getfixturevalue("empty_postgres_url")) as live:
         yield live
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from app.accounts.passwords import hash_password, needs_rehash, password_matches
 from app.store.accounts import Accounts
 from app.web.signing_in import LOGIN_COOKIE
-from tests.groups.support import (
+from tests.support.groups import (
     PASSWORD,
     account_services,
     browser,
@@ -21,11 +21,6 @@ from tests.groups.support import (
 )
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture

@@ -6,13 +6,10 @@ one run shows everything there is to fix.
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, PROJECTOR, Screens
-from tests.e2e.support import Session, axe_violations, describe_violations
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import PHONE, PROJECTOR, Screens
+from tests.support.pages import Session, axe_violations, describe_violations
 
 
 class Audit:

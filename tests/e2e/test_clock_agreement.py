@@ -24,10 +24,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import LAPTOP, PHONE, PROBE_SCRIPT, WAIT_MS, wait_connected
-from tests.e2e.support import Session
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import LAPTOP, PHONE, PROBE_SCRIPT, WAIT_MS, wait_connected
+from tests.support.pages import Session
 
 PHONE_FAST_S = 5 * 60
 ROOM_SLOW_S = 7 * 60

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Page, ViewportSize, expect
 
-from tests.e2e.conftest import LAPTOP, PHONE, PROBE_SCRIPT, WAIT_MS, Screens, wait_connected
-from tests.e2e.support import Session, version_of, wait_version_above
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import LAPTOP, PHONE, PROBE_SCRIPT, WAIT_MS, Screens, wait_connected
+from tests.support.pages import Session, version_of, wait_version_above
 
 NAME = "<img src=x onerror=alert(1)>"
 WATCH_SCRIPT = """

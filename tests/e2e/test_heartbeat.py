@@ -12,10 +12,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
-from tests.e2e.conftest import PHONE, ROOT, Screens, wait_connected
-from tests.e2e.support import Session
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import PHONE, ROOT, Screens, wait_connected
+from tests.support.pages import Session
 
 RECONNECTING = "Reconnecting… Everything is kept; this page will catch up by itself."
 GOODBYE = "You are no longer part of this session. Take care."

@@ -7,10 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import Screens
-from tests.e2e.support import Session
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import Screens
+from tests.support.pages import Session
 
 MAX_TABS = 60
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LAPTOP, PHONE, PROJECTOR, Screens
-from tests.e2e.support import Session, percentile, ping, summary, wait_version_above
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import LAPTOP, PHONE, PROJECTOR, Screens
+from tests.support.pages import Session, percentile, ping, summary, wait_version_above
 
 NAMES = ("Priya", "Tom", "Mere", "Lee")
 CLICKS = 50

@@ -5,28 +5,23 @@ the facilitator made before the screens were back."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, PROJECTOR, Screens, wait_connected
-from tests.e2e.support import Session
-from tests.live_server import LiveServer
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import PHONE, PROJECTOR, Screens, wait_connected
+from tests.support.live_server import LiveServer, running_server
+from tests.support.pages import Session
 
 RECONNECTING = "Reconnecting… Everything is kept; this page will catch up by itself."
 
 
 @pytest.fixture
-def restartable(server: LiveServer) -> Iterator[LiveServer]:
-    """The shared server, which this test kills: it is running again afterwards, whatever
-    happened (starting a server costs seconds, so the browser tests share one)."""
-    try:
+def restartable(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of this test's own, which it kills and starts again."""
+    with running_server(tmp_path) as server:
         yield server
-    finally:
-        if server.process is None or server.process.poll() is not None:
-            server.start()
 
 
 def speaker(page: Page) -> str:

@@ -3,13 +3,10 @@ other facilitator's console and the room view follow at once."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PROJECTOR, Screens
-from tests.e2e.support import Session
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import PROJECTOR, Screens
+from tests.support.pages import Session
 
 
 def order_of(page: Page) -> list[str]:

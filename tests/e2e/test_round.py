@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PHONE, PROJECTOR, Screens, wait_connected
-from tests.e2e.support import (
+from tests.support.browser import PHONE, PROJECTOR, Screens, wait_connected
+from tests.support.pages import (
     Session,
     first_seen_after,
     last_click,
     version_of,
     wait_version_above,
 )
-
-pytestmark = pytest.mark.e2e
 
 NAMES = ("Priya", "Tom", "Mere", "Lee")
 WITHIN_MS = 1_000.0

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LAPTOP, PHONE, PROJECTOR, ROOT, Screens
-from tests.e2e.support import Session
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import LAPTOP, PHONE, PROJECTOR, ROOT, Screens
+from tests.support.pages import Session
 
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 MAX_BYTES = 400_000

@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.e2e.conftest import LAPTOP, Screens
-from tests.e2e.support import Session, axe_violations, describe_violations
 from tests.e2e.test_screenshots import DOCS_SHOTS, shoot
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import LAPTOP, Screens
+from tests.support.pages import Session, axe_violations, describe_violations
 
 # Seconds each person speaks (0: passes). Seconds, not minutes: the bars are drawn to scale.
 ROUND = {"Priya": 3.0, "Tom": 0.0, "Mere": 2.0, "Lee": 1.0}

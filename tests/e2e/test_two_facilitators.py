@@ -7,10 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Screens
-from tests.e2e.support import Session, browser_now, ping
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import Screens
+from tests.support.pages import Session, browser_now, ping
 
 ATTEMPTS = 3
 NAMES = ("Priya", "Tom", "Mere", "Lee", "Jo", "Alex", "Kim")

@@ -11,16 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.live_server import LiveServer
-from tests.realtime.processes import PrivateRedis, private_redis, running, servers_on
+from tests.support.live_server import LiveServer
+from tests.support.processes import PrivateRedis, private_redis, running, servers_on
 
 # Short, so a test can watch the periodic check do its work; the default is 5 s.
 CATCH_UP_INTERVAL_S = 2.0
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture(scope="package")

@@ -8,10 +8,10 @@ import psycopg
 import pytest
 import sqlalchemy
 
-from tests.live_server import LiveServer
-from tests.realtime.processes import Screen, application_name, close_all, session_in_a_round
+from tests.support.live_server import LiveServer
+from tests.support.processes import Screen, application_name, close_all, session_in_a_round
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
+pytestmark = pytest.mark.anyio
 
 BURST = 30
 DROP_EVERY_S = 0.1

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from tests.live_server import LiveServer, new_command_id, timeless
-from tests.realtime.processes import Screen, close_all, session_in_a_round
+from tests.support.live_server import LiveServer, new_command_id, timeless
+from tests.support.processes import Screen, close_all, session_in_a_round
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
+pytestmark = pytest.mark.anyio
 
 
 async def test_a_process_killed_mid_round_loses_nothing(servers: list[LiveServer]) -> None:

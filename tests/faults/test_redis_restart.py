@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from tests.faults.conftest import CATCH_UP_INTERVAL_S
-from tests.live_server import LiveServer, timeless
-from tests.realtime.processes import (
+from tests.support.live_server import LiveServer, timeless
+from tests.support.processes import (
     PrivateRedis,
     Screen,
     close_all,
@@ -19,7 +19,7 @@ from tests.realtime.processes import (
     until_logged,
 )
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
+pytestmark = pytest.mark.anyio
 
 # Well under the periodic check's interval: only Redis delivers this fast.
 PUBSUB_WAIT_S = 0.5

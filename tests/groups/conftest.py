@@ -7,12 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from tests.groups.support import make_app
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+from tests.support.groups import make_app
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.web.groups.routes import ROUTERS
-from tests.groups.support import browser, create_group, groups_of, post, register
+from tests.support.groups import browser, create_group, groups_of, post, register
 
 pytestmark = pytest.mark.anyio
 

@@ -12,7 +12,7 @@ from app.agenda.stages import StageKind
 from app.cli import DEMO_EMAIL, DEMO_PASSWORD, create_demos, print_login
 from app.session.commands import Actor, AdvanceStage, Role, StartSession
 from app.web.services import Services
-from tests.groups.support import browser, form_key, groups_of
+from tests.support.groups import browser, form_key, groups_of
 
 pytestmark = pytest.mark.anyio
 

@@ -19,7 +19,7 @@ from app.session.commands import Actor, AdvanceStage, Role, StartSession
 from app.web.account_services import make_account_services
 from app.web.groups.records import purge_expired
 from app.web.services import Services
-from tests.groups.support import (
+from tests.support.groups import (
     PASSWORD,
     account_services,
     browser,

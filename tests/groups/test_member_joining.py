@@ -22,7 +22,7 @@ from app.session.decisions import Rejected
 from app.session.state import ERASED_NAME, Presence
 from app.store.database import create_database_engine
 from app.web.services import Services
-from tests.groups.support import browser, create_group, groups_of, post, register, today
+from tests.support.groups import browser, create_group, groups_of, post, register, today
 
 pytestmark = pytest.mark.anyio
 

@@ -13,16 +13,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.e2e.conftest import CHROMIUM_FLAGS, WAIT_MS, chromium_path
-from tests.e2e.support import axe_violations, describe_violations
-from tests.groups.support import PASSWORD, today
-from tests.live_server import LiveServer, running_server
-
-pytestmark = pytest.mark.e2e
+from tests.support.browser import CHROMIUM_FLAGS, WAIT_MS, chromium_path
+from tests.support.groups import PASSWORD, today
+from tests.support.live_server import LiveServer, running_server
+from tests.support.pages import axe_violations, describe_violations
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of each test's own: both sign up as the same facilitator."""
     with running_server(tmp_path) as live:
         yield live
 

@@ -17,7 +17,7 @@ from app.store.chores import Chores
 from app.store.database import create_database_engine
 from app.store.groups import Groups
 from app.web.groups.records import PURGE_CHORE, purge_expired, purge_if_due
-from tests.groups.support import (
+from tests.support.groups import (
     account_services,
     browser,
     create_group,

@@ -11,7 +11,7 @@ from app.session.events import SessionCreated
 from app.session.state import SessionState
 from app.session.storage import events_for_storage
 from app.session.views import FacilitatorView, ParticipantView, view_for
-from tests.engine_helpers import FACILITATORS, Driver, rebuild
+from tests.support.engine import FACILITATORS, Driver, rebuild
 
 PRIYA_TIME = CarriedAction(
     kind=ActionKind.GUARANTEED_TIME, detail="Priya is guaranteed time.", peer_name="Priya"

@@ -13,12 +13,7 @@ from app.realtime.appends import BatchedAppends, ThreadedAppends, appends_for
 from app.store.commits import Commit, DuplicateCommand, VersionConflict
 from app.store.event_store import EventStore, Refusal
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+pytestmark = pytest.mark.anyio
 
 
 def commit(session_id: str, version: int, command_id: str | None = None) -> Commit:

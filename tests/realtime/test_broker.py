@@ -25,11 +25,11 @@ from app.realtime.registry import HubRegistry
 from app.realtime.viewers import Viewer
 from app.session import commands as cmd
 from app.session.commands import Actor, Role
-from app.session.views import AnyView
 from app.store.event_store import EventStore
-from app.store.live_sessions import LiveSessionRecord, LiveSessions
-from tests.live_server import Client, LiveServer, timeless
-from tests.realtime.processes import (
+from app.store.live_sessions import LiveSessions
+from tests.support.hubs import new_hub, render
+from tests.support.live_server import Client, LiveServer, timeless
+from tests.support.processes import (
     PrivateRedis,
     Screen,
     close_all,
@@ -39,7 +39,7 @@ from tests.realtime.processes import (
     session_in_a_round,
 )
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
+pytestmark = pytest.mark.anyio
 
 # How long the in-process tests allow for news to arrive; a reconnect takes up to Backoff.cap_s.
 NEWS_WAIT_S = 5.0
@@ -49,18 +49,9 @@ COMMANDS_PER_CONSOLE = 25
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[PrivateRedis]:
     with private_redis(tmp_path) as server:
         yield server
-
-
-def render(view: AnyView, record: LiveSessionRecord) -> str:
-    return f"<p id='v'>{view.version}</p>"
 
 
 @contextlib.asynccontextmanager
@@ -82,15 +73,6 @@ async def process(engine: sqlalchemy.Engine, broker: Broker) -> AsyncIterator[Hu
         with contextlib.suppress(asyncio.CancelledError):
             await listening
         await broker.aclose()
-
-
-async def new_session(registry: HubRegistry) -> SessionHub:
-    return await registry.create(
-        title="Tuesday",
-        group_name="Riverside",
-        template_key="peer-support-plus-weekly",
-        facilitator_names=["Sam", "Ana"],
-    )
 
 
 async def someone_joins(hub: SessionHub) -> int:
@@ -131,7 +113,7 @@ async def test_a_commit_in_one_process_reaches_viewers_in_another(
         process(migrated_engine, RedisBroker(redis_server.url)) as one,
         process(migrated_engine, RedisBroker(redis_server.url)) as two,
     ):
-        hub_one = await new_session(one)
+        hub_one = await new_hub(one)
         hub_two = await two.get(hub_one.record.id)
         assert hub_two is not None
         viewer = watching(hub_two)
@@ -145,7 +127,7 @@ async def test_only_sessions_with_viewers_here_are_subscribed(
     migrated_engine: sqlalchemy.Engine, redis_server: PrivateRedis
 ) -> None:
     async with process(migrated_engine, RedisBroker(redis_server.url)) as one:
-        hub = await new_session(one)
+        hub = await new_hub(one)
         channel = channel_of(hub.record.id)
         assert channel not in redis_server.channels()
         first, second = watching(hub), watching(hub)
@@ -164,7 +146,7 @@ async def test_news_lost_while_redis_was_down_is_caught_up_on_reconnect(
         process(migrated_engine, RedisBroker(redis_server.url)) as one,
         process(migrated_engine, RedisBroker(redis_server.url)) as two,
     ):
-        hub_one = await new_session(one)
+        hub_one = await new_hub(one)
         hub_two = await two.get(hub_one.record.id)
         assert hub_two is not None
         viewer = watching(hub_two)
@@ -188,7 +170,7 @@ async def test_commands_commit_at_once_while_redis_is_down(
         process(migrated_engine, RedisBroker(redis_server.url)) as one,
         process(migrated_engine, RedisBroker(redis_server.url)) as two,
     ):
-        hub_one = await new_session(one)
+        hub_one = await new_hub(one)
         hub_two = await two.get(hub_one.record.id)
         assert hub_two is not None
         viewer = watching(hub_two)
@@ -206,7 +188,7 @@ async def test_the_periodic_check_catches_up_without_any_news(
     migrated_engine: sqlalchemy.Engine,
 ) -> None:
     one, two = unannounced(migrated_engine), unannounced(migrated_engine)
-    hub_one = await new_session(one)
+    hub_one = await new_hub(one)
     hub_two = await two.get(hub_one.record.id)
     assert hub_two is not None
     viewer = watching(hub_two)
@@ -222,7 +204,7 @@ async def test_a_hub_without_viewers_is_brought_up_to_date_when_someone_arrives(
     migrated_engine: sqlalchemy.Engine,
 ) -> None:
     one, two = unannounced(migrated_engine), unannounced(migrated_engine)
-    hub_one = await new_session(one)
+    hub_one = await new_hub(one)
     assert await two.get(hub_one.record.id) is not None
     version = await someone_joins(hub_one)
     hub_two = await two.get(hub_one.record.id)

@@ -17,9 +17,9 @@ from app.session import views as views_module
 from app.session.commands import Role
 from app.session.state import SessionState, SessionStatus
 from app.session.views import FacilitatorView, facilitator_view, view_for
-from tests.engine_helpers import Driver, engine_settings
-from tests.realtime.frames_support import NOW, RECORD, render
 from tests.session.test_decide_stateful import EngineMachine
+from tests.support.engine import Driver, engine_settings
+from tests.support.frames import NOW, RECORD, render
 
 
 def frames_of(state: SessionState) -> VersionFrames:
@@ -95,4 +95,5 @@ class FramesMachine(EngineMachine):
 
 
 FramesMachine.TestCase.settings = engine_settings(20, stateful_step_count=60)
-TestFramesUnderRandomUse = FramesMachine.TestCase
+# A long hypothesis run: in `make test`, not in the fast lane.
+TestFramesUnderRandomUse = pytest.mark.slow(FramesMachine.TestCase)

@@ -17,24 +17,15 @@ from app.realtime.viewers import Viewer
 from app.session import commands as cmd
 from app.session.commands import Actor, Role
 from app.session.decisions import AlreadyDone, Rejected, RejectionCode
-from app.session.views import AnyView
 from app.store.event_store import EventStore
-from app.store.live_sessions import LiveSessionRecord, LiveSessions
+from app.store.live_sessions import LiveSessions
+from tests.support.hubs import new_hub, render
 
-pytestmark = [pytest.mark.anyio, pytest.mark.services]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+pytestmark = pytest.mark.anyio
 
 
 def fake_clock() -> Iterator[float]:
     return itertools.count(start=1_800_000_000.0, step=7.0)
-
-
-def render(view: AnyView, record: LiveSessionRecord) -> str:
-    return f"<p id='v'>{view.version}</p>"
 
 
 def registry(engine: sqlalchemy.Engine, snapshot_every: int = 1000) -> HubRegistry:
@@ -53,12 +44,7 @@ def command(kind: type[cmd.CommandBase], **fields: Any) -> cmd.CommandBase:
 
 
 async def session_with_round(hubs: HubRegistry, people: int = 4) -> tuple[SessionHub, Actor]:
-    hub = await hubs.create(
-        title="Tuesday",
-        group_name="Riverside",
-        template_key="peer-support-plus-weekly",
-        facilitator_names=["Sam", "Ana"],
-    )
+    hub = await new_hub(hubs)
     sam = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
     for number in range(people):
         person = Actor(role=Role.PARTICIPANT, id=f"p{number}")

@@ -9,11 +9,6 @@ from app.realtime.outbox import MAX_PENDING_REPLIES, Outbox, OutboxFull
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 async def test_a_slow_reader_gets_only_the_newest_snapshot() -> None:
     outbox = Outbox()
     for version in range(1, 1001):

@@ -22,8 +22,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from tests.live_server import Client, LiveServer
-from tests.web.conftest import create_session, join
+from tests.support.live_server import Client, LiveServer, create_session, join
 
 pytestmark = pytest.mark.anyio
 
@@ -36,11 +35,6 @@ COMMANDS = 200
 # More than the kernel's buffers (up to 4 MB sent, on loopback) can hold of those snapshots.
 COMMANDS_NOT_READ = 300
 SENDERS = 12
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 def rss_kib(pid: int) -> int:

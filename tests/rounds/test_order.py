@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.rounds.order import OrderError, OrderPolicy, round_order
-from tests.engine_helpers import engine_settings
+from tests.support.engine import engine_settings
 
 SEATING = ("ann", "bo", "cy", "di", "ed")
 seatings = st.lists(st.text(min_size=1, max_size=3), min_size=1, max_size=12, unique=True)

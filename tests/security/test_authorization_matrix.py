@@ -30,9 +30,10 @@ import pytest
 from app.session import commands as c
 from app.session.commands import Command
 from app.session.commands import Role as Sender
-from tests.security.conftest import accepted, command, in_process, join, new_session, version_of
+from tests.support.api import accepted, command, in_process, join, new_session, version_of
 
-pytestmark = pytest.mark.anyio
+# Every command for every role, own session and another: some 400 cases, a long run.
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 Role = Literal["facilitator", "self", "other", "waiting", "room"]
 ROLES: tuple[Role, ...] = ("facilitator", "self", "other", "waiting", "room")

@@ -17,9 +17,8 @@ from websockets.typing import Origin
 from app.config import Settings
 from app.main import create_app
 from app.web.security import CONTENT_SECURITY_POLICY, MAX_BODY_BYTES
-from tests.live_server import LiveServer
-from tests.security.conftest import BASE_URL, SAME_ORIGIN, bearer, new_session
-from tests.web.conftest import create_session
+from tests.support.api import BASE_URL, SAME_ORIGIN, bearer, new_session
+from tests.support.live_server import LiveServer, create_session
 
 pytestmark = pytest.mark.anyio
 

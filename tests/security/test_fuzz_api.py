@@ -22,6 +22,9 @@ from app.main import create_app
 from app.session.commands import Command
 from app.web.rate_limits import RateLimitPolicy, RateLimits
 
+# Long hypothesis runs: in `make test`, not in the fast lane.
+pytestmark = pytest.mark.slow
+
 # The schema gives each command's `type` a default, so generated commands often lack it (the
 # union then refuses them all alike); putting one in lets more of them reach the engine.
 COMMAND_TYPES = sorted(kind.model_fields["type"].default for kind in get_args(get_args(Command)[0]))

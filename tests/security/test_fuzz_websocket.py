@@ -34,7 +34,7 @@ from app.rounds.order import OrderPolicy
 from app.session.commands import COMMAND_ADAPTER, Command
 from app.store.database import create_database_engine, sqlite_url_for
 from app.store.event_store import EventStore
-from tests.live_server import LiveServer, running_server
+from tests.support.live_server import LiveServer, create_session, running_server
 
 MAX_EXAMPLES = 120
 # What a fuzzing client may legitimately be closed with: we closed (1000), binary (1003), too
@@ -229,11 +229,7 @@ class World:
 
 
 def live_round(server: LiveServer, api: httpx.Client) -> World:
-    created = api.post(
-        "/api/sessions",
-        json={"title": "Fuzz", "group_name": "G", "facilitator_names": ["Sam", "Ana"]},
-    ).json()
-    world = World(server, created)
+    world = World(server, create_session(server, title="Fuzz", group_name="G"))
     sam = {"Authorization": f"Bearer {world.token_for('facilitator')}"}
     url = f"/api/sessions/{world.session_id}"
     for name in ("Priya", "Tom"):

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.live_server import Client, LiveServer
+from tests.support.live_server import Client, LiveServer
 
 pytestmark = pytest.mark.anyio
 

@@ -9,8 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.live_server import Client, LiveServer
-from tests.security.conftest import (
+from tests.support.api import (
     SAME_ORIGIN,
     accepted,
     bearer,
@@ -19,7 +18,7 @@ from tests.security.conftest import (
     new_session,
     version_of,
 )
-from tests.web.conftest import create_session
+from tests.support.live_server import Client, LiveServer, create_session
 
 pytestmark = pytest.mark.anyio
 

@@ -23,8 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from app.config import Settings
 from app.main import create_app
 from app.web.rate_limits import RateLimitPolicy, RateLimits
-from tests.live_server import Client, LiveServer
-from tests.security.conftest import (
+from tests.support.api import (
     REMOTE_CLIENT,
     SAME_ORIGIN,
     bearer,
@@ -32,7 +31,7 @@ from tests.security.conftest import (
     in_process,
     new_session,
 )
-from tests.web.conftest import create_session
+from tests.support.live_server import Client, LiveServer, create_session
 
 pytestmark = pytest.mark.anyio
 

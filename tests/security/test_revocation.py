@@ -21,10 +21,9 @@ from app.config import Settings
 from app.main import create_app
 from app.store.database import create_database_engine, sqlite_url_for
 from app.store.live_sessions import LiveSessions
-from tests.live_server import Client, LiveServer
-from tests.realtime.processes import running, servers_on
-from tests.security.conftest import bearer, client_of, new_session, websocket_until_closed
-from tests.web.conftest import create_session, join
+from tests.support.api import bearer, client_of, new_session, websocket_until_closed
+from tests.support.live_server import Client, LiveServer, create_session, join
+from tests.support.processes import running, servers_on
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,7 @@ from app.session import commands as c
 from app.session.airtime import AirtimeReport, airtime_report
 from app.session.state import StageStatus
 from app.session.storage import events_for_storage
-from tests.engine_helpers import START, Driver, engine_settings
+from tests.support.engine import START, Driver, engine_settings
 
 
 @dataclass(frozen=True)

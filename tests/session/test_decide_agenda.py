@@ -11,7 +11,7 @@ from app.session import commands as c
 from app.session import events as ev
 from app.session.decisions import RejectionCode
 from app.session.state import StageStatus
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 
 def titles(d: Driver) -> list[str]:

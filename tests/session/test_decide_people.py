@@ -9,7 +9,7 @@ from app.session import commands as c
 from app.session import events as ev
 from app.session.decisions import RejectionCode
 from app.session.state import Presence, TakingTimePhase
-from tests.engine_helpers import Driver, participant
+from tests.support.engine import Driver, participant
 
 
 def presence(d: Driver, index: int) -> Presence:

@@ -10,7 +10,7 @@ from app.rounds.turns import TurnStatus
 from app.session import commands as c
 from app.session import events as ev
 from app.session.decisions import RejectionCode
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 
 def in_round(participants: int = 3, **start: object) -> Driver:

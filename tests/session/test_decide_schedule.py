@@ -9,7 +9,7 @@ from app.session.commands import Role
 from app.session.decisions import RejectionCode
 from app.session.state import StageStatus
 from app.session.views import FacilitatorView, ScheduleView, view_for
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 CLOSING = "Round of “Something I am taking away”"
 

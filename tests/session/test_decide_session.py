@@ -22,7 +22,7 @@ from app.session.state import (
     SessionStatus,
     StageStatus,
 )
-from tests.engine_helpers import FACILITATORS, START, TEMPLATE, Driver, facilitator
+from tests.support.engine import FACILITATORS, START, TEMPLATE, Driver, facilitator
 
 # One example of every command, for the refusals that do not depend on what is asked.
 EVERY_COMMAND: list[c.CommandBase] = [

@@ -15,6 +15,7 @@ import itertools
 import math
 from typing import Any, Literal
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -57,7 +58,7 @@ from app.session.views import (
     view_for,
 )
 from app.timekeeping.timer import Timer
-from tests.engine_helpers import (
+from tests.support.engine import (
     FACILITATORS,
     NAMES,
     ROOM,
@@ -901,4 +902,5 @@ class EngineMachine(RuleBasedStateMachine):
 
 
 EngineMachine.TestCase.settings = engine_settings(60, stateful_step_count=60)
-TestEngine = EngineMachine.TestCase
+# A long hypothesis run: in `make test`, not in the fast lane.
+TestEngine = pytest.mark.slow(EngineMachine.TestCase)

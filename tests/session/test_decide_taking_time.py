@@ -11,7 +11,7 @@ from app.session import events as ev
 from app.session.decide.flow import MINIMUM_REFLECTION_S, REFLECTION_SHARE
 from app.session.decisions import RejectionCode
 from app.session.state import TakingTime, TakingTimePhase
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 QUESTION = "What has helped you when you felt left out?"
 

@@ -8,7 +8,7 @@ import pytest
 from app.session import commands as c
 from app.session.decisions import RejectionCode
 from app.timekeeping.timer import Timer
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 
 def in_round(participants: int = 3) -> Driver:

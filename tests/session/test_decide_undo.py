@@ -15,7 +15,7 @@ from app.session.decisions import RejectionCode
 from app.session.state import StageStatus
 from app.session.storage import state_for_storage
 from app.session.views import FacilitatorView, ParticipantView, view_for
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 
 def in_round(participants: int = 3) -> Driver:

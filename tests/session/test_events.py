@@ -8,7 +8,7 @@ from app.session import commands as c
 from app.session import events as ev
 from app.session.events import EVENT_ADAPTER, EVENTS_ADAPTER
 from app.session.state import SessionSettings, TakingTimePhase, TurnSlot
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 ONE_OF_EACH: list[ev.EventBase] = [
     ev.SessionCreated(

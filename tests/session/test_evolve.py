@@ -11,7 +11,7 @@ from app.session import events as ev
 from app.session.evolve import apply_commit, evolve, fold
 from app.session.evolve.rule import rule
 from app.session.state import FlowChange, SessionSettings, SessionState
-from tests.engine_helpers import Driver, rebuild
+from tests.support.engine import Driver, rebuild
 
 
 def a_whole_session() -> Driver:

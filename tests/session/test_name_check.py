@@ -7,7 +7,7 @@ from app.session import events as ev
 from app.session.decisions import RejectionCode
 from app.session.state import ERASED_NAME, Membership, Presence
 from app.session.views import facilitator_view
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 NOT_YET = (
     "Name check not recorded yet for Kim — ask the group first, then record it on the group page."

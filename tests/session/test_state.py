@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
 from app.session.state import Presence, SessionState, TakingTimePhase
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 
 def test_seating_is_everyone_admitted_and_not_gone_in_join_order() -> None:

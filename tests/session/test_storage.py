@@ -7,7 +7,7 @@ from app.session import commands as c
 from app.session.events import EVENTS_ADAPTER, SessionCreated
 from app.session.state import ERASED_NAME, SessionSettings, SessionState
 from app.session.storage import erase_member, events_for_storage, state_for_storage
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 QUESTION = "What helps when the panic starts?"
 

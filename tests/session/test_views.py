@@ -12,7 +12,7 @@ from app.session import commands as c
 from app.session.commands import Role
 from app.session.state import Presence, SessionSettings, TakingTimePhase, TurnSlot
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
-from tests.engine_helpers import NAMES, Driver
+from tests.support.engine import NAMES, Driver
 
 PRIVATE_KEYS = {"support_requested", "spoken_s", "participants", "waiting_room", "hand_raised"}
 

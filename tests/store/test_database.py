@@ -67,7 +67,6 @@ def test_other_databases_are_refused() -> None:
         create_database_engine("mysql://u@db/x")
 
 
-@pytest.mark.services
 def test_a_postgresql_connection_killed_by_the_server_is_replaced(postgres_url: str) -> None:
     engine = create_database_engine(postgres_url)
     try:

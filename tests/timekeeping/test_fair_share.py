@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.timekeeping.fair_share import at_floor, fair_share, floor_notice
-from tests.engine_helpers import engine_settings
+from tests.support.engine import engine_settings
 
 
 def test_what_is_left_is_shared_equally() -> None:

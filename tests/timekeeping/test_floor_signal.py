@@ -9,7 +9,7 @@ from app.session.state import SessionSettings
 from app.session.views import facilitator_view, floor_signal, view_for
 from app.store.live_sessions import LiveSessionRecord
 from app.web.rendering import make_templates
-from tests.engine_helpers import Driver
+from tests.support.engine import Driver
 
 RECORD = LiveSessionRecord(
     id="sess-1",

@@ -13,7 +13,7 @@ from app.timekeeping.schedule import (
     project,
     time_left,
 )
-from tests.engine_helpers import engine_settings
+from tests.support.engine import engine_settings
 
 NOW = 10_000.0
 MINIMUM = 60.0

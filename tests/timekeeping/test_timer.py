@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.timekeeping.timer import Timer, started_timer
-from tests.engine_helpers import engine_settings
+from tests.support.engine import engine_settings
 
 
 def test_a_new_timer_is_stopped_with_nothing_used() -> None:

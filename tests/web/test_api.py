@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
-
 import httpx
 import pytest
 
-from app.config import Settings
-from app.main import create_app
+from tests.support.api import bearer, new_session
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(data_dir=tmp_path))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
-
-
-async def new_session(api: httpx.AsyncClient) -> Any:
-    response = await api.post(
-        "/api/sessions",
-        json={"title": "Tuesday", "group_name": "Riverside", "facilitator_names": ["Sam", "Ana"]},
-    )
-    assert response.status_code == 201
-    return response.json()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_create_join_admit_and_read_views(api: httpx.AsyncClient) -> None:

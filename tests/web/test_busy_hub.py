@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 
 from app.web.live import NOT_STORED
-from tests.live_server import Client, LiveServer, new_command_id
-from tests.web.conftest import create_session
+from tests.support.live_server import Client, LiveServer, create_session, new_command_id
 
 pytestmark = pytest.mark.anyio
 

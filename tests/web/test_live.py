@@ -10,8 +10,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin
 
-from tests.live_server import Client, LiveServer, new_command_id
-from tests.web.conftest import create_session, join
+from tests.support.live_server import Client, LiveServer, create_session, join, new_command_id
 
 pytestmark = pytest.mark.anyio
 

@@ -18,11 +18,6 @@ from app.web.outages import MESSAGE, RETRY_AFTER_S, TITLE
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def database_away(*_args: object, **_kwargs: object) -> None:
     raise OperationalError("SELECT", {}, Exception("could not connect to server"))
 

@@ -22,11 +22,6 @@ NO_SUCH_SESSION = (
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(Settings(data_dir=tmp_path))
     transport = httpx.ASGITransport(app=app)

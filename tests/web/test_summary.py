@@ -14,14 +14,11 @@ import pytest
 
 from app.config import Settings
 from app.main import create_app
+from tests.support import api
+from tests.support.api import bearer
 
 pytestmark = pytest.mark.anyio
 BASE = "http://testserver"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture
@@ -32,10 +29,6 @@ async def client(tmp_path: Path, database_url: str) -> AsyncIterator[httpx.Async
         transport=transport, base_url=BASE, headers={"Origin": BASE}
     ) as http:
         yield http
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 class Session:
@@ -62,12 +55,7 @@ class Session:
 
 
 async def new_session(http: httpx.AsyncClient, title: str = "Tuesday group") -> Session:
-    response = await http.post(
-        "/api/sessions",
-        json={"title": title, "group_name": "Riverside", "facilitator_names": ["Sam"]},
-    )
-    assert response.status_code == 201, response.text
-    return Session(http, response.json())
+    return Session(http, await api.new_session(http, ("Sam",), title=title))
 
 
 async def a_round_shared(http: httpx.AsyncClient) -> Session:

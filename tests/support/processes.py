@@ -8,7 +8,6 @@ touching the machine's own Redis. Each server names its database connections
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 import shutil
 import signal
@@ -18,14 +17,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import pytest
 import redis
 from sqlalchemy.engine import make_url
 
-from tests.live_server import Client, LiveServer, free_port, new_command_id
-from tests.web.conftest import create_session, join
+from tests.support.live_server import (
+    Client,
+    LiveServer,
+    create_session,
+    free_port,
+    join,
+    new_command_id,
+)
+from tests.support.services import service_missing
 
 REDIS_START_TIMEOUT_S = 10.0
 
@@ -131,12 +136,6 @@ def private_redis(directory: Path) -> Iterator[PrivateRedis]:
         yield server
     finally:
         server.kill()
-
-
-def service_missing(message: str) -> NoReturn:
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{message} (REQUIRE_SERVICES=1, so this is a failure)", pytrace=False)
-    pytest.skip(f"{message}; set REQUIRE_SERVICES=1 to make this a failure")
 
 
 class Screen:

@@ -1,22 +1,25 @@
-"""The app in-process (httpx over ASGI) or as a real server, and shortcuts to set a session up."""
+"""The JSON API as tests call it: the app in-process (httpx over ASGI), and a new session.
+
+``new_session_request`` and ``created_session`` are the one definition of "a new session" that
+every test shares, in-process (``new_session``) or against a real server
+(``tests.support.live_server.create_session``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from starlette.types import Message
 
 from app.config import Settings
 from app.main import create_app
-from tests.live_server import LiveServer, running_server
 
 # The machine itself is never rate limited (app/web/rate_limits.py); tests of the limits come
 # from an address of the documentation range instead (RFC 5737: no traffic ever leaves).
@@ -24,11 +27,7 @@ LOOPBACK_CLIENT = ("127.0.0.1", 50000)
 REMOTE_CLIENT = ("203.0.113.7", 50000)
 BASE_URL = "http://testserver"
 SAME_ORIGIN = {"Origin": BASE_URL}
-
-
-@pytest.fixture(scope="module")
-def anyio_backend() -> str:
-    return "asyncio"
+FACILITATORS = ("Sam", "Ana")
 
 
 @asynccontextmanager
@@ -48,31 +47,35 @@ async def in_process(
         yield api
 
 
-@pytest.fixture
-async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    async with in_process(tmp_path) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with running_server(tmp_path_factory.mktemp("security")) as live:
-        yield live
-
-
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def new_session(
-    api: httpx.AsyncClient, facilitators: tuple[str, ...] = ("Sam", "Ana")
-) -> Any:
-    response = await api.post(
-        "/api/sessions",
-        json={"title": "Tuesday", "group_name": "Riverside", "facilitator_names": [*facilitators]},
-    )
+def new_session_request(
+    facilitators: tuple[str, ...] = FACILITATORS,
+    *,
+    title: str = "Tuesday group",
+    group_name: str = "Riverside",
+) -> dict[str, Any]:
+    """The body of ``POST /api/sessions``."""
+    return {"title": title, "group_name": group_name, "facilitator_names": [*facilitators]}
+
+
+def created_session(response: httpx.Response) -> Any:
+    """The new session's links and tokens; asserts it was created."""
     assert response.status_code == 201, response.text
     return response.json()
+
+
+async def new_session(
+    api: httpx.AsyncClient,
+    facilitators: tuple[str, ...] = FACILITATORS,
+    *,
+    title: str = "Tuesday group",
+    group_name: str = "Riverside",
+) -> Any:
+    request = new_session_request(facilitators, title=title, group_name=group_name)
+    return created_session(await api.post("/api/sessions", json=request))
 
 
 async def join(api: httpx.AsyncClient, session_id: str, name: str) -> Any:

@@ -24,6 +24,8 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests.support.api import FACILITATORS, created_session, new_session_request
+
 STARTUP_TIMEOUT_S = 30.0
 # Where server processes keep compiled bytecode, outside the source tree and the venv. A boot is
 # mostly imports; compiling them from source every time (PYTHONDONTWRITEBYTECODE) costs twice
@@ -125,6 +127,26 @@ def running_server(data_dir: Path, database_url: str | None = None) -> Iterator[
         yield server
     finally:
         server.stop()
+
+
+def create_session(
+    server: LiveServer,
+    facilitators: tuple[str, ...] = FACILITATORS,
+    *,
+    title: str = "Tuesday group",
+    group_name: str = "Riverside",
+) -> Any:
+    """A new session on ``server``, as ``tests.support.api.new_session`` makes one in-process."""
+    request = new_session_request(facilitators, title=title, group_name=group_name)
+    with server.api() as api:
+        return created_session(api.post("/api/sessions", json=request))
+
+
+def join(server: LiveServer, session_id: str, name: str) -> Any:
+    with server.api() as api:
+        response = api.post(f"/api/sessions/{session_id}/participants", json={"name": name})
+        assert response.status_code == 201, response.text
+        return response.json()
 
 
 def new_command_id() -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from tests.live_server import LiveServer
+from tests.support.live_server import LiveServer, create_session
 
 AXE_URL = "/static/vendor/axe.min.js"
 BAD_IMPACTS = ("serious", "critical")
@@ -28,13 +28,7 @@ class Session:
     def create(
         cls, server: LiveServer, title: str = "Tuesday evening", group: str = "Riverside"
     ) -> Session:
-        with server.api() as api:
-            response = api.post(
-                "/api/sessions",
-                json={"title": title, "group_name": group, "facilitator_names": ["Sam", "Ana"]},
-            )
-        assert response.status_code == 201, response.text
-        return cls(server, response.json())
+        return cls(server, create_session(server, title=title, group_name=group))
 
     @property
     def id(self) -> str:

@@ -1,0 +1,22 @@
+"""Hubs on a real database without a web layer: a stand-in renderer and a new session's hub."""
+
+from __future__ import annotations
+
+from app.realtime.hub import SessionHub
+from app.realtime.registry import HubRegistry
+from app.session.views import AnyView
+from app.store.live_sessions import LiveSessionRecord
+
+
+def render(view: AnyView, record: LiveSessionRecord) -> str:
+    return f"<p id='v'>{view.version}</p>"
+
+
+async def new_hub(registry: HubRegistry) -> SessionHub:
+    """A new session (the weekly template, facilitators Sam and Ana) and its hub."""
+    return await registry.create(
+        title="Tuesday",
+        group_name="Riverside",
+        template_key="peer-support-plus-weekly",
+        facilitator_names=["Sam", "Ana"],
+    )
