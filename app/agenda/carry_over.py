@@ -10,15 +10,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-GuidelineText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
-]
-ActionDetail = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
-]
-PeerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+from app.plain_text import PlainName, PlainWords
+
+GuidelineText = PlainWords
+ActionDetail = PlainWords
+PeerName = PlainName
 
 
 class ActionKind(StrEnum):

@@ -1,8 +1,11 @@
 """Stage kinds: what each agenda item is for, and how it runs."""
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.plain_text import PLAIN, PlainTitle
 
 
 class StageKind(StrEnum):
@@ -23,6 +26,8 @@ class StageKind(StrEnum):
 
 
 MAX_STAGE_MINUTES = 240
+# What a stage asks of the group ("Something I am taking away"); may be left out.
+StagePrompt = Annotated[str, StringConstraints(max_length=300), PLAIN]
 
 
 class StagePlan(BaseModel):
@@ -31,6 +36,6 @@ class StagePlan(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kind: StageKind
-    title: str = Field(min_length=1, max_length=120)
+    title: PlainTitle
     minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
-    prompt: str | None = Field(default=None, max_length=300)
+    prompt: StagePrompt | None = None

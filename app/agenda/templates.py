@@ -4,17 +4,14 @@ These constants are the seeds: they are copied into the store (app/store/templat
 facilitators copy and edit them, and groups start their sessions from the stored versions.
 """
 
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.agenda.carry_over import MAX_GUIDELINES, GuidelineText
 from app.agenda.stages import StageKind, StagePlan
+from app.plain_text import PlainTitle
 
 MAX_STAGES = 40
-TemplateName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
-]
+TemplateName = PlainTitle
 
 
 class AgendaTemplate(BaseModel):

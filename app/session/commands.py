@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
-from app.agenda.stages import MAX_STAGE_MINUTES, StageKind, StagePlan
+from app.agenda.stages import MAX_STAGE_MINUTES, StageKind, StagePlan, StagePrompt
 from app.plain_text import PLAIN, PlainName, PlainTitle, PlainWords
 from app.rounds.order import OrderPolicy
 from app.session.state import SessionSettings
@@ -129,7 +129,7 @@ class InsertStage(CommandBase):
     kind: StageKind
     title: PlainTitle
     minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
-    prompt: Annotated[str, StringConstraints(max_length=300), PLAIN] | None = None
+    prompt: StagePrompt | None = None
     after_stage_id: StageId | None = None
 
 

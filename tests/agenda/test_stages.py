@@ -33,3 +33,15 @@ def test_a_stage_plan_is_checked(fields: dict[str, object]) -> None:
 def test_a_stage_plan() -> None:
     plan = StagePlan(kind=StageKind.BREAK, title="Tea", minutes=MAX_STAGE_MINUTES)
     assert plan.prompt is None
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"title": "Check\x07in"},
+        {"title": "Check in", "prompt": "Something\tI am taking away"},
+    ],
+)
+def test_what_a_stage_says_is_plain_text(fields: dict[str, str]) -> None:
+    with pytest.raises(ValidationError, match="control character"):
+        StagePlan.model_validate({"kind": "round", "minutes": 10, **fields})
