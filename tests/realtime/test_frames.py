@@ -17,8 +17,8 @@ from app.session import views as views_module
 from app.session.commands import Role
 from app.session.state import SessionState, SessionStatus
 from app.session.views import FacilitatorView, facilitator_view, view_for
-from tests.session.test_decide_stateful import EngineMachine
 from tests.support.engine import Driver, engine_settings
+from tests.support.engine_machine import EngineMachine
 from tests.support.frames import NOW, RECORD, render
 
 
