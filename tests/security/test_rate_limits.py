@@ -30,6 +30,7 @@ from tests.support.api import (
     client_of,
     in_process,
     new_session,
+    websocket_scope,
 )
 from tests.support.live_server import Client, LiveServer, create_session
 
@@ -202,20 +203,7 @@ class SilentSocket:
         self.sent: list[Message] = []
         self.accepted = asyncio.Event()
         self.closed = asyncio.Event()
-        scope = {
-            "type": "websocket",
-            "asgi": {"version": "3.0"},
-            "scheme": "ws",
-            "http_version": "1.1",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"host", b"testserver")],
-            "client": client,
-            "server": ("testserver", 80),
-            "subprotocols": [],
-        }
+        scope = websocket_scope(path, client)
         self.task = asyncio.create_task(app(scope, self.to_app.get, self._send))
 
     async def _send(self, message: Message) -> None:

@@ -110,6 +110,24 @@ async def version_of(api: httpx.AsyncClient, session_id: str, token: str) -> int
     return version
 
 
+def websocket_scope(path: str, client: tuple[str, int] = LOOPBACK_CLIENT) -> dict[str, Any]:
+    """The ASGI scope of a websocket to `path` opened from `client`."""
+    return {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "http_version": "1.1",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": client,
+        "server": ("testserver", 80),
+        "subprotocols": [],
+    }
+
+
 async def websocket_until_closed(app: FastAPI, path: str, *frames: str) -> list[Message]:
     """Open a websocket to `app` in-process, send `frames`, and return what the app sends
     until it closes the connection (within a few seconds)."""
@@ -124,19 +142,5 @@ async def websocket_until_closed(app: FastAPI, path: str, *frames: str) -> list[
         if message["type"] == "websocket.close":
             to_app.put_nowait({"type": "websocket.disconnect", "code": message.get("code", 1000)})
 
-    scope = {
-        "type": "websocket",
-        "asgi": {"version": "3.0"},
-        "scheme": "ws",
-        "http_version": "1.1",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": LOOPBACK_CLIENT,
-        "server": ("testserver", 80),
-        "subprotocols": [],
-    }
-    await asyncio.wait_for(app(scope, to_app.get, send), timeout=5)
+    await asyncio.wait_for(app(websocket_scope(path), to_app.get, send), timeout=5)
     return sent

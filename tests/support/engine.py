@@ -231,11 +231,16 @@ class Driver:
 
     def speaker(self) -> str | None:
         """Who is speaking in the current stage (round, taker or reflection turn), if anyone."""
-        stage = self.state.current_stage
-        turn = None if stage is None else stage.active_turn
-        if turn is None or turn.status is not TurnStatus.SPEAKING:
-            return None
-        return turn.participant_id
+        return speaker_of(self.state)
 
     def rebuilt(self) -> SessionState:
         return rebuild(self.state.session_id, self.commits)
+
+
+def speaker_of(state: SessionState) -> str | None:
+    """Who is speaking in the current stage (round, taker or reflection turn), if anyone."""
+    stage = state.current_stage
+    turn = None if stage is None else stage.active_turn
+    if turn is None or turn.status is not TurnStatus.SPEAKING:
+        return None
+    return turn.participant_id

@@ -69,6 +69,7 @@ from tests.support.engine import (
     facilitator,
     participant,
     rebuild,
+    speaker_of,
 )
 
 SESSION_ID = "stateful"
@@ -743,11 +744,7 @@ class EngineMachine(RuleBasedStateMachine):
         return None if stage is None or stage.taking_time is None else stage.taking_time.phase
 
     def speaker(self) -> str | None:
-        stage = self.state.current_stage
-        turn = None if stage is None else stage.active_turn
-        if turn is None or turn.status is not TurnStatus.SPEAKING:
-            return None
-        return turn.participant_id
+        return speaker_of(self.state)
 
     # --- what always holds ---------------------------------------------------------------------
 
