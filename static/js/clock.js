@@ -150,20 +150,46 @@ export function remainingNowMs(el) {
 }
 
 /**
- * Every frame, write each `[data-timer]` element's countdown and set its `data-state`
- * (`data-cue-ms` sets when "near-end" begins). Only the digits change here: cue transitions
+ * How long until a countdown showing `remaining` can look different: its text steps at every
+ * whole second (formatClock), its state when the cue begins and when time is up.
+ * @param {number} remaining ms, negative once over
+ * @param {number} cueMs
+ * @returns {number} ms, more than 0
+ */
+export function msUntilChange(remaining, cueMs) {
+  const toNextSecond = ((remaining % 1000) + 1000) % 1000 || 1000;
+  const toCue = cueMs > 0 && remaining >= cueMs ? remaining - cueMs : Infinity;
+  const toEnd = remaining > 0 ? remaining : Infinity;
+  // Just past the boundary: "near-end" begins below the cue, and the text steps on it.
+  return Math.min(toNextSecond, toCue, toEnd) + 1;
+}
+
+/**
+ * Write each `[data-timer]` element's countdown and set its `data-state` (`data-cue-ms` sets
+ * when "near-end" begins), then sleep until one of them can next look different, or the page
+ * swaps a countdown in. Drawing only then, rather than every frame, keeps a phone's CPU (and
+ * battery) nearly idle through a long share. Only the digits change here: cue transitions
  * belong to CSS, which honours prefers-reduced-motion. When the group has turned the sound on
  * (a `[data-sound-cue="on"]` marker on the page), a countdown reaching its cue or its end
  * also plays a soft tone, once.
- * @param {ParentNode} root
+ * @param {ParentNode & Node} root
  * @param {{now(): number}} clock
- * @returns {() => void} stops the updates
+ * @returns {() => void} draws again soon: for when the clock's estimate of the server changes
  */
 export function animateCountdowns(root, clock) {
   drawingClock = clock;
   let frame = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let wake;
+  const drawSoon = () => {
+    clearTimeout(wake);
+    // In the next frame, so a hidden page draws nothing until it is seen again.
+    if (frame === 0) frame = requestAnimationFrame(update);
+  };
   const update = () => {
+    frame = 0;
     const now = clock.now();
+    let nextChangeMs = Infinity;
     /** @type {TimerState | null} */
     let reached = null;
     /** @type {NodeListOf<HTMLElement>} */
@@ -175,9 +201,11 @@ export function animateCountdowns(root, clock) {
       const text = formatClock(remaining);
       const cueMs = el.dataset.cueMs ? Number(el.dataset.cueMs) : DEFAULT_CUE_MS;
       const state = stateOf(timer, remaining, cueMs);
-      // Writing only on change spares layout work sixty times a second.
       if (el.textContent !== text) el.textContent = text;
       if (el.dataset.state !== state) el.dataset.state = state;
+      if (timer.started_at_ms !== null) {
+        nextChangeMs = Math.min(nextChangeMs, msUntilChange(remaining, cueMs));
+      }
       // Only a countdown seen running that gets there sounds: not one drawn for the first time
       // (a page load, or a swap) already past its cue.
       const before = drawnStates.get(el);
@@ -187,10 +215,23 @@ export function animateCountdowns(root, clock) {
       drawnStates.set(el, state);
     }
     if (reached !== null && root.querySelector('[data-sound-cue="on"]')) softTone(reached);
-    frame = requestAnimationFrame(update);
+    clearTimeout(wake);
+    if (Number.isFinite(nextChangeMs)) wake = setTimeout(drawSoon, nextChangeMs);
   };
+  // A swapped-in countdown (or a changed one) is drawn at once; our own digits are not news.
+  const swaps = new MutationObserver((changes) => {
+    const ours = (/** @type {MutationRecord} */ c) =>
+      c.type === "childList" && c.target instanceof HTMLElement && "timer" in c.target.dataset;
+    if (!changes.every(ours)) drawSoon();
+  });
+  swaps.observe(root, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["data-timer", "data-cue-ms"],
+  });
   update();
-  return () => cancelAnimationFrame(frame);
+  return drawSoon;
 }
 
 /** @type {AudioContext | null} */

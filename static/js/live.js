@@ -25,6 +25,8 @@ const liveRoot = () => document.getElementById("live-root");
 
 /** @type {import("./clock.js").ServerClock | null} null until clock.js has loaded */
 let clock = null;
+/** Draws the countdowns again soon; nothing to draw until clock.js has loaded. */
+let redrawCountdowns = () => {};
 
 function startClockSync() {
   if (!clock || !connection.open) return;
@@ -44,7 +46,7 @@ const afterReorder = installReorder({ root: liveRoot, send: sendCommand, announc
 import("./clock.js")
   .then(({ ServerClock, animateCountdowns }) => {
     clock = new ServerClock((msg) => connection.send(msg));
-    animateCountdowns(document, clock);
+    redrawCountdowns = animateCountdowns(document, clock);
     startClockSync();
   })
   .catch((error) => console.error("Peer Rounds: the countdown clock could not start.", error));
@@ -61,7 +63,10 @@ document.addEventListener("htmx:wsBeforeMessage", (event) => {
     } catch {
       return;
     }
-    if (message?.type === "pong") clock?.onPong(message);
+    if (message?.type === "pong") {
+      clock?.onPong(message);
+      redrawCountdowns(); // the estimate may have moved: the digits follow at once
+    }
     else if (message?.type === "error" && typeof message.message === "string") showNotice(message.message);
     return;
   }

@@ -11,8 +11,8 @@ the next frame draws, every 250 ms for 60 s. The two pages cannot be read at the
 each reading is stamped with the test's monotonic clock at the middle of its `evaluate` call and
 moved to a common instant (a countdown loses exactly 1 ms per ms): difference =
 (remaining_phone + t_phone) - (remaining_room + t_room). What is left is the two pages' clock
-estimates disagreeing, plus at most half of each `evaluate` round trip, also reported. Run with
-`pytest -s` to see the numbers.
+estimates disagreeing, plus at most half of each `evaluate` round trip, also reported; the test
+holds the part the round trips cannot explain to 100 ms. Run with `pytest -s` to see the numbers.
 """
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ def test_two_screens_minutes_apart_show_the_same_remaining_time(
     time.sleep(SYNC_SETTLE_S)
 
     differences: list[float] = []
+    # How far each difference could be off from when the two readings were really taken.
+    uncertainties: list[float] = []
     round_trips: list[float] = []
     first_remaining: float | None = None
     last_remaining = 0.0
@@ -102,6 +104,7 @@ def test_two_screens_minutes_apart_show_the_same_remaining_time(
         on_phone, phone_at, phone_trip = reading(phone, started_at_ms)
         on_room, room_at, room_trip = reading(room, started_at_ms)
         differences.append((on_phone + phone_at) - (on_room + room_at))
+        uncertainties.append((phone_trip + room_trip) / 2)
         round_trips += [phone_trip, room_trip]
         first_remaining = on_phone if first_remaining is None else first_remaining
         last_remaining = on_phone
@@ -115,6 +118,9 @@ def test_two_screens_minutes_apart_show_the_same_remaining_time(
                 "samples": len(differences),
                 "countdown_covered_s": round(((first_remaining or 0) - last_remaining) / 1000, 1),
                 "max_difference_ms": round(worst, 2),
+                "max_unexplained_by_round_trips_ms": round(
+                    max(abs(d) - u for d, u in zip(differences, uncertainties, strict=True)), 2
+                ),
                 "mean_difference_ms": round(sum(differences) / len(differences), 2),
                 "max_evaluate_round_trip_ms": round(max(round_trips), 2),
             }
@@ -122,7 +128,9 @@ def test_two_screens_minutes_apart_show_the_same_remaining_time(
     )
     assert first_remaining is not None
     assert first_remaining - last_remaining >= (COUNTDOWN_S - 1) * 1000
-    assert worst <= AGREEMENT_MS, f"screens disagree by up to {worst:.1f} ms"
+    # A busy machine stretches each `evaluate`: only what its round trips cannot explain counts.
+    unexplained = max(abs(d) - u for d, u in zip(differences, uncertainties, strict=True))
+    assert unexplained <= AGREEMENT_MS, f"screens disagree by up to {unexplained:.1f} ms"
 
 
 RECORD_TONES = """
