@@ -139,7 +139,7 @@ let drawingClock = null;
 const drawnStates = new WeakMap();
 
 /**
- * The remaining time `el` shows at this instant: what the next frame will draw. For tests that
+ * The remaining time `el` shows at this instant: what a draw now would show. For tests that
  * compare screens at the same moment without waiting for, or racing, a frame.
  * @param {HTMLElement} el a `[data-timer]` element
  * @returns {number | null} ms, negative once over; null before countdowns run

@@ -7,7 +7,7 @@ flows). clock.js must estimate the server clock from its pings and ignore the de
 
 How it is measured: the speaker's countdown on Priya's phone (clock 5 minutes fast) and on the
 room screen (clock 7 minutes slow) is read through clock.js's own `remainingNowMs()`, the value
-the next frame draws, every 250 ms for 60 s. The two pages cannot be read at the same instant, so
+a draw shows, every 250 ms for 60 s. The two pages cannot be read at the same instant, so
 each reading is stamped with the test's monotonic clock at the middle of its `evaluate` call and
 moved to a common instant (a countdown loses exactly 1 ms per ms): difference =
 (remaining_phone + t_phone) - (remaining_room + t_room). What is left is the two pages' clock
