@@ -1,5 +1,8 @@
 // The console's keyboard shortcuts: N, P, S, U and Space press the button marked with that
-// `data-shortcut`, and ? opens the list of them. They stay out of the way of typing, of open
+// `data-shortcut`, and ? opens the list of them. A shortcut on the summary of a confirmation
+// (`details.confirm`: "Next stage" while people are still to speak) asks first: the key opens
+// the question and puts the focus on its answer; the same key again, or Enter, answers it, and
+// Escape closes it. They stay out of the way of typing, of open
 // dialogs and of a focused control that Space would press anyway. Nothing here touches the
 // page until installShortcuts() is called.
 
@@ -29,6 +32,19 @@ function usesSpace(/** @type {EventTarget | null} */ target) {
   return control !== null && control.matches(":focus-visible");
 }
 
+/** Open the confirmation `summary` belongs to, or answer it when it is open already. */
+function askFirst(/** @type {HTMLElement} */ summary) {
+  const details = summary.parentElement;
+  if (!(details instanceof HTMLDetailsElement)) return;
+  const answer = /** @type {HTMLButtonElement | null} */ (details.querySelector(".confirm__body button[type=submit]"));
+  if (!details.open) {
+    details.open = true;
+    answer?.focus();
+  } else {
+    answer?.click();
+  }
+}
+
 /** @param {() => HTMLElement | null} liveRoot the live area; its `data-role` says whose page it is */
 export function installShortcuts(liveRoot) {
   document.addEventListener("click", (event) => {
@@ -38,6 +54,13 @@ export function installShortcuts(liveRoot) {
 
   document.addEventListener("keydown", (event) => {
     if (liveRoot()?.dataset.role !== "facilitator") return;
+    const confirming = event.key === "Escape" && event.target instanceof Element && event.target.closest("details.confirm[open]");
+    if (confirming instanceof HTMLDetailsElement) {
+      event.preventDefault();
+      confirming.open = false;
+      confirming.querySelector("summary")?.focus();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing || event.repeat) return;
     if (isTyping(event.target)) return;
     if (document.querySelector("dialog[open]")) return;
@@ -49,13 +72,14 @@ export function installShortcuts(liveRoot) {
     const key = event.key === " " ? "space" : event.key.toLowerCase();
     if (!KEYS.includes(key)) return;
     if (key === "space" && usesSpace(event.target)) return;
-    const button = /** @type {HTMLButtonElement | null} */ (
-      liveRoot()?.querySelector(`button[data-shortcut="${key}"]`) ?? null
+    const button = /** @type {HTMLButtonElement | HTMLElement | null} */ (
+      liveRoot()?.querySelector(`button[data-shortcut="${key}"], summary[data-shortcut="${key}"]`) ?? null
     );
-    if (!button || button.disabled || button.closest("[hidden]")) return;
+    if (!button || ("disabled" in button && button.disabled) || button.closest("[hidden]")) return;
     event.preventDefault();
     button.classList.add("is-pressed");
     window.setTimeout(() => button.classList.remove("is-pressed"), 200);
-    button.click();
+    if (button.tagName === "SUMMARY") askFirst(button);
+    else button.click();
   });
 }
