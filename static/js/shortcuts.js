@@ -1,6 +1,6 @@
 // The console's keyboard shortcuts: N, P, S, U and Space press the button marked with that
 // `data-shortcut`, and ? opens the list of them. A shortcut on the summary of a confirmation
-// (`details.confirm`: "Next stage" while people are still to speak) asks first: the key opens
+// (`details.ask-first`: "Next stage" while people are still to speak) asks first: the key opens
 // the question and puts the focus on its answer; the same key again, or Enter, answers it, and
 // Escape closes it. They stay out of the way of typing, of open
 // dialogs and of a focused control that Space would press anyway. Nothing here touches the
@@ -36,7 +36,7 @@ function usesSpace(/** @type {EventTarget | null} */ target) {
 function askFirst(/** @type {HTMLElement} */ summary) {
   const details = summary.parentElement;
   if (!(details instanceof HTMLDetailsElement)) return;
-  const answer = /** @type {HTMLButtonElement | null} */ (details.querySelector(".confirm__body button[type=submit]"));
+  const answer = /** @type {HTMLButtonElement | null} */ (details.querySelector(".ask-first__body button[type=submit]"));
   if (!details.open) {
     details.open = true;
     answer?.focus();
@@ -54,7 +54,7 @@ export function installShortcuts(liveRoot) {
 
   document.addEventListener("keydown", (event) => {
     if (liveRoot()?.dataset.role !== "facilitator") return;
-    const confirming = event.key === "Escape" && event.target instanceof Element && event.target.closest("details.confirm[open]");
+    const confirming = event.key === "Escape" && event.target instanceof Element && event.target.closest("details.ask-first[open]");
     if (confirming instanceof HTMLDetailsElement) {
       event.preventDefault();
       confirming.open = false;

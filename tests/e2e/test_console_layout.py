@@ -187,7 +187,7 @@ def test_next_stage_asks_first_while_people_are_still_to_speak(
     expect(heading).to_have_text("Who would like to Take Time today?")
 
     # Once nobody is still to speak, S moves on at once.
-    expect(sam.locator("details.confirm")).to_have_count(0)
+    expect(sam.locator("details.ask-first")).to_have_count(0)
     sam.keyboard.press("s")
     expect(heading).to_have_text("Taking Time 1")
 

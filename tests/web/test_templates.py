@@ -827,17 +827,17 @@ def test_next_stage_asks_first_naming_who_is_still_to_speak() -> None:
     session = round_session()
     stage = by_id(fragment("console", console_of(session)), "stage-panel")
     # The S shortcut opens the question; the one button inside moves on.
-    assert 'class="confirm"' in stage
+    assert 'class="ask-first"' in stage
     assert 'data-shortcut="s"' in stage.split("<summary", 1)[1].split(">", 1)[0]
     ask = text_of(by_id(stage, "next-stage-ask"))
     assert ask.startswith("Still to speak in this item:")
     assert "Priya" not in ask  # she passed: her turn is over
-    assert 'value="advance_stage"' in stage.split('class="confirm__body"', 1)[1]
+    assert 'value="advance_stage"' in stage.split('class="ask-first__body"', 1)[1]
 
 
 def test_next_stage_moves_on_at_once_when_nobody_is_still_to_speak() -> None:
     session = ready_session()
     session.facilitate("start_session")
     stage = by_id(fragment("console", console_of(session)), "stage-panel")
-    assert 'class="confirm"' not in stage
+    assert 'class="ask-first"' not in stage
     assert 'id="next-stage" data-shortcut="s"' in stage
