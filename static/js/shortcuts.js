@@ -1,10 +1,13 @@
 // The console's keyboard shortcuts: N, P, S, U and Space press the button marked with that
-// `data-shortcut`, and ? opens the list of them. A shortcut on the summary of a confirmation
+// `data-shortcut`, and ? opens the list of them. A shortcut on the summary of a question
 // (`details.ask-first`: "Next stage" while people are still to speak) asks first: the key opens
-// the question and puts the focus on its answer; the same key again, or Enter, answers it, and
-// Escape closes it. They stay out of the way of typing, of open
+// the question and reads it out; the same key again answers it, and Escape closes it. The focus
+// stays on the summary, never on the answer: a Space or Enter pressed out of habit then only
+// closes the question, it never moves the session on. They stay out of the way of typing, of open
 // dialogs and of a focused control that Space would press anyway. Nothing here touches the
 // page until installShortcuts() is called.
+
+import { announce } from "./announcer.js";
 
 const KEYS = ["n", "p", "s", "u", "space"];
 
@@ -32,16 +35,18 @@ function usesSpace(/** @type {EventTarget | null} */ target) {
   return control !== null && control.matches(":focus-visible");
 }
 
-/** Open the confirmation `summary` belongs to, or answer it when it is open already. */
+/** Open the question `summary` belongs to, or answer it when it is open already. */
 function askFirst(/** @type {HTMLElement} */ summary) {
   const details = summary.parentElement;
   if (!(details instanceof HTMLDetailsElement)) return;
-  const answer = /** @type {HTMLButtonElement | null} */ (details.querySelector(".ask-first__body button[type=submit]"));
+  const body = details.querySelector(".ask-first__body");
   if (!details.open) {
     details.open = true;
-    answer?.focus();
+    summary.focus();
+    const question = body?.querySelector("p")?.textContent ?? "";
+    if (question) announce(`${question.replace(/\s+/g, " ").trim()} Press S again to move on, or Escape to stay.`);
   } else {
-    answer?.click();
+    /** @type {HTMLButtonElement | null} */ (body?.querySelector("button[type=submit]") ?? null)?.click();
   }
 }
 
@@ -54,11 +59,11 @@ export function installShortcuts(liveRoot) {
 
   document.addEventListener("keydown", (event) => {
     if (liveRoot()?.dataset.role !== "facilitator") return;
-    const confirming = event.key === "Escape" && event.target instanceof Element && event.target.closest("details.ask-first[open]");
-    if (confirming instanceof HTMLDetailsElement) {
+    const asking = event.key === "Escape" ? liveRoot()?.querySelector("details.ask-first[open]") : null;
+    if (asking instanceof HTMLDetailsElement) {
       event.preventDefault();
-      confirming.open = false;
-      confirming.querySelector("summary")?.focus();
+      asking.open = false;
+      asking.querySelector("summary")?.focus();
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing || event.repeat) return;
