@@ -1,7 +1,13 @@
 // The console's keyboard shortcuts: N, P, S, U and Space press the button marked with that
-// `data-shortcut`, and ? opens the list of them. They stay out of the way of typing, of open
+// `data-shortcut`, and ? opens the list of them. A shortcut on the summary of a question
+// (`details.ask-first`: "Next stage" while people are still to speak) asks first: the key opens
+// the question and reads it out; the same key again answers it, and Escape closes it. The focus
+// stays on the summary, never on the answer: a Space or Enter pressed out of habit then only
+// closes the question, it never moves the session on. They stay out of the way of typing, of open
 // dialogs and of a focused control that Space would press anyway. Nothing here touches the
 // page until installShortcuts() is called.
+
+import { announce } from "./announcer.js";
 
 const KEYS = ["n", "p", "s", "u", "space"];
 
@@ -29,6 +35,21 @@ function usesSpace(/** @type {EventTarget | null} */ target) {
   return control !== null && control.matches(":focus-visible");
 }
 
+/** Open the question `summary` belongs to, or answer it when it is open already. */
+function askFirst(/** @type {HTMLElement} */ summary) {
+  const details = summary.parentElement;
+  if (!(details instanceof HTMLDetailsElement)) return;
+  const body = details.querySelector(".ask-first__body");
+  if (!details.open) {
+    details.open = true;
+    summary.focus();
+    const question = body?.querySelector("p")?.textContent ?? "";
+    if (question) announce(`${question.replace(/\s+/g, " ").trim()} Press S again to move on, or Escape to stay.`);
+  } else {
+    /** @type {HTMLButtonElement | null} */ (body?.querySelector("button[type=submit]") ?? null)?.click();
+  }
+}
+
 /** @param {() => HTMLElement | null} liveRoot the live area; its `data-role` says whose page it is */
 export function installShortcuts(liveRoot) {
   document.addEventListener("click", (event) => {
@@ -38,6 +59,13 @@ export function installShortcuts(liveRoot) {
 
   document.addEventListener("keydown", (event) => {
     if (liveRoot()?.dataset.role !== "facilitator") return;
+    const asking = event.key === "Escape" ? liveRoot()?.querySelector("details.ask-first[open]") : null;
+    if (asking instanceof HTMLDetailsElement) {
+      event.preventDefault();
+      asking.open = false;
+      asking.querySelector("summary")?.focus();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing || event.repeat) return;
     if (isTyping(event.target)) return;
     if (document.querySelector("dialog[open]")) return;
@@ -49,13 +77,14 @@ export function installShortcuts(liveRoot) {
     const key = event.key === " " ? "space" : event.key.toLowerCase();
     if (!KEYS.includes(key)) return;
     if (key === "space" && usesSpace(event.target)) return;
-    const button = /** @type {HTMLButtonElement | null} */ (
-      liveRoot()?.querySelector(`button[data-shortcut="${key}"]`) ?? null
+    const button = /** @type {HTMLButtonElement | HTMLElement | null} */ (
+      liveRoot()?.querySelector(`button[data-shortcut="${key}"], summary[data-shortcut="${key}"]`) ?? null
     );
-    if (!button || button.disabled || button.closest("[hidden]")) return;
+    if (!button || ("disabled" in button && button.disabled) || button.closest("[hidden]")) return;
     event.preventDefault();
     button.classList.add("is-pressed");
     window.setTimeout(() => button.classList.remove("is-pressed"), 200);
-    button.click();
+    if (button.tagName === "SUMMARY") askFirst(button);
+    else button.click();
   });
 }

@@ -79,6 +79,14 @@ def test_every_screen_and_state_has_no_serious_accessibility_problem(
     expect(priya.locator("#you-heading")).to_have_text("Your turn")
     audit.check(priya, "participant, your turn")
     audit.check(sam, "console during a round")
+    sam.get_by_text("Next stage:").click()
+    expect(sam.locator("#next-stage-ask")).to_be_visible()
+    audit.check(sam, "console, Next stage asking first")
+    sam.get_by_text("Next stage:").click()
+    sam.get_by_text("Links and settings").click()
+    expect(sam.locator("#timing-settings")).to_be_visible()
+    audit.check(sam, "console, links and settings open")
+    sam.get_by_text("Links and settings").click()
     audit.check(room, "room during a round")
     sam.get_by_role("button", name="Pause").click()
     expect(priya.locator("#turn-panel, #you-panel").first).to_contain_text("Your timer is paused")
@@ -97,8 +105,10 @@ def test_every_screen_and_state_has_no_serious_accessibility_problem(
     priya.get_by_role("button", name="I'd like some support").click()
     expect(priya.locator("#presence-panel")).to_contain_text("The facilitators know")
     audit.check(priya, "participant, asked for support")
-    expect(sam.locator("#people-panel")).to_contain_text("Asked for support")
-    audit.check(sam, "console, someone asked for support")
+    session.command("raise_hand", token=session.participants["Tom"]["token"])
+    expect(sam.locator("#support-list")).to_contain_text("Priya")
+    expect(sam.locator("#hands-list")).to_contain_text("Tom")
+    audit.check(sam, "console, a hand raised and someone asked for support")
 
     # Taking Time: Mere takes time, a question is agreed, and the Round of Sharing begins.
     session.command("advance_stage")  # Who would like to Take Time today?

@@ -1,6 +1,7 @@
 """A facilitator runs the frequent actions with the keyboard alone: Tab/Enter to reach and press
 "Let in" and "Start the round" (with a visible focus ring), then the shortcuts N (next
-speaker), Space (pause/resume), S (next stage) and ? (the list of shortcuts)."""
+speaker), Space (pause/resume), S (next stage, asking first while someone is still to speak)
+and ? (the list of shortcuts)."""
 
 from __future__ import annotations
 
@@ -94,6 +95,10 @@ def test_a_facilitator_can_run_the_round_from_the_keyboard(
     # Had the N pressed during the list gone through, this one would end the round instead.
     sam.keyboard.press("n")
     expect(speaker).to_have_text("Mere")
+    # Mere is still speaking: S asks first, naming her, and S again moves on.
+    sam.keyboard.press("s")
+    expect(sam.locator("#next-stage-ask")).to_contain_text("Still to speak in this item: Mere.")
+    assert session.view()["current_stage"]["title"] == "Round of Good News"
     sam.keyboard.press("s")
     expect(sam.locator("#stage-heading")).to_have_text("Who would like to Take Time today?")
     assert session.view()["current_stage"]["title"] == "Who would like to Take Time today?"

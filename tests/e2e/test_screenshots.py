@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.support.browser import LAPTOP, PHONE, PROJECTOR, ROOT, Screens
 from tests.support.pages import Session
@@ -105,3 +105,58 @@ def test_screenshots_of_every_screen(screens: Screens, session: Session, shots: 
     order.screenshot(path=str(shots / "console-round-order.png"), animations="disabled")
     expect(room.locator("#room-speaker .room-speaker__name")).to_have_text("Mere")
     shoot(room, shots, "room.png")
+
+
+TABLET: ViewportSize = {"width": 1024, "height": 768}
+
+
+def test_screenshots_of_the_console_in_each_stage(
+    screens: Screens, session: Session, shots: Path
+) -> None:
+    """The console as a facilitator sees it through a session (issue 13), at a laptop's size,
+    and the round at a tablet's, with a hand raised and someone asking for support."""
+    shots.mkdir(parents=True, exist_ok=True)
+    for name in ("Priya", "Tom", "Mere", "Lee", "Jo"):
+        session.join(name)
+    session.admit_all()
+    sam = screens.live(session.sam_url, LAPTOP)
+    tablet = screens.live(session.sam_url, TABLET)
+    heading = sam.locator("#stage-heading")
+    session.command("start_session")
+    session.command("raise_hand", token=session.participants["Lee"]["token"])
+    expect(sam.locator("#hands-list")).to_contain_text("Lee")
+    shoot(sam, shots, "console-welcome.png")
+
+    session.command("advance_stage")
+    session.command("start_round", order_policy="join_order")
+    session.command("share", participant_id=session.id_of("Priya"))
+    session.command("request_support", token=session.participants["Tom"]["token"])
+    expect(sam.locator("#support-list")).to_contain_text("Tom")
+    expect(tablet.locator("#support-list")).to_contain_text("Tom")
+    shoot(tablet, shots, "console-tablet.png")
+    sam.get_by_text("Next stage:").click()
+    expect(sam.locator("#next-stage-ask")).to_be_visible()
+    shoot(sam, shots, "console-next-stage-asks.png")
+    sam.get_by_role("button", name="Move on").click()
+    expect(heading).to_have_text("Who would like to Take Time today?")
+
+    session.command("offer_to_take_time", token=session.participants["Mere"]["token"], offered=True)
+    session.command("advance_stage")
+    session.command("choose_taker", participant_id=session.id_of("Mere"))
+    expect(sam.locator("#turn-panel .speaker-name")).to_have_text("Mere")
+    shoot(sam, shots, "console-taking-time.png")
+
+    stages = {s["title"]: s["id"] for s in session.view()["stages"]}
+    session.command("go_to_stage", stage_id=stages["Comfort and refreshment break"])
+    expect(heading).to_have_text("Comfort and refreshment break")
+    shoot(sam, shots, "console-break.png")
+
+    sam.get_by_text("Links and settings").click()
+    expect(sam.locator("#timing-settings")).to_be_visible()
+    shoot(sam, shots, "console-menu.png")
+    sam.get_by_text("Links and settings").click()
+    sam.mouse.move(400, 600)  # off the menu, which shows where the pointer rests
+
+    session.command("end_session")
+    expect(heading).to_have_text("The session has ended")
+    shoot(sam, shots, "console-ended.png")

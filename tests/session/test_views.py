@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
 from app.session.commands import Role
 from app.session.state import Presence, SessionSettings, TakingTimePhase, TurnSlot
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
-from tests.support.engine import NAMES, Driver
+from tests.support.engine import NAMES, Driver, engine_settings
 
 PRIVATE_KEYS = {"support_requested", "spoken_s", "participants", "waiting_room", "hand_raised"}
 
@@ -386,3 +388,55 @@ def test_the_console_lists_who_offered_to_take_time_first() -> None:
     view = facilitator(d)
     assert [p.name for p in view.offered_to_take_time] == [NAMES[2]]
     assert [p.name for p in view.not_offered_to_take_time] == [NAMES[0], NAMES[1]]
+
+
+TURN_ACTIONS: dict[str, type[c.TurnCommand]] = {
+    "share": c.Share,
+    "pass": c.Pass,
+    "pass_for_now": c.PassForNow,
+}
+
+
+@engine_settings(40)
+@given(
+    people=st.integers(1, 5),
+    actions=st.lists(st.sampled_from(sorted(TURN_ACTIONS)), max_size=12),
+)
+def test_next_stage_names_everyone_the_round_still_owes_a_turn(
+    people: int, actions: list[str]
+) -> None:
+    """The rule: moving on asks first while anyone is still to speak in this stage, naming
+    the speaker first, then whoever is waiting or passed for now, in the round's order."""
+    d = Driver.weekly(people)
+    d.go_to("Round of Good News")
+    assert facilitator(d).still_to_speak == []  # no round on yet: nobody to name
+    d.ok(d.sam, c.StartRound)
+    for action in actions:
+        speaker = d.speaker()
+        if speaker is None:
+            break
+        d.ok(d.person(int(speaker[1:]) - 1), TURN_ACTIONS[action])
+    view = facilitator(d)
+    owed = [p.id for p in view.order if p.turn_status.pending]
+    named = [p.id for p in view.still_to_speak]
+    assert sorted(named) == sorted(owed)
+    if view.speaker is not None:
+        assert named[0] == view.speaker.id
+    assert (named == []) == (view.round is not None and view.round.complete)
+
+
+def test_next_stage_names_the_taker_while_they_are_taking_time() -> None:
+    d = Driver.weekly(3)
+    d.go_to("Taking Time 1")
+    assert facilitator(d).still_to_speak == []
+    d.ok(d.sam, c.ChooseTaker, participant_id=d.pid(2))
+    assert [p.name for p in facilitator(d).still_to_speak] == [NAMES[2]]
+
+
+def test_nobody_is_named_once_the_session_has_ended() -> None:
+    d = Driver.weekly(2)
+    d.go_to("Round of Good News")
+    d.ok(d.sam, c.StartRound)
+    assert [p.name for p in facilitator(d).still_to_speak] == list(NAMES[:2])
+    d.ok(d.sam, c.EndSession)
+    assert facilitator(d).still_to_speak == []

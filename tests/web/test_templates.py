@@ -369,6 +369,7 @@ def test_fragment_ids() -> None:
         "turn-panel",
         "taking-time-panel",
         "round-panel",
+        "signals-panel",
         "waiting-panel",
         "people-panel",
         "agenda-panel",
@@ -520,14 +521,18 @@ def test_console_private_signals_are_shown_to_facilitators() -> None:
     session.by("p-ray", "request_support")
     session.by("p-jo", "raise_hand")
     session.by("p-ray", "step_out")
-    people = by_id(fragment("console", console_of(session)), "people-panel")
+    html = fragment("console", console_of(session))
+    people = by_id(html, "people-panel")
     words = text_of(people)
     assert "asked for support" in words
-    assert "Asked for support: Ray." in words
     assert "hand raised" in words
     assert "stepped out" in words
-    assert 'value="clear_support_request"' in people
-    assert 'value="lower_hand"' in people
+    # Hands and support have their own panel at the top of the column, with what to do there.
+    signals = by_id(html, "signals-panel")
+    assert "Ray asked for support" in text_of(by_id(signals, "support-list"))
+    assert "Jo hand raised" in text_of(by_id(signals, "hands-list"))
+    assert 'value="clear_support_request"' in signals
+    assert 'value="lower_hand"' in signals
     assert 'value="come_back"' in people
     assert 'value="skip_turn"' in people
     assert 'value="return_to"' in people  # Priya passed: the facilitator can go back to her
@@ -816,3 +821,23 @@ def test_console_schedule_is_calm_when_on_time_or_early_and_absent_without_a_clo
     assert text_of(ahead) == "Schedule: 5 min to spare"
     assert "accept_schedule_suggestion" not in ahead
     assert 'id="schedule-line"' not in fragment("console", console_of(early))
+
+
+def test_next_stage_asks_first_naming_who_is_still_to_speak() -> None:
+    session = round_session()
+    stage = by_id(fragment("console", console_of(session)), "stage-panel")
+    # The S shortcut opens the question; the one button inside moves on.
+    assert 'class="ask-first"' in stage
+    assert 'data-shortcut="s"' in stage.split("<summary", 1)[1].split(">", 1)[0]
+    ask = text_of(by_id(stage, "next-stage-ask"))
+    assert ask.startswith("Still to speak in this item:")
+    assert "Priya" not in ask  # she passed: her turn is over
+    assert 'value="advance_stage"' in stage.split('class="ask-first__body"', 1)[1]
+
+
+def test_next_stage_moves_on_at_once_when_nobody_is_still_to_speak() -> None:
+    session = ready_session()
+    session.facilitate("start_session")
+    stage = by_id(fragment("console", console_of(session)), "stage-panel")
+    assert 'class="ask-first"' not in stage
+    assert 'id="next-stage" data-shortcut="s"' in stage

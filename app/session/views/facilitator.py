@@ -94,6 +94,8 @@ class FacilitatorView(PublicView):
     # Where "Next stage" goes, and the Taking Time items right after this one, whose takers can
     # be planned while people are invited.
     next_stage: StageRef | None
+    # Who is still owed a turn in this stage (see still_to_speak): "Next stage" asks first.
+    still_to_speak: list[PersonRef] = Field(default_factory=list)
     taking_time_plan: list[StageRef]
     last_change: FlowChange | None
     # Who made it, by their name on the console ("Someone" once they are no longer listed).
@@ -148,6 +150,7 @@ def facilitator_view(
             "reorderable": sum(1 for place in order if place.movable) > 1,
             "full_up_next": [person(state, p) for p in shared.up_next],
             "next_stage": _next_stage(state, stage),
+            "still_to_speak": [person(state, p) for p in still_to_speak(state, stage)],
             "taking_time_plan": _taking_time_plan(state, stage),
             "last_change": change,
             "last_change_by": None if change is None else names.get(change.actor_id, "Someone"),
@@ -258,6 +261,21 @@ def _order(
 def _next_stage(state: SessionState, stage: Stage | None) -> StageRef | None:
     following = state.next_upcoming(-1 if stage is None else state.stage_index(stage.id))
     return None if following is None else StageRef(id=following.id, title=following.title)
+
+
+def still_to_speak(state: SessionState, stage: Stage | None) -> list[str]:
+    """Who would lose their turn if the stage moved on now: whoever is speaking in it (a round's
+    speaker, or the Taking Time taker voicing or reflecting), then everyone its round still owes
+    a chance (waiting, or passed for now), in the round's order. Nobody while no round is on."""
+    if stage is None or state.status is not SessionStatus.LIVE:
+        return []
+    slot = stage.active_slot
+    turn = None if slot is None else stage.turn_in(slot)
+    speaking = (
+        [] if turn is None or turn.status is not TurnStatus.SPEAKING else [turn.participant_id]
+    )
+    owed = [] if stage.round is None else stage.round.pending()
+    return speaking + [p for p in owed if p not in speaking]
 
 
 def _taking_time_plan(state: SessionState, stage: Stage | None) -> list[StageRef]:
