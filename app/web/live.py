@@ -40,6 +40,7 @@ from app.web.access import authorize, cookie_name, membership_problem, not_allow
 from app.web.commands import submit
 from app.web.problems import NoSuchSession, Problem
 from app.web.rate_limits import COMMANDS_TOO_FAST, UnauthenticatedSockets, rate_limits_of
+from app.web.screens import OpenScreens
 from app.web.security import origin_allowed
 from app.web.services import Services, websocket_services
 from app.web.tokens import Grant
@@ -112,6 +113,11 @@ router.add_websocket_route("/ws/sessions/{session_id}/{role}", live)
 
 def unauthenticated_of(app: FastAPI) -> UnauthenticatedSockets:
     found: UnauthenticatedSockets = app.state.unauthenticated
+    return found
+
+
+def open_screens_of(app: FastAPI) -> OpenScreens:
+    found: OpenScreens = app.state.open_screens
     return found
 
 
@@ -200,6 +206,8 @@ class _Connection:
         self.log.info("connected", resumed=resumed)
         opened = time.monotonic()
         self.hub.attach(self.viewer)
+        screens = open_screens_of(self.websocket.app)
+        screens.opened(self.grant, self.viewer.outbox)
         sender = asyncio.create_task(self._send_forever())
         try:
             await self._receive_forever()
@@ -211,6 +219,7 @@ class _Connection:
             if self._running is not None:
                 await self._running
             self.hub.detach(self.viewer)
+            screens.closed(self.grant, self.viewer.outbox)
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
