@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -61,7 +62,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     server = uvicorn.Server(config)
     install_for_uvicorn(settings.log_format)
+    logging.getLogger("uvicorn.error").addFilter(ClientMistakesAsWarnings())
     server.run()
+
+
+class ClientMistakesAsWarnings(logging.Filter):
+    """uvicorn logs a text frame that is not UTF-8 as an error with its traceback, though it is
+    the client's mistake, answered already (close 1007): one warning line says all of it, and
+    a client cannot fill the log with tracebacks by sending them."""
+
+    MESSAGES = frozenset({"Invalid UTF-8 sequence received from client."})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in self.MESSAGES:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 async def create_demos(app: FastAPI) -> tuple[CreatedSession, DemoLogin]:

@@ -35,6 +35,7 @@ from app.web.groups import routes as group_routes
 from app.web.groups.records import purge_expired_forever
 from app.web.rate_limits import UnauthenticatedSockets, rate_limits_of
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates
+from app.web.screens import OpenScreens
 from app.web.services import Services
 from app.web.tokens import Tokens
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.unauthenticated = UnauthenticatedSockets(
         settings.max_unauthenticated_per_address, rate_limits_of(app).policy.unlimited_addresses
     )
+    app.state.open_screens = OpenScreens()
     problems.install(app)
     app.add_exception_handler(RequestValidationError, api.plain_text_handler)
     outages.install(app)

@@ -1,10 +1,20 @@
-"""Text people type must be plain text: no control characters (U+0000 to U+001F, U+007F).
+"""Text people type must be plain text: nothing in it that is invisible and changes the text.
 
-They cannot be shown, garble logs and terminals, and PostgreSQL's JSONB refuses U+0000 outright,
-which would fail a commit long after the person pressed the button. The types here refuse them
-while parsing, wherever the text arrives (API, websocket, forms), with a message that says what
-to change. Leading and trailing whitespace (a pasted name ending in a line break) is stripped
-before the check, so only what is kept is judged.
+Refused, with a message that says what to change, wherever the text arrives (API, websocket,
+forms), while parsing:
+- control characters, C0 (U+0000 to U+001F, U+007F) and C1 (U+0080 to U+009F): they cannot be
+  shown, garble logs and terminals, and PostgreSQL's JSONB refuses U+0000 outright, which would
+  fail a commit long after the person pressed the button;
+- bidirectional controls (U+202A to U+202E, U+2066 to U+2069, U+200E, U+200F, U+061C) and
+  zero-width characters (U+200B to U+200D, U+2060, U+FEFF): invisible, and a name holding them
+  can reverse the sentence it is shown in, or look like someone else's name;
+(Lone surrogates, half a character, are refused by pydantic's `str` itself, and by the strict
+JSON reader of the web layer before that.)
+Letters, marks, digits, punctuation and spaces of every script are plain text. The one cost:
+U+200C and U+200D (zero-width non-joiner and joiner) also shape some Persian and Indic words and
+join emoji; typed without them, those still read, and nothing hidden can turn a name around.
+Leading and trailing whitespace (a pasted name ending in a line break) is stripped before the
+check, so only what is kept is judged.
 """
 
 from __future__ import annotations
@@ -16,11 +26,14 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n]")
-CONTROL_CHARACTER_MESSAGE = (
-    "it has a hidden control character in it (such as a tab). "
-    "Please type it again with ordinary letters, numbers and punctuation."
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+AGAIN = "Please type it again with ordinary letters, numbers and punctuation."
+CONTROL_CHARACTER_MESSAGE = f"it has a hidden control character in it (such as a tab). {AGAIN}"
+INVISIBLE_CHARACTER_MESSAGE = (
+    "it has an invisible formatting character in it (such as a direction mark or a "
+    f"zero-width space), which can make words show in the wrong order. {AGAIN}"
 )
 LINE_BREAK_MESSAGE = "please write it on one line, without line breaks."
 ERROR_TYPE = "control_characters"
@@ -28,6 +41,8 @@ ERROR_TYPE = "control_characters"
 
 def control_character_problem(text: str) -> str | None:
     """What is wrong with `text`, as the end of a sentence; None when it is plain text."""
+    if _INVISIBLE.search(text):
+        return INVISIBLE_CHARACTER_MESSAGE
     if not _CONTROL.search(text):
         return None
     if not _CONTROL.search(_LINE_BREAKS.sub("", text)):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request, status
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -26,10 +25,12 @@ from app.web.links import (
     links_for,
     start_session,
 )
-from app.web.problems import Problem, answer, responses
+from app.web.problems import Problem, answer, invalid_request, responses
 from app.web.rate_limits import COMMANDS_TOO_FAST, rate_limits_of
+from app.web.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/api", tags=["api"])
+# Bodies are read as strict JSON (app/web/strict_json.py): no NaN, Infinity or half characters.
+router = APIRouter(prefix="/api", tags=["api"], route_class=StrictJsonRoute)
 
 
 class JoinRequest(BaseModel):
@@ -110,5 +111,5 @@ async def plain_text_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problem = plain_text_problem(exc.errors())
     if problem is None or getattr(request.scope.get("route"), "endpoint", None) is not send_command:
-        return await request_validation_exception_handler(request, exc)
+        return await invalid_request(request, exc)
     return answer(request, Problem(problem, status=status.HTTP_422_UNPROCESSABLE_CONTENT))

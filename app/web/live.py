@@ -35,10 +35,12 @@ from app.realtime.protocol import (
 from app.realtime.viewers import Format, Viewer
 from app.session.commands import COMMAND_ADAPTER, Role
 from app.session.decisions import AlreadyDone
+from app.web import strict_json
 from app.web.access import authorize, cookie_name, membership_problem, not_allowed
 from app.web.commands import submit
 from app.web.problems import NoSuchSession, Problem
 from app.web.rate_limits import COMMANDS_TOO_FAST, UnauthenticatedSockets, rate_limits_of
+from app.web.screens import OpenScreens
 from app.web.security import origin_allowed
 from app.web.services import Services, websocket_services
 from app.web.tokens import Grant
@@ -114,6 +116,11 @@ def unauthenticated_of(app: FastAPI) -> UnauthenticatedSockets:
     return found
 
 
+def open_screens_of(app: FastAPI) -> OpenScreens:
+    found: OpenScreens = app.state.open_screens
+    return found
+
+
 async def _prove_who(
     websocket: WebSocket, svc: Services, session_id: str, role: Role, metrics: Metrics
 ) -> tuple[SessionHub, Grant, bool] | None:
@@ -147,13 +154,22 @@ async def _authenticate(
     token = websocket.cookies.get(cookie_name(hub.record.id, role))
     resumed = False
     if token is None:
-        raw = await asyncio.wait_for(websocket.receive_text(), svc.settings.hello_timeout_s)
-        try:
-            hello = Hello.model_validate_json(raw)
-        except ValidationError as problem:
-            raise not_allowed("Start with a hello message carrying your token.", 401) from problem
+        message = await asyncio.wait_for(websocket.receive(), svc.settings.hello_timeout_s)
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        hello = _hello_in(message.get("text"))
         token, resumed = hello.token, hello.last_version is not None
     return await authorize(svc, token, hub, role), resumed
+
+
+def _hello_in(text: str | None) -> Hello:
+    """The hello in the first frame; any other frame (binary, not JSON, not a hello) is a 4401."""
+    try:
+        if text is None:
+            raise ValueError("a binary frame")
+        return Hello.model_validate(strict_json.loads(text))
+    except (ValueError, RecursionError) as problem:  # ValidationError is a ValueError
+        raise not_allowed("Start with a hello message carrying your token.", 401) from problem
 
 
 class _Connection:
@@ -190,6 +206,8 @@ class _Connection:
         self.log.info("connected", resumed=resumed)
         opened = time.monotonic()
         self.hub.attach(self.viewer)
+        screens = open_screens_of(self.websocket.app)
+        screens.opened(self.grant, self.viewer.outbox)
         sender = asyncio.create_task(self._send_forever())
         try:
             await self._receive_forever()
@@ -201,6 +219,7 @@ class _Connection:
             if self._running is not None:
                 await self._running
             self.hub.detach(self.viewer)
+            screens.closed(self.grant, self.viewer.outbox)
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
@@ -286,9 +305,10 @@ class _Connection:
 
     def _handle(self, text: str) -> None:
         try:
-            message = json.loads(text)
-        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
-            self._error("bad_message", "Messages must be JSON.")
+            message = strict_json.loads(text)
+        except (ValueError, RecursionError) as problem:  # RecursionError: nested thousands deep
+            why = f" ({problem.msg})" if isinstance(problem, json.JSONDecodeError) else ""
+            self._error("bad_message", f"Messages must be JSON{why}.")
             return
         if not isinstance(message, dict):
             self._error("bad_message", "Messages must be JSON objects.")

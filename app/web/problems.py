@@ -9,8 +9,10 @@ scripts (the API, or a bearer token), a calm page for browsers. A websocket is c
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -139,6 +141,39 @@ def answer(request: Request, problem: Problem) -> Response:
     response = message_page(svc, request, problem.heading, problem.message, problem.status)
     response.headers.update(problem.headers or {})
     return response
+
+
+async def invalid_request(request: Request, exc: Exception) -> Response:
+    """FastAPI's 422 `{"detail": [{type, loc, msg}]}`, never echoing what was sent.
+
+    FastAPI's own answer repeats each wrong `input`, and cannot write NaN, Infinity or half a
+    character (a lone surrogate): a 500 for the very input it meant to refuse. What was sent
+    is the sender's to know already, and may be a password; where it is named (a field's key,
+    a command's `type`), half characters are written as `\\udxxx` escapes.
+    """
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {
+            "type": error["type"],
+            "loc": [_writable(part) for part in error["loc"]],
+            "msg": _writable(_message(error)),
+        }
+        for error in exc.errors()
+    ]
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    # A body that is not JSON is told why: the reason is ours (app/web/strict_json.py, or
+    # the JSON parser's), never the input.
+    why = (error.get("ctx") or {}).get("error") if error["type"] == "json_invalid" else None
+    return f"{error['msg']}: {why}" if isinstance(why, str) else str(error["msg"])
+
+
+def _writable(part: Any) -> Any:
+    if isinstance(part, str):
+        return part.encode(errors="backslashreplace").decode()
+    return part
 
 
 async def problem_handler(request: Request, exc: Exception) -> Response:

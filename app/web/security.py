@@ -93,8 +93,15 @@ SERVER_ERROR = Problem(
 
 
 def same_origin(url: str, host: str | None, public_url: str) -> bool:
-    """Whether `url` (an Origin or Referer) is this site: the Host asked for, or the public URL."""
-    parts = urlsplit(url)
+    """Whether `url` (an Origin or Referer) is this site: the Host asked for, or the public URL.
+
+    Total over any header value: one that is not a URL (`http://[::1`, which urlsplit refuses
+    with a ValueError, as it does a host that NFKC normalisation changes) is not this site.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False  # includes the opaque origin "null"
     netloc = parts.netloc.lower()

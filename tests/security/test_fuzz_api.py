@@ -7,6 +7,7 @@ engine. Deterministic (derandomized) and bounded.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any, get_args
 
@@ -57,7 +58,9 @@ SETTINGS = settings(
 )
 
 
-def test_no_input_makes_a_server_error(fuzzed: tuple[Any, str, str]) -> None:
+def test_no_input_makes_a_server_error(
+    fuzzed: tuple[Any, str, str], caplog: pytest.LogCaptureFixture
+) -> None:
     schema, session_id, token = fuzzed
 
     @settings(SETTINGS, max_examples=150)
@@ -70,9 +73,12 @@ def test_no_input_makes_a_server_error(fuzzed: tuple[Any, str, str]) -> None:
         assert_no_server_error(case, headers)
 
     check()
+    assert_a_quiet_log(caplog)
 
 
-def test_no_command_makes_a_server_error(fuzzed: tuple[Any, str, str]) -> None:
+def test_no_command_makes_a_server_error(
+    fuzzed: tuple[Any, str, str], caplog: pytest.LogCaptureFixture
+) -> None:
     """Every case a command for the real session, from its facilitator: into the engine."""
     schema, session_id, token = fuzzed
     operation = schema["/api/sessions/{session_id}/commands"]["POST"]
@@ -86,6 +92,7 @@ def test_no_command_makes_a_server_error(fuzzed: tuple[Any, str, str]) -> None:
         assert_no_server_error(case, {"Authorization": f"Bearer {token}"})
 
     check()
+    assert_a_quiet_log(caplog)
 
 
 def both_modes(schema: Any) -> st.SearchStrategy[Any]:
@@ -97,3 +104,9 @@ def both_modes(schema: Any) -> st.SearchStrategy[Any]:
 def assert_no_server_error(case: Any, headers: dict[str, str] | None) -> None:
     response = case.call(headers=headers)
     assert response.status_code < 500, (case.as_curl_command(), response.text)
+
+
+def assert_a_quiet_log(caplog: pytest.LogCaptureFixture) -> None:
+    """No error and no traceback was logged, whatever the cases were (issue 16)."""
+    loud = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not loud, [r.getMessage() for r in loud]

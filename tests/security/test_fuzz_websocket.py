@@ -2,17 +2,20 @@
 
 Each example is a fresh session in a live round and one connection (a facilitator, a participant
 or the room; JSON or the browser's HTML flavour) that sends a burst of frames: commands built from
-the real command models with wrong types, extra fields, huge numbers and any unicode; JSON that is
-not a message; text that is not JSON; nesting thousands deep; binary, oversized and ping frames.
+the real command models with wrong types, extra fields, huge numbers and any unicode (lone
+surrogates and invisible formatting characters among it); JSON that is not a message; NaN,
+Infinity and numbers past a float's range; text that is not JSON; nesting thousands deep; binary,
+oversized and ping frames. Another test sends any one frame in place of the hello.
 
 What must hold: the server never closes with an internal error (1011) or drops the connection
-without a close (1006); it still answers a ping afterwards; it never logs a traceback; and the
-session moves on only through commands that were valid, each committed at most once, in order.
-Deterministic (derandomized), and bounded to well under half a minute.
+without a close (1006); it still answers a ping afterwards; it never logs a traceback or an error;
+and the session moves on only through commands that were valid, each committed at most once, in
+order. Deterministic (derandomized), and bounded to well under half a minute.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -34,6 +37,7 @@ from app.rounds.order import OrderPolicy
 from app.session.commands import COMMAND_ADAPTER, Command
 from app.store.database import create_database_engine, sqlite_url_for
 from app.store.event_store import EventStore
+from app.web import strict_json
 from tests.support.live_server import LiveServer, create_session, running_server
 
 MAX_EXAMPLES = 120
@@ -45,6 +49,10 @@ EXPECTED_CLOSES = {1000, 1003, 1009, 4403, 4429}
 # client can lose the close frame (1006). A crash would show as 1011, in the log, or as a server
 # that no longer answers: all checked.
 TOO_BIG_FOR_THE_SERVER = 16 * 1024
+CALM_4401_REASONS = {
+    "Start with a hello message carrying your token.",
+    "Please open the link you were given for this session.",
+}
 FINAL_PING_T0 = 0.125
 
 COMMAND_MODELS: dict[str, type[BaseModel]] = {
@@ -60,14 +68,20 @@ COMMAND_FIELDS: dict[str, tuple[str, ...]] = {
 PEOPLE = ("<priya>", "<tom>", "<sam>", "<nobody>")
 SESSION = "<session>"
 
+# Any unicode but controls (the mangled commands' business): lone surrogates, bidirectional
+# controls and zero-width characters included.
+unicode = st.characters(exclude_categories=["Cc"])
 scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(2**64), max_value=2**64),
     st.integers(min_value=10**30, max_value=10**60),
+    st.integers(min_value=10**300, max_value=10**400),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=30),
+    st.text(unicode, max_size=30),
     st.sampled_from(["", "s1", "s2", "s3", "s99", "speaker", "stage", *PEOPLE, SESSION]),
+    # Half a character, and text that would turn a sentence around: often, not by luck.
+    st.sampled_from(["\ud800", "Pri\udfffya", "\u202eayirP", "Pri\u200bya"]),
 )
 json_values = st.recursive(
     scalars,
@@ -77,8 +91,7 @@ json_values = st.recursive(
     max_leaves=8,
 )
 people = st.sampled_from(PEOPLE)
-# Any printable unicode; control characters are the mangled commands' business.
-words = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=40)
+words = st.text(unicode, min_size=1, max_size=40)
 PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "participant_id": people,
     "start_with": people,
@@ -134,7 +147,8 @@ def mangled(kind: str) -> st.SearchStrategy[dict[str, Any]]:
     optional["expected_version"] = st.integers(-2, 10**20) | json_values
     optional["surprise"] = json_values  # an extra field: refused by every command model
     return st.fixed_dictionaries(
-        {"type": st.just(kind), "id": st.uuids().map(str) | json_values}, optional=optional
+        {"type": st.just(kind), "id": st.uuids().map(str) | st.just("\ud800") | json_values},
+        optional=optional,
     )
 
 
@@ -178,6 +192,10 @@ frames = st.one_of(
     json_values.map(text),
     st.text(max_size=200).map(lambda garbage: Frame("text", f"raw:{garbage}")),
     st.integers(1, 8000).map(lambda depth: Frame("text", "raw:" + "[" * depth + "]" * depth)),
+    # Past a float's range, as a literal Python's json would read as infinity.
+    st.sampled_from(["1e400", "-1e400", "1" * 400 + ".5"]).map(
+        lambda huge: Frame("text", f'raw:{{"type": "ping", "t0": {huge}}}')
+    ),
     st.binary(max_size=16).map(lambda data: Frame("ping", data)),
 )
 burst = st.lists(frames, min_size=2, max_size=12).flatmap(
@@ -263,14 +281,14 @@ def encode(frame: Frame, world: World, fmt: str) -> Frame:
         return frame
     if isinstance(frame.data, str) and frame.data.startswith("raw:"):
         return text(frame.data.removeprefix("raw:"))
-    # NaN and Infinity are written as such: Python's json reads them, so the server must cope.
+    # NaN, Infinity and lone surrogates ("\ud800") are written as such: the server must cope.
     return text(json.dumps(world.resolve(frame.data)))
 
 
 def valid_command_id(raw: str, fmt: str, session_id: str) -> str | None:
     """The id of the command in `raw` if the server should consider running it, else None."""
     try:
-        message = json.loads(raw)
+        message = strict_json.loads(raw)
     except (ValueError, RecursionError):
         return None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
@@ -346,9 +364,58 @@ def test_no_burst_of_frames_breaks_the_live_protocol(
     finally:
         api.close()
     assert_still_answers(fuzz_server)
-    log = fuzz_server.log_path.read_text()
-    for sign_of_a_crash in ("Traceback", "Exception in ASGI application", "ERROR"):
+    assert_a_quiet_log(fuzz_server)
+
+
+def assert_a_quiet_log(server: LiveServer) -> None:
+    log = server.log_path.read_text()
+    for sign_of_a_crash in ("Traceback", "Exception in ASGI application", '"level": "error"'):
         assert sign_of_a_crash not in log
+
+
+first_frames = st.one_of(
+    st.binary(max_size=32).map(lambda data: Frame("binary", data)),
+    json_values.map(text),
+    st.fixed_dictionaries(
+        {"type": st.just("hello")},
+        optional={"token": json_values, "last_version": json_values, "protocol": json_values},
+    ).map(text),
+    st.text(unicode, max_size=100).map(lambda garbage: Frame("text", f"raw:{garbage}")),
+    st.sampled_from(["1e400", "NaN", "-Infinity"]).map(
+        lambda odd: Frame("text", f'raw:{{"type": "hello", "token": "t", "last_version": {odd}}}')
+    ),
+)
+
+
+def test_no_first_frame_breaks_the_hello(fuzz_server: LiveServer) -> None:
+    """Whatever comes in place of the hello, the screen is told calmly to start with one."""
+    api = httpx.Client(base_url=fuzz_server.base_url, timeout=10)
+    world = live_round(fuzz_server, api)
+
+    @settings(
+        max_examples=60,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(role=st.sampled_from(["facilitator", "participant", "room"]), first=first_frames)
+    def check(role: str, first: Frame) -> None:
+        url = f"{fuzz_server.ws_base}/ws/sessions/{world.session_id}/{role}"
+        with connect(url, open_timeout=10) as ws:
+            ws.send(encode(first, world, "json").data)
+            with contextlib.suppress(ConnectionClosed):
+                while True:
+                    ws.recv(timeout=5)
+        # Not a hello, or a hello without a token that opens this session: told which, calmly.
+        assert ws.close_code == 4401, (first, ws.close_code, ws.close_reason)
+        assert ws.close_reason in CALM_4401_REASONS
+
+    try:
+        check()
+    finally:
+        api.close()
+    assert_a_quiet_log(fuzz_server)
 
 
 @dataclass

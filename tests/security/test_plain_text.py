@@ -8,7 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
+from app.plain_text import PlainName
 from tests.support.api import (
     SAME_ORIGIN,
     accepted,
@@ -24,6 +28,7 @@ pytestmark = pytest.mark.anyio
 
 HIDDEN = "It has a hidden control character in it (such as a tab)."
 ONE_LINE = "Please write it on one line, without line breaks."
+INVISIBLE = "It has an invisible formatting character in it (such as a direction mark"
 CONTROL = [
     pytest.param("Pri\x00ya", HIDDEN, id="nul"),
     pytest.param("Pri\tya", HIDDEN, id="tab"),
@@ -31,6 +36,15 @@ CONTROL = [
     pytest.param("Pri\x7fya", HIDDEN, id="delete"),
     pytest.param("Pri\nya", ONE_LINE, id="line-break"),
     pytest.param("Pri\r\nya", ONE_LINE, id="crlf"),
+    pytest.param("Pri\x85ya", HIDDEN, id="c1-next-line"),
+    pytest.param("Pri\x9bya", HIDDEN, id="c1-control-sequence"),
+    pytest.param("Pri\u202eay", INVISIBLE, id="right-to-left-override"),
+    pytest.param("\u2067Priya", INVISIBLE, id="right-to-left-isolate"),
+    pytest.param("Pri\u200fya", INVISIBLE, id="right-to-left-mark"),
+    pytest.param("Pri\u061cya", INVISIBLE, id="arabic-letter-mark"),
+    pytest.param("Pri\u200bya", INVISIBLE, id="zero-width-space"),
+    pytest.param("Pri\u2060ya", INVISIBLE, id="word-joiner"),
+    pytest.param("Pri\ufeffya", INVISIBLE, id="zero-width-no-break-space"),
 ]
 MARKUP = "<img src=x onerror=alert(1)>"
 
@@ -140,3 +154,41 @@ async def shown_as_text(api: httpx.AsyncClient, path: str) -> None:
     assert page.status_code == 200
     assert MARKUP not in page.text, path
     assert html.escape(MARKUP, quote=False) in page.text, path
+
+
+# --- the rule, as a property ---------------------------------------------------------------------
+# Rule: letters, marks, digits, punctuation, symbols and spaces of every script are plain text;
+# controls (C0, C1), bidirectional controls, zero-width characters and lone surrogates never are,
+# wherever in the text they stand.
+
+NAME = TypeAdapter(PlainName)
+REFUSED = (
+    [chr(c) for c in range(0x20)]
+    + [chr(c) for c in range(0x7F, 0xA0)]
+    + list("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+    + list("\u200b\u200c\u200d\u2060\ufeff")
+    + ["\ud800", "\udbff", "\udc00", "\udfff"]
+)
+any_script = st.text(
+    st.characters(categories=("L", "M", "N", "P", "S", "Zs")), min_size=1, max_size=40
+).filter(lambda text: text.strip())
+
+
+@given(any_script)
+def test_text_of_any_script_is_a_name(name: str) -> None:
+    assert NAME.validate_python(name) == name.strip()
+
+
+@pytest.mark.parametrize("name", ["Tāne Rāwiri", "Zoë", "李", "محمد", "שרה", "Ngāi Tahu", "Đặng"])
+def test_names_people_have_are_names(name: str) -> None:
+    assert NAME.validate_python(name) == name
+
+
+@given(before=any_script, refused=st.sampled_from(REFUSED), after=any_script)
+def test_a_refused_character_is_refused_wherever_it_stands(
+    before: str, refused: str, after: str
+) -> None:
+    with pytest.raises(ValidationError) as refusal:
+        NAME.validate_python((before + refused + after)[:40])
+    # Ours, with its calm sentence; a lone surrogate is pydantic's own refusal of a `str`.
+    assert refusal.value.errors()[0]["type"] in ("control_characters", "string_unicode")
