@@ -10,8 +10,10 @@ import pytest
 
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
+from app.session.schedule import stage_load
 from app.session.state import SessionSettings
 from app.session.views import facilitator_view, floor_signal
+from app.timekeeping.schedule import time_left
 from tests.support.engine import NAMES, Driver, participant
 
 EVERYONE = range(len(NAMES))
@@ -99,6 +101,10 @@ def test_six_of_eight_pass_and_the_last_speakers_get_no_more_than_the_maximum() 
         d.ok(d.sam, c.Pass, participant_id=speaker)
     maximum = 300.0  # the group's maximum share, by default
     assert d.speaker() == d.pid(RAVI)
+    # The schedule counts the round at no more than the maximum for each of the two left.
+    load = stage_load(d.state, d.stage(), d.now)
+    assert d.stage().timer.remaining(d.now) == pytest.approx(1_170)
+    assert time_left(load, 60, maximum) == pytest.approx(2 * maximum)
     assert speak_in_full(d) == maximum
     assert d.speaker() == d.pid(ZOE)
     assert speak_in_full(d) == maximum

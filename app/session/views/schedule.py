@@ -40,6 +40,7 @@ def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
         now,
         state.planned_end,
         state.settings.minimum_share_s,
+        state.settings.maximum_share_s,
     )
     suggestion = projection.suggestion
     return ScheduleView(
