@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
+from app.session.shares import shares_owed
 from app.session.state import SessionState, Stage, StageStatus
 from app.timekeeping.schedule import LoadStatus, StageLoad
 
@@ -30,7 +31,8 @@ def stage_load(state: SessionState, stage: Stage, now: float) -> StageLoad:
         if stage.round is None:
             speakers_to_come = sum(1 for p in state.seating if state.is_present(p))
         else:
-            speakers_to_come = len(stage.round.upcoming(state.is_present))
+            # As the shares count them: a stepped-out person's turn (and share) waits for them.
+            speakers_to_come = shares_owed(stage.round)
             turn = stage.round.current_turn
             if turn is not None and turn.status is TurnStatus.SPEAKING and turn.timer:
                 speaker_left_s = max(turn.timer.remaining(now), 0.0)

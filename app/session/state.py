@@ -137,9 +137,17 @@ class Stage(Frozen):
 class SessionSettings(Frozen):
     # The ranges a facilitator may choose from (the settings form shows them too).
     MAX_MINIMUM_SHARE_S: ClassVar[int] = 30 * 60
+    MIN_MAXIMUM_SHARE_S: ClassVar[int] = 60
+    MAX_MAXIMUM_SHARE_S: ClassVar[int] = 60 * 60
     MAX_NEAR_END_CUE_S: ClassVar[int] = 10 * 60
 
     minimum_share_s: float = Field(default=60.0, ge=0, le=MAX_MINIMUM_SHARE_S)
+    # No share of a round grows past this, however many pass: the rest goes back to the
+    # session (docs/timekeeping.md). Five minutes is well above a usual share (a round is
+    # planned at two or three minutes each) and long enough to say something hard unhurried.
+    # Not checked against the minimum here: settings in old logs must still load, and a
+    # minimum above the maximum simply wins (decide() refuses to set them that way).
+    maximum_share_s: float = Field(default=300.0, ge=MIN_MAXIMUM_SHARE_S, le=MAX_MAXIMUM_SHARE_S)
     near_end_cue_s: float = Field(default=30.0, ge=0, le=MAX_NEAR_END_CUE_S)
     show_numbers_to_participants: bool = True
     # Timekeeping: a soft sound with the gentle cue, on screens a person has interacted with.

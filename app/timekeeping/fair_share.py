@@ -1,14 +1,24 @@
-"""The simplest fair share: what is left of a round, divided among those still to speak.
+"""A fair share: what is left of a round, divided among everyone it still owes a turn.
 
-Passing gives time back (fewer speakers share what remains); an overrun takes from the rest, but
-never below the group's minimum share, because everybody should get a real chance to speak.
+The rules are written down in docs/timekeeping.md. In short: passing gives time back (fewer
+people share what remains); an overrun takes from the rest, but never below the group's
+minimum, because everybody should get a real chance to speak; and no share grows past the
+group's maximum, so time nobody needs goes back to the session instead of to the last speaker.
 """
 
 
-def fair_share(remaining_round_s: float, speakers_left: int, minimum_share_s: float) -> float:
-    if speakers_left <= 0:
+def fair_share(
+    remaining_round_s: float, speakers_owed: int, minimum_share_s: float, maximum_share_s: float
+) -> float:
+    """The share for the next speaker, held between the group's minimum and maximum.
+
+    If a group sets its minimum above its maximum, the minimum wins: a real chance to speak
+    matters more than finishing early.
+    """
+    if speakers_owed <= 0:
         return 0.0
-    return max(minimum_share_s, remaining_round_s / speakers_left)
+    even = remaining_round_s / speakers_owed
+    return max(minimum_share_s, min(maximum_share_s, even))
 
 
 def at_floor(remaining_round_s: float, speakers_left: int, minimum_share_s: float) -> bool:

@@ -30,7 +30,8 @@ class StageLoad(BaseModel):
 
     For the current stage, `remaining_s` is its timer's remaining time (negative once over).
     For a round, `speaker_left_s` is what the current speaker still has, and `speakers_to_come`
-    counts who will be asked after them (for a round not yet started: everyone present).
+    counts everyone the round still owes a turn after them, stepped out or not (for a round not
+    yet started: everyone present).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -69,7 +70,7 @@ class Projection(BaseModel):
     suggestion: Suggestion | None
 
 
-def time_left(stage: StageLoad, minimum_share_s: float) -> float:
+def time_left(stage: StageLoad, minimum_share_s: float, maximum_share_s: float = math.inf) -> float:
     """What is left of one stage, in seconds."""
     if stage.status is LoadStatus.FINISHED:
         return 0.0
@@ -77,9 +78,12 @@ def time_left(stage: StageLoad, minimum_share_s: float) -> float:
         return stage.planned_s
     left = max(stage.remaining_s, 0.0)
     if stage.is_round:
-        # A round cannot end before its speakers have had at least the minimum each.
-        least = max(stage.speaker_left_s, 0.0) + stage.speakers_to_come * minimum_share_s
-        left = max(left, least)
+        # A round cannot end before its speakers have had at least the minimum each, and
+        # needs no more than the maximum each: the rest goes back to the session.
+        speaking = max(stage.speaker_left_s, 0.0)
+        least = speaking + stage.speakers_to_come * minimum_share_s
+        most = speaking + stage.speakers_to_come * max(minimum_share_s, maximum_share_s)
+        left = max(min(left, most), least)
     return left
 
 
@@ -92,9 +96,13 @@ def drift_label(drift_s: float) -> str:
 
 
 def project(
-    stages: Sequence[StageLoad], now: float, planned_end: float, minimum_share_s: float
+    stages: Sequence[StageLoad],
+    now: float,
+    planned_end: float,
+    minimum_share_s: float,
+    maximum_share_s: float = math.inf,
 ) -> Projection:
-    lefts = [time_left(stage, minimum_share_s) for stage in stages]
+    lefts = [time_left(stage, minimum_share_s, maximum_share_s) for stage in stages]
     projected_end = now + sum(lefts)
     drift_s = projected_end - planned_end
     on_time = abs(drift_s) <= ON_TIME_TOLERANCE_S

@@ -45,7 +45,9 @@ ROW_HEIGHT = 30
 BAR_AREA_HEIGHT = 160
 SETTINGS_HELP = (
     f"Please give the gentle cue as 0 to {SessionSettings.MAX_NEAR_END_CUE_S} seconds and the"
-    f" minimum share as 0 to {SessionSettings.MAX_MINIMUM_SHARE_S} seconds."
+    f" minimum share as 0 to {SessionSettings.MAX_MINIMUM_SHARE_S} seconds and the longest"
+    f" share as {SessionSettings.MIN_MAXIMUM_SHARE_S} to {SessionSettings.MAX_MAXIMUM_SHARE_S}"
+    " seconds."
     " Nothing has been changed."
 )
 # htmx stops polling on this status (hx-trigger="every 15s" in live/schedule.html).
@@ -216,6 +218,8 @@ async def change_settings(
     svc: SERVICES,
     near_end_cue_s: Annotated[str, Form()] = "",
     minimum_share_s: Annotated[str, Form()] = "",
+    # A console page loaded before this setting existed posts without it: keep the current one.
+    maximum_share_s: Annotated[str | None, Form()] = None,
     sound_cue: Annotated[str | None, Form()] = None,
     hide_numbers: Annotated[str | None, Form()] = None,
 ) -> Response:
@@ -228,6 +232,9 @@ async def change_settings(
             {
                 "near_end_cue_s": near_end_cue_s,
                 "minimum_share_s": minimum_share_s,
+                "maximum_share_s": hub.state.settings.maximum_share_s
+                if maximum_share_s is None
+                else maximum_share_s,
                 "sound_cue": sound_cue is not None,
                 "show_numbers_to_participants": hide_numbers is None,
             }

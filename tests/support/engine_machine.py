@@ -8,7 +8,9 @@ never raises and never mutates its input, refusals change nothing, versions go u
 accepted command, the log rebuilds the live state, nobody's turn is silently lost, at most one
 person speaks, and no command ever adds or removes time from a running or paused clock —
 except "undo the last action", which puts the agenda back exactly as it was before the undone
-commit.
+commit. Every share a round gives follows docs/timekeeping.md: what is left divided among all
+the round still owes a turn, between the group's minimum and maximum, and the same whoever else
+happens to be stepped out at that moment.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from app.rounds.turns import Turn, TurnStatus
 from app.session import commands as c
 from app.session.commands import Actor, Role
 from app.session.decide import decide
+from app.session.decide.flow import MINIMUM_REFLECTION_S, REFLECTION_SHARE
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
 from app.session.events import (
     EVENT_ADAPTER,
@@ -42,8 +45,10 @@ from app.session.events import (
     UndoEffect,
 )
 from app.session.evolve import apply_commit, fold
+from app.session.shares import shares_owed
 from app.session.state import (
     Presence,
+    SessionSettings,
     SessionState,
     SessionStatus,
     Stage,
@@ -204,6 +209,7 @@ class EngineMachine(RuleBasedStateMachine):
             before, decision.events, version=version, command_id=command.id, actor_id=actor.id
         )
         self.check_transition(before, after, decision.events, command)
+        self.check_shares(before, decision.events, command, actor)
         self.state = after
         self.history[version] = after
         self.commits.append(Commit(decision.events, version, command.id, actor.id))
@@ -337,6 +343,79 @@ class EngineMachine(RuleBasedStateMachine):
             and command.participant_id != _taker(current)
         ):
             self.round_members[current.id].add(command.participant_id)
+
+    def check_shares(
+        self,
+        before: SessionState,
+        events: tuple[EventBase, ...],
+        command: c.CommandBase,
+        actor: Actor,
+    ) -> None:
+        """Each share a round gives, against the rules of docs/timekeeping.md."""
+        for index, event in enumerate(events):
+            if not isinstance(event, TurnStarted) or event.slot is not TurnSlot.ROUND:
+                continue
+            # The state just before this turn was given: what the share was worked out from.
+            given_at = fold(before, list(events[:index]))
+            stage = given_at.stage(event.stage_id)
+            assert stage is not None
+            assert stage.round is not None
+            settings = given_at.settings
+            floor = settings.minimum_share_s
+            ceiling = max(floor, settings.maximum_share_s)
+            # Never below the group's minimum (an overrun takes from the rest, no further),
+            # never above its maximum (what nobody needs goes back to the session).
+            assert floor - EPSILON <= event.budget_s <= ceiling + EPSILON, event
+            # Otherwise an even split of what is left among everyone still owed a turn, in the
+            # room or stepped out: a pass gives time back, and nobody is given another's.
+            left = stage.timer.remaining(self.now)
+            if stage.taking_time is not None:
+                left -= max(MINIMUM_REFLECTION_S, stage.planned_s * REFLECTION_SHARE)
+            even = max(0.0, left) / shares_owed(stage.round)
+            if floor <= even <= ceiling:
+                assert math.isclose(event.budget_s, even, abs_tol=EPSILON), (event, even)
+            self.check_share_ignores_who_is_out(before, command, actor, event)
+
+    def check_share_ignores_who_is_out(
+        self, before: SessionState, command: c.CommandBase, actor: Actor, given: TurnStarted
+    ) -> None:
+        """The same share for the same person, had anyone else been in or out of the room."""
+        speaker = speaker_of(before)
+        for person, someone in before.participants.items():
+            flipped = {
+                Presence.PRESENT: Presence.STEPPED_OUT,
+                Presence.STEPPED_OUT: Presence.PRESENT,
+            }.get(someone.presence)
+            if (
+                flipped is None
+                or person in {given.participant_id, speaker, actor.id}
+                or person == getattr(command, "participant_id", None)
+            ):
+                continue
+            elsewhere = before.model_copy(
+                update={
+                    "participants": {
+                        **before.participants,
+                        person: someone.model_copy(update={"presence": flipped}),
+                    }
+                }
+            )
+            decision = decide(elsewhere, command, actor, self.now)
+            if not isinstance(decision, Accepted):
+                continue
+            for event in decision.events:
+                if (
+                    isinstance(event, TurnStarted)
+                    and event.slot is TurnSlot.ROUND
+                    and (event.stage_id, event.participant_id)
+                    == (given.stage_id, given.participant_id)
+                ):
+                    assert math.isclose(event.budget_s, given.budget_s, abs_tol=EPSILON), (
+                        person,
+                        flipped,
+                        given,
+                        event,
+                    )
 
     def check_undo(
         self, before: SessionState, after: SessionState, events: tuple[EventBase, ...]
@@ -584,6 +663,16 @@ class EngineMachine(RuleBasedStateMachine):
             self.send(actor, c.ResumeTimer)
         else:
             self.send(actor, c.ExtendTime, seconds=30.0, target="speaker")
+
+    @rule(
+        by=facilitator_actors,
+        minimum=st.sampled_from([0.0, 30.0, 60.0, 240.0]),
+        maximum=st.sampled_from([60.0, 120.0, 300.0, 900.0]),
+    )
+    def share_settings(self, by: Actor, minimum: float, maximum: float) -> None:
+        """The group's minimum and maximum share change mid-session (crossed ones are refused)."""
+        wanted = SessionSettings(minimum_share_s=minimum, maximum_share_s=maximum)
+        self.send(by, c.ChangeSettings, settings=wanted)
 
     # --- people --------------------------------------------------------------------------------
 

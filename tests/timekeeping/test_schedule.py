@@ -165,3 +165,27 @@ def test_passes_never_reduce_the_suggested_share(
     ).suggestion
     if before is not None and after is not None:
         assert after.share_s >= before.share_s
+
+
+@engine_settings(200)
+@given(loads, minimums, st.floats(60, 3_600))
+def test_a_round_is_counted_between_the_minimum_and_the_maximum_for_each_to_come(
+    stages: list[StageLoad], minimum: float, maximum: float
+) -> None:
+    for stage in stages:
+        left = time_left(stage, minimum, maximum)
+        if stage.status is not LoadStatus.CURRENT or not stage.is_round:
+            assert left == time_left(stage, minimum)
+            continue
+        speaking = max(stage.speaker_left_s, 0.0)
+        assert left >= speaking + stage.speakers_to_come * minimum - 1e-6
+        assert left <= max(
+            speaking + stage.speakers_to_come * max(minimum, maximum), stage.remaining_s
+        )
+        assert left <= time_left(stage, minimum)
+
+
+def test_a_round_nobody_is_owed_any_more_of_is_done_with_the_schedule() -> None:
+    done = current_round(570, 0, 0)
+    assert time_left(done, MINIMUM) == 570
+    assert time_left(done, MINIMUM, 300) == 0

@@ -215,7 +215,12 @@ async def test_the_console_schedule_block_is_served_fresh_to_facilitators_only(
     assert (ended.status_code, ended.text) == (286, "")
 
 
-SETTINGS = {"near_end_cue_s": "45", "minimum_share_s": "90", "sound_cue": "on"}
+SETTINGS = {
+    "near_end_cue_s": "45",
+    "minimum_share_s": "90",
+    "maximum_share_s": "240",
+    "sound_cue": "on",
+}
 
 
 async def test_facilitators_change_the_timing_settings_from_the_console(
@@ -232,6 +237,7 @@ async def test_facilitators_change_the_timing_settings_from_the_console(
     view = await session.view()
     assert view["settings"] == {
         "minimum_share_s": 90.0,
+        "maximum_share_s": 240.0,
         "near_end_cue_s": 45.0,
         "show_numbers_to_participants": False,
         "sound_cue": True,
@@ -252,6 +258,7 @@ async def test_facilitators_change_the_timing_settings_from_the_console(
         {"near_end_cue_s": "-5", "minimum_share_s": "60"},
         {"near_end_cue_s": "30", "minimum_share_s": "864000"},
         {"near_end_cue_s": "soon", "minimum_share_s": "60"},
+        {"near_end_cue_s": "30", "minimum_share_s": "60", "maximum_share_s": "10"},
     ],
 )
 async def test_absurd_settings_are_refused_kindly_and_change_nothing(
@@ -267,6 +274,29 @@ async def test_absurd_settings_are_refused_kindly_and_change_nothing(
         f"/s/{session.id}/settings", data=fields, headers={"HX-Request": "true"}
     )
     assert "Nothing has been changed." in by_htmx.text
+    assert (await session.view())["settings"] == before
+
+
+async def test_a_page_from_before_the_longest_share_keeps_it(client: httpx.AsyncClient) -> None:
+    session = await new_session(client)
+    await client.get(f"/enter/{session.sam}")
+    await client.post(f"/s/{session.id}/settings", data=SETTINGS)
+    older_form = {k: v for k, v in SETTINGS.items() if k != "maximum_share_s"}
+    await client.post(f"/s/{session.id}/settings", data={**older_form, "minimum_share_s": "75"})
+    settings = (await session.view())["settings"]
+    assert (settings["minimum_share_s"], settings["maximum_share_s"]) == (75.0, 240.0)
+
+
+async def test_a_longest_share_below_the_minimum_is_refused_kindly(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await new_session(client)
+    await client.get(f"/enter/{session.sam}")
+    before = (await session.view())["settings"]
+    crossed = {**SETTINGS, "minimum_share_s": "600", "maximum_share_s": "120"}
+    refused = await client.post(f"/s/{session.id}/settings", data=crossed)
+    assert refused.status_code == 409
+    assert "The longest share can&#39;t be shorter than the minimum share." in refused.text
     assert (await session.view())["settings"] == before
 
 

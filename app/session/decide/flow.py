@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.rounds.turns import Turn, TurnStatus
 from app.session import events as ev
 from app.session.decide.draft import Draft
+from app.session.shares import shares_owed
 from app.session.state import (
     Presence,
     Stage,
@@ -72,10 +73,12 @@ def start_next_turn(draft: Draft, stage_id: str) -> None:
         return
     upcoming = round_.upcoming(draft.state.is_present)
     if upcoming:
+        settings = draft.state.settings
         budget = fair_share(
             _round_time_left(stage, draft.now),
-            len(upcoming),
-            draft.state.settings.minimum_share_s,
+            shares_owed(round_),
+            settings.minimum_share_s,
+            settings.maximum_share_s,
         )
         draft.emit(
             ev.TurnStarted(
@@ -119,11 +122,11 @@ def start_taker_turn(draft: Draft, stage: Stage, taker_id: str) -> None:
             stage_id=stage.id,
             slot=TurnSlot.TAKER,
             participant_id=taker_id,
-            # Never less than the group's minimum, even when the stage has run over.
-            budget_s=fair_share(
-                stage.timer.remaining(draft.now) * TAKER_SHARE,
-                1,
+            # Never less than the group's minimum, even when the stage has run over. The
+            # group's maximum is for shares of a round: Taking Time is planned to be longer.
+            budget_s=max(
                 draft.state.settings.minimum_share_s,
+                stage.timer.remaining(draft.now) * TAKER_SHARE,
             ),
             at=draft.now,
         )

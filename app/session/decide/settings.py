@@ -12,4 +12,10 @@ from app.session.decisions import Refusal, RejectionCode
 def _change_settings(draft: Draft, command: cmd.ChangeSettings) -> None:
     if command.settings == draft.state.settings:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "Those are already the settings.")
+    wanted = command.settings
+    if wanted.maximum_share_s < wanted.minimum_share_s:
+        raise Refusal(
+            RejectionCode.INVALID,
+            "The longest share can't be shorter than the minimum share. Nothing has been changed.",
+        )
     draft.emit(ev.SettingsChanged(settings=command.settings))

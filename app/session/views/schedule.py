@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
 from app.session.schedule import stage_load
+from app.session.shares import shares_owed
 from app.session.state import SessionState, SessionStatus
 from app.session.views.base import StageRef, View
 from app.timekeeping.fair_share import at_floor, floor_notice
@@ -39,6 +40,7 @@ def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
         now,
         state.planned_end,
         state.settings.minimum_share_s,
+        state.settings.maximum_share_s,
     )
     suggestion = projection.suggestion
     return ScheduleView(
@@ -63,7 +65,8 @@ def floor_signal(state: SessionState, now: float) -> str | None:
     """What to tell facilitators when the round's shares are held at the group's minimum.
 
     As the schedule does (app/session/schedule.py), only plain rounds: Taking Time keeps its
-    own shape. Whoever is speaking counts among those sharing what is left of the stage.
+    own shape. Whoever is speaking counts among those sharing what is left of the stage, and,
+    as in the shares themselves, so does everyone still owed a turn who has stepped out.
     """
     stage = state.current_stage
     if state.status is not SessionStatus.LIVE or stage is None or stage.kind is not StageKind.ROUND:
@@ -72,7 +75,7 @@ def floor_signal(state: SessionState, now: float) -> str | None:
     if round_ is None:
         return None
     speaking = round_.current_turn
-    speakers = len(round_.upcoming(state.is_present)) + int(
+    speakers = shares_owed(round_) + int(
         speaking is not None and speaking.status is TurnStatus.SPEAKING
     )
     minimum = state.settings.minimum_share_s
