@@ -53,7 +53,9 @@ async def test_the_demo_facilitator_finds_last_weeks_promise_in_this_weeks_sessi
     assert "Priya is guaranteed a chance to Take Time first" in group.text
     assert 'id="carried-over"' in console.text
     assert "Priya is guaranteed a chance to Take Time first" in console.text
-    assert re.search(r'id="guaranteed-time">.*<strong>Priya</strong>', inviting.text, re.S)
+    assert re.search(
+        r'id="guaranteed-time">.*<strong><bdi>Priya</bdi></strong>', inviting.text, re.S
+    )
 
 
 async def test_running_the_demo_again_keeps_the_group_it_made(app: FastAPI) -> None:

@@ -252,7 +252,7 @@ async def test_a_co_facilitator_joins_by_an_invitation_that_works_once(app: Fast
         await register(lee, email="lee@example.org", name="Lee")
         again = await lee.get(invitation)
 
-    assert "Co-facilitate Riverside?" in shown.text
+    assert "Co-facilitate <bdi>Riverside</bdi>?" in shown.text
     assert accepted.status_code == 303
     assert page.status_code == 200
     assert "Facilitators: Ana, Sam" in page.text
@@ -395,7 +395,9 @@ async def test_the_console_names_the_guaranteed_taker_when_inviting_taking_time(
             await hub.execute(AdvanceStage(id=str(uuid.uuid4())), sam)
         console = await client.get(f"/s/{session_id}/console")
 
-    assert re.search(r'id="guaranteed-time">.*<strong>Priya</strong>', console.text, re.S)
+    assert re.search(
+        r'id="guaranteed-time">.*<strong><bdi>Priya</bdi></strong>', console.text, re.S
+    )
 
 
 async def test_the_console_records_an_action_at_the_summary_stage(app: FastAPI) -> None:

@@ -328,10 +328,12 @@ async def test_cross_process_delivery_costs_little(servers: list[LiveServer]) ->
     """Measured, loosely bounded: a viewer on the other process vs one on the committing one."""
     one, two = servers
     session = session_in_a_round(one, ("Priya", "Tom"))
-    # Several consoles take turns sending: one connection may send only so many commands at once.
+    # Several consoles take turns sending: one connection may send only so many commands at once,
+    # and one link may hold only so many screens (app/web/screens.py), so both facilitators open
+    # them.
     consoles = [
-        await Client.open(one, session.id, "facilitator", session.facilitator_token(0))
-        for _ in range(LATENCY_SAMPLES // COMMANDS_PER_CONSOLE)
+        await Client.open(one, session.id, "facilitator", session.facilitator_token(n % 2))
+        for n in range(LATENCY_SAMPLES // COMMANDS_PER_CONSOLE)
     ]
     near = await Client.open(one, session.id, "room", session.room_token)
     far = await Client.open(two, session.id, "room", session.room_token)
