@@ -6,10 +6,7 @@ so the console's warning and the shares themselves count people in exactly the s
 
 from __future__ import annotations
 
-from app.rounds.turns import Round, TurnStatus
-
-# A turn still owed its chance, the one speaking now aside.
-_OWED = frozenset({TurnStatus.WAITING, TurnStatus.PASSED_FOR_NOW})
+from app.rounds.turns import Round
 
 
 def shares_owed(round_: Round) -> int:
@@ -19,8 +16,4 @@ def shares_owed(round_: Round) -> int:
     too: counting only those in the room would hand their time to whoever is asked while they
     are out, and make everyone's share depend on who happens to be out of the room.
     """
-    return sum(
-        1
-        for person, turn in round_.turns.items()
-        if person != round_.current and turn.status in _OWED
-    )
+    return sum(1 for person in round_.pending() if person != round_.current)

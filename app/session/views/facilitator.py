@@ -269,8 +269,7 @@ def still_to_speak(state: SessionState, stage: Stage | None) -> list[str]:
     a chance (waiting, or passed for now), in the round's order. Nobody while no round is on."""
     if stage is None or state.status is not SessionStatus.LIVE:
         return []
-    slot = stage.active_slot
-    turn = None if slot is None else stage.turn_in(slot)
+    turn = stage.active_turn
     speaking = (
         [] if turn is None or turn.status is not TurnStatus.SPEAKING else [turn.participant_id]
     )
