@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from app.plain_text import plain_text_problem
+
 PROTOCOL_VERSION = 1
 
 
@@ -71,7 +73,11 @@ def pong_message(t0: float, t1_ms: float) -> str:
 
 
 def describe_validation_error(error: ValidationError) -> str:
-    """One calm sentence about the first problem, for people and for scripts."""
+    """One calm sentence about the first problem, for people and for scripts; text that is not
+    plain text is named as such (app/plain_text.py)."""
+    not_plain = plain_text_problem(error.errors())
+    if not_plain is not None:
+        return not_plain
     first = error.errors()[0]
     if first["type"] == "union_tag_invalid":
         tag = first.get("ctx", {}).get("tag", "")

@@ -19,7 +19,6 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.observability.metrics import Metrics
-from app.plain_text import plain_text_problem
 from app.realtime.hub import SessionHub
 from app.realtime.outbox import Outbox, OutboxFull
 from app.realtime.protocol import (
@@ -332,8 +331,7 @@ class _Connection:
             try:
                 envelope = CommandEnvelope.model_validate(message)
             except ValidationError as problem:
-                why = plain_text_problem(problem.errors()) or describe_validation_error(problem)
-                self._refuse(command_id, "invalid", why)
+                self._refuse(command_id, "invalid", describe_validation_error(problem))
                 return
             if envelope.session_id not in (None, self.hub.record.id):
                 self._refuse(
@@ -355,8 +353,7 @@ class _Connection:
         try:
             command = COMMAND_ADAPTER.validate_python(raw)
         except ValidationError as problem:
-            why = plain_text_problem(problem.errors()) or describe_validation_error(problem)
-            self._refuse(_id_of(raw), "invalid", why)
+            self._refuse(_id_of(raw), "invalid", describe_validation_error(problem))
             return
         started = time.perf_counter()
         kind = str(getattr(command, "type", type(command).__name__))
