@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
+import anyio
 import structlog
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -105,19 +105,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @contextlib.asynccontextmanager
 async def _background(*jobs: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
-    """Run ``jobs`` while the app serves; cancel them, and wait for them, when it stops."""
-    tasks = [asyncio.create_task(job) for job in jobs]
-    for task in tasks:
-        task.add_done_callback(_report_crash)
-    try:
+    """Run ``jobs`` while the app serves; cancel them, and wait for them, when it stops.
+
+    An anyio task group, because its cancellation is level-triggered: a job that swallows one
+    cancellation (redis-py can, mid-command) is cancelled again at its next wait, so the
+    process always shuts down.
+    """
+    async with anyio.create_task_group() as group:
+        for job in jobs:
+            group.start_soon(_reporting_crashes, job)
         yield
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        group.cancel_scope.cancel()
 
 
-def _report_crash(task: asyncio.Task[None]) -> None:
-    # The jobs retry what they expect to fail; anything else ends them, and must be seen.
-    if not task.cancelled() and task.exception() is not None:
-        log.error("background_job_crashed", job=task.get_coro(), exc_info=task.exception())
+async def _reporting_crashes(job: Coroutine[Any, Any, None]) -> None:
+    # The jobs retry what they expect to fail; anything else ends them, and must be seen, but
+    # must not stop the other jobs or the app.
+    try:
+        await job
+    except Exception:
+        log.exception("background_job_crashed", job=repr(job))

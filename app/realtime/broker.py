@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import anyio
 import structlog
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -131,6 +132,11 @@ class RedisBroker:
     One task publishes and one listens (on a connection of its own), each with a reconnect loop.
     Publishing keeps only the newest version per session (like a viewer's mailbox of one), so
     during an outage the backlog is one number per session, sent when Redis is back.
+
+    The tasks run in anyio task groups, whose cancellation is level-triggered: a cancellation
+    that redis-py catches mid-command (redis/redis-py#2028, #2551) is delivered again at the
+    task's next wait, so the broker always stops. With asyncio's own task groups a swallowed
+    cancellation left a task waiting forever, and the process never shut down.
     """
 
     # A subscriber that reconnects reloads every watched session, so reconnections are spread
@@ -172,9 +178,9 @@ class RedisBroker:
         self._watched_changed.set()
 
     async def run(self, listener: Listener) -> None:
-        async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(self._publish_forever())
-            tasks.create_task(self._listen_forever(listener))
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self._publish_forever)
+            tasks.start_soon(self._listen_forever, listener)
 
     async def ping(self) -> None:
         await self._redis.ping()
@@ -185,7 +191,6 @@ class RedisBroker:
     async def _publish_forever(self) -> None:
         backoff = Backoff(cap_s=self.PUBLISH_RETRY_CAP_S)
         while True:
-            stop_if_cancelled()
             await self._has_unsent.wait()
             self._has_unsent.clear()
             batch, self._unsent = self._unsent, {}
@@ -215,9 +220,9 @@ class RedisBroker:
             try:
                 async with self._redis.pubsub() as pubsub:
                     await pubsub.subscribe(PRESENCE_CHANNEL)
-                    async with asyncio.TaskGroup() as tasks:
-                        tasks.create_task(self._follow_viewers(pubsub))
-                        tasks.create_task(self._deliver(pubsub, listener, backoff))
+                    async with anyio.create_task_group() as tasks:
+                        tasks.start_soon(self._follow_viewers, pubsub)
+                        tasks.start_soon(self._deliver, pubsub, listener, backoff)
             except* (RedisError, OSError) as failure:
                 if backoff.failures == 0:
                     log.warning("redis_subscriber_lost", error=str(failure.exceptions[0]))
@@ -259,19 +264,6 @@ class RedisBroker:
                 # up every commit announced before it: nothing falls between load and subscribe.
                 # After a reconnect this is what brings every watched session up to date.
                 listener.may_have_missed(session_id)
-
-
-def stop_if_cancelled() -> None:
-    """Stop a loop whose task was asked to stop, even if redis-py swallowed the cancellation.
-
-    A cancellation that lands while redis-py is mid-command can be caught inside the library
-    (redis/redis-py#2028, #2551); the publisher would then wait for news forever and the process
-    would never shut down. The task still knows it is being cancelled. (Not for the listener:
-    its task group cancels and uncancels it on every lost connection, by design.)
-    """
-    task = asyncio.current_task()
-    if task is not None and task.cancelling():
-        raise asyncio.CancelledError
 
 
 def _version(data: object) -> int | None:

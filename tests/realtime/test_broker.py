@@ -378,9 +378,14 @@ def _p50_p99(sample: list[float]) -> tuple[float, float]:
     return statistics.median(sample), percentiles[98]
 
 
-class CancellationSwallowingPipeline:
-    """Like redis-py caught mid-command by a cancellation: it swallows it and returns."""
+async def swallow_cancellation(entered: asyncio.Event) -> None:
+    """What redis-py can do when cancelled mid-command: catch the cancellation and return."""
+    entered.set()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.Event().wait()
 
+
+class CancellationSwallowingPipeline:
     def __init__(self, entered: asyncio.Event) -> None:
         self.entered = entered
 
@@ -394,10 +399,29 @@ class CancellationSwallowingPipeline:
         pass
 
     async def execute(self) -> list[object]:
-        self.entered.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.Event().wait()
+        await swallow_cancellation(self.entered)
         return []
+
+
+class CancellationSwallowingPubSub:
+    def __init__(self, entered: asyncio.Event) -> None:
+        self.entered = entered
+
+    async def __aenter__(self) -> CancellationSwallowingPubSub:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+    async def subscribe(self, *channels: str) -> None:
+        await swallow_cancellation(self.entered)
+
+    async def unsubscribe(self, *channels: str) -> None:
+        pass
+
+    async def listen(self) -> AsyncIterator[dict[str, object]]:
+        await asyncio.Event().wait()
+        yield {}
 
 
 class NobodyListening:
@@ -411,18 +435,24 @@ class NobodyListening:
         pass
 
 
+@pytest.mark.parametrize("swallowed_while", ["publishing", "subscribing"])
 async def test_the_broker_stops_even_when_redis_swallows_its_cancellation(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, swallowed_while: str
 ) -> None:
-    # Before the fix a cancellation caught inside redis-py left the publisher waiting for news
-    # forever: the app (and this test suite, now and then) never shut down.
+    # A cancellation caught inside redis-py once left the publisher, and then the subscriber,
+    # waiting forever: the app never shut down, and a CI run hung until it was killed.
     broker = RedisBroker("redis://127.0.0.1:9/0")
     entered = asyncio.Event()
-    monkeypatch.setattr(
-        broker._redis, "pipeline", lambda transaction=False: CancellationSwallowingPipeline(entered)
-    )
+    if swallowed_while == "publishing":
+        monkeypatch.setattr(
+            broker._redis,
+            "pipeline",
+            lambda transaction=False: CancellationSwallowingPipeline(entered),
+        )
+        broker.publish("session-1", 7)
+    else:
+        monkeypatch.setattr(broker._redis, "pubsub", lambda: CancellationSwallowingPubSub(entered))
     running = asyncio.create_task(broker.run(NobodyListening()))
-    broker.publish("session-1", 7)
     await asyncio.wait_for(entered.wait(), NEWS_WAIT_S)
     running.cancel()
     done, _pending = await asyncio.wait({running}, timeout=NEWS_WAIT_S)

@@ -1,0 +1,61 @@
+"""The app's background jobs: a crash is reported without ending the others, and they all stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+from structlog.testing import capture_logs
+
+from app.main import _background
+
+pytestmark = pytest.mark.anyio
+
+PATIENCE_S = 5.0
+
+
+async def test_the_jobs_stop_even_when_one_swallows_its_cancellation() -> None:
+    # Before the jobs ran in an anyio task group, one swallowed cancellation (redis-py can
+    # catch one mid-command) kept the app from ever shutting down.
+    swallowing = asyncio.Event()
+    stopped = asyncio.Event()
+
+    async def swallows_once() -> None:
+        swallowing.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.Event().wait()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            stopped.set()
+
+    async def serve_until_asked_to_stop() -> None:
+        async with _background(swallows_once()):
+            await swallowing.wait()
+
+    await asyncio.wait_for(serve_until_asked_to_stop(), PATIENCE_S)
+    assert stopped.is_set()
+
+
+async def test_a_crashing_job_is_reported_and_the_others_go_on() -> None:
+    ticks = 0
+
+    async def crashes() -> None:
+        raise RuntimeError("a bug")
+
+    async def ticks_forever() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    with capture_logs() as logs:
+        async with _background(crashes(), ticks_forever()):
+            await asyncio.sleep(0.1)
+            ticks_after_the_crash = ticks
+            await asyncio.sleep(0.1)
+            assert ticks > ticks_after_the_crash
+    (crash,) = (entry for entry in logs if entry["event"] == "background_job_crashed")
+    assert ".crashes at " in crash["job"]
+    assert crash["log_level"] == "error"
