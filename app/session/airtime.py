@@ -2,12 +2,16 @@
 
 Computed from a session's committed events. They are folded with the same rules as the live
 session (so an undone turn or stage counts as undone), while the fold notes when each stage
-actually began. Nothing here reads the clock: `now` says how far a running timer has got.
+actually began, the plan as it stood when the session started, each change made to it after
+that, and the order people were actually given the floor in. Nothing here reads the clock:
+`now` says how far a running timer has got.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -16,7 +20,7 @@ from app.agenda.stages import StageKind
 from app.rounds.turns import Turn, TurnStatus
 from app.session import events as ev
 from app.session.evolve import apply_commit
-from app.session.state import SessionState, Stage, StageStatus
+from app.session.state import SessionState, Stage, StageStatus, TurnSlot
 
 
 class CommittedEvents(Protocol):
@@ -39,7 +43,8 @@ class Fact(BaseModel):
 class TurnFact(Fact):
     participant_id: str
     name: str
-    # 1 for the first person asked in the round, and so on: the order people were asked in.
+    # 1 for the first person given the floor in the stage, and so on, as it happened (a late
+    # arrival is where they spoke); then those never given it, in the round's order.
     seat: int
     outcome: TurnStatus
     spoken_s: float
@@ -60,11 +65,35 @@ class StageFact(Fact):
     title: str
     kind: StageKind
     status: StageStatus
+    # As planned when the session started (0 for an item added during it): the changes made
+    # since are AdjustmentFacts, so the plan is never rewritten by them.
     planned_s: float
+    added_during_session: bool
     # Seconds after the session started, as planned and as it happened.
     planned_start_s: float
     actual_start_s: float | None
     actual_s: float | None
+
+
+class AdjustmentKind(StrEnum):
+    ITEM_ADDED = "item_added"
+    ITEM_REPLANNED = "item_replanned"
+    ITEM_EXTENDED = "item_extended"
+    SPEAKER_EXTENDED = "speaker_extended"
+    SPEAKER_PAUSED = "speaker_paused"
+
+
+class AdjustmentFact(Fact):
+    """A change to the plan after the session started, in the order they were made."""
+
+    kind: AdjustmentKind
+    stage_id: str
+    title: str
+    # The speaker, for an extension or a pause of their time.
+    name: str | None
+    # Time added to the item or the speaker (less than zero where a new plan shortened an
+    # item); for a pause, how long it lasted (so far, while it lasts).
+    seconds: float
 
 
 class AirtimeReport(Fact):
@@ -77,6 +106,7 @@ class AirtimeReport(Fact):
     as_of: float
     stages: tuple[StageFact, ...]
     rounds: tuple[RoundFact, ...]
+    adjustments: tuple[AdjustmentFact, ...]
 
     @property
     def planned_total_s(self) -> float:
@@ -90,36 +120,163 @@ class AirtimeReport(Fact):
 def airtime_report(
     session_id: str, commits: Iterable[CommittedEvents], now: float
 ) -> AirtimeReport:
-    state = SessionState(session_id=session_id)
-    began: dict[str, float] = {}
-    ended_at: float | None = None
+    history = _History(state=SessionState(session_id=session_id))
     for commit in commits:
-        batch = ev.EVENTS_ADAPTER.validate_python(commit.events)
-        state = apply_commit(
-            state,
-            batch,
-            version=commit.version,
-            command_id=commit.command_id,
-            actor_id=commit.actor_id,
-        )
-        began = _stage_beginnings(began, state.stages, batch)
-        ended_at = next((e.at for e in batch if isinstance(e, ev.SessionEnded)), ended_at)
-    until = now if ended_at is None else min(now, ended_at)
+        history.apply(commit)
+    state = history.state
+    until = now if history.ended_at is None else min(now, history.ended_at)
     return AirtimeReport(
         session_id=session_id,
         title=state.title,
         group_name=state.group_name,
         started_at=state.started_at,
-        ended_at=ended_at,
+        ended_at=history.ended_at,
         planned_end=state.planned_end,
         as_of=until,
-        stages=_stage_facts(state, began, until),
+        stages=_stage_facts(state, history, until),
         rounds=tuple(
             fact
-            for fact in (_round_fact(state, stage, until) for stage in state.stages)
+            for fact in (_round_fact(state, stage, history, until) for stage in state.stages)
             if fact is not None
         ),
+        adjustments=tuple(change.fact(until) for change in history.adjustments),
     )
+
+
+@dataclass
+class _Adjustment:
+    version: int
+    kind: AdjustmentKind
+    stage: Stage
+    name: str | None
+    seconds: float
+    # A pause's start, until it ends.
+    paused_at: float | None = None
+    slot: TurnSlot | None = None
+
+    def fact(self, now: float) -> AdjustmentFact:
+        lasting = 0.0 if self.paused_at is None else now - self.paused_at
+        return AdjustmentFact(
+            kind=self.kind,
+            stage_id=self.stage.id,
+            title=self.stage.title,
+            name=self.name,
+            seconds=self.seconds + lasting,
+        )
+
+    def ended(self, at: float) -> None:
+        if self.paused_at is not None:
+            self.seconds += at - self.paused_at
+            self.paused_at = None
+
+
+@dataclass
+class _History:
+    """The live fold, plus what it forgets: when stages began, the plan at the start, changes
+    to the plan, and who was given the floor when. An undo takes back what it undid here too."""
+
+    state: SessionState
+    ended_at: float | None = None
+    began: dict[str, float] = field(default_factory=dict)
+    # Stage id: (planned start, planned seconds), as they stood when the session started.
+    plan: dict[str, tuple[float, float]] | None = None
+    adjustments: list[_Adjustment] = field(default_factory=list)
+    # Stage id: person: the version that first gave them the floor there.
+    given_floor: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def apply(self, commit: CommittedEvents) -> None:
+        batch = ev.EVENTS_ADAPTER.validate_python(commit.events)
+        before = self.state
+        self.state = apply_commit(
+            before,
+            batch,
+            version=commit.version,
+            command_id=commit.command_id,
+            actor_id=commit.actor_id,
+        )
+        self.began = _stage_beginnings(self.began, self.state.stages, batch)
+        for event in batch:
+            self._note(event, before, commit.version)
+
+    def _note(self, event: ev.EventBase, before: SessionState, version: int) -> None:
+        if isinstance(event, ev.SessionStarted):
+            self.plan = _plan_of(self.state)
+        elif isinstance(event, ev.SessionEnded):
+            self.ended_at = event.at
+        elif isinstance(event, ev.FlowUndone):
+            self.adjustments = [a for a in self.adjustments if a.version < event.undone_version]
+            for people in self.given_floor.values():
+                for person in [p for p, v in people.items() if v >= event.undone_version]:
+                    del people[person]
+        elif isinstance(event, ev.TurnStarted):
+            self.given_floor.setdefault(event.stage_id, {}).setdefault(
+                event.participant_id, version
+            )
+        elif isinstance(event, ev.TurnEnded):
+            self._pause_ended(event.stage_id, event.slot, event.at)
+        elif self.plan is not None:
+            self._note_change(event, before, version)
+
+    def _note_change(self, event: ev.EventBase, before: SessionState, version: int) -> None:
+        if isinstance(event, ev.SpeakerTimerResumed):
+            self._pause_ended(event.stage_id, event.slot, event.at)
+            return
+        change = self._change(event, before, version)
+        if change is not None:
+            self.adjustments.append(change)
+
+    def _change(
+        self, event: ev.EventBase, before: SessionState, version: int
+    ) -> _Adjustment | None:
+        state = self.state
+        match event:
+            case ev.StageInserted(stage=spec):
+                kind, stage_id, name, seconds = (
+                    AdjustmentKind.ITEM_ADDED,
+                    spec.id,
+                    None,
+                    spec.planned_s,
+                )
+            case ev.StageBudgetSet(stage_id=stage_id, planned_s=planned_s):
+                was = before.stage(stage_id)
+                kind, name = AdjustmentKind.ITEM_REPLANNED, None
+                seconds = planned_s - (0.0 if was is None else was.planned_s)
+            case ev.StageTimeExtended(stage_id=stage_id, seconds=seconds):
+                kind, name = AdjustmentKind.ITEM_EXTENDED, None
+            case ev.SpeakerTimeExtended(stage_id=stage_id, slot=slot, seconds=seconds):
+                kind, name = AdjustmentKind.SPEAKER_EXTENDED, _speaker(state, stage_id, slot)
+            case ev.SpeakerTimerPaused(stage_id=stage_id, slot=slot, at=at):
+                stage = state.stage(stage_id)
+                if stage is None:
+                    return None
+                name = _speaker(state, stage_id, slot)
+                return _Adjustment(
+                    version, AdjustmentKind.SPEAKER_PAUSED, stage, name, 0.0, at, slot
+                )
+            case _:
+                return None
+        stage = state.stage(stage_id)
+        return None if stage is None else _Adjustment(version, kind, stage, name, seconds)
+
+    def _pause_ended(self, stage_id: str, slot: TurnSlot, at: float) -> None:
+        for change in self.adjustments:
+            if change.paused_at is not None and change.stage.id == stage_id and change.slot == slot:
+                change.ended(at)
+
+
+def _speaker(state: SessionState, stage_id: str, slot: TurnSlot) -> str | None:
+    stage = state.stage(stage_id)
+    turn = None if stage is None else stage.turn_in(slot)
+    return None if turn is None else state.name_of(turn.participant_id)
+
+
+def _plan_of(state: SessionState) -> dict[str, tuple[float, float]]:
+    plan: dict[str, tuple[float, float]] = {}
+    start = 0.0
+    for stage in state.stages:
+        plan[stage.id] = (start, stage.planned_s)
+        start += stage.planned_s
+    return plan
 
 
 def _stage_beginnings(
@@ -138,18 +295,22 @@ def _stage_beginnings(
     return kept
 
 
-def _stage_facts(state: SessionState, began: dict[str, float], now: float) -> tuple[StageFact, ...]:
+def _stage_facts(state: SessionState, history: _History, now: float) -> tuple[StageFact, ...]:
+    plan = _plan_of(state) if history.plan is None else history.plan
     facts: list[StageFact] = []
-    planned_start_s = 0.0
+    planned_end = 0.0
     for stage in state.stages:
-        start = began.get(stage.id)
+        start = history.began.get(stage.id)
+        planned_start_s, planned_s = plan.get(stage.id, (planned_end, 0.0))
+        planned_end = planned_start_s + planned_s
         facts.append(
             StageFact(
                 stage_id=stage.id,
                 title=stage.title,
                 kind=stage.kind,
                 status=stage.status,
-                planned_s=stage.planned_s,
+                planned_s=planned_s,
+                added_during_session=stage.id not in plan,
                 planned_start_s=planned_start_s,
                 actual_start_s=None
                 if start is None or state.started_at is None
@@ -157,12 +318,13 @@ def _stage_facts(state: SessionState, began: dict[str, float], now: float) -> tu
                 actual_s=None if start is None else stage.timer.elapsed(now),
             )
         )
-        planned_start_s += stage.planned_s
     return tuple(facts)
 
 
-def _round_fact(state: SessionState, stage: Stage, now: float) -> RoundFact | None:
-    order = _asked_order(stage)
+def _round_fact(
+    state: SessionState, stage: Stage, history: _History, now: float
+) -> RoundFact | None:
+    order = _asked_order(stage, history.given_floor.get(stage.id, {}))
     if not order:
         return None
     spoken = {person: _spoken_in_stage(stage, person, now) for person in order}
@@ -182,15 +344,17 @@ def _round_fact(state: SessionState, stage: Stage, now: float) -> RoundFact | No
     return RoundFact(stage_id=stage.id, title=stage.title, spoken_s=total, turns=turns)
 
 
-def _asked_order(stage: Stage) -> list[str]:
-    """Whoever the stage gave a turn: the Taking Time taker first, then the round in order."""
-    order: list[str] = []
+def _asked_order(stage: Stage, given_floor: dict[str, int]) -> list[str]:
+    """Whoever the stage gave a turn, in the order they were given the floor; then those still
+    to be asked: the Taking Time taker first, then the round in order."""
+    listed: list[str] = []
     taking = stage.taking_time
     if taking is not None and taking.taker_turn is not None:
-        order.append(taking.taker_turn.participant_id)
+        listed.append(taking.taker_turn.participant_id)
     if stage.round is not None:
-        order += [person for person in stage.round.order if person not in order]
-    return order
+        listed += [person for person in stage.round.order if person not in listed]
+    spoke = sorted((p for p in given_floor if p in listed), key=lambda p: given_floor[p])
+    return spoke + [person for person in listed if person not in spoke]
 
 
 def _stage_turns(stage: Stage, person: str) -> list[Turn]:

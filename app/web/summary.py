@@ -179,6 +179,7 @@ async def stages_csv(session_id: str, request: Request, svc: SERVICES, token: TO
             stage.status.value,
             round(stage.planned_start_s, 1),
             round(stage.planned_s, 1),
+            stage.added_during_session,
             "" if stage.actual_start_s is None else round(stage.actual_start_s, 1),
             "" if stage.actual_s is None else round(stage.actual_s, 1),
         ]
@@ -190,10 +191,22 @@ async def stages_csv(session_id: str, request: Request, svc: SERVICES, token: TO
         "status",
         "planned_start_s",
         "planned_s",
+        "added_during_session",
         "actual_start_s",
         "actual_s",
     ]
     return _csv(f"peer-rounds-{session_id}-stages.csv", header, rows)
+
+
+@router.get("/s/{session_id}/summary/changes.csv")
+async def changes_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
+    facts = await _facts(svc, request, session_id, token)
+    rows = (
+        [change.title, change.kind.value, change.name or "", round(change.seconds, 1)]
+        for change in facts.adjustments
+    )
+    header = ["stage", "change", "speaker", "seconds"]
+    return _csv(f"peer-rounds-{session_id}-changes.csv", header, rows)
 
 
 @router.get("/s/{session_id}/console/schedule", response_class=HTMLResponse)

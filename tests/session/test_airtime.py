@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
-from app.session.airtime import AirtimeReport, airtime_report
+from app.session.airtime import AdjustmentKind, AirtimeReport, airtime_report
 from app.session.state import StageStatus
 from app.session.storage import events_for_storage
 from tests.support.engine import START, Driver, engine_settings
@@ -131,6 +131,67 @@ def test_taking_time_counts_the_taker_first() -> None:
     d.ok(d.sam, c.ChooseTaker, participant_id=d.pid(2))
     facts = report(d)
     assert [t.participant_id for t in facts.rounds[0].turns][:1] == [d.pid(2)]
+
+
+def test_the_plan_is_the_plan_at_the_start_and_each_change_is_a_row_of_its_own() -> None:
+    # Extensions and new budgets were once folded into "planned": a 90-minute session could
+    # show "Planned 3:08:00".
+    d = in_round(3)
+    planned_at_start = report(d).planned_total_s
+    d.ok(d.sam, c.ExtendTime, seconds=300.0, target="stage")
+    d.ok(d.sam, c.ExtendTime, seconds=300.0, target="stage")
+    d.ok(d.sam, c.ExtendTime, seconds=60.0)
+    closing = d.stage_titled("Summary of housekeeping actions")
+    d.ok(d.sam, c.SetStageBudget, stage_id=closing.id, minutes=closing.planned_s / 60 - 2)
+    d.ok(d.sam, c.InsertStage, kind="free_discussion", title="A short breather", minutes=3)
+    facts = report(d)
+    assert facts.planned_total_s == planned_at_start
+    added = next(stage for stage in facts.stages if stage.title == "A short breather")
+    assert (added.planned_s, added.added_during_session) == (0, True)
+    assert [(a.kind, a.title, a.name, a.seconds) for a in facts.adjustments] == [
+        (AdjustmentKind.ITEM_EXTENDED, "Round of Good News", None, 300),
+        (AdjustmentKind.ITEM_EXTENDED, "Round of Good News", None, 300),
+        (AdjustmentKind.SPEAKER_EXTENDED, "Round of Good News", "Priya", 60),
+        (AdjustmentKind.ITEM_REPLANNED, "Summary of housekeeping actions", None, -120),
+        (AdjustmentKind.ITEM_ADDED, "A short breather", None, 180),
+    ]
+
+
+def test_a_pause_is_a_row_with_how_long_it_lasted_and_an_undo_takes_changes_back() -> None:
+    d = in_round(2)
+    d.tick(20)
+    d.ok(d.person(0), c.PauseTimer)
+    d.tick(45)
+    assert [(a.kind, a.name, a.seconds) for a in report(d).adjustments] == [
+        (AdjustmentKind.SPEAKER_PAUSED, "Priya", 45)
+    ]
+    d.ok(d.sam, c.ResumeTimer)
+    d.tick(100)
+    d.ok(d.sam, c.InsertStage, kind="free_discussion", title="A short breather", minutes=3)
+    assert [(a.kind, a.seconds) for a in report(d).adjustments] == [
+        (AdjustmentKind.SPEAKER_PAUSED, 45),
+        (AdjustmentKind.ITEM_ADDED, 180),
+    ]
+    d.ok(d.sam, c.UndoLast)
+    assert [a.kind for a in report(d).adjustments] == [AdjustmentKind.SPEAKER_PAUSED]
+
+
+def test_people_are_listed_in_the_order_they_were_given_the_floor() -> None:
+    d = in_round(3)
+    d.ok(d.sam, c.SkipTurn, participant_id=d.pid(1))
+    d.tick(30)
+    d.ok(d.person(0), c.Share)
+    d.tick(40)
+    d.ok(d.person(2), c.Share)
+    d.ok(d.sam, c.ReturnTo, participant_id=d.pid(1))
+    d.tick(50)
+    d.ok(d.person(1), c.Share)
+    (round_fact,) = report(d).rounds
+    assert [(t.seat, t.name, t.spoken_s) for t in round_fact.turns] == [
+        (1, "Priya", 30),
+        (2, "Lee", 40),
+        (3, "Tom", 50),
+    ]
 
 
 ACTIONS = st.lists(

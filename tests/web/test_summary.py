@@ -128,11 +128,11 @@ async def test_the_stages_csv_and_the_json_export(client: httpx.AsyncClient) -> 
     session = await a_round_shared(client)
     stages = await client.get(f"/s/{session.id}/summary/stages.csv", headers=bearer(session.sam))
     rows = list(csv.reader(io.StringIO(stages.text)))
-    header = ["stage", "kind", "status", "planned_start_s", "planned_s"]
+    header = ["stage", "kind", "status", "planned_start_s", "planned_s", "added_during_session"]
     assert rows[0] == [*header, "actual_start_s", "actual_s"]
-    assert rows[1][:5] == ["Welcome", "welcome", "done", "0.0", "300.0"]
-    assert rows[2][:5] == ["Round of Good News", "round", "current", "300.0", "600.0"]
-    assert rows[3][5:] == ["", ""]
+    assert rows[1][:6] == ["Welcome", "welcome", "done", "0.0", "300.0", "False"]
+    assert rows[2][:6] == ["Round of Good News", "round", "current", "300.0", "600.0", "False"]
+    assert rows[3][6:] == ["", ""]
     exported = await client.get(f"/s/{session.id}/summary.json", headers=bearer(session.sam))
     facts = exported.json()
     assert facts["session_id"] == session.id
@@ -141,8 +141,38 @@ async def test_the_stages_csv_and_the_json_export(client: httpx.AsyncClient) -> 
     assert len(facts["stages"]) == len(rows) - 1
 
 
+async def test_changes_to_the_plan_are_rows_of_their_own_and_never_rewrite_it(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await a_round_shared(client)
+    await session.ok(session.sam, "extend_time", seconds=300, target="stage")
+    await session.ok(session.sam, "extend_time", seconds=300, target="stage")
+    page = (await client.get(f"/s/{session.id}/summary", headers=bearer(session.sam))).text
+    planned = sum(stage["planned_s"] for stage in (await session.view())["stages"])
+    assert f"Planned {planned // 3600:.0f}:{planned % 3600 // 60:02.0f}:00 in all" in page
+    assert page.count("5:00 more for the item") == 2
+    changes = await client.get(f"/s/{session.id}/summary/changes.csv", headers=bearer(session.sam))
+    rows = list(csv.reader(io.StringIO(changes.text)))
+    assert rows == [
+        ["stage", "change", "speaker", "seconds"],
+        ["Round of Good News", "item_extended", "", "300.0"],
+        ["Round of Good News", "item_extended", "", "300.0"],
+    ]
+    exported = (
+        await client.get(f"/s/{session.id}/summary.json", headers=bearer(session.sam))
+    ).json()
+    assert [a["seconds"] for a in exported["adjustments"]] == [300, 300]
+
+
 @pytest.mark.parametrize(
-    "path", ["/summary", "/summary.json", "/summary/airtime.csv", "/summary/stages.csv"]
+    "path",
+    [
+        "/summary",
+        "/summary.json",
+        "/summary/airtime.csv",
+        "/summary/stages.csv",
+        "/summary/changes.csv",
+    ],
 )
 async def test_participants_the_room_and_other_sessions_are_kept_out(
     client: httpx.AsyncClient, path: str
