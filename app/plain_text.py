@@ -39,6 +39,16 @@ LINE_BREAK_MESSAGE = "please write it on one line, without line breaks."
 ERROR_TYPE = "control_characters"
 
 
+# Inside a quotation, double quotes become single ones (U+2018, U+2019), so a title that quotes
+# something itself is never shown as “Round of “Something I am taking away””.
+_INNER_QUOTES = str.maketrans({"“": "\u2018", "”": "\u2019", '"': "'"})
+
+
+def quoted(text: str) -> str:
+    """``text`` in double quotes, as people's words and agenda titles are quoted on screen."""
+    return f"“{text.translate(_INNER_QUOTES)}”"
+
+
 def control_character_problem(text: str) -> str | None:
     """What is wrong with `text`, as the end of a sentence; None when it is plain text."""
     if _INVISIBLE.search(text):

@@ -213,7 +213,7 @@ async def test_a_whole_weekly_session(server: LiveServer) -> None:
     await group.ok(group.sam, "advance_stage", expected_version=seen)
     stale = await group.ana.send_command("advance_stage", expected_version=seen)
     assert stale["code"] == "stale"
-    assert stale["message"] == "Sam already moved to “Round of “Something I am taking away””."
+    assert stale["message"] == "Sam already moved to “Round of ‘Something I am taking away’”."
 
     await group.ok(group.sam, "start_round", order_policy="random")
     for _ in range(len(NAMES) + 1):

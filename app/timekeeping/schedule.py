@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from app.plain_text import quoted
+
 # Within a minute either way the session is "on time": nobody should be nudged over seconds.
 ON_TIME_TOLERANCE_S = 60.0
 
@@ -163,9 +165,9 @@ def _suggest(
     share_s = float(share) if finishes_on_time else minimum_share_s
     people = "each speaker" if target.speakers_to_come > 1 else "the last speaker"
     text = (
-        f"{_clock(share_s)} for {people} in “{target.title}” finishes on time."
+        f"{_clock(share_s)} for {people} in {quoted(target.title)} finishes on time."
         if finishes_on_time
-        else f"Even the minimum ({_clock(share_s)} each) in “{target.title}” "
+        else f"Even the minimum ({_clock(share_s)} each) in {quoted(target.title)} "
         "will not finish on time."
     )
     return Suggestion(

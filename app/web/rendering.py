@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 from markupsafe import Markup
 
+from app.plain_text import quoted
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text, minutes_text
@@ -42,6 +43,7 @@ def add_filters(env: Environment) -> None:
     """Formatting every template shares, so a number reads the same on every screen."""
     env.filters["clock"] = clock_text
     env.filters["minutes"] = minutes_text
+    env.filters["quoted"] = quoted
 
 
 def page(

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from app.plain_text import PlainName
+from app.plain_text import PlainName, quoted
 from tests.support.api import (
     SAME_ORIGIN,
     accepted,
@@ -192,3 +192,13 @@ def test_a_refused_character_is_refused_wherever_it_stands(
         NAME.validate_python((before + refused + after)[:40])
     # Ours, with its calm sentence; a lone surrogate is pydantic's own refusal of a `str`.
     assert refusal.value.errors()[0]["type"] in ("control_characters", "string_unicode")
+
+
+@given(st.text())
+def test_a_quotation_has_one_pair_of_double_quotes_whatever_it_quotes(text: str) -> None:
+    shown = quoted(text)
+    assert shown[0] == "“"
+    assert shown[-1] == "”"
+    inside = shown[1:-1]
+    assert not {"“", "”", '"'} & set(inside)
+    assert len(inside) == len(text)

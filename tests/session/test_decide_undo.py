@@ -62,7 +62,19 @@ def test_the_other_facilitator_sees_the_undo_as_the_latest_change() -> None:
     d.ok(d.sam, c.UndoLast)
     refusal = d.refused(d.ana, c.UndoLast, expected_version=seen)
     assert refusal.code is RejectionCode.STALE
-    assert refusal.message == "Sam already undid “moved to the next speaker (Tom)”."
+    assert refusal.message == "Sam already undid the last step: moved to the next speaker (Tom)."
+
+
+def test_undoing_a_move_to_a_title_with_quotes_in_it_never_nests_double_quotes() -> None:
+    d = Driver.weekly(2)
+    d.go_to("Summary of housekeeping actions")
+    d.ok(d.sam, c.AdvanceStage)
+    seen = d.state.version
+    d.ok(d.sam, c.UndoLast)
+    refusal = d.refused(d.ana, c.UndoLast, expected_version=seen)
+    assert refusal.message == (
+        "Sam already undid the last step: moved to “Round of ‘Something I am taking away’”."
+    )
 
 
 def test_two_facilitators_undoing_at_once_undo_once() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.plain_text import quoted
 from app.session import commands as cmd
 from app.session import events as ev
 from app.session.decide.draft import Draft, handles
@@ -32,7 +33,7 @@ def _go_to_stage(draft: Draft, command: cmd.GoToStage) -> None:
     target = draft.stage(command.stage_id)
     current = draft.state.current_stage
     if current is not None and current.id == target.id:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"“{target.title}” is already on.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{quoted(target.title)} is already on.")
     if current is not None:
         close_stage(draft, current, skipped=False)
     enter_stage(draft, draft.stage(target.id))
@@ -42,7 +43,7 @@ def _go_to_stage(draft: Draft, command: cmd.GoToStage) -> None:
 def _skip_stage(draft: Draft, command: cmd.SkipStage) -> None:
     stage = draft.stage(command.stage_id)
     if stage.status in {StageStatus.DONE, StageStatus.SKIPPED}:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"“{stage.title}” is already finished.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{quoted(stage.title)} is already finished.")
     if stage.status is StageStatus.UPCOMING:
         draft.emit(ev.StageClosed(stage_id=stage.id, skipped=True, at=draft.now))
         return
@@ -78,7 +79,7 @@ def _move_stage(draft: Draft, command: cmd.MoveStage) -> None:
         raise Refusal(RejectionCode.INVALID, "Only agenda items still to come can be moved.")
     index = min(command.to_index, len(draft.state.stages) - 1)
     if index == draft.state.stage_index(stage.id):
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"“{stage.title}” is already there.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{quoted(stage.title)} is already there.")
     draft.emit(ev.StageMoved(stage_id=stage.id, index=index))
 
 
@@ -86,5 +87,5 @@ def _move_stage(draft: Draft, command: cmd.MoveStage) -> None:
 def _set_stage_budget(draft: Draft, command: cmd.SetStageBudget) -> None:
     stage = draft.stage(command.stage_id)
     if stage.status in {StageStatus.DONE, StageStatus.SKIPPED}:
-        raise Refusal(RejectionCode.INVALID, f"“{stage.title}” has already finished.")
+        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} has already finished.")
     draft.emit(ev.StageBudgetSet(stage_id=stage.id, planned_s=command.minutes * 60))

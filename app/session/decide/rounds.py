@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.plain_text import quoted
 from app.rounds.order import OrderError, round_order
 from app.rounds.turns import Round, Turn, TurnStatus
 from app.session import commands as cmd
@@ -18,7 +19,7 @@ def _start_round(draft: Draft, command: cmd.StartRound) -> None:
     draft.require_live()
     stage = draft.current_stage()
     if not stage.kind.has_round:
-        raise Refusal(RejectionCode.INVALID, f"“{stage.title}” does not have a round.")
+        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} does not have a round.")
     if stage.round is not None:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "The round has already started.")
     taking = stage.taking_time

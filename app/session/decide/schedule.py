@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.agenda.stages import StageKind
+from app.plain_text import quoted
 from app.session import commands as cmd
 from app.session import events as ev
 from app.session.decide.draft import Draft, handles
@@ -21,14 +22,14 @@ def _accept_schedule_suggestion(draft: Draft, command: cmd.AcceptScheduleSuggest
             RejectionCode.INVALID, "The break is protected: the schedule never shortens it."
         )
     if stage.kind is not StageKind.ROUND:
-        raise Refusal(RejectionCode.INVALID, f"“{stage.title}” is not a round.")
+        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} is not a round.")
     load = stage_load(draft.state, stage, draft.now)
     if stage.status in {StageStatus.DONE, StageStatus.SKIPPED} or (
         load.speakers_to_come != command.speakers_to_come
     ):
         raise Refusal(
             RejectionCode.STALE,
-            f"“{stage.title}” has moved on since that suggestion — see the new one.",
+            f"{quoted(stage.title)} has moved on since that suggestion — see the new one.",
         )
     if command.share_s < draft.state.settings.minimum_share_s:
         raise Refusal(

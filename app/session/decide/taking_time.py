@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.agenda.stages import StageKind
+from app.plain_text import quoted
 from app.rounds.turns import TurnStatus
 from app.session import commands as cmd
 from app.session import events as ev
@@ -15,7 +16,7 @@ from app.session.state import Presence, Stage, StageStatus, TakingTime, TakingTi
 def _taking_time_stage(draft: Draft, stage_id: str | None = None) -> tuple[Stage, TakingTime]:
     stage = draft.stage(stage_id) if stage_id is not None else draft.current_stage()
     if stage.kind is not StageKind.TAKING_TIME or stage.taking_time is None:
-        raise Refusal(RejectionCode.INVALID, f"“{stage.title}” is not a Taking Time.")
+        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} is not a Taking Time.")
     return stage, stage.taking_time
 
 
@@ -23,7 +24,7 @@ def _taking_time_stage(draft: Draft, stage_id: str | None = None) -> tuple[Stage
 def _choose_taker(draft: Draft, command: cmd.ChooseTaker) -> None:
     stage, taking = _taking_time_stage(draft, command.stage_id)
     if stage.status in {StageStatus.DONE, StageStatus.SKIPPED}:
-        raise Refusal(RejectionCode.INVALID, f"“{stage.title}” has already finished.")
+        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} has already finished.")
     if taking.phase is not TakingTimePhase.CHOOSING:
         raise Refusal(
             RejectionCode.STALE,

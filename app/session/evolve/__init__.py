@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.plain_text import quoted
 from app.rounds.turns import TurnStatus
 from app.session import events as ev
 
@@ -83,10 +84,10 @@ def describe_flow(batch: list[ev.EventBase], state: SessionState, actor_id: str)
         return f"gave the turn to {state.name_of(started.participant_id)}"
     for event in reversed(batch):
         if isinstance(event, ev.FlowUndone):
-            return f"undid “{event.description}”"
+            return f"undid the last step: {event.description}"
         if isinstance(event, ev.StageStarted):
             stage = state.stage(event.stage_id)
-            return f"moved to “{stage.title if stage else 'the next item'}”"
+            return f"moved to {quoted(stage.title) if stage else 'the next item'}"
         if isinstance(event, ev.SessionEnded):
             return "ended the session"
         if isinstance(event, ev.SessionStarted):
