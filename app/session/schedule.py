@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
-from app.session.shares import shares_owed
-from app.session.state import SessionState, Stage, StageStatus
+from app.session.shares import reflection_reserve_s, shares_owed
+from app.session.state import SessionState, Stage, StageStatus, TakingTimePhase
 from app.timekeeping.schedule import LoadStatus, StageLoad
 
 _LOAD_STATUS = {
@@ -23,8 +23,10 @@ _LOAD_STATUS = {
 def stage_load(state: SessionState, stage: Stage, now: float) -> StageLoad:
     """One stage as the schedule sees it."""
     status = _LOAD_STATUS[stage.status]
-    # Only plain rounds are offered a shorter share: Taking Time keeps its own shape.
-    is_round = stage.kind is StageKind.ROUND
+    # Rounds are offered a shorter share, a Taking Time's Round of Sharing among them while it
+    # runs; the taker's own turns and the reflection keep their shape.
+    sharing = is_sharing_round(stage)
+    is_round = stage.kind is StageKind.ROUND or sharing
     speakers_to_come = 0
     speaker_left_s = 0.0
     if is_round and status is not LoadStatus.FINISHED:
@@ -46,4 +48,11 @@ def stage_load(state: SessionState, stage: Stage, now: float) -> StageLoad:
         remaining_s=stage.timer.remaining(now) if status is LoadStatus.CURRENT else 0.0,
         speaker_left_s=speaker_left_s,
         speakers_to_come=speakers_to_come,
+        reserved_s=reflection_reserve_s(stage.planned_s) if sharing else 0.0,
     )
+
+
+def is_sharing_round(stage: Stage) -> bool:
+    """A Taking Time in its Round of Sharing."""
+    taking = stage.taking_time
+    return taking is not None and taking.phase is TakingTimePhase.SHARING_ROUND

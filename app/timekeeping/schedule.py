@@ -3,8 +3,9 @@
 Pure: stages come in as plain values (`StageLoad`), the time comes in as `now`. The sum of what
 is left of every stage is compared with the planned end. When the session runs late, the
 current (or next) round gets a suggested per-speaker share that would finish on time — never
-below the group's minimum, because everybody should get a real chance to speak. Only rounds are
-ever suggested for shortening: the break is protected.
+below the group's minimum, because everybody should get a real chance to speak. Only rounds
+(a Taking Time's Round of Sharing among them) are ever suggested for shortening: the break is
+protected. When nothing can be shortened enough, the projection says so plainly.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from app.plain_text import quoted
 
 # Within a minute either way the session is "on time": nobody should be nudged over seconds.
 ON_TIME_TOLERANCE_S = 60.0
+NOTHING_CAN_HELP = (
+    "No round can be shared more briefly and still finish on time. The group could agree to"
+    " finish a little later, or close an item early."
+)
 
 
 class LoadStatus(StrEnum):
@@ -33,7 +38,8 @@ class StageLoad(BaseModel):
     For the current stage, `remaining_s` is its timer's remaining time (negative once over).
     For a round, `speaker_left_s` is what the current speaker still has, and `speakers_to_come`
     counts everyone the round still owes a turn after them, stepped out or not (for a round not
-    yet started: everyone present).
+    yet started: everyone present); `reserved_s` is what the stage keeps after its round (a
+    Taking Time's reflection).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -47,6 +53,7 @@ class StageLoad(BaseModel):
     remaining_s: float = 0.0
     speaker_left_s: float = 0.0
     speakers_to_come: int = 0
+    reserved_s: float = 0.0
 
 
 class Suggestion(BaseModel):
@@ -70,6 +77,8 @@ class Projection(BaseModel):
     on_time: bool
     at_risk: tuple[StageLoad, ...]
     suggestion: Suggestion | None
+    # Running late with no suggestion that finishes on time: said plainly, never a dead end.
+    advice: str | None
 
 
 def time_left(stage: StageLoad, minimum_share_s: float, maximum_share_s: float = math.inf) -> float:
@@ -82,9 +91,9 @@ def time_left(stage: StageLoad, minimum_share_s: float, maximum_share_s: float =
     if stage.is_round:
         # A round cannot end before its speakers have had at least the minimum each, and
         # needs no more than the maximum each: the rest goes back to the session.
-        speaking = max(stage.speaker_left_s, 0.0)
-        least = speaking + stage.speakers_to_come * minimum_share_s
-        most = speaking + stage.speakers_to_come * max(minimum_share_s, maximum_share_s)
+        kept = max(stage.speaker_left_s, 0.0) + stage.reserved_s
+        least = kept + stage.speakers_to_come * minimum_share_s
+        most = kept + stage.speakers_to_come * max(minimum_share_s, maximum_share_s)
         left = max(min(left, most), least)
     return left
 
@@ -108,17 +117,19 @@ def project(
     projected_end = now + sum(lefts)
     drift_s = projected_end - planned_end
     on_time = abs(drift_s) <= ON_TIME_TOLERANCE_S
+    late = drift_s > ON_TIME_TOLERANCE_S
+    # Only a late session gets a suggestion: running early is nothing to fix, and nudging
+    # a group to stretch its shares to fill the time would be pressure of another kind.
+    suggestion = _suggest(stages, lefts, now, planned_end, minimum_share_s) if late else None
+    helps = suggestion is not None and suggestion.finishes_on_time
     return Projection(
         projected_end=projected_end,
         drift_s=drift_s,
         label=drift_label(drift_s),
         on_time=on_time,
         at_risk=_at_risk(stages, lefts, now, planned_end),
-        # Only a late session gets a suggestion: running early is nothing to fix, and nudging
-        # a group to stretch its shares to fill the time would be pressure of another kind.
-        suggestion=_suggest(stages, lefts, now, planned_end, minimum_share_s)
-        if drift_s > ON_TIME_TOLERANCE_S
-        else None,
+        suggestion=suggestion,
+        advice=NOTHING_CAN_HELP if late and not helps else None,
     )
 
 
@@ -157,7 +168,11 @@ def _suggest(
         return None
     target = stages[target_index]
     others = sum(left for i, left in enumerate(lefts) if i != target_index)
-    fixed = max(target.speaker_left_s, 0.0) if target.status is LoadStatus.CURRENT else 0.0
+    fixed = (
+        max(target.speaker_left_s, 0.0) + target.reserved_s
+        if target.status is LoadStatus.CURRENT
+        else target.reserved_s
+    )
     available = planned_end - now - others - fixed
     # Whole seconds, rounded down: easy to read, and it never tips the schedule over.
     share = math.floor(max(available, 0.0) / target.speakers_to_come)

@@ -7,6 +7,7 @@ from app.session import commands as c
 from app.session import events as ev
 from app.session.commands import Role
 from app.session.decisions import RejectionCode
+from app.session.shares import REFLECTION_SHARE
 from app.session.state import StageStatus
 from app.session.views import FacilitatorView, ScheduleView, view_for
 from tests.support.engine import Driver
@@ -143,3 +144,83 @@ def test_the_schedule_is_for_facilitators_only() -> None:
     for role, person in [(Role.ROOM, None), (Role.PARTICIPANT, d.pid(0))]:
         view = view_for(d.state, role, person, now=d.now)
         assert "schedule" not in view.model_dump()
+
+
+def sharing_round_started_late(people: int = 6, *, late_s: float = 120) -> Driver:
+    """Taking Time 1 reached ``late_s`` behind the plan (a long welcome, the items between
+    skipped); Priya has spoken for her third of it (5 minutes), and the Round of Sharing has
+    begun with the others."""
+    d = Driver.weekly(people)
+    taking_time = d.stage_titled("Taking Time 1")
+    before = d.state.stages[: d.state.stage_index(taking_time.id)]
+    for stage in before[1:]:
+        d.ok(d.sam, c.SkipStage, stage_id=stage.id)
+    d.tick(sum(stage.planned_s for stage in before) + late_s)
+    d.go_to("Taking Time 1")
+    d.ok(d.sam, c.ChooseTaker, participant_id=d.pid(0))
+    d.tick(300)
+    d.ok(d.person(0), c.Share)
+    d.ok(d.sam, c.SetAgreedQuestion, question="What helps on a hard day?")
+    d.ok(d.sam, c.StartRound)
+    return d
+
+
+def test_a_late_round_of_sharing_is_offered_a_share_that_finishes_on_time() -> None:
+    # During Taking Time's Round of Sharing the schedule once offered only a sentence about a
+    # later round, with no Accept.
+    d = sharing_round_started_late()
+    before = schedule(d)
+    assert before.label == "+2 min"
+    suggestion = before.suggestion
+    assert suggestion is not None
+    assert suggestion.stage_id == d.stage().id
+    assert suggestion.finishes_on_time
+    assert suggestion.speakers_to_come == 4  # Tom is speaking; four after him
+    d.ok(
+        d.sam,
+        c.AcceptScheduleSuggestion,
+        stage_id=suggestion.stage_id,
+        share_s=suggestion.share_s,
+        speakers_to_come=suggestion.speakers_to_come,
+    )
+    assert schedule(d).label == "on time"
+    reflection_reserve = d.stage().planned_s * REFLECTION_SHARE
+    for index in range(1, 6):
+        timer = d.turn(index).timer
+        assert timer is not None
+        if index > 1:
+            assert abs(timer.budget_s - suggestion.share_s) < 1e-6
+        d.tick(timer.budget_s)
+        d.ok(d.person(index), c.Share)
+    reflection = d.stage().taking_time
+    assert reflection is not None
+    assert reflection.reflection_turn is not None
+    assert reflection.reflection_turn.timer is not None
+    assert reflection.reflection_turn.timer.budget_s == reflection_reserve
+    assert schedule(d).label == "on time"
+
+
+def test_a_suggestion_for_a_round_of_sharing_is_stale_once_the_reflection_begins() -> None:
+    d = sharing_round_started_late(3)
+    suggestion = schedule(d).suggestion
+    assert suggestion is not None
+    for index in (1, 2):
+        d.ok(d.person(index), c.Pass)
+    refusal = d.refused(
+        d.sam,
+        c.AcceptScheduleSuggestion,
+        stage_id=suggestion.stage_id,
+        share_s=suggestion.share_s,
+        speakers_to_come=suggestion.speakers_to_come,
+    )
+    assert refusal.code is RejectionCode.STALE
+
+
+def test_when_nothing_can_finish_on_time_the_schedule_says_so_plainly() -> None:
+    d = late_closing_round(8, late_minutes=14)
+    d.ok(d.sam, c.StartRound)
+    plan = schedule(d)
+    assert plan.suggestion is not None
+    assert not plan.suggestion.finishes_on_time
+    assert plan.advice is not None
+    assert plan.advice.startswith("No round can be shared more briefly")

@@ -8,8 +8,8 @@ import pytest
 from app.rounds.turns import Turn, TurnStatus
 from app.session import commands as c
 from app.session import events as ev
-from app.session.decide.flow import MINIMUM_REFLECTION_S, REFLECTION_SHARE
 from app.session.decisions import RejectionCode
+from app.session.shares import MINIMUM_REFLECTION_S, REFLECTION_SHARE
 from app.session.state import TakingTime, TakingTimePhase
 from tests.support.engine import Driver
 

@@ -34,7 +34,6 @@ from app.rounds.turns import Turn, TurnStatus
 from app.session import commands as c
 from app.session.commands import Actor, Role
 from app.session.decide import decide
-from app.session.decide.flow import MINIMUM_REFLECTION_S, REFLECTION_SHARE
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
 from app.session.events import (
     EVENT_ADAPTER,
@@ -45,7 +44,7 @@ from app.session.events import (
     UndoEffect,
 )
 from app.session.evolve import apply_commit, fold
-from app.session.shares import shares_owed
+from app.session.shares import MINIMUM_REFLECTION_S, REFLECTION_SHARE, shares_owed
 from app.session.state import (
     Presence,
     SessionSettings,

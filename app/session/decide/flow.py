@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.rounds.turns import Turn, TurnStatus
 from app.session import events as ev
 from app.session.decide.draft import Draft
-from app.session.shares import shares_owed
+from app.session.shares import reflection_reserve_s, shares_owed
 from app.session.state import (
     Presence,
     Stage,
@@ -14,10 +14,8 @@ from app.session.state import (
 )
 from app.timekeeping.fair_share import fair_share
 
-# Within Taking Time: the taker speaks for a third of the stage; their reflection is kept short.
+# Within Taking Time the taker speaks for a third of the stage (their reflection: shares.py).
 TAKER_SHARE = 1 / 3
-REFLECTION_SHARE = 1 / 8
-MINIMUM_REFLECTION_S = 60.0
 
 
 def enter_stage(draft: Draft, stage: Stage) -> None:
@@ -61,7 +59,7 @@ def end_turn(draft: Draft, stage: Stage, slot: TurnSlot, turn: Turn, outcome: Tu
 def _round_time_left(stage: Stage, now: float) -> float:
     left = stage.timer.remaining(now)
     if stage.taking_time is not None:
-        left -= max(MINIMUM_REFLECTION_S, stage.planned_s * REFLECTION_SHARE)
+        left -= reflection_reserve_s(stage.planned_s)
     return max(0.0, left)
 
 
@@ -103,7 +101,7 @@ def start_next_turn(draft: Draft, stage_id: str) -> None:
 
 def start_reflection(draft: Draft, stage: Stage, taker_id: str) -> None:
     draft.emit(ev.TakingTimePhaseChanged(stage_id=stage.id, phase=TakingTimePhase.TAKER_REFLECTION))
-    budget = max(MINIMUM_REFLECTION_S, stage.planned_s * REFLECTION_SHARE)
+    budget = reflection_reserve_s(stage.planned_s)
     draft.emit(
         ev.TurnStarted(
             stage_id=stage.id,

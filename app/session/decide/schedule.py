@@ -8,7 +8,8 @@ from app.session import commands as cmd
 from app.session import events as ev
 from app.session.decide.draft import Draft, handles
 from app.session.decisions import Refusal, RejectionCode
-from app.session.schedule import stage_load
+from app.session.schedule import is_sharing_round, stage_load
+from app.session.shares import taking_time_budget_for
 from app.session.state import StageStatus
 from app.timekeeping.schedule import round_budget_for_share
 
@@ -21,11 +22,14 @@ def _accept_schedule_suggestion(draft: Draft, command: cmd.AcceptScheduleSuggest
         raise Refusal(
             RejectionCode.INVALID, "The break is protected: the schedule never shortens it."
         )
-    if stage.kind is not StageKind.ROUND:
+    if stage.kind not in {StageKind.ROUND, StageKind.TAKING_TIME}:
         raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} is not a round.")
     load = stage_load(draft.state, stage, draft.now)
-    if stage.status in {StageStatus.DONE, StageStatus.SKIPPED} or (
-        load.speakers_to_come != command.speakers_to_come
+    # A Taking Time is suggested a share only during its Round of Sharing.
+    if (
+        stage.status in {StageStatus.DONE, StageStatus.SKIPPED}
+        or not load.is_round
+        or load.speakers_to_come != command.speakers_to_come
     ):
         raise Refusal(
             RejectionCode.STALE,
@@ -40,4 +44,6 @@ def _accept_schedule_suggestion(draft: Draft, command: cmd.AcceptScheduleSuggest
     planned_s = round_budget_for_share(
         elapsed_s, load.speaker_left_s, load.speakers_to_come, command.share_s
     )
+    if is_sharing_round(stage):
+        planned_s = taking_time_budget_for(planned_s)
     draft.emit(ev.StageBudgetSet(stage_id=stage.id, planned_s=planned_s))

@@ -30,6 +30,8 @@ class ScheduleView(View):
     on_time: bool
     at_risk: list[StageRef]
     suggestion: ScheduleSuggestionView | None
+    # Said when running late and no suggestion finishes on time.
+    advice: str | None = None
 
 
 def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
@@ -58,6 +60,7 @@ def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
             finishes_on_time=suggestion.finishes_on_time,
             text=suggestion.text,
         ),
+        advice=projection.advice,
     )
 
 
