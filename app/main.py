@@ -22,6 +22,7 @@ from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
 from app.web import (
     api,
+    api_docs,
     health,
     live,
     outages,
@@ -75,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Real-time facilitation for peer-support groups.",
         version="0.1.0",
         lifespan=lifespan,
+        # Our own /docs (app/web/api_docs.py) serves the explorer without a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     security.install_security(app, settings)
     app.state.services = Services(
@@ -97,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(health.router)
+    app.include_router(api_docs.router)
     app.include_router(summary.router)
     group_routes.install(app, engine, time.time)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -53,7 +53,7 @@ async def vendor(name: str) -> Response:
     path = VENDOR_FILES.get(name)
     if path is None or not path.exists():
         return Response("Not found", status_code=404)
-    return FileResponse(path, media_type="text/javascript")
+    return FileResponse(path)
 
 
 @router.get("/", response_class=HTMLResponse)

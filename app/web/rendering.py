@@ -30,6 +30,8 @@ VENDOR_FILES = {
     "htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js",
     "ws.js": NODE_MODULES / "htmx-ext-ws" / "ws.js",
     "axe.min.js": NODE_MODULES / "axe-core" / "axe.min.js",
+    "swagger-ui-bundle.js": NODE_MODULES / "swagger-ui-dist" / "swagger-ui-bundle.js",
+    "swagger-ui.css": NODE_MODULES / "swagger-ui-dist" / "swagger-ui.css",
 }
 
 

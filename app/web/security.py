@@ -43,23 +43,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
-# FastAPI's /docs and /redoc pages load their code from a CDN and start it with an inline
-# script. They show only the published schema, never anybody's data.
-DOCS_CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
-        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
-        "font-src 'self' https://fonts.gstatic.com",
-        "worker-src 'self' blob:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-    ]
-)
 BASE_HEADERS: Mapping[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -120,11 +103,9 @@ def origin_allowed(websocket: WebSocket, public_url: str) -> bool:
     return same_origin(origin, websocket.headers.get("host"), public_url)
 
 
-def security_headers(path: str, *, docs_paths: frozenset[str], https: bool) -> dict[str, str]:
+def security_headers(path: str, *, https: bool) -> dict[str, str]:
     headers = dict(BASE_HEADERS)
-    headers["Content-Security-Policy"] = (
-        DOCS_CONTENT_SECURITY_POLICY if path in docs_paths else CONTENT_SECURITY_POLICY
-    )
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     if not path.startswith(STATIC_PREFIX):
         # Pages and API answers can carry access links: no shared cache may keep them.
         headers["Cache-Control"] = "no-store"
@@ -142,12 +123,10 @@ class SecurityMiddleware:
         *,
         public_url: str,
         max_body_bytes: int,
-        docs_paths: frozenset[str],
     ) -> None:
         self.app = app
         self.public_url = public_url
         self.max_body_bytes = max_body_bytes
-        self.docs_paths = docs_paths
         self.https = public_url.startswith("https://")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -172,7 +151,7 @@ class SecurityMiddleware:
         await self.app(scope, _replay(body, receive), send)
 
     def _adding_headers(self, path: str, send: Send) -> Send:
-        extra = security_headers(path, docs_paths=self.docs_paths, https=self.https)
+        extra = security_headers(path, https=self.https)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -247,16 +226,8 @@ def install_security(
 ) -> None:
     """Everything above, for `app`; call once, before it serves."""
     install_rate_limits(app, rate_limits)
-    docs_paths = frozenset(
-        path
-        for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
-        if path is not None
-    )
     app.add_middleware(
-        SecurityMiddleware,
-        public_url=settings.base_url(),
-        max_body_bytes=max_body_bytes,
-        docs_paths=docs_paths,
+        SecurityMiddleware, public_url=settings.base_url(), max_body_bytes=max_body_bytes
     )
     https = settings.base_url().startswith("https://")
 
@@ -264,9 +235,7 @@ def install_security(
         # Sent by Starlette's outermost middleware, outside ours: it adds its own headers. The
         # exception is raised again afterwards, so the traceback is still logged.
         response = answer(request, SERVER_ERROR)
-        response.headers.update(
-            security_headers(request.url.path, docs_paths=docs_paths, https=https)
-        )
+        response.headers.update(security_headers(request.url.path, https=https))
         return response
 
     app.add_exception_handler(Exception, server_error)

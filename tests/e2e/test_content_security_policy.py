@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from playwright.sync_api import ConsoleMessage, Dialog, Page, ViewportSize, expect
+from playwright.sync_api import ConsoleMessage, Dialog, Page, Route, ViewportSize, expect
 
 from tests.support.browser import LAPTOP, PHONE, PROBE_SCRIPT, WAIT_MS, Screens, wait_connected
 from tests.support.pages import Session, version_of, wait_version_above
@@ -108,3 +108,46 @@ def test_the_policy_is_in_force(screens: Screens, session: Session) -> None:
     page.page.wait_for_function("() => window.__csp.length > 0", timeout=WAIT_MS)
     assert page.page.evaluate("() => window.__ran === undefined")
     assert any(v.startswith("script-src") for v in page.violations())
+
+
+def test_the_api_explorer_works_offline_under_the_same_policy(
+    screens: Screens, session: Session
+) -> None:
+    # FastAPI's own /docs loaded its code from a CDN: blank offline, and it needed a looser
+    # policy (an inline script, jsdelivr). Any request that leaves this server is refused here.
+    outside: list[str] = []
+    docs = watch_offline(screens, f"{session.server.base_url}/docs", outside)
+    expect(docs.page.locator(".opblock").first).to_be_visible()
+    expect(docs.page.locator(".opblock-summary-path").first).to_contain_text("/api/")
+    assert outside == []
+    assert docs.violations() == []
+
+
+def watch_offline(screens: Screens, url: str, outside: list[str]) -> Watched:
+    """``watch``, with every request to another host refused and noted."""
+    local = url.split("/docs")[0]
+
+    def refuse_outside(route: Route) -> None:
+        if route.request.url.startswith(local):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context = screens.browser.new_context(viewport=LAPTOP)
+    context.route("**/*", refuse_outside)
+    screens.contexts.append(context)
+    context.add_init_script(WATCH_SCRIPT)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    watched = Watched(page)
+    page.on(
+        "console",
+        lambda message: (
+            watched.console.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    page.goto(url)
+    return watched

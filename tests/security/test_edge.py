@@ -187,7 +187,7 @@ def test_the_content_security_policy_is_strict() -> None:
     }
 
 
-async def test_static_files_may_be_cached_and_docs_may_load_their_code(
+async def test_static_files_may_be_cached_and_the_api_explorer_keeps_the_strict_policy(
     api: httpx.AsyncClient,
 ) -> None:
     css = await api.get("/static/css/app.css")
@@ -196,8 +196,15 @@ async def test_static_files_may_be_cached_and_docs_may_load_their_code(
     assert_security_headers(css.headers, "css")
     docs = await api.get("/docs")
     assert docs.status_code == 200
-    assert "https://cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+    assert "cdn" not in docs.text
     assert_security_headers(docs.headers, "docs")
+    assert docs.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        served = await api.get(f"/static/vendor/{asset}")
+        assert served.status_code == 200
+        assert served.headers["content-type"].startswith(
+            "text/css" if asset.endswith(".css") else "text/javascript"
+        )
 
 
 async def test_https_deployments_ask_for_https_only(tmp_path: Path) -> None:
