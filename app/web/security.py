@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
 from app.web.problems import Problem, answer
-from app.web.rate_limits import RateLimitPolicy, install_rate_limits
+from app.web.rate_limits import RateLimitPolicy, install_rate_limits, policy_for
 
 MAX_BODY_BYTES = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -246,7 +246,7 @@ def install_security(
     rate_limits: RateLimitPolicy | None = None,
 ) -> None:
     """Everything above, for `app`; call once, before it serves."""
-    install_rate_limits(app, rate_limits)
+    install_rate_limits(app, rate_limits or policy_for(settings))
     docs_paths = frozenset(
         path
         for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
