@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,10 +15,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.accounts.passwords import UNKNOWN_ACCOUNT_HASH, needs_rehash, password_matches
 from app.config import Settings
 from app.main import create_app
+from app.web.rate_limits import LOOPBACK, RateLimitPolicy, RateLimits
 from app.web.signing_in import LOGIN_COOKIE
 from tests.support.api import LOOPBACK_CLIENT, REMOTE_CLIENT
 from tests.support.groups import BASE, PASSWORD, account_services, register
@@ -91,6 +95,35 @@ async def test_a_form_sent_back_for_a_mistake_uses_none_of_the_allowance(tmp_pat
 
 
 # --- logging in -----------------------------------------------------------------------------------
+
+
+EMAILS = st.sampled_from(["sam@example.org", "ana@example.org", "kim@example.org"])
+ADDRESSES = st.sampled_from(["198.51.100.1", "198.51.100.2", "203.0.113.7", "127.0.0.1", None])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(EMAILS, ADDRESSES), max_size=40))
+def test_a_try_goes_ahead_exactly_when_its_account_and_address_counts_have_room(
+    tries: list[tuple[str, str | None]],
+) -> None:
+    """The rule, against a model: a try is counted per (email, address) and per address (the
+    machine itself and an unknown address have no address count); a refused try is not counted.
+    So tries from other addresses never refuse the owner's try from their own."""
+    limits = RateLimits(RateLimitPolicy(login_per_account="3/minute", login_per_address="5/hour"))
+    per_account: Counter[tuple[str, str | None]] = Counter()
+    per_address: Counter[str | None] = Counter()
+    for email, address in tries:
+        counted = address is not None and address not in LOOPBACK
+        room = per_account[email, address] < 3 and not (counted and per_address[address] >= 5)
+        wait = limits.login(email, address)
+        assert (wait is None) == room, (email, address)
+        if room:
+            per_account[email, address] += 1
+            per_address[address] += 1
+        else:
+            assert wait is not None
+            assert 1 <= wait.seconds <= 3600
+    assert limits.login("sam@example.org", "192.0.2.50") is None  # the owner, at home
 
 
 async def test_a_strangers_wrong_guesses_never_keep_the_owner_out(tmp_path: Path) -> None:
