@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -76,6 +77,49 @@ class Settings(BaseSettings):
         description="How often each process checks the database for news the broker lost "
         "(one small query per session with viewers in that process).",
     )
+    # Accounts: password hashing and the limits on registering and logging in
+    # (docs/security.md, "Password work bounded" and "Accounts: registering and logging in").
+    password_hashes_at_once: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Argon2id hashes (64 MiB and a core each, for a moment) one process runs at "
+        "once; more wait their turn. Unset: the number of CPUs the process may use.",
+    )
+    password_hashes_waiting: int = Field(
+        default=32,
+        ge=0,
+        le=10_000,
+        description="Hashes that may wait for their turn in one process; one more is answered "
+        "503 'Too many people are signing in at once' (nothing is stored).",
+    )
+    registrations_per_address_per_hour: int = Field(
+        default=5,
+        ge=1,
+        le=10_000,
+        description="Accounts one client address may create in any hour (loopback is exempt).",
+    )
+    login_tries_per_account_per_minute: int = Field(
+        default=5,
+        ge=1,
+        le=1_000,
+        description="Tries to log in to one account from one address in any minute.",
+    )
+    login_tries_per_address_per_hour: int = Field(
+        default=30,
+        ge=1,
+        le=100_000,
+        description="Tries to log in from one address, whatever the account, in any hour "
+        "(loopback is exempt).",
+    )
+
+    def hashes_at_once(self) -> int:
+        """The password hashes one process runs at once: the setting, else its CPUs."""
+        if self.password_hashes_at_once is not None:
+            return self.password_hashes_at_once
+        if hasattr(os, "sched_getaffinity"):  # Linux: the CPUs this process may run on
+            return max(1, len(os.sched_getaffinity(0)))
+        return os.cpu_count() or 1
 
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

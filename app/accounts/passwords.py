@@ -10,6 +10,14 @@ MAX_PASSWORD_LENGTH = 256
 
 _hasher = PasswordHasher()
 
+# Checked instead when no account has the email typed, so that an unknown email costs what a
+# wrong password costs and the time taken does not tell whether an account exists. The hash of a
+# random password nobody kept, made with today's parameters (a test holds them equal).
+UNKNOWN_ACCOUNT_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$ckqxJBuiMXkD/ylxrxbK4g"
+    "$TyFLzKUWuw+7GqJbNviq2gJEZU8T9UJRHjHxDMyRCI0"
+)
+
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)

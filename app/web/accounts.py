@@ -4,7 +4,7 @@ holds what the login cookie carries)."""
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Form, Request
@@ -13,23 +13,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts.identity import email_problem, name_problem, normalise_email
 from app.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
-    hash_password,
+    UNKNOWN_ACCOUNT_HASH,
     needs_rehash,
     new_password_problem,
-    password_matches,
 )
 from app.store.accounts import Account, EmailTaken
 from app.store.groups import new_id
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, SERVICES
+from app.web.password_work import RETRY_AFTER_S, TOO_MANY_SIGNING_IN, TooManySigningIn
+from app.web.rate_limits import LOGIN_SLOW_DOWN, SLOW_DOWN, attempt, client_address, rate_limits_of
 from app.web.rendering import page
 from app.web.services import Services
 from app.web.signing_in import LOGIN_COOKIE, LOGIN_MAX_AGE_S, require_form, require_signed_in
 
-TOO_MANY_LOGINS = (
-    "There have been several tries to log in to this account just now. For its safety, "
-    "please wait a minute and try again."
-)
 WRONG_LOGIN = "That email address and password don't match an account. Please try again."
 
 router = APIRouter(include_in_schema=False)
@@ -49,6 +46,21 @@ def _sign_in(
         secure=svc.settings.base_url().startswith("https://"),
     )
     return response
+
+
+def _refused(
+    svc: Services, request: Request, template: str, status_code: int, wait_s: int, **context: Any
+) -> HTMLResponse:
+    """The page again as it was filled in (never a password), saying when to try again."""
+    response = page(svc, request, template, status_code, **context)
+    response.headers["Retry-After"] = str(wait_s)
+    return response
+
+
+def _too_busy(svc: Services, request: Request, template: str, **context: Any) -> HTMLResponse:
+    return _refused(
+        svc, request, template, 503, RETRY_AFTER_S, error=TOO_MANY_SIGNING_IN, **context
+    )
 
 
 def _safe_next(next_path: str) -> str:
@@ -83,11 +95,26 @@ async def register(
         or new_password_problem(password, password_again)
     )
     if problem is None:
+        wait = attempt(request, "register")
+        if wait is not None:
+            return _refused(
+                svc,
+                request,
+                "accounts/register.html",
+                429,
+                wait,
+                form=form,
+                error=SLOW_DOWN["register"],
+            )
+        try:
+            password_hash = await accounts.password_work.hash(password)
+        except TooManySigningIn:
+            return _too_busy(svc, request, "accounts/register.html", form=form)
         account = Account(
             id=new_id(),
             email=address,
             display_name=name,
-            password_hash=await to_thread.run_sync(hash_password, password),
+            password_hash=password_hash,
             credential_version=1,
             created_at=accounts.clock(),
         )
@@ -117,24 +144,33 @@ async def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/groups",
 ) -> Response:
-    address = normalise_email(email)[:254]
-    form = {"email": address, "next": _safe_next(next)}
-    wait = accounts.wait_before_login(address)
+    email_address = normalise_email(email)[:254]
+    form = {"email": email_address, "next": _safe_next(next)}
+    wait = rate_limits_of(request.app).login(email_address, client_address(request))
     if wait is not None:
-        response = page(svc, request, "accounts/login.html", 429, form=form, error=TOO_MANY_LOGINS)
-        response.headers["Retry-After"] = str(wait)
-        return response
-    account = await to_thread.run_sync(accounts.accounts.by_email, address)
-    matches = (
-        account is not None
-        and len(password) <= MAX_PASSWORD_LENGTH
-        and await to_thread.run_sync(password_matches, account.password_hash, password)
-    )
+        return _refused(
+            svc,
+            request,
+            "accounts/login.html",
+            429,
+            wait.seconds,
+            form=form,
+            error=LOGIN_SLOW_DOWN[wait.full],
+        )
+    account = await to_thread.run_sync(accounts.accounts.by_email, email_address)
+    # An unknown email is checked too, against a hash nobody can match: it takes as long as a
+    # wrong password, so the time taken does not say whether the account exists.
+    stored_hash = UNKNOWN_ACCOUNT_HASH if account is None else account.password_hash
+    try:
+        matches = len(password) <= MAX_PASSWORD_LENGTH and await accounts.password_work.matches(
+            stored_hash, password
+        )
+    except TooManySigningIn:
+        return _too_busy(svc, request, "accounts/login.html", form=form)
     if account is None or not matches:
         return page(svc, request, "accounts/login.html", 401, form=form, error=WRONG_LOGIN)
     if needs_rehash(account.password_hash):
-        fresh = await to_thread.run_sync(hash_password, password)
-        await to_thread.run_sync(accounts.accounts.rehash, account.id, fresh)
+        await _rehash(accounts, account, password)
     return _sign_in(svc, accounts, account, account.credential_version, _safe_next(next))
 
 
@@ -165,12 +201,25 @@ async def change_password(
     new_password_again: Annotated[str, Form()] = "",
 ) -> Response:
     me = await require_form(request, accounts, form_key)
-    wait = accounts.wait_before_login(me.account.email)
+    wait = rate_limits_of(request.app).login(me.account.email, client_address(request))
     if wait is not None:
-        return page(
-            svc, request, "accounts/password.html", 429, me=me, error=TOO_MANY_LOGINS, done=False
+        return _refused(
+            svc,
+            request,
+            "accounts/password.html",
+            429,
+            wait.seconds,
+            me=me,
+            error=LOGIN_SLOW_DOWN[wait.full],
+            done=False,
         )
-    if not await to_thread.run_sync(password_matches, me.account.password_hash, current_password):
+    try:
+        current_matches = await accounts.password_work.matches(
+            me.account.password_hash, current_password
+        )
+    except TooManySigningIn:
+        return _too_busy(svc, request, "accounts/password.html", me=me, done=False)
+    if not current_matches:
         return page(
             svc,
             request,
@@ -183,6 +232,18 @@ async def change_password(
     problem = new_password_problem(new_password, new_password_again)
     if problem is not None:
         return page(svc, request, "accounts/password.html", 422, me=me, error=problem, done=False)
-    fresh = await to_thread.run_sync(hash_password, new_password)
+    try:
+        fresh = await accounts.password_work.hash(new_password)
+    except TooManySigningIn:
+        return _too_busy(svc, request, "accounts/password.html", me=me, done=False)
     version = await to_thread.run_sync(accounts.accounts.change_password, me.account.id, fresh)
     return _sign_in(svc, accounts, me.account, version, "/groups?password_changed=1")
+
+
+async def _rehash(accounts: AccountServices, account: Account, password: str) -> None:
+    """Hash a password made with older parameters again; when it is busy, at a later login."""
+    try:
+        fresh = await accounts.password_work.hash(password)
+    except TooManySigningIn:
+        return
+    await to_thread.run_sync(accounts.accounts.rehash, account.id, fresh)

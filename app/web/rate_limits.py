@@ -1,7 +1,9 @@
 """Rate limits, counted with the `limits` library (moving windows).
 
 Per client address: starting sessions and joining them (the two things anyone may do without a
-link). Per websocket connection: commands, and every message as a last line against a flood.
+link), and creating accounts. Logging in: per account and address together, and per address
+(`RateLimits.login`). Per websocket connection: commands, and every message as a last line
+against a flood.
 Per person: commands sent through the JSON API, with the same allowance as a connection.
 Counts live in this process's memory unless `address_storage` names a shared storage (e.g.
 "redis://host:6379/0"): with several processes and memory storage, each process counts alone.
@@ -27,7 +29,9 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-Bucket = Literal["create_session", "join"]
+from app.config import Settings
+
+Bucket = Literal["create_session", "join", "register"]
 # The machine itself (the demo, health checks, the test suite), or a reverse proxy that does not
 # say who its client is (uvicorn believes X-Forwarded-For from 127.0.0.1). Limiting that one
 # address would limit everybody together, so it is not limited at all (docs/security.md).
@@ -39,8 +43,25 @@ SLOW_DOWN: dict[Bucket, str] = {
     "Please wait a minute, then try again.",
     "join": "Lots of people have just joined from this network. "
     "Please wait a moment, then try again.",
+    "register": "Several accounts have just been created from this network. "
+    "Please wait a while, then try again.",
 }
 COMMANDS_TOO_FAST = "That was a lot at once. Please wait a moment, then try again."
+
+
+LoginCount = Literal["account", "address"]
+LOGIN_SLOW_DOWN: dict[LoginCount, str] = {
+    "account": "There have been several tries to log in to this account just now. For its "
+    "safety, please wait a minute and try again.",
+    "address": "There have been a lot of tries to log in from this network just now. "
+    "Please wait a while, then try again.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LoginWait:
+    full: LoginCount
+    seconds: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +76,20 @@ class RateLimitPolicy:
     flood: str = "200 per 10 seconds"
     unlimited_addresses: frozenset[str] = LOOPBACK
     address_storage: str = "memory://"
+    # Accounts (docs/security.md): each registration costs an argon2id hash, and login tries
+    # are counted per account and address together (never per account alone: that would let a
+    # stranger lock the owner out) and per address (guessing one password against many emails).
+    register: str = "5/hour"
+    login_per_account: str = "5/minute"
+    login_per_address: str = "30/hour"
+
+
+def policy_for(settings: Settings) -> RateLimitPolicy:
+    return RateLimitPolicy(
+        register=f"{settings.registrations_per_address_per_hour}/hour",
+        login_per_account=f"{settings.login_tries_per_account_per_minute}/minute",
+        login_per_address=f"{settings.login_tries_per_address_per_hour}/hour",
+    )
 
 
 class RateLimits:
@@ -66,6 +101,11 @@ class RateLimits:
         self._address_items: dict[Bucket, RateLimitItem] = {
             "create_session": parse(self.policy.create_session),
             "join": parse(self.policy.join),
+            "register": parse(self.policy.register),
+        }
+        self._login_items: dict[LoginCount, RateLimitItem] = {
+            "account": parse(self.policy.login_per_account),
+            "address": parse(self.policy.login_per_address),
         }
         self._command_items = (
             parse(self.policy.command_burst),
@@ -80,7 +120,27 @@ class RateLimits:
         item = self._address_items[bucket]
         if self._by_address.hit(item, bucket, address):
             return None
-        reset_at, _remaining = self._by_address.get_window_stats(item, bucket, address)
+        return self._seconds_until_room(item, bucket, address)
+
+    def login(self, email: str, address: str | None) -> LoginWait | None:
+        """Count one try to log in to `email` from `address`, before its password is checked
+        (tries sent together cannot overshoot): None if it may go ahead, else which count is
+        full and how long to wait. A refused try is not counted."""
+        counts: list[tuple[LoginCount, tuple[str, ...]]] = [("account", (email, address or ""))]
+        if address is not None and address not in self.policy.unlimited_addresses:
+            counts.append(("address", (address,)))
+        for count, keys in counts:
+            if not self._by_address.test(self._login_items[count], f"login-{count}", *keys):
+                seconds = self._seconds_until_room(
+                    self._login_items[count], f"login-{count}", *keys
+                )
+                return LoginWait(count, seconds)
+        for count, keys in counts:
+            self._by_address.hit(self._login_items[count], f"login-{count}", *keys)
+        return None
+
+    def _seconds_until_room(self, item: RateLimitItem, *keys: str) -> int:
+        reset_at, _remaining = self._by_address.get_window_stats(item, *keys)
         return max(1, math.ceil(reset_at - time.time()))
 
     def connection(self, clock: Callable[[], float] = time.monotonic) -> Budget:

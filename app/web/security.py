@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
 from app.web.problems import Problem, answer
-from app.web.rate_limits import RateLimitPolicy, install_rate_limits
+from app.web.rate_limits import RateLimitPolicy, install_rate_limits, policy_for
 
 MAX_BODY_BYTES = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -225,7 +225,7 @@ def install_security(
     rate_limits: RateLimitPolicy | None = None,
 ) -> None:
     """Everything above, for `app`; call once, before it serves."""
-    install_rate_limits(app, rate_limits)
+    install_rate_limits(app, rate_limits or policy_for(settings))
     app.add_middleware(
         SecurityMiddleware, public_url=settings.base_url(), max_body_bytes=max_body_bytes
     )

@@ -175,7 +175,7 @@ async def test_a_facilitator_of_one_group_cannot_see_or_touch_another(app: FastA
 def test_today_is_the_groups_own_date_not_the_servers() -> None:
     # 01:00 on Tuesday 24 November in London is still Monday evening in Minneapolis.
     at = datetime(2026, 11, 24, 1, 0, tzinfo=UTC).timestamp()
-    services = make_account_services(None, None, None, "secret", lambda: at)  # type: ignore[arg-type]
+    services = make_account_services(None, None, None, "secret", lambda: at, None)  # type: ignore[arg-type]
 
     assert services.today("Europe/London") == date(2026, 11, 24)
     assert services.today("America/Chicago") == date(2026, 11, 23)

@@ -26,6 +26,7 @@ from app.web.groups import (
     records,
     sessions,
 )
+from app.web.password_work import PasswordWork
 from app.web.services import Services
 
 ROUTERS = (
@@ -48,7 +49,12 @@ def install(app: FastAPI, engine: sqlalchemy.Engine, clock: Callable[[], float])
     templates = Templates(engine)
     templates.ensure_seeds(clock())
     app.state.account_services = make_account_services(
-        Accounts(engine), Groups(engine), templates, svc.settings.resolved_secret_key(), clock
+        Accounts(engine),
+        Groups(engine),
+        templates,
+        svc.settings.resolved_secret_key(),
+        clock,
+        PasswordWork(svc.settings.hashes_at_once(), svc.settings.password_hashes_waiting),
     )
     signing_in.install(app)
     # The console's housekeeping form is rendered with the live fragments too (no request).
