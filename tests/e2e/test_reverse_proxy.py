@@ -202,3 +202,11 @@ def test_a_client_trickling_its_headers_is_cut_off_by_nginx(proxied: Proxied) ->
                 break
     assert closed_after is not None, "nginx held the connection"
     assert HEADER_TIMEOUT_S - 0.5 <= closed_after <= HEADER_TIMEOUT_S + LATE_S
+
+
+def test_every_directive_is_explained_in_the_operations_guide() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "operations.md").read_text()
+    lines = (line.strip() for line in DEPLOYED.read_text().splitlines())
+    directives = {line.split()[0] for line in lines if line and line[0] not in "#}"}
+    unexplained = sorted(name for name in directives if f"`{name} " not in guide)
+    assert not unexplained, f"docs/operations.md does not explain {unexplained}"

@@ -171,6 +171,7 @@ def test_slow_and_idle_connections_leave_the_server_answering(limited_server: Li
         for connection in watched:
             connection.sock.close()
 
+    print(f"\nslow and idle: /healthz at most {max(health):.3f} s; at most {most_fds} fds")
     assert max(health) < 1.0, f"/healthz answers took {sorted(health)[-5:]} s"
     assert len(health) >= HEAD_TIMEOUT_S  # asked throughout, not once
     assert most_fds < 2 * CAP + 100, f"the server held {most_fds} file descriptors"
