@@ -14,6 +14,7 @@ import ssl
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,6 @@ LATE_S = 3.0
 
 @dataclass(frozen=True)
 class Proxied:
-    server: LiveServer
     port: int
     certificate: Path
 
@@ -87,8 +87,23 @@ http {{
 
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
+    port = free_port()
+    server = LiveServer(
+        tmp_path_factory.mktemp("proxied-server"),
+        env={"PEER_ROUNDS_PUBLIC_URL": f"https://127.0.0.1:{port}"},
+    )
+    server.start()
+    try:
+        with nginx_in_front(tmp_path_factory.mktemp("nginx"), server.port, port) as proxy:
+            yield proxy
+    finally:
+        server.stop()
+
+
+@contextmanager
+def nginx_in_front(work: Path, app_port: int, port: int) -> Iterator[Proxied]:
+    """Debian's nginx on `port`, running deploy/nginx.conf in front of `app_port`."""
     assert shutil.which(NGINX), "nginx is missing: run scripts/ensure-nginx (make test does)"
-    work = tmp_path_factory.mktemp("nginx")
     self_signed = ["-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
     key_and_cert = ["-keyout", str(work / "key.pem"), "-out", str(work / "cert.pem")]
     subprocess.run(
@@ -96,39 +111,32 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
         check=True,
         capture_output=True,
     )
-    port = free_port()
-    server = LiveServer(
-        tmp_path_factory.mktemp("proxied-server"),
-        env={"PEER_ROUNDS_PUBLIC_URL": f"https://127.0.0.1:{port}"},
-    )
-    server.start()
-    site = configured(DEPLOYED.read_text(), app_port=server.port, port=port, work=work)
+    site = configured(DEPLOYED.read_text(), app_port=app_port, port=port, work=work)
     (work / "peer-rounds.conf").write_text(site)
     (work / "nginx.conf").write_text(main_config(work))
     nginx = subprocess.Popen(
         [NGINX, "-e", str(work / "error.log"), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
-    proxied = Proxied(server, port, work / "cert.pem")
+    proxy = Proxied(port, work / "cert.pem")
     try:
-        wait_until_serving(proxied, nginx, work)
-        yield proxied
+        wait_until_answering(proxy, nginx, work)
+        yield proxy
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
-        server.stop()
 
 
-def wait_until_serving(proxied: Proxied, nginx: subprocess.Popen[bytes], work: Path) -> None:
+def wait_until_answering(proxy: Proxied, nginx: subprocess.Popen[bytes], work: Path) -> None:
     deadline = time.monotonic() + 10
-    with proxied.api() as api:
+    with proxy.api() as api:
         while time.monotonic() < deadline:
             if nginx.poll() is not None:
                 raise RuntimeError((work / "error.log").read_text())
             try:
-                if api.get("/healthz").status_code == 200:
-                    return
+                api.get("/healthz")
+                return
             except httpx.TransportError:
                 time.sleep(0.1)
     raise RuntimeError("nginx did not start in time")
@@ -202,6 +210,23 @@ def test_a_client_trickling_its_headers_is_cut_off_by_nginx(proxied: Proxied) ->
                 break
     assert closed_after is not None, "nginx held the connection"
     assert HEADER_TIMEOUT_S - 0.5 <= closed_after <= HEADER_TIMEOUT_S + LATE_S
+
+
+def test_a_body_too_large_is_refused_in_the_app_s_words(proxied: Proxied) -> None:
+    with proxied.api() as api:
+        by_the_app = api.post("/api/sessions", content=b" " * (100 * 1024))
+        by_nginx = api.post("/api/sessions", content=b" " * (200 * 1024))
+    assert by_the_app.status_code == 413
+    assert by_the_app.json()["code"] == "too_large"
+    assert by_nginx.status_code == 413
+    assert by_nginx.text.startswith("That was more than we can take in at once.")
+
+
+def test_while_the_app_is_away_the_proxy_answers_calmly(tmp_path: Path) -> None:
+    with nginx_in_front(tmp_path, free_port(), free_port()) as proxy, proxy.api() as api:
+        answer = api.get("/")
+    assert answer.status_code == 503
+    assert answer.text.startswith("We couldn't reach Peer Rounds just now. Nothing you did")
 
 
 def test_every_directive_is_explained_in_the_operations_guide() -> None:
