@@ -6,6 +6,7 @@ client that trickles its headers cut off by nginx itself.
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import json
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
 from tests.support.live_server import Client, LiveServer, free_port
 
@@ -188,6 +189,37 @@ def test_each_client_is_counted_by_its_own_address(proxied: Proxied) -> None:
     assert answers == [201] * 10 + [429]
     with proxied.api() as local:
         assert local.post("/api/sessions", json=NEW_SESSION).status_code == 201
+
+
+async def test_nginx_holds_at_most_200_requests_per_address(proxied: Proxied) -> None:
+    """Open websockets are requests in progress to nginx: the 201st request from one address is
+    refused in the app's words, while another address is served."""
+    with proxied.api() as api:
+        created = api.post("/api/sessions", json=NEW_SESSION).json()
+    room = f"wss://127.0.0.1:{proxied.port}/ws/sessions/{created['session_id']}/room"
+    hello = json.dumps({"type": "hello", "token": created["room"]["token"]})
+
+    async def room_screen() -> ClientConnection:
+        ws = await connect(room, ssl=proxied.tls(), local_addr=("127.0.0.2", 0))
+        await ws.send(hello)
+        await ws.recv()  # its first snapshot: it has said who it is
+        return ws
+
+    # Ten at a time: the app lets one address have 20 sockets that have not said hello yet.
+    screens = [
+        screen
+        for _ in range(20)
+        for screen in await asyncio.gather(*(room_screen() for _ in range(10)))
+    ]
+    try:
+        with proxied.api("127.0.0.2") as crowded, proxied.api("127.0.0.3") as elsewhere:
+            refused = crowded.get("/healthz")
+            served = elsewhere.get("/healthz")
+    finally:
+        await asyncio.gather(*(screen.close() for screen in screens))
+    assert refused.status_code == 503
+    assert refused.text.startswith("Lots of connections from your network are open at once.")
+    assert served.status_code == 200
 
 
 def test_a_client_trickling_its_headers_is_cut_off_by_nginx(proxied: Proxied) -> None:
