@@ -16,7 +16,7 @@ import selectors
 import socket
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -92,7 +92,6 @@ class Watched:
     opened_at: float
     received: bytes = b""
     closed_at: float | None = None
-    sent_at: list[float] = field(default_factory=list)
 
     @classmethod
     def open(cls, address: str, server: LiveServer) -> Watched:
@@ -105,7 +104,6 @@ class Watched:
             return
         try:
             self.sock.send(data)
-            self.sent_at.append(time.monotonic())
         except (BrokenPipeError, ConnectionResetError):
             self.closed_at = time.monotonic()
 
