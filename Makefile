@@ -18,7 +18,7 @@ pytest = @rc=0; $(PYTEST) $(1) || rc=$$?; \
 # given in tests/conftest.py).
 FAST_TESTS := not e2e and not services and not slow
 
-.PHONY: help bootstrap chromium demo serve test test-fast check fmt
+.PHONY: help bootstrap chromium nginx demo serve test test-fast check fmt
 
 help:
 	@echo "make demo      - set up, then run the demo"
@@ -33,6 +33,10 @@ bootstrap:
 
 chromium:
 	@scripts/ensure-chromium
+
+# The reverse-proxy test runs deploy/nginx.conf in Debian's nginx.
+nginx:
+	@scripts/ensure-nginx
 
 demo: bootstrap
 	$(BIN)/peer-rounds demo
@@ -51,7 +55,7 @@ check: bootstrap
 	$(call step,import contracts (lint-imports))
 	$(BIN)/lint-imports
 
-test: check chromium
+test: check chromium nginx
 	$(call step,pytest)
 	$(call pytest)
 

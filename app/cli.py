@@ -26,6 +26,7 @@ from app.store.accounts import Account, EmailTaken
 from app.store.groups import Action, Group, new_id
 from app.web.account_services import AccountServices
 from app.web.commands import submit
+from app.web.connections import ConnectionLimits, ServingConfig
 from app.web.groups.group_sessions import session_plan
 from app.web.links import CreatedSession, links_for
 from app.web.services import Services
@@ -51,8 +52,9 @@ def main(argv: list[str] | None = None) -> None:
         links, login = asyncio.run(create_demos(app))
         print_links(links)
         print_login(login)
-    config = uvicorn.Config(
+    config = ServingConfig(
         app,
+        ConnectionLimits.of(settings),
         host=settings.host,
         port=settings.port,
         ws_max_size=settings.max_message_bytes,

@@ -56,6 +56,43 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a websocket may leave a ping unanswered before it is closed.",
     )
+    # Connections below the app (app/web/connections.py; docs/security.md).
+    http_idle_timeout_s: int = Field(
+        default=5,
+        ge=1,
+        le=300,
+        description="How long a connection may stay open without a request on the way: just "
+        "opened, or after an answer (keep-alive). 1-300 s; a proxy in front should give up on "
+        "an idle connection sooner than this.",
+    )
+    http_header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="How long a request's line and headers may take to arrive, from its first "
+        "byte; then it is answered 408 and closed. Up to 300 s.",
+    )
+    http_body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="How long a request's body may take to arrive, from the end of its headers; "
+        "then the connection is closed. Up to 600 s (bodies are at most 64 KiB).",
+    )
+    http_max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=4 * 1024,
+        le=1024 * 1024,
+        description="The largest request line and headers accepted, together; more is answered "
+        "400 and closed. 4 KiB-1 MiB.",
+    )
+    max_connections_per_address: int = Field(
+        default=200,
+        ge=1,
+        description="Connections (plain HTTP and websockets) one client address may hold open "
+        "at once; one more is answered 503 and closed at once. The machine itself is not "
+        "counted (behind a proxy, every connection comes from it: limit them at the proxy).",
+    )
     log_format: Literal["auto", "json", "console"] = Field(
         default="auto",
         description="json: one JSON object per line; console: readable lines; auto: console "

@@ -1,0 +1,223 @@
+"""Limits on connections, below the app: how long one may sit idle or take to send its request,
+how large a request's head may be, and how many connections one address may hold open at once
+(docs/security.md).
+
+uvicorn's h11 protocol gives two of them: the size of a request's line and headers
+(`h11_max_incomplete_event_size`, answered with 400) and the idle time after a response
+(`timeout_keep_alive`). It arms that timer only after a response, though, and stops it at the
+first byte of the next request: a connection that never sent a byte, or sent its request a
+byte at a time, was held for ever. `BoundedHTTP` adds what is missing; `CountedWebSocket` gives
+a connection back to its address's count when the websocket it was upgraded to closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
+
+from app.config import Settings
+from app.web.rate_limits import LOOPBACK
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLimits:
+    idle_timeout_s: int
+    head_timeout_s: float
+    body_timeout_s: float
+    max_head_bytes: int
+    max_per_address: int
+    # As for the rate limits: the machine itself, or a proxy in front that speaks for everyone.
+    exempt: frozenset[str] = LOOPBACK
+
+    @classmethod
+    def of(cls, settings: Settings) -> ConnectionLimits:
+        return cls(
+            idle_timeout_s=settings.http_idle_timeout_s,
+            head_timeout_s=settings.http_header_timeout_s,
+            body_timeout_s=settings.http_body_timeout_s,
+            max_head_bytes=settings.http_max_header_bytes,
+            max_per_address=settings.max_connections_per_address,
+        )
+
+
+class OpenConnections:
+    """Connections open now (plain HTTP and websockets alike), counted per client address."""
+
+    def __init__(self, cap: int, exempt: frozenset[str]) -> None:
+        self._cap = cap
+        self._exempt = exempt
+        self._open: Counter[str] = Counter()
+
+    def admit(self, address: str | None) -> bool:
+        """True, and counted until `release`, if `address` may hold one more connection."""
+        if address is None or address in self._exempt:
+            return True
+        if self._open[address] >= self._cap:
+            return False
+        self._open[address] += 1
+        return True
+
+    def release(self, address: str | None) -> None:
+        if address is None or address in self._exempt:
+            return
+        self._open[address] -= 1
+        if not self._open[address]:
+            del self._open[address]
+
+
+class ServingConfig(uvicorn.Config):
+    """uvicorn's Config with our protocols, carrying the limits and the count to each of them."""
+
+    def __init__(self, app: Any, limits: ConnectionLimits, **options: Any) -> None:
+        self.limits = limits
+        self.open_connections = OpenConnections(limits.max_per_address, limits.exempt)
+        super().__init__(
+            app,
+            http=BoundedHTTP,
+            ws=CountedWebSocket,
+            timeout_keep_alive=limits.idle_timeout_s,
+            h11_max_incomplete_event_size=limits.max_head_bytes,
+            **options,
+        )
+
+
+def _plain_response(status: bytes, message: str) -> bytes:
+    body = message.encode()
+    return (
+        b"HTTP/1.1 " + status + b"\r\n"
+        b"content-type: text/plain; charset=utf-8\r\n"
+        b"x-content-type-options: nosniff\r\n"
+        b"content-length: " + str(len(body)).encode() + b"\r\n"
+        b"connection: close\r\n\r\n" + body
+    )
+
+
+TOO_MANY_CONNECTIONS = _plain_response(
+    b"503 Service Unavailable",
+    "Lots of connections from your network are open at once. Please wait a moment, then try again.",
+)
+REQUEST_TOO_SLOW = _plain_response(
+    b"408 Request Timeout",
+    "Your request took too long to arrive. Please try again.",
+)
+
+Part = Literal["head", "body"]
+
+
+class BoundedHTTP(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for each request being read, a closing time for a
+    connection that has sent nothing yet, and a cap on connections per address.
+
+    A request's head (line and headers) must arrive whole within `head_timeout_s` of its first
+    byte, and its body within `body_timeout_s` of the end of its head: one deadline each, not a
+    gap between reads, so trickling cannot stretch them.
+    """
+
+    def __init__(
+        self,
+        config: ServingConfig,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self.limits = config.limits
+        self.open_connections = config.open_connections
+        self.admitted = False
+        self.upgraded = False
+        self.reading: Part | None = None
+        self.read_deadline: asyncio.TimerHandle | None = None
+
+    @property
+    def address(self) -> str | None:
+        return None if self.client is None else self.client[0]
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.admitted = self.open_connections.admit(self.address)
+        if not self.admitted:
+            transport.write(TOO_MANY_CONNECTIONS)
+            transport.close()
+            return
+        self.timeout_keep_alive_task = self.loop.call_later(
+            self.timeout_keep_alive, self.timeout_keep_alive_handler
+        )
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._time_reading()
+
+    def handle_websocket_upgrade(self, event: h11.Request) -> None:
+        # From here the websocket protocol owns the connection, and gives back its count.
+        self.upgraded = True
+        self._stop_timing()
+        super().handle_websocket_upgrade(event)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        self._stop_timing()
+        # uvicorn stops its idle timer only on a clean close; a reset would leave it holding
+        # this connection's objects until it fires.
+        self._unset_keepalive_if_required()
+        if self.admitted and not self.upgraded:
+            self.open_connections.release(self.address)
+
+    def _time_reading(self) -> None:
+        part: Part | None = None
+        if not self.upgraded and not self.transport.is_closing():
+            state = self.conn.their_state
+            if state is h11.IDLE:
+                part = "head"
+            elif state is h11.SEND_BODY:
+                part = "body"
+        if part == self.reading:
+            return
+        self._stop_timing()
+        self.reading = part
+        if part is not None:
+            timeout = self.limits.head_timeout_s if part == "head" else self.limits.body_timeout_s
+            self.read_deadline = self.loop.call_later(timeout, self._too_slow)
+
+    def _stop_timing(self) -> None:
+        self.reading = None
+        if self.read_deadline is not None:
+            self.read_deadline.cancel()
+            self.read_deadline = None
+
+    def _too_slow(self) -> None:
+        self.read_deadline = None
+        if self.transport.is_closing():
+            return
+        if self.reading == "head":
+            # Nothing has reached the app yet, so the answer is ours to give.
+            self.transport.write(REQUEST_TOO_SLOW)
+        # A body cut off reaches the app as the client gone (http.disconnect).
+        self.transport.close()
+
+
+class CountedWebSocket(WebSocketsSansIOProtocol):
+    """uvicorn's websocket protocol, giving its connection back to the address's count."""
+
+    def __init__(
+        self,
+        config: ServingConfig,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self.open_connections = config.open_connections
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        try:
+            super().connection_lost(exc)
+        finally:
+            self.open_connections.release(None if self.client is None else self.client[0])
