@@ -10,6 +10,8 @@ on the console, the room view and the phones.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from datetime import date
@@ -21,6 +23,7 @@ from fastapi import FastAPI
 from app.agenda.stages import StageKind
 from app.groups.rules import DEFAULT_REVIEW_AFTER
 from app.session.commands import Actor, Admit, AdvanceStage, Role, StartSession
+from app.session.views import view_for
 from app.store.groups import Guideline
 from app.web.links import join_session, links_for
 from app.web.services import Services
@@ -132,6 +135,7 @@ async def test_marking_the_list_reviewed_shows_the_date_and_moves_each_review_on
         marked = await post(client, f"{path}/guidelines-reviewed")
         twice = await post(client, f"{path}/guidelines-reviewed")
         page = await client.get(path)
+        exported = await client.get(f"{path}/export.csv")
 
     assert "Not reviewed together yet." in before.text
     assert (marked.status_code, twice.status_code) == (303, 303)
@@ -143,6 +147,9 @@ async def test_marking_the_list_reviewed_shows_the_date_and_moves_each_review_on
             assert now.review_on == today() + DEFAULT_REVIEW_AFTER
         else:
             assert now.review_on == guideline.review_on  # proposed and retired: untouched
+    rows = list(csv.reader(io.StringIO(exported.text)))
+    assert ["guideline review", today().isoformat(), "", "", ""] in rows
+    assert ["guideline", str(retiring.agreed_on), "retired", retiring.text, ""] in rows
 
 
 def test_the_long_date_reads_as_people_write_it() -> None:
@@ -171,6 +178,7 @@ async def test_the_guidelines_stage_shows_the_guidelines_in_force_on_every_scree
             await hub.execute(AdvanceStage(id=str(uuid.uuid4())), sam)
         console = await client.get(f"/s/{session_id}/console")
         room_link = links_for(svc, hub).room.url
+        views = [view_for(hub.state, role, priya.participant_id) for role in Role]
     screens = {"console": console.text}
     for name, url in (("room", room_link), ("phone", priya.url)):
         async with browser(app) as device:
@@ -179,6 +187,9 @@ async def test_the_guidelines_stage_shows_the_guidelines_in_force_on_every_scree
     in_force = [g.text for g in guidelines[1:] if g.agreed_on is not None]
     in_force[0] = "Zoë's wording 🌱"
     assert "stage-guidelines" not in welcome.text
+    for view in views:  # what scripts see (docs/protocol.md)
+        assert view.current_stage is not None
+        assert view.current_stage.guidelines == in_force
     for name, html in screens.items():
         listed = re.search(r'id="stage-guidelines"[^>]*>(.*?)</ol>', html, re.S)
         assert listed is not None, name

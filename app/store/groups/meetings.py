@@ -121,6 +121,15 @@ class Meetings(Store):
                 .values(review_on=default_review_date(today))
             )
 
+    def guideline_reviews(self, group_id: str) -> list[date]:
+        query = (
+            select(GUIDELINE_REVIEWS.c.reviewed_on)
+            .where(GUIDELINE_REVIEWS.c.group_id == group_id)
+            .order_by(GUIDELINE_REVIEWS.c.reviewed_on)
+        )
+        with self._engine.connect() as connection:
+            return list(connection.execute(query).scalars())
+
     def guidelines_last_reviewed(self, group_id: str) -> date | None:
         query = select(func.max(GUIDELINE_REVIEWS.c.reviewed_on)).where(
             GUIDELINE_REVIEWS.c.group_id == group_id

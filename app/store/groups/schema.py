@@ -112,6 +112,8 @@ class GroupRecords:
     sessions: list[GroupSession]
     actions: list[Action]
     apologies: list[tuple[str, date]] = field(default_factory=list)
+    # The days the group reviewed its guidelines together, oldest first.
+    guideline_reviews: list[date] = field(default_factory=list)
 
 
 def group_from_row(row: sqlalchemy.RowMapping) -> Group:
