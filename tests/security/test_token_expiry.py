@@ -9,21 +9,28 @@ same token is then refused on reconnecting with the same words.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from itsdangerous import TimestampSigner
+from starlette.types import Message
 from websockets.asyncio.client import connect
 
+from app.config import Settings
+from app.main import create_app
 from app.session.commands import Role
+from app.web import live
 from app.web.tokens import LINK_EXPIRED, Grant, TokenError, Tokens
 from tests.security.test_revocation import closed_with, participant_screens
+from tests.support.api import client_of, new_session, websocket_scope
 from tests.support.live_server import Client, LiveServer, create_session, join
 
 MAX_AGE_S = 6
@@ -95,3 +102,38 @@ async def test_open_screens_close_when_their_link_expires(short_lived: LiveServe
     async with connect(f"{server.ws_base}/ws/sessions/{sid}/participant") as again:
         await again.send(json.dumps({"type": "hello", "token": priya["token"]}))
         assert await closed_with(again) == (4401, LINK_EXPIRED)
+
+
+@pytest.mark.anyio
+async def test_a_closed_screens_expiry_timer_is_cancelled(tmp_path: Path) -> None:
+    """Nothing of a screen that has gone is kept until its link would have expired (two days
+    by default): the one timer holding it is cancelled when it closes."""
+    gc.collect()
+    earlier = {id(o) for o in open_connections()}
+    app = create_app(Settings(data_dir=tmp_path))
+    async with client_of(app) as api:
+        created = await new_session(api)
+    sid, token = created["session_id"], created["facilitators"][0]["token"]
+    to_app: asyncio.Queue[Message] = asyncio.Queue()
+    for message in (
+        {"type": "websocket.connect"},
+        {"type": "websocket.receive", "text": json.dumps({"type": "hello", "token": token})},
+    ):
+        to_app.put_nowait(message)
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+        if message["type"] == "websocket.send":  # the first snapshot: the screen goes away
+            to_app.put_nowait({"type": "websocket.disconnect", "code": 1001})
+
+    scope = websocket_scope(f"/ws/sessions/{sid}/facilitator")
+    await asyncio.wait_for(app(scope, to_app.get, send), timeout=5)
+    gc.collect()
+
+    assert [m["type"] for m in sent][:2] == ["websocket.accept", "websocket.send"]
+    assert [o for o in open_connections() if id(o) not in earlier] == []
+
+
+def open_connections() -> list[object]:
+    return [o for o in gc.get_objects() if isinstance(o, live._Connection)]
