@@ -198,3 +198,29 @@ async def test_the_guidelines_stage_shows_the_guidelines_in_force_on_every_scree
         ], name
         assert retired.text not in listed.group(1)
         assert PHONES not in listed.group(1)
+
+
+async def test_only_the_groups_own_facilitators_change_its_guidelines(app: FastAPI) -> None:
+    async with browser(app) as sam:
+        path = await with_a_proposal(sam)
+    first = groups_of(app).guidelines(group_id(path))[0]
+    before = groups_of(app).guidelines(group_id(path))
+    async with browser(app) as ana:
+        await register(ana, email="ana@example.org", name="Ana")
+        anas = await create_group(ana, name="Ana's own group")
+        answers = [
+            await post(ana, f"{path}/guidelines/{first.id}/words", text="Taken over"),
+            await post(ana, f"{path}/guidelines/{first.id}/retire"),
+            await post(ana, f"{path}/guidelines/{first.id}/restore"),
+            await post(ana, f"{path}/guidelines-reviewed"),
+        ]
+        # Her own group's address with Sam's guideline: not hers to change.
+        crossed = [
+            await post(ana, f"{anas}/guidelines/{first.id}/words", text="Taken over"),
+            await post(ana, f"{anas}/guidelines/{first.id}/retire"),
+        ]
+
+    assert [a.status_code for a in answers] == [404] * len(answers)
+    assert [a.status_code for a in crossed] == [409] * len(crossed)
+    assert groups_of(app).guidelines(group_id(path)) == before
+    assert groups_of(app).guidelines_last_reviewed(group_id(path)) is None
