@@ -124,7 +124,17 @@ def review_due(review_on: date | None, meeting_on: date) -> bool:
 
 
 def default_review_date(agreed_on: date) -> date:
+    """When a guideline agreed (or the list reviewed) that day is next looked at again."""
     return agreed_on + DEFAULT_REVIEW_AFTER
+
+
+def in_force(agreed_on: date | None, retired_on: date | None) -> bool:
+    """A guideline the group lives by, and reads at its meetings: agreed, and not retired.
+
+    Only these can have their words changed or be retired; a retired one stays in the
+    group's history and can be brought back as it was.
+    """
+    return agreed_on is not None and retired_on is None
 
 
 # --- housekeeping actions ---------------------------------------------------------------------

@@ -207,6 +207,23 @@ class GroupGuidelineRow(SQLModel, table=True):
     # Empty while proposed; set when the group agrees it.
     agreed_on: date | None = None
     review_on: date | None = None
+    # Set when the group retires it: kept in the group's history, no longer read at meetings.
+    retired_on: date | None = None
+
+
+class GroupGuidelineReviewRow(SQLModel, table=True):
+    """A day the group looked over its guidelines together (the newest is shown)."""
+
+    __tablename__ = "group_guideline_reviews"
+    __table_args__ = (
+        PrimaryKeyConstraint("group_id", "reviewed_on", name="pk_group_guideline_reviews"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_group_guideline_reviews_group", ondelete="CASCADE"
+        ),
+    )
+
+    group_id: str
+    reviewed_on: date
 
 
 class GroupSessionRow(SQLModel, table=True):

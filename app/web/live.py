@@ -42,7 +42,7 @@ from app.web.rate_limits import COMMANDS_TOO_FAST, UnauthenticatedSockets, rate_
 from app.web.screens import OpenScreens
 from app.web.security import origin_allowed
 from app.web.services import Services, websocket_services
-from app.web.tokens import Grant
+from app.web.tokens import LINK_EXPIRED, Grant
 
 router = APIRouter()
 log = structlog.get_logger(__name__)
@@ -193,6 +193,7 @@ class _Connection:
         self._waiting: list[dict[str, Any]] = []
         # Exists only while commands wait, so an idle connection costs no extra task.
         self._running: asyncio.Task[None] | None = None
+        self._expired = False
         self.metrics = svc.registry.metrics
         # Who is on the line is never logged: the role and the session say enough.
         self.log = log.bind(session_id=hub.record.id, role=grant.role.value, format=fmt)
@@ -208,11 +209,16 @@ class _Connection:
         screens = open_screens_of(self.websocket.app)
         screens.opened(self.grant, self.viewer.outbox)
         sender = asyncio.create_task(self._send_forever())
+        # One timer per connection, at the moment its token stops working: no socket is polled.
+        expiry = asyncio.get_running_loop().call_later(
+            max(0.0, self.grant.expires_at - self.svc.clock()), self._expire
+        )
         try:
             await self._receive_forever()
         except OutboxFull:
             await self._close(Close.TOO_MANY, "Too many messages at once.")
         finally:
+            expiry.cancel()
             # What the screen sent before it went is carried out: its person meant it, and a
             # reconnecting screen that sends it again is told it is already done.
             if self._running is not None:
@@ -234,11 +240,21 @@ class _Connection:
                 # revoked, keeps no open screen: the update that says so has just gone out.
                 denied = membership_problem(self.grant, self.hub)
                 reason = denied.message if denied is not None else self.viewer.outbox.closing
+                if self._expired and denied is None:
+                    self.log.info("link_expired")
+                    await self._close(Close.UNAUTHORIZED, LINK_EXPIRED)
+                    return
                 if reason is not None:
                     self.metrics.sockets_revoked.inc()
                     self.log.info("access_ended")
                     await self._close(Close.FORBIDDEN, reason)
                     return
+
+    def _expire(self) -> None:
+        """The token this screen connected with has just stopped working (as a reconnect's
+        would): it is closed with 4401, after what is due, so the page asks for a fresh link."""
+        self._expired = True
+        self.viewer.outbox.close(LINK_EXPIRED)
 
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(RuntimeError):

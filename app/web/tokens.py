@@ -2,15 +2,19 @@
 
 A token names a session, a role and a person. It is signed with the server secret and the
 session's token version, so bumping that version revokes every token of the session at once.
+It stops working `max_age_s` after it was signed; a socket opened with it is closed then too.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.session.commands import Actor, Role
+
+LINK_EXPIRED = "This link has expired. Please ask a facilitator for a fresh one."
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +23,9 @@ class Grant:
     role: Role
     person_id: str
     token_version: int
+    # When the token it was read from stops working (POSIX seconds, from the token's signed
+    # timestamp); a grant about to be issued has no token yet, so nothing to expire.
+    expires_at: float = math.inf
 
     @property
     def actor(self) -> Actor:
@@ -41,11 +48,11 @@ class Tokens:
 
     def read(self, token: str) -> Grant:
         try:
-            session_id, role, person_id, version = self._serializer.loads(
-                token, max_age=self._max_age_s
+            (session_id, role, person_id, version), signed_at = self._serializer.loads(
+                token, max_age=self._max_age_s, return_timestamp=True
             )
         except SignatureExpired as expired:
-            raise TokenError("This link has expired. Ask a facilitator for a new one.") from expired
+            raise TokenError(LINK_EXPIRED) from expired
         except (BadSignature, ValueError, TypeError) as broken:
             raise TokenError("This link is not valid. Ask a facilitator for a new one.") from broken
         return Grant(
@@ -53,4 +60,5 @@ class Tokens:
             role=Role(role),
             person_id=str(person_id),
             token_version=int(version),
+            expires_at=signed_at.timestamp() + self._max_age_s,
         )

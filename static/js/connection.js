@@ -60,7 +60,8 @@ export function installConnection(hooks) {
       // Someone was removed or left, or the links were replaced: the server says which, kindly.
       setConnectionBanner(reason || "This page can't connect any more. Please open your link again.");
     } else if (code === 4401) {
-      setConnectionBanner("This page can't connect any more. Please open your link again.");
+      // The link has expired, or was never right: the server says which and what to do.
+      setConnectionBanner(reason || "This page can't connect any more. Please open your link again.");
     } else if (code === 4404) {
       setConnectionBanner("This session is no longer available.");
     } else if (!ended) {

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import CHROMIUM_FLAGS, WAIT_MS, chromium_path
+from tests.support.browser import WAIT_MS
 from tests.support.groups import PASSWORD, today
 from tests.support.live_server import LiveServer, running_server
 from tests.support.pages import axe_violations, describe_violations
@@ -24,18 +24,6 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server of each test's own: both sign up as the same facilitator."""
     with running_server(tmp_path) as live:
         yield live
-
-
-@pytest.fixture
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_path()), args=CHROMIUM_FLAGS, headless=True
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def test_a_facilitator_sets_up_a_group_and_starts_its_session(

@@ -12,6 +12,7 @@ from app.groups.rules import (
     PendingAction,
     action_date_problem,
     actions_for_meeting,
+    in_force,
     meeting_number,
     next_welcoming_meeting,
     retention_cutoff,
@@ -99,6 +100,13 @@ def test_a_guideline_review_is_due_from_its_review_date() -> None:
     assert review_due(date(2026, 11, 9), date(2026, 11, 16))
     assert not review_due(date(2026, 11, 17), date(2026, 11, 16))
     assert not review_due(None, date(2026, 11, 16))
+
+
+@given(st.one_of(st.none(), st.dates()), st.one_of(st.none(), st.dates()))
+def test_a_guideline_is_in_force_while_agreed_and_not_retired(
+    agreed_on: date | None, retired_on: date | None
+) -> None:
+    assert in_force(agreed_on, retired_on) == (agreed_on is not None and retired_on is None)
 
 
 def test_an_action_for_a_past_date_is_refused_kindly() -> None:

@@ -21,6 +21,7 @@ from app.config import Settings
 from app.main import create_app
 from app.store.database import create_database_engine, sqlite_url_for
 from app.store.live_sessions import LiveSessions
+from app.web.tokens import LINK_EXPIRED
 from tests.support.api import bearer, client_of, new_session, websocket_until_closed
 from tests.support.live_server import Client, LiveServer, create_session, join
 from tests.support.processes import running, servers_on
@@ -140,7 +141,7 @@ async def test_links_expire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert (await api.get(f"/api/sessions/{sid}/view", headers=bearer(sam))).is_success
         later = int(time.time()) + 3600 + 5
         monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _self: later)
-        expired = "This link has expired. Ask a facilitator for a new one."
+        expired = LINK_EXPIRED
         view = await api.get(f"/api/sessions/{sid}/view", headers=bearer(sam))
         assert (view.status_code, view.json()["message"]) == (401, expired)
         page = await api.get(f"/enter/{sam}")

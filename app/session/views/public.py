@@ -6,6 +6,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
+from pydantic import Field
+
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
 from app.session.state import (
@@ -60,6 +62,8 @@ class CurrentStage(View):
     prompt: str | None
     timer: Timer
     countdown: Countdown
+    # On a guidelines stage, the group's agreed guidelines, to read together; otherwise empty.
+    guidelines: list[str] = Field(default_factory=list)
 
 
 class Speaker(View):
@@ -212,6 +216,9 @@ def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
             prompt=stage.prompt,
             timer=stage.timer,
             countdown=countdown(stage.timer, state.settings.near_end_cue_s),
+            guidelines=[g.text for g in state.guidelines]
+            if stage.kind is StageKind.GUIDELINES
+            else [],
         ),
         "speaker": _speaker(state, stage),
         "up_next": [person(state, p) for p in up_next[:PUBLIC_UP_NEXT]],

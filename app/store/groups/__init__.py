@@ -56,4 +56,5 @@ class Groups(Directory, Membership, Meetings, Retention):
             sessions=self.sessions(group.id),
             actions=self.actions(group.id),
             apologies=apologies,
+            guideline_reviews=self.guideline_reviews(group.id),
         )

@@ -8,8 +8,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.agenda.carry_over import ActionKind
+from app.groups.rules import default_review_date
 from app.store.groups.schema import (
     ACTIONS,
+    GUIDELINE_REVIEWS,
     GUIDELINES,
     SESSIONS,
     Action,
@@ -61,6 +63,80 @@ class Meetings(Store):
         )
         with self._engine.begin() as connection:
             return connection.execute(statement).rowcount == 1
+
+    def edit_guideline(self, group_id: str, guideline_id: str, text: str) -> bool:
+        """New words for a guideline in force (rules.in_force); False if there is none."""
+        return self._update_in_force(group_id, guideline_id, text=text)
+
+    def retire_guideline(self, group_id: str, guideline_id: str, today: date) -> bool:
+        """A guideline in force is no longer read at meetings; False if there is none."""
+        return self._update_in_force(group_id, guideline_id, retired_on=today)
+
+    def restore_guideline(self, group_id: str, guideline_id: str) -> bool:
+        """A retired guideline is in force again, with its words and dates as they were."""
+        statement = (
+            GUIDELINES.update()
+            .where(
+                GUIDELINES.c.group_id == group_id,
+                GUIDELINES.c.id == guideline_id,
+                GUIDELINES.c.retired_on.is_not(None),
+            )
+            .values(retired_on=None)
+        )
+        with self._engine.begin() as connection:
+            return connection.execute(statement).rowcount == 1
+
+    def _update_in_force(self, group_id: str, guideline_id: str, **values: object) -> bool:
+        statement = (
+            GUIDELINES.update()
+            .where(
+                GUIDELINES.c.group_id == group_id,
+                GUIDELINES.c.id == guideline_id,
+                GUIDELINES.c.agreed_on.is_not(None),
+                GUIDELINES.c.retired_on.is_(None),
+            )
+            .values(**values)
+        )
+        with self._engine.begin() as connection:
+            return connection.execute(statement).rowcount == 1
+
+    def mark_guidelines_reviewed(self, group_id: str, today: date) -> None:
+        """The group looked over its guidelines today: each in force is next due for review
+        the usual time from today (proposed and retired ones are left as they are)."""
+        already = select(GUIDELINE_REVIEWS.c.group_id).where(
+            GUIDELINE_REVIEWS.c.group_id == group_id, GUIDELINE_REVIEWS.c.reviewed_on == today
+        )
+        with self._engine.begin() as connection:
+            if connection.execute(already).first() is None:
+                connection.execute(
+                    GUIDELINE_REVIEWS.insert().values(group_id=group_id, reviewed_on=today)
+                )
+            connection.execute(
+                GUIDELINES.update()
+                .where(
+                    GUIDELINES.c.group_id == group_id,
+                    GUIDELINES.c.agreed_on.is_not(None),
+                    GUIDELINES.c.retired_on.is_(None),
+                )
+                .values(review_on=default_review_date(today))
+            )
+
+    def guideline_reviews(self, group_id: str) -> list[date]:
+        query = (
+            select(GUIDELINE_REVIEWS.c.reviewed_on)
+            .where(GUIDELINE_REVIEWS.c.group_id == group_id)
+            .order_by(GUIDELINE_REVIEWS.c.reviewed_on)
+        )
+        with self._engine.connect() as connection:
+            return list(connection.execute(query).scalars())
+
+    def guidelines_last_reviewed(self, group_id: str) -> date | None:
+        query = select(func.max(GUIDELINE_REVIEWS.c.reviewed_on)).where(
+            GUIDELINE_REVIEWS.c.group_id == group_id
+        )
+        with self._engine.connect() as connection:
+            last: date | None = connection.execute(query).scalar_one()
+            return last
 
     def record_session(
         self, group_id: str, session_id: str, meeting_on: date, at: float, carried: list[str]

@@ -14,6 +14,7 @@ from app.store.groups.schema import (
     COMMITS,
     FACILITATORS,
     GROUPS,
+    GUIDELINE_REVIEWS,
     GUIDELINES,
     INVITATIONS,
     LIVE_SESSIONS,
@@ -60,7 +61,8 @@ class Retention(Store):
             _forget_sessions(connection, sessions)
             member_ids = select(MEMBERS.c.id).where(MEMBERS.c.group_id == group_id)
             connection.execute(delete(APOLOGIES).where(APOLOGIES.c.member_id.in_(member_ids)))
-            for table in (ACTIONS, GUIDELINES, MEMBERS, INVITATIONS, FACILITATORS):
+            tables = (ACTIONS, GUIDELINES, GUIDELINE_REVIEWS, MEMBERS, INVITATIONS, FACILITATORS)
+            for table in tables:
                 connection.execute(delete(table).where(table.c.group_id == group_id))
             connection.execute(delete(GROUPS).where(GROUPS.c.id == group_id))
 

@@ -15,6 +15,7 @@ from app.groups.rules import GroupKind, MeetingPattern
 from app.store.tables import (
     AccountRow,
     GroupFacilitatorRow,
+    GroupGuidelineReviewRow,
     GroupGuidelineRow,
     GroupInvitationRow,
     GroupMemberRow,
@@ -34,6 +35,7 @@ FACILITATORS = table_of(GroupFacilitatorRow)
 MEMBERS = table_of(GroupMemberRow)
 INVITATIONS = table_of(GroupInvitationRow)
 GUIDELINES = table_of(GroupGuidelineRow)
+GUIDELINE_REVIEWS = table_of(GroupGuidelineReviewRow)
 SESSIONS = table_of(GroupSessionRow)
 ACTIONS = table_of(HousekeepingActionRow)
 APOLOGIES = table_of(MemberApologyRow)
@@ -78,6 +80,7 @@ class Guideline:
     proposed_on: date
     agreed_on: date | None
     review_on: date | None
+    retired_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,8 @@ class GroupRecords:
     sessions: list[GroupSession]
     actions: list[Action]
     apologies: list[tuple[str, date]] = field(default_factory=list)
+    # The days the group reviewed its guidelines together, oldest first.
+    guideline_reviews: list[date] = field(default_factory=list)
 
 
 def group_from_row(row: sqlalchemy.RowMapping) -> Group:

@@ -52,6 +52,7 @@ async def group_page(
             "facilitators": groups.facilitator_names(group.id),
             "members": groups.members(group.id),
             "guidelines": groups.guidelines(group.id),
+            "guidelines_last_reviewed": groups.guidelines_last_reviewed(group.id),
             "sessions": groups.sessions(group.id),
             "actions": groups.actions(group.id),
             "calendar": [

@@ -8,7 +8,7 @@ from datetime import date
 from anyio import to_thread
 
 from app.agenda.carry_over import CarriedAction, SessionGuideline
-from app.groups.rules import PendingAction, actions_for_meeting, review_due
+from app.groups.rules import PendingAction, actions_for_meeting, in_force, review_due
 from app.realtime.hub import SessionHub
 from app.session.commands import Actor, GroupPlan, Role
 from app.session.state import SessionStatus
@@ -27,7 +27,7 @@ def session_plan(
     guidelines = tuple(
         SessionGuideline(text=g.text, review_due=review_due(g.review_on, meeting_on))
         for g in groups.guidelines(group.id)
-        if g.agreed_on is not None
+        if in_force(g.agreed_on, g.retired_on)
     )
     actions = groups.actions(group.id)
     carried_ids = actions_for_meeting(

@@ -112,7 +112,11 @@ def export_rows(records: GroupRecords) -> list[list[object]]:
     """One row a record; every cell a spreadsheet could run as a formula is made plain."""
     rows: list[list[object]] = [["record", "date", "kind", "detail", "name"]]
     rows += [["member", m.added_on, "", "", m.preferred_name] for m in records.members]
-    rows += [["guideline", g.agreed_on or "", "", g.text, ""] for g in records.guidelines]
+    rows += [
+        ["guideline", g.agreed_on or "", "" if g.retired_on is None else "retired", g.text, ""]
+        for g in records.guidelines
+    ]
+    rows += [["guideline review", on, "", "", ""] for on in records.guideline_reviews]
     rows += [["session", s.meeting_on, "", "", ""] for s in records.sessions]
     rows += [
         ["action", a.due_on, a.kind.value, a.detail, a.peer_name or ""] for a in records.actions
