@@ -225,6 +225,12 @@ class SessionState(Frozen):
         return "Someone"
 
     @property
+    def seats_taken(self) -> int:
+        """Seats count everyone waiting, here or stepped out: not those who left or were removed
+        (nobody who has gone is let back in), so sending people away frees their seats."""
+        return sum(1 for p in self.participants.values() if p.presence is not Presence.LEFT)
+
+    @property
     def seating(self) -> tuple[str, ...]:
         """Everyone admitted and not gone, in the order they joined."""
         return tuple(

@@ -14,7 +14,7 @@ from app.session.state import ERASED_NAME, Presence, TakingTimePhase, TurnSlot
 
 @handles(cmd.Join)
 def _join(draft: Draft, command: cmd.Join) -> None:
-    if len(draft.state.participants) >= cmd.MAX_PARTICIPANTS:
+    if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
         raise Refusal(RejectionCode.INVALID, "This session is full.")
     draft.emit(
         ev.ParticipantJoined(
