@@ -279,6 +279,17 @@ class RemoveParticipant(CommandBase):
     participant_id: PersonId
 
 
+class SendWaitingAway(CommandBase):
+    """Remove at once everyone in the waiting room who joined with the session's code.
+
+    Members who came by their own link are known to the group, so they stay. Like removing one
+    person, it cannot be undone: the console asks first.
+    """
+
+    type: Literal["send_waiting_away"] = "send_waiting_away"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+
+
 class Leave(CommandBase):
     type: Literal["leave"] = "leave"
     senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
@@ -380,6 +391,7 @@ Command = Annotated[
     | RecordNameCheck
     | ForgetMember
     | RemoveParticipant
+    | SendWaitingAway
     | Leave
     | StepOut
     | ComeBack

@@ -85,6 +85,8 @@ class Participant(Frozen):
     hand_raised: bool = False
     support_requested: bool = False
     offered_to_take_time: bool = False
+    # Removed by a facilitator while still in the waiting room: never let in this time.
+    sent_away: bool = False
 
 
 class TakingTime(Frozen):

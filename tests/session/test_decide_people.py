@@ -75,6 +75,59 @@ def test_someone_in_the_waiting_room_can_only_leave() -> None:
     assert presence(d, 0) is Presence.LEFT
 
 
+def test_sending_everyone_away_empties_the_waiting_room_of_those_who_came_by_the_code() -> None:
+    d = Driver.weekly(1)
+    d.join(1)
+    d.join(2)
+    d.ok(d.person(3), c.Join, name="Mo", member_id="m-mo")  # by her own member's link
+    events = d.ok(d.sam, c.SendWaitingAway)
+    assert events == (
+        ev.ParticipantLeft(participant_id="p2", removed=True),
+        ev.ParticipantLeft(participant_id="p3", removed=True),
+    )
+    assert [presence(d, i) for i in range(4)] == [
+        Presence.PRESENT,
+        Presence.LEFT,
+        Presence.LEFT,
+        Presence.WAITING_ROOM,
+    ]
+    assert [d.state.participants[d.pid(i)].sent_away for i in range(4)] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert d.state.seats_taken == 2
+    refusal = d.refused(d.ana, c.SendWaitingAway)
+    assert refusal.code is RejectionCode.NOTHING_TO_DO
+    assert refusal.message.startswith("Everyone waiting came by their own member's link")
+    assert d.rebuilt() == d.state
+
+
+def test_sending_away_when_nobody_waits_and_who_may_do_it() -> None:
+    d = Driver.weekly(1)
+    assert d.refused(d.sam, c.SendWaitingAway).message == "Nobody is waiting."
+    d.join(1)
+    assert d.refused(d.person(0), c.SendWaitingAway).code is RejectionCode.NOT_ALLOWED
+    assert d.refused(d.person(1), c.SendWaitingAway).code is RejectionCode.NOT_ALLOWED
+
+
+def test_only_someone_removed_from_the_waiting_room_was_sent_away() -> None:
+    d = Driver.weekly(2)
+    d.join(2)
+    d.join(3)
+    d.ok(d.sam, c.RemoveParticipant, participant_id=d.pid(0))  # let in, then removed
+    d.ok(d.person(1), c.Leave)
+    d.ok(d.person(2), c.Leave)  # left the waiting room themselves
+    d.ok(d.sam, c.RemoveParticipant, participant_id=d.pid(3))  # "Not today"
+    assert [d.state.participants[d.pid(i)].sent_away for i in range(4)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
 # --- stepping out and coming back ------------------------------------------------------------
 
 

@@ -305,6 +305,10 @@ def all_views() -> Iterator[tuple[str, str, Any]]:
     ended.facilitate("end_session")
     left = round_session()
     left.by("p-ray", "leave")
+    sent_away = round_session()
+    sent_away.join("p-new", "Noor", admit=False)
+    sent_away.join("p-kim", "Kim", admit=False)
+    sent_away.facilitate("send_waiting_away")
     situations = {
         "ready": ready,
         "waiting": waiting,
@@ -317,6 +321,7 @@ def all_views() -> Iterator[tuple[str, str, Any]]:
         "quiet": quiet,
         "ended": ended,
         "left": left,
+        "sent_away": sent_away,
     }
     for label, session in situations.items():
         yield label, "console", console_of(session)
@@ -587,6 +592,41 @@ def test_participant_who_is_next_and_further_down() -> None:
     assert "You're 2nd in line" in ray
     priya = text_of(fragment("participant", phone_of(session, "p-priya")))
     assert "You passed" in priya
+
+
+def test_the_waiting_room_offers_to_send_everyone_away_and_asks_first() -> None:
+    session = ready_session()
+    session.join("p-new", "Noor", admit=False)
+    session.join("p-kim", "Kim", admit=False)
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    ask = by_id(waiting, "send-away-confirm")
+    assert ask.startswith("<details")
+    assert "Send everyone away" in text_of(ask)
+    assert "Send all 2 people in the waiting room away?" in text_of(ask)
+    assert 'value="send_waiting_away"' in ask
+    session.by("p-priya", "leave")
+    session.run(Actor(role=Role.PARTICIPANT, id="p-mo"), "join", name="Mo", member_id="m-mo")
+    ask = text_of(by_id(fragment("console", console_of(session)), "send-away-confirm"))
+    assert (
+        "Send the 2 people who joined with the code away? "
+        "Members who came by their own link stay." in ask
+    )
+    session.facilitate("send_waiting_away")
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "send-away-confirm" not in waiting
+    assert "Mo" in waiting
+
+
+def test_someone_sent_away_is_told_calmly() -> None:
+    session = round_session()
+    session.join("p-new", "Noor", admit=False)
+    session.facilitate("send_waiting_away")
+    you = text_of(by_id(fragment("participant", phone_of(session, "p-new")), "you-panel"))
+    assert "You were not let in this time" in you
+    assert "please speak to one of the facilitators" in you
+    session.by("p-ray", "leave")
+    ray = text_of(by_id(fragment("participant", phone_of(session, "p-ray")), "you-panel"))
+    assert "You have left the session" in ray
 
 
 def test_participant_in_the_waiting_room_sees_nobody_else() -> None:

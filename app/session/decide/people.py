@@ -8,8 +8,8 @@ from app.session import events as ev
 from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import end_active_turn, start_next_turn, start_taker_turn
 from app.session.decisions import Refusal, RejectionCode
-from app.session.name_check import admit_blocked
-from app.session.state import ERASED_NAME, Presence, TakingTimePhase, TurnSlot
+from app.session.name_check import admit_blocked, membership
+from app.session.state import ERASED_NAME, Membership, Presence, TakingTimePhase, TurnSlot
 
 
 @handles(cmd.Join)
@@ -98,6 +98,22 @@ def _remove_participant(draft: Draft, command: cmd.RemoveParticipant) -> None:
     if draft.presence_of(command.participant_id) is Presence.LEFT:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "They have already left.")
     _leave_session(draft, command.participant_id, removed=True)
+
+
+@handles(cmd.SendWaitingAway)
+def _send_waiting_away(draft: Draft, command: cmd.SendWaitingAway) -> None:
+    waiting = [p for p in draft.state.participants.values() if p.presence is Presence.WAITING_ROOM]
+    if not waiting:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is waiting.")
+    strangers = [p.id for p in waiting if membership(p) is Membership.NOT_LINKED]
+    if not strangers:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            "Everyone waiting came by their own member's link: let each one in, or not, by name.",
+        )
+    # Nobody waiting has a turn, so nothing else about the session changes.
+    for person in strangers:
+        draft.emit(ev.ParticipantLeft(participant_id=person, removed=True))
 
 
 @handles(cmd.Leave)

@@ -47,10 +47,12 @@ def _(event: ev.ParticipantCameBack, state: SessionState) -> SessionState:
 
 @rule.register
 def _(event: ev.ParticipantLeft, state: SessionState) -> SessionState:
+    waiting = state.participants[event.participant_id].presence is Presence.WAITING_ROOM
     return with_participant(
         state,
         event.participant_id,
         presence=Presence.LEFT,
+        sent_away=event.removed and waiting,
         hand_raised=False,
         support_requested=False,
         offered_to_take_time=False,

@@ -81,6 +81,9 @@ class FacilitatorView(PublicView):
     facilitators: list[PersonRef]
     participants: list[ParticipantRow]
     waiting_room: list[WaitingPerson]
+    # Of those waiting, how many joined with the session's code (not by their own member's
+    # link): the ones `send_waiting_away` sends away.
+    waiting_by_code: int = 0
     # Who can be chosen to Take Time (those here, the ones who offered first) or start a round.
     offered_to_take_time: list[PersonRef]
     not_offered_to_take_time: list[PersonRef]
@@ -122,6 +125,7 @@ def facilitator_view(
     shared = shared or SharedViews(state)
     stage = state.current_stage
     listed = _rows(state, stage)
+    waiting = [p for p in state.participants.values() if p.presence is Presence.WAITING_ROOM]
     names = {f.id: f.name for f in state.facilitators.values()} | {r.id: r.name for r in listed}
     order = _order(state, stage, {r.id: r for r in listed})
     change = state.flow_change
@@ -137,9 +141,9 @@ def facilitator_view(
                 WaitingPerson(
                     id=p.id, name=p.name, membership=membership(p), admit_blocked=admit_blocked(p)
                 )
-                for p in state.participants.values()
-                if p.presence is Presence.WAITING_ROOM
+                for p in waiting
             ],
+            "waiting_by_code": sum(1 for p in waiting if membership(p) is Membership.NOT_LINKED),
             "offered_to_take_time": [_ref(r) for r in listed if r.offered_to_take_time],
             "not_offered_to_take_time": [_ref(r) for r in listed if not r.offered_to_take_time],
             "may_start_with": [_ref(r) for r in listed if not r.is_taker],
