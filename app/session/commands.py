@@ -290,6 +290,17 @@ class SendWaitingAway(CommandBase):
     senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
 
 
+class SetJoining(CommandBase):
+    """Open or close the door: while closed, nobody new can join with the session's code.
+
+    Members who come by their own link still can (they wait to be let in, as always).
+    """
+
+    type: Literal["set_joining"] = "set_joining"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+    open: bool
+
+
 class Leave(CommandBase):
     type: Literal["leave"] = "leave"
     senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
@@ -392,6 +403,7 @@ Command = Annotated[
     | ForgetMember
     | RemoveParticipant
     | SendWaitingAway
+    | SetJoining
     | Leave
     | StepOut
     | ComeBack

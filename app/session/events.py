@@ -260,6 +260,12 @@ class ParticipantLeft(EventBase):
     removed: bool
 
 
+class JoiningSet(EventBase):
+    type: Literal["joining_set"] = "joining_set"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    open: bool
+
+
 class HandRaised(EventBase):
     type: Literal["hand_raised"] = "hand_raised"
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
@@ -357,6 +363,7 @@ Event = Annotated[
     | ParticipantSteppedOut
     | ParticipantCameBack
     | ParticipantLeft
+    | JoiningSet
     | HandRaised
     | HandLowered
     | SupportRequested

@@ -198,6 +198,8 @@ class SessionState(Frozen):
     carried_over: tuple[CarriedAction, ...] = ()
     apologies: tuple[str, ...] = ()
     for_group: bool = False
+    # Whether someone new may join with the session's code (facilitators close the door).
+    joining_open: bool = True
 
     @property
     def current_stage(self) -> Stage | None:

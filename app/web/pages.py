@@ -12,6 +12,7 @@ from app.agenda.templates import TEMPLATES
 from app.plain_text import PlainName, plain_text_error
 from app.realtime.hub import SessionHub
 from app.session.commands import Role
+from app.session.decide.people import JOINING_CLOSED
 from app.session.views import view_for
 from app.web.access import authorize, cookie_name, current_token_version, not_allowed, session_hub
 from app.web.deps import SERVICES
@@ -140,7 +141,14 @@ async def join_form(join_code: str, request: Request, svc: SERVICES) -> HTMLResp
     hub = await svc.registry.by_join_code(join_code)
     if hub is None:
         _unknown_code(request)
-    return page(svc, request, "join.html", session=hub.record, name="", error=None)
+    return page(
+        svc, request, "join.html", session=hub.record, name="", error=None, closed=_closed(hub)
+    )
+
+
+def _closed(hub: SessionHub) -> str | None:
+    """Said before anyone types, while the facilitators have closed joining."""
+    return None if hub.state.joining_open else JOINING_CLOSED
 
 
 def _unknown_code(request: Request) -> NoReturn:

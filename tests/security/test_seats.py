@@ -20,7 +20,7 @@ from app.config import Settings
 from app.main import create_app
 from app.session.commands import MAX_PARTICIPANTS
 from app.web.access import SENT_AWAY
-from tests.support.api import bearer, client_of, new_session
+from tests.support.api import SAME_ORIGIN, bearer, client_of, new_session
 
 pytestmark = pytest.mark.anyio
 
@@ -91,3 +91,29 @@ async def test_sending_everyone_away_lets_a_real_person_in_after_a_flood(
     refused = await everyone.real.get(f"/api/sessions/{sid}/view", headers=bearer(bots[0]))
     assert refused.status_code == 403
     assert refused.json() == {"code": "not_allowed", "message": SENT_AWAY}
+
+
+CLOSED = "This session is not taking new people right now. Please ask a facilitator."
+
+
+async def test_while_joining_is_closed_a_join_is_refused_calmly_and_nothing_typed_is_lost(
+    everyone: Everyone,
+) -> None:
+    created = await new_session(everyone.real)
+    sid, code, sam = created["session_id"], created["join_code"], created["facilitators"][0]
+    closed = await command(everyone.real, sid, sam["token"], type="set_joining", open=False)
+    assert closed.status_code == 200, closed.text
+    refused = await join(everyone.attackers[0], sid, "Bot")
+    assert refused.status_code == 409
+    assert refused.json() == {"code": "invalid", "message": CLOSED}
+    form = await everyone.real.get(f"/join/{code}")
+    assert CLOSED in form.text
+    posted = await everyone.real.post(f"/join/{code}", data={"name": "Priya"}, headers=SAME_ORIGIN)
+    assert posted.status_code == 409
+    assert CLOSED in posted.text
+    assert 'value="Priya"' in posted.text
+    opened = await command(everyone.real, sid, sam["token"], type="set_joining", open=True)
+    assert opened.status_code == 200, opened.text
+    assert CLOSED not in (await everyone.real.get(f"/join/{code}")).text
+    posted = await everyone.real.post(f"/join/{code}", data={"name": "Priya"}, headers=SAME_ORIGIN)
+    assert posted.is_redirect

@@ -128,6 +128,32 @@ def test_only_someone_removed_from_the_waiting_room_was_sent_away() -> None:
     ]
 
 
+def test_while_joining_is_closed_nobody_new_joins_with_the_code() -> None:
+    d = Driver.weekly(1)
+    events = d.ok(d.sam, c.SetJoining, open=False)
+    assert events == (ev.JoiningSet(open=False),)
+    refusal = d.refused(d.person(1), c.Join, name="Tom")
+    assert refusal.code is RejectionCode.INVALID
+    assert refusal.message == (
+        "This session is not taking new people right now. Please ask a facilitator."
+    )
+    # A member with their own link is known to the group: they still come to the waiting room.
+    d.ok(d.person(2), c.Join, name="Lee", member_id="m-lee")
+    assert d.refused(d.ana, c.SetJoining, open=False).message == "Joining is already closed."
+    assert d.refused(d.person(0), c.SetJoining, open=True).code is RejectionCode.NOT_ALLOWED
+    d.ok(d.ana, c.SetJoining, open=True)
+    d.ok(d.person(1), c.Join, name="Tom")
+    assert d.refused(d.sam, c.SetJoining, open=True).message == "New people can already join."
+    assert d.rebuilt() == d.state
+
+
+def test_closing_the_door_keeps_the_last_action_undoable() -> None:
+    d = Driver.weekly(2)
+    d.ok(d.sam, c.AdvanceStage)
+    d.ok(d.sam, c.SetJoining, open=False)
+    assert d.state.undo_point is not None
+
+
 # --- stepping out and coming back ------------------------------------------------------------
 
 

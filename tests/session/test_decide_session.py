@@ -58,6 +58,7 @@ EVERY_COMMAND: list[c.CommandBase] = [
     c.ForgetMember(id="x", member_id="m1"),
     c.RemoveParticipant(id="x", participant_id="p1"),
     c.SendWaitingAway(id="x"),
+    c.SetJoining(id="x", open=False),
     c.Leave(id="x"),
     c.StepOut(id="x"),
     c.ComeBack(id="x"),

@@ -309,6 +309,7 @@ def all_views() -> Iterator[tuple[str, str, Any]]:
     sent_away.join("p-new", "Noor", admit=False)
     sent_away.join("p-kim", "Kim", admit=False)
     sent_away.facilitate("send_waiting_away")
+    sent_away.facilitate("set_joining", open=False)
     situations = {
         "ready": ready,
         "waiting": waiting,
@@ -617,6 +618,18 @@ def test_the_waiting_room_offers_to_send_everyone_away_and_asks_first() -> None:
     assert "Mo" in waiting
 
 
+def test_the_waiting_room_closes_and_opens_the_door() -> None:
+    session = ready_session()
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "Stop new people joining" in text_of(waiting)
+    assert 'name="open" value="false"' in waiting
+    session.facilitate("set_joining", open=False)
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "Joining is closed: nobody new can join with the code." in text_of(waiting)
+    assert "Let new people join again" in text_of(waiting)
+    assert 'name="open" value="true"' in waiting
+
+
 def test_someone_sent_away_is_told_calmly() -> None:
     session = round_session()
     session.join("p-new", "Noor", admit=False)
@@ -797,6 +810,9 @@ def test_join_page() -> None:
     assert EVIL not in again
     assert 'role="alert"' in again
     assert 'aria-invalid="true"' in again
+    closed = page("join", environment(strict=True), session=RECORD, name="", error=None, closed="…")
+    assert 'id="join-closed"' in closed
+    assert 'aria-invalid="true"' not in closed
 
 
 def test_home_page() -> None:

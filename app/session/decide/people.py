@@ -11,9 +11,13 @@ from app.session.decisions import Refusal, RejectionCode
 from app.session.name_check import admit_blocked, membership
 from app.session.state import ERASED_NAME, Membership, Presence, TakingTimePhase, TurnSlot
 
+JOINING_CLOSED = "This session is not taking new people right now. Please ask a facilitator."
+
 
 @handles(cmd.Join)
 def _join(draft: Draft, command: cmd.Join) -> None:
+    if not draft.state.joining_open and command.member_id is None:
+        raise Refusal(RejectionCode.INVALID, JOINING_CLOSED)
     if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
         raise Refusal(RejectionCode.INVALID, "This session is full.")
     draft.emit(
@@ -114,6 +118,16 @@ def _send_waiting_away(draft: Draft, command: cmd.SendWaitingAway) -> None:
     # Nobody waiting has a turn, so nothing else about the session changes.
     for person in strangers:
         draft.emit(ev.ParticipantLeft(participant_id=person, removed=True))
+
+
+@handles(cmd.SetJoining)
+def _set_joining(draft: Draft, command: cmd.SetJoining) -> None:
+    if draft.state.joining_open == command.open:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            "New people can already join." if command.open else "Joining is already closed.",
+        )
+    draft.emit(ev.JoiningSet(open=command.open))
 
 
 @handles(cmd.Leave)

@@ -60,6 +60,11 @@ def _(event: ev.ParticipantLeft, state: SessionState) -> SessionState:
 
 
 @rule.register
+def _(event: ev.JoiningSet, state: SessionState) -> SessionState:
+    return state.model_copy(update={"joining_open": event.open})
+
+
+@rule.register
 def _(event: ev.HandRaised, state: SessionState) -> SessionState:
     return with_participant(state, event.participant_id, hand_raised=True)
 

@@ -84,6 +84,8 @@ class FacilitatorView(PublicView):
     # Of those waiting, how many joined with the session's code (not by their own member's
     # link): the ones `send_waiting_away` sends away.
     waiting_by_code: int = 0
+    # Whether someone new may join with the session's code (`set_joining`).
+    joining_open: bool = True
     # Who can be chosen to Take Time (those here, the ones who offered first) or start a round.
     offered_to_take_time: list[PersonRef]
     not_offered_to_take_time: list[PersonRef]
@@ -144,6 +146,7 @@ def facilitator_view(
                 for p in waiting
             ],
             "waiting_by_code": sum(1 for p in waiting if membership(p) is Membership.NOT_LINKED),
+            "joining_open": state.joining_open,
             "offered_to_take_time": [_ref(r) for r in listed if r.offered_to_take_time],
             "not_offered_to_take_time": [_ref(r) for r in listed if not r.offered_to_take_time],
             "may_start_with": [_ref(r) for r in listed if not r.is_taker],
