@@ -249,6 +249,9 @@ class Join(CommandBase):
     # person joining with the session's code sends neither, and has already joined after.
     member_id: PersonId | None = None
     name_check_pending: bool = False
+    # Set by the shell only, for someone joining with the code from an address it limits: how
+    # many may wait at once (Settings.max_waiting). None: the waiting room has only the seats.
+    waiting_room_cap: int | None = Field(default=None, ge=1, le=MAX_PARTICIPANTS)
 
 
 class Admit(CommandBase):

@@ -20,7 +20,7 @@ from app.web.links import (
     CreateSessionRequest,
     enter_as,
     issue,
-    join_session,
+    join_with_code,
     links_for,
     start_session,
 )
@@ -185,7 +185,7 @@ async def join(
             or "Please enter the name you'd like the group to use (up to 40 characters).",
         )
     try:
-        joined = await join_session(svc, hub, preferred)
+        joined = await join_with_code(request, svc, hub, preferred)
     except Problem as refused:
         return page(
             svc,

@@ -246,7 +246,11 @@ def install_security(
     rate_limits: RateLimitPolicy | None = None,
 ) -> None:
     """Everything above, for `app`; call once, before it serves."""
-    install_rate_limits(app, rate_limits)
+    install_rate_limits(
+        app,
+        rate_limits
+        or RateLimitPolicy(join_session=f"{settings.joins_per_session_per_minute}/minute"),
+    )
     docs_paths = frozenset(
         path
         for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)

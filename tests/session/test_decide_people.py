@@ -147,6 +147,24 @@ def test_while_joining_is_closed_nobody_new_joins_with_the_code() -> None:
     assert d.rebuilt() == d.state
 
 
+def test_a_capped_waiting_room_takes_nobody_more_until_someone_is_let_in_or_sent_away() -> None:
+    d = Driver.weekly(1)
+    d.ok(d.person(1), c.Join, name="Tom", waiting_room_cap=2)
+    d.ok(d.person(2), c.Join, name="Lee", waiting_room_cap=2)
+    refusal = d.refused(d.person(3), c.Join, name="Mo", waiting_room_cap=2)
+    assert refusal.code is RejectionCode.INVALID
+    assert refusal.message == (
+        "The waiting room is full just now. Please wait a moment, then try again, "
+        "or ask a facilitator."
+    )
+    # Without a cap (a member's own link, the machine itself) only the seats count.
+    d.ok(d.person(4), c.Join, name="Jo", member_id="m-jo")
+    d.ok(d.sam, c.Admit, participant_id=d.pid(1))
+    d.refused(d.person(3), c.Join, name="Mo", waiting_room_cap=2)  # Lee and Jo wait
+    d.ok(d.sam, c.RemoveParticipant, participant_id=d.pid(2))
+    d.ok(d.person(3), c.Join, name="Mo", waiting_room_cap=2)
+
+
 def test_closing_the_door_keeps_the_last_action_undoable() -> None:
     d = Driver.weekly(2)
     d.ok(d.sam, c.AdvanceStage)

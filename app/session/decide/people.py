@@ -9,15 +9,28 @@ from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import end_active_turn, start_next_turn, start_taker_turn
 from app.session.decisions import Refusal, RejectionCode
 from app.session.name_check import admit_blocked, membership
-from app.session.state import ERASED_NAME, Membership, Presence, TakingTimePhase, TurnSlot
+from app.session.state import (
+    ERASED_NAME,
+    Membership,
+    Presence,
+    SessionState,
+    TakingTimePhase,
+    TurnSlot,
+)
 
 JOINING_CLOSED = "This session is not taking new people right now. Please ask a facilitator."
+WAITING_ROOM_FULL = (
+    "The waiting room is full just now. Please wait a moment, then try again, or ask a facilitator."
+)
 
 
 @handles(cmd.Join)
 def _join(draft: Draft, command: cmd.Join) -> None:
     if not draft.state.joining_open and command.member_id is None:
         raise Refusal(RejectionCode.INVALID, JOINING_CLOSED)
+    cap = command.waiting_room_cap
+    if cap is not None and _waiting(draft.state) >= cap:
+        raise Refusal(RejectionCode.INVALID, WAITING_ROOM_FULL)
     if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
         raise Refusal(RejectionCode.INVALID, "This session is full.")
     draft.emit(
@@ -28,6 +41,10 @@ def _join(draft: Draft, command: cmd.Join) -> None:
             name_check_pending=command.member_id is not None and command.name_check_pending,
         )
     )
+
+
+def _waiting(state: SessionState) -> int:
+    return sum(1 for p in state.participants.values() if p.presence is Presence.WAITING_ROOM)
 
 
 @handles(cmd.RecordNameCheck)
