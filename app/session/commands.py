@@ -260,6 +260,13 @@ class Admit(CommandBase):
     participant_id: PersonId
 
 
+class AdmitEveryone(CommandBase):
+    """Let in at once everyone waiting who can be let in (not those whose name check is due)."""
+
+    type: Literal["admit_everyone"] = "admit_everyone"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+
+
 class RecordNameCheck(CommandBase):
     """Sent by the shell when a facilitator records the name check on the group's page."""
 
@@ -402,6 +409,7 @@ Command = Annotated[
     | ExtendTime
     | Join
     | Admit
+    | AdmitEveryone
     | RecordNameCheck
     | ForgetMember
     | RemoveParticipant

@@ -128,6 +128,31 @@ def test_only_someone_removed_from_the_waiting_room_was_sent_away() -> None:
     ]
 
 
+def test_letting_everyone_in_admits_all_but_those_whose_name_check_is_due() -> None:
+    d = Driver.weekly(2)
+    d.ok(d.sam, c.AdvanceStage)
+    d.ok(d.sam, c.StartRound)
+    d.join(2)
+    d.ok(d.person(3), c.Join, name="Mo", member_id="m-mo", name_check_pending=True)
+    d.join(4)
+    d.ok(d.sam, c.AdmitEveryone)
+    assert [presence(d, i) for i in range(5)] == [
+        Presence.PRESENT,
+        Presence.PRESENT,
+        Presence.PRESENT,
+        Presence.WAITING_ROOM,
+        Presence.PRESENT,
+    ]
+    # Like anyone let in one by one, they join the round that is on, at its end.
+    assert d.round().order[-2:] == (d.pid(2), d.pid(4))
+    refusal = d.refused(d.ana, c.AdmitEveryone)
+    assert refusal.code is RejectionCode.INVALID
+    assert refusal.message.startswith("Everyone waiting needs their name check first")
+    d.ok(d.sam, c.RemoveParticipant, participant_id=d.pid(3))
+    assert d.refused(d.sam, c.AdmitEveryone).message == "Nobody is waiting."
+    assert d.rebuilt() == d.state
+
+
 def test_while_joining_is_closed_nobody_new_joins_with_the_code() -> None:
     d = Driver.weekly(1)
     events = d.ok(d.sam, c.SetJoining, open=False)

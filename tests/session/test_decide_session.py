@@ -54,6 +54,7 @@ EVERY_COMMAND: list[c.CommandBase] = [
     c.ExtendTime(id="x", seconds=60),
     c.Join(id="x", name="Zed"),
     c.Admit(id="x", participant_id="p1"),
+    c.AdmitEveryone(id="x"),
     c.RecordNameCheck(id="x", member_id="m1"),
     c.ForgetMember(id="x", member_id="m1"),
     c.RemoveParticipant(id="x", participant_id="p1"),

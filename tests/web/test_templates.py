@@ -618,6 +618,34 @@ def test_the_waiting_room_offers_to_send_everyone_away_and_asks_first() -> None:
     assert "Mo" in waiting
 
 
+def test_a_burst_of_joiners_is_counted_not_listed() -> None:
+    session = ready_session()
+    for number in range(6):
+        session.join(f"p-{number}", f"Peer {number}", admit=False)
+    listed = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "waiting-burst" not in listed
+    assert "admit_everyone" not in listed
+    for number in range(6, 40):
+        session.join(f"p-{number}", f"Peer {number}", admit=False)
+    html = fragment("console", console_of(session))
+    waiting = by_id(html, "waiting-panel")
+    assert 'data-announce="40 people are waiting to be let in."' in waiting
+    burst = text_of(by_id(waiting, "waiting-burst"))
+    assert burst == (
+        "40 people are waiting, among them Peer 0, Peer 1, Peer 2, Peer 3 and Peer 4 and 35 more."
+    )
+    assert "Let all 40 people in?" in text_of(by_id(waiting, "admit-everyone-confirm"))
+    assert "Send all 40 people in the waiting room away?" in text_of(waiting)
+    above, disclosed = waiting.split('<details class="more more--waiting-all" id="waiting-all"')
+    assert "See everyone waiting (40)" in text_of(disclosed)
+    # Each one's row, with their own "Let in", only behind the disclosure.
+    assert (above.count('value="admit"'), disclosed.count('value="admit"')) == (0, 40)
+    session.facilitate("admit_everyone")
+    assert "Nobody is waiting." in text_of(
+        by_id(fragment("console", console_of(session)), "waiting-panel")
+    )
+
+
 def test_the_waiting_room_closes_and_opens_the_door() -> None:
     session = ready_session()
     waiting = by_id(fragment("console", console_of(session)), "waiting-panel")

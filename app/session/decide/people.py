@@ -85,6 +85,27 @@ def _admit(draft: Draft, command: cmd.Admit) -> None:
     blocked = admit_blocked(draft.state.participants[person])
     if blocked is not None:
         raise Refusal(RejectionCode.INVALID, blocked)
+    _let_in(draft, person)
+
+
+@handles(cmd.AdmitEveryone)
+def _admit_everyone(draft: Draft, command: cmd.AdmitEveryone) -> None:
+    waiting = [p for p in draft.state.participants.values() if p.presence is Presence.WAITING_ROOM]
+    if not waiting:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is waiting.")
+    ready = [p.id for p in waiting if admit_blocked(p) is None]
+    if not ready:
+        raise Refusal(
+            RejectionCode.INVALID,
+            "Everyone waiting needs their name check first: ask the group, then record it "
+            "on the group page.",
+        )
+    for person in ready:
+        _let_in(draft, person)
+
+
+def _let_in(draft: Draft, person: str) -> None:
+    """In from the waiting room, and into the round that is on, if any (at its end)."""
     draft.emit(ev.ParticipantAdmitted(participant_id=person))
     stage = draft.state.current_stage
     if stage is None or stage.round is None or stage.round.complete:
