@@ -632,7 +632,7 @@ def test_a_burst_of_joiners_is_counted_not_listed() -> None:
     assert 'data-announce="40 people are waiting to be let in."' in waiting
     burst = text_of(by_id(waiting, "waiting-burst"))
     assert burst == (
-        "40 people are waiting, among them Peer 0, Peer 1, Peer 2, Peer 3 and Peer 4 and 35 more."
+        "40 people are waiting, among them Peer 0, Peer 1, Peer 2, Peer 3, Peer 4 and 35 more."
     )
     assert "Let all 40 people in?" in text_of(by_id(waiting, "admit-everyone-confirm"))
     assert "Send all 40 people in the waiting room away?" in text_of(waiting)
