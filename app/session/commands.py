@@ -252,6 +252,8 @@ class Join(CommandBase):
     # Set by the shell only, for someone joining with the code from an address it limits: how
     # many may wait at once (Settings.max_waiting). None: the waiting room has only the seats.
     waiting_room_cap: int | None = Field(default=None, ge=1, le=MAX_PARTICIPANTS)
+    # The word said in the room, as the person joining typed it (see SetJoinWord).
+    word: PlainName | None = None
 
 
 class Admit(CommandBase):
@@ -309,6 +311,15 @@ class SetJoining(CommandBase):
     type: Literal["set_joining"] = "set_joining"
     senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     open: bool
+
+
+class SetJoinWord(CommandBase):
+    """Ask everyone joining with the code for a word the facilitators say aloud in the room
+    (None: stop asking). Members who come by their own link are not asked."""
+
+    type: Literal["set_join_word"] = "set_join_word"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+    word: PlainName | None = None
 
 
 class Leave(CommandBase):
@@ -415,6 +426,7 @@ Command = Annotated[
     | RemoveParticipant
     | SendWaitingAway
     | SetJoining
+    | SetJoinWord
     | Leave
     | StepOut
     | ComeBack

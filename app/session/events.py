@@ -266,6 +266,12 @@ class JoiningSet(EventBase):
     open: bool
 
 
+class JoinWordSet(EventBase):
+    type: Literal["join_word_set"] = "join_word_set"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    word: str | None
+
+
 class HandRaised(EventBase):
     type: Literal["hand_raised"] = "hand_raised"
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
@@ -364,6 +370,7 @@ Event = Annotated[
     | ParticipantCameBack
     | ParticipantLeft
     | JoiningSet
+    | JoinWordSet
     | HandRaised
     | HandLowered
     | SupportRequested

@@ -200,6 +200,8 @@ class SessionState(Frozen):
     for_group: bool = False
     # Whether someone new may join with the session's code (facilitators close the door).
     joining_open: bool = True
+    # A word the facilitators say aloud in the room, asked of everyone joining with the code.
+    join_word: str | None = None
 
     @property
     def current_stage(self) -> Stage | None:

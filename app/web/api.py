@@ -35,6 +35,8 @@ router = APIRouter(prefix="/api", tags=["api"], route_class=StrictJsonRoute)
 
 class JoinRequest(BaseModel):
     name: PlainName
+    # The word the facilitators said in the room, when the session asks for one.
+    word: PlainName | None = None
 
 
 class CommandResult(BaseModel):
@@ -77,7 +79,8 @@ async def create_session(request: CreateSessionRequest, svc: SERVICES) -> Create
     dependencies=[LIMIT_JOINING],
 )
 async def join(http: Request, session_id: str, request: JoinRequest, svc: SERVICES) -> Joined:
-    return await join_with_code(http, svc, await session_hub(svc, session_id), request.name)
+    hub = await session_hub(svc, session_id)
+    return await join_with_code(http, svc, hub, request.name, request.word)
 
 
 @router.get("/sessions/{session_id}/view", responses=responses(401, 403, 404))

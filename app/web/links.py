@@ -103,7 +103,9 @@ async def start_session(
         raise Problem(str(refused), status=status.HTTP_422_UNPROCESSABLE_CONTENT) from refused
 
 
-async def join_with_code(request: Request, svc: Services, hub: SessionHub, name: str) -> Joined:
+async def join_with_code(
+    request: Request, svc: Services, hub: SessionHub, name: str, word: str | None = None
+) -> Joined:
     """Join with the session's code (the API or the join page), within the session's limits.
 
     From any address but the machine itself: at most `Settings.max_waiting` people waiting at
@@ -112,7 +114,7 @@ async def join_with_code(request: Request, svc: Services, hub: SessionHub, name:
     """
     limits = rate_limits_of(request.app)
     if not limits.limits(client_address(request)):
-        return await join_session(svc, hub, name)
+        return await join_session(svc, hub, name, word=word)
     wait = limits.wait_to_join(hub.record.id)
     if wait is not None:
         raise Problem(
@@ -121,7 +123,9 @@ async def join_with_code(request: Request, svc: Services, hub: SessionHub, name:
             code="slow_down",
             headers={"Retry-After": str(wait)},
         )
-    joined = await join_session(svc, hub, name, waiting_room_cap=svc.settings.max_waiting)
+    joined = await join_session(
+        svc, hub, name, waiting_room_cap=svc.settings.max_waiting, word=word
+    )
     limits.joined(hub.record.id)
     return joined
 
@@ -133,6 +137,7 @@ async def join_session(
     member_id: str | None = None,
     name_check_pending: bool = False,
     waiting_room_cap: int | None = None,
+    word: str | None = None,
 ) -> Joined:
     """Join as a new participant: by the session's code, or (member_id) by a member's link.
 
@@ -145,6 +150,7 @@ async def join_session(
         member_id=member_id,
         name_check_pending=name_check_pending,
         waiting_room_cap=waiting_room_cap,
+        word=word,
     )
     await submit(hub, join, Actor(role=Role.PARTICIPANT, id=participant_id))
     token = issue(svc, hub, Role.PARTICIPANT, participant_id, await current_token_version(svc, hub))

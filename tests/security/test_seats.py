@@ -7,6 +7,7 @@ never limited (app/web/rate_limits.py), so tests from loopback would prove nothi
 
 from __future__ import annotations
 
+import html
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -18,7 +19,12 @@ import pytest
 
 from app.config import Settings
 from app.main import create_app
-from app.session.decide.people import JOINING_CLOSED, WAITING_ROOM_FULL
+from app.session.decide.people import (
+    JOINING_CLOSED,
+    WAITING_ROOM_FULL,
+    WORD_NEEDED,
+    WRONG_WORD,
+)
 from app.web.access import SENT_AWAY
 from app.web.rate_limits import SESSION_JOINS_TOO_FAST
 from tests.support.api import LOOPBACK_CLIENT, SAME_ORIGIN, bearer, client_of, new_session
@@ -176,3 +182,36 @@ async def test_while_joining_is_closed_a_join_is_refused_calmly_and_nothing_type
     assert JOINING_CLOSED not in (await everyone.real.get(f"/join/{code}")).text
     posted = await everyone.real.post(f"/join/{code}", data={"name": "Priya"}, headers=SAME_ORIGIN)
     assert posted.is_redirect
+
+
+async def test_with_a_word_set_only_those_in_the_room_can_join(everyone: Everyone) -> None:
+    created = await new_session(everyone.real)
+    sid, code, sam = created["session_id"], created["join_code"], created["facilitators"][0]
+    asked = await command(everyone.real, sid, sam["token"], type="set_join_word", word="Heron")
+    assert asked.status_code == 200, asked.text
+    for attacker in everyone.attackers:
+        refused = await join(attacker, sid, "Bot")
+        assert refused.status_code == 409
+        assert refused.json()["message"] == WORD_NEEDED
+    guessed = await everyone.attackers[0].post(
+        f"/api/sessions/{sid}/participants", json={"name": "Bot", "word": "egret"}
+    )
+    assert guessed.json()["message"] == WRONG_WORD
+    form = await everyone.real.get(f"/join/{code}")
+    assert 'name="word"' in form.text
+    assert "Heron" not in form.text  # the word is said in the room, never shown
+    wrong = await everyone.real.post(
+        f"/join/{code}", data={"name": "Priya", "word": "heron?"}, headers=SAME_ORIGIN
+    )
+    assert wrong.status_code == 409
+    assert WRONG_WORD in html.unescape(wrong.text)
+    assert 'value="Priya"' in wrong.text
+    assert 'value="heron?"' in wrong.text
+    joined = await everyone.real.post(
+        f"/join/{code}", data={"name": "Priya", "word": "heron"}, headers=SAME_ORIGIN
+    )
+    assert joined.is_redirect
+    room = await everyone.real.get(
+        f"/api/sessions/{sid}/view", headers=bearer(created["room"]["token"])
+    )
+    assert "Heron" not in room.text

@@ -190,6 +190,26 @@ def test_a_capped_waiting_room_takes_nobody_more_until_someone_is_let_in_or_sent
     d.ok(d.person(3), c.Join, name="Mo", waiting_room_cap=2)
 
 
+def test_with_a_word_set_joining_with_the_code_asks_for_it() -> None:
+    d = Driver.weekly(1)
+    d.ok(d.sam, c.SetJoinWord, word=" Heron ")
+    assert d.state.join_word == "Heron"
+    missing = d.refused(d.person(1), c.Join, name="Tom")
+    assert missing.message == "Please type the word the facilitators said in the room."
+    wrong = d.refused(d.person(1), c.Join, name="Tom", word="egret")
+    assert wrong.code is RejectionCode.INVALID
+    assert wrong.message == (
+        "That isn't the word the facilitators gave. Please check with them and try again."
+    )
+    d.ok(d.person(1), c.Join, name="Tom", word="heron")  # as heard: capitals do not matter
+    d.ok(d.person(2), c.Join, name="Lee", member_id="m-lee")  # a member's own link
+    assert d.refused(d.ana, c.SetJoinWord, word="Heron").message == "That is the word now."
+    d.ok(d.ana, c.SetJoinWord)
+    d.ok(d.person(3), c.Join, name="Mo")
+    assert d.refused(d.sam, c.SetJoinWord).message == "Joining does not ask for a word."
+    assert d.rebuilt() == d.state
+
+
 def test_closing_the_door_keeps_the_last_action_undoable() -> None:
     d = Driver.weekly(2)
     d.ok(d.sam, c.AdvanceStage)

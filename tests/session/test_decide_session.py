@@ -60,6 +60,7 @@ EVERY_COMMAND: list[c.CommandBase] = [
     c.RemoveParticipant(id="x", participant_id="p1"),
     c.SendWaitingAway(id="x"),
     c.SetJoining(id="x", open=False),
+    c.SetJoinWord(id="x", word="heron"),
     c.Leave(id="x"),
     c.StepOut(id="x"),
     c.ComeBack(id="x"),

@@ -47,6 +47,7 @@ ONE_OF_EACH: list[ev.EventBase] = [
     ev.ParticipantCameBack(participant_id="p1"),
     ev.ParticipantLeft(participant_id="p1", removed=False),
     ev.JoiningSet(open=False),
+    ev.JoinWordSet(word="heron"),
     ev.HandRaised(participant_id="p1"),
     ev.HandLowered(participant_id="p1"),
     ev.SupportRequested(participant_id="p1"),
@@ -151,4 +152,5 @@ def test_undo_effects_are_marked() -> None:
         "TakeTimeOffered",
         "SettingsChanged",
         "JoiningSet",
+        "JoinWordSet",
     }

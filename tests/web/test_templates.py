@@ -658,6 +658,19 @@ def test_the_waiting_room_closes_and_opens_the_door() -> None:
     assert 'name="open" value="true"' in waiting
 
 
+def test_the_waiting_room_sets_and_clears_a_word_for_joining() -> None:
+    session = ready_session()
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert 'value="set_join_word"' in waiting
+    assert 'name="word"' in waiting
+    session.facilitate("set_join_word", word="Heron")
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "asks for the word “<bdi>Heron</bdi>”. Say it in the room." in waiting
+    assert "Stop asking for a word" in text_of(waiting)
+    assert "Heron" not in fragment("room", room_of(session))
+    assert "Heron" not in fragment("participant", phone_of(session, "p-priya"))
+
+
 def test_someone_sent_away_is_told_calmly() -> None:
     session = round_session()
     session.join("p-new", "Noor", admit=False)
@@ -840,6 +853,18 @@ def test_join_page() -> None:
     assert 'aria-invalid="true"' in again
     closed = page("join", environment(strict=True), session=RECORD, name="", error=None, closed="…")
     assert 'id="join-closed"' in closed
+    word = page(
+        "join",
+        environment(strict=True),
+        session=RECORD,
+        name="",
+        word="",
+        error=None,
+        asks_word=True,
+    )
+    assert 'name="word"' in word
+    assert "The word for today" in text_of(word)
+    assert 'name="word"' not in html
     assert 'aria-invalid="true"' not in closed
 
 

@@ -19,6 +19,8 @@ from app.session.state import (
 )
 
 JOINING_CLOSED = "This session is not taking new people right now. Please ask a facilitator."
+WORD_NEEDED = "Please type the word the facilitators said in the room."
+WRONG_WORD = "That isn't the word the facilitators gave. Please check with them and try again."
 WAITING_ROOM_FULL = (
     "The waiting room is full just now. Please wait a moment, then try again, or ask a facilitator."
 )
@@ -28,6 +30,12 @@ WAITING_ROOM_FULL = (
 def _join(draft: Draft, command: cmd.Join) -> None:
     if not draft.state.joining_open and command.member_id is None:
         raise Refusal(RejectionCode.INVALID, JOINING_CLOSED)
+    wanted = draft.state.join_word
+    if wanted is not None and command.member_id is None:
+        if command.word is None:
+            raise Refusal(RejectionCode.INVALID, WORD_NEEDED)
+        if not same_word(command.word, wanted):
+            raise Refusal(RejectionCode.INVALID, WRONG_WORD)
     cap = command.waiting_room_cap
     if cap is not None and _waiting(draft.state) >= cap:
         raise Refusal(RejectionCode.INVALID, WAITING_ROOM_FULL)
@@ -41,6 +49,11 @@ def _join(draft: Draft, command: cmd.Join) -> None:
             name_check_pending=command.member_id is not None and command.name_check_pending,
         )
     )
+
+
+def same_word(typed: str, wanted: str) -> bool:
+    """As people hear and type a word: capitals and spaces around it do not matter."""
+    return typed.strip().casefold() == wanted.strip().casefold()
 
 
 def _waiting(state: SessionState) -> int:
@@ -166,6 +179,16 @@ def _set_joining(draft: Draft, command: cmd.SetJoining) -> None:
             "New people can already join." if command.open else "Joining is already closed.",
         )
     draft.emit(ev.JoiningSet(open=command.open))
+
+
+@handles(cmd.SetJoinWord)
+def _set_join_word(draft: Draft, command: cmd.SetJoinWord) -> None:
+    if draft.state.join_word == command.word:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            "Joining does not ask for a word." if command.word is None else "That is the word now.",
+        )
+    draft.emit(ev.JoinWordSet(word=command.word))
 
 
 @handles(cmd.Leave)

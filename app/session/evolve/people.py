@@ -65,6 +65,11 @@ def _(event: ev.JoiningSet, state: SessionState) -> SessionState:
 
 
 @rule.register
+def _(event: ev.JoinWordSet, state: SessionState) -> SessionState:
+    return state.model_copy(update={"join_word": event.word})
+
+
+@rule.register
 def _(event: ev.HandRaised, state: SessionState) -> SessionState:
     return with_participant(state, event.participant_id, hand_raised=True)
 

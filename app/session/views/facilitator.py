@@ -97,6 +97,8 @@ class FacilitatorView(PublicView):
     waiting_first: list[WaitingPerson] = Field(default_factory=list)
     # Whether someone new may join with the session's code (`set_joining`).
     joining_open: bool = True
+    # The word asked of everyone joining with the code (`set_join_word`); never on public screens.
+    join_word: str | None = None
     # Who can be chosen to Take Time (those here, the ones who offered first) or start a round.
     offered_to_take_time: list[PersonRef]
     not_offered_to_take_time: list[PersonRef]
@@ -163,6 +165,7 @@ def facilitator_view(
             "waiting_burst": burst,
             "waiting_first": waiting[:WAITING_NAMED_IN_A_BURST] if burst else [],
             "joining_open": state.joining_open,
+            "join_word": state.join_word,
             "offered_to_take_time": [_ref(r) for r in listed if r.offered_to_take_time],
             "not_offered_to_take_time": [_ref(r) for r in listed if not r.offered_to_take_time],
             "may_start_with": [_ref(r) for r in listed if not r.is_taker],
