@@ -57,7 +57,8 @@ def same_word(typed: str, wanted: str) -> bool:
 
 
 def _waiting(state: SessionState) -> int:
-    return sum(1 for p in state.participants.values() if p.presence is Presence.WAITING_ROOM)
+    waiting = Presence.WAITING_ROOM  # looked up once (see SessionState.seats_taken)
+    return sum(1 for p in state.participants.values() if p.presence is waiting)
 
 
 @handles(cmd.RecordNameCheck)
