@@ -52,8 +52,8 @@ def _join(draft: Draft, command: cmd.Join) -> None:
 
 
 def same_word(typed: str, wanted: str) -> bool:
-    """As people hear and type a word: capitals and spaces around it do not matter."""
-    return typed.strip().casefold() == wanted.strip().casefold()
+    """As people hear and type a word, capitals do not matter (PlainName trims the spaces)."""
+    return typed.casefold() == wanted.casefold()
 
 
 def _waiting(state: SessionState) -> int:
