@@ -45,6 +45,23 @@ class Settings(BaseSettings):
         description="Websockets one address may hold open before they have said who they are; "
         "more are closed at once (4429). The machine itself is not counted (see rate limits).",
     )
+    max_waiting: int = Field(
+        default=30,
+        ge=1,
+        le=200,
+        description="The most people who may wait at once to be let in after joining with a "
+        "session's code (1 to 200, the seats of a session); one more is refused calmly until "
+        "someone is let in or sent away. Members' own links and the machine itself are not "
+        "counted against it.",
+    )
+    joins_per_session_per_minute: int = Field(
+        default=20,
+        ge=1,
+        le=1000,
+        description="Joins with a session's code that one session takes in any minute, from "
+        "all addresses together (1 to 1000); beyond, a calm 429 with Retry-After. The machine "
+        "itself is not counted (see rate limits).",
+    )
     ws_ping_interval_s: float = Field(
         default=20.0,
         gt=0,

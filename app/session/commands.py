@@ -249,12 +249,24 @@ class Join(CommandBase):
     # person joining with the session's code sends neither, and has already joined after.
     member_id: PersonId | None = None
     name_check_pending: bool = False
+    # Set by the shell only, for someone joining with the code from an address it limits: how
+    # many may wait at once (Settings.max_waiting). None: the waiting room has only the seats.
+    waiting_room_cap: int | None = Field(default=None, ge=1, le=MAX_PARTICIPANTS)
+    # The word said in the room, as the person joining typed it (see SetJoinWord).
+    word: PlainName | None = None
 
 
 class Admit(CommandBase):
     type: Literal["admit"] = "admit"
     senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     participant_id: PersonId
+
+
+class AdmitEveryone(CommandBase):
+    """Let in at once everyone waiting who can be let in (not those whose name check is due)."""
+
+    type: Literal["admit_everyone"] = "admit_everyone"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
 
 
 class RecordNameCheck(CommandBase):
@@ -277,6 +289,37 @@ class RemoveParticipant(CommandBase):
     type: Literal["remove_participant"] = "remove_participant"
     senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     participant_id: PersonId
+
+
+class SendWaitingAway(CommandBase):
+    """Remove at once everyone in the waiting room who joined with the session's code.
+
+    Members who came by their own link are known to the group, so they stay. Like removing one
+    person, it cannot be undone: the console asks first.
+    """
+
+    type: Literal["send_waiting_away"] = "send_waiting_away"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+
+
+class SetJoining(CommandBase):
+    """Open or close the door: while closed, nobody new can join with the session's code.
+
+    Members who come by their own link still can (they wait to be let in, as always).
+    """
+
+    type: Literal["set_joining"] = "set_joining"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+    open: bool
+
+
+class SetJoinWord(CommandBase):
+    """Ask everyone joining with the code for a word the facilitators say aloud in the room
+    (None: stop asking). Members who come by their own link are not asked."""
+
+    type: Literal["set_join_word"] = "set_join_word"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+    word: PlainName | None = None
 
 
 class Leave(CommandBase):
@@ -377,9 +420,13 @@ Command = Annotated[
     | ExtendTime
     | Join
     | Admit
+    | AdmitEveryone
     | RecordNameCheck
     | ForgetMember
     | RemoveParticipant
+    | SendWaitingAway
+    | SetJoining
+    | SetJoinWord
     | Leave
     | StepOut
     | ComeBack

@@ -260,6 +260,18 @@ class ParticipantLeft(EventBase):
     removed: bool
 
 
+class JoiningSet(EventBase):
+    type: Literal["joining_set"] = "joining_set"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    open: bool
+
+
+class JoinWordSet(EventBase):
+    type: Literal["join_word_set"] = "join_word_set"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    word: str | None
+
+
 class HandRaised(EventBase):
     type: Literal["hand_raised"] = "hand_raised"
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
@@ -357,6 +369,8 @@ Event = Annotated[
     | ParticipantSteppedOut
     | ParticipantCameBack
     | ParticipantLeft
+    | JoiningSet
+    | JoinWordSet
     | HandRaised
     | HandLowered
     | SupportRequested

@@ -85,6 +85,8 @@ class Participant(Frozen):
     hand_raised: bool = False
     support_requested: bool = False
     offered_to_take_time: bool = False
+    # Removed by a facilitator while still in the waiting room: never let in this time.
+    sent_away: bool = False
 
 
 class TakingTime(Frozen):
@@ -196,6 +198,10 @@ class SessionState(Frozen):
     carried_over: tuple[CarriedAction, ...] = ()
     apologies: tuple[str, ...] = ()
     for_group: bool = False
+    # Whether someone new may join with the session's code (facilitators close the door).
+    joining_open: bool = True
+    # A word the facilitators say aloud in the room, asked of everyone joining with the code.
+    join_word: str | None = None
 
     @property
     def current_stage(self) -> Stage | None:
@@ -223,6 +229,13 @@ class SessionState(Frozen):
         if person_id in self.participants:
             return self.participants[person_id].name
         return "Someone"
+
+    @property
+    def seats_taken(self) -> int:
+        """Seats count everyone waiting, here or stepped out: not those who left or were removed
+        (nobody who has gone is let back in), so sending people away frees their seats."""
+        left = Presence.LEFT  # looked up once: an enum member is a slow attribute to fetch
+        return sum(1 for p in self.participants.values() if p.presence is not left)
 
     @property
     def seating(self) -> tuple[str, ...]:

@@ -14,6 +14,11 @@ from app.web.problems import NoSuchSession, Problem
 from app.web.services import Services
 from app.web.tokens import Grant, TokenError, Tokens
 
+# Said to someone a facilitator did not let in (it closes their screens, so at most 120 bytes).
+SENT_AWAY = (
+    "The facilitators could not let you in this time. "
+    "If you think that is a mistake, please speak to one of them."
+)
 PAGE_OF_ROLE = {Role.FACILITATOR: "console", Role.PARTICIPANT: "me", Role.ROOM: "room"}
 
 log = structlog.get_logger(__name__)
@@ -93,6 +98,8 @@ def membership_problem(grant: Grant, hub: SessionHub) -> Problem | None:
     state = hub.state
     if grant.role is Role.PARTICIPANT:
         person = state.participants.get(grant.person_id)
+        if person is not None and person.sent_away:
+            return not_allowed(SENT_AWAY)
         if person is None or person.presence is Presence.LEFT:
             return not_allowed("You are no longer part of this session. Take care.")
     if grant.role is Role.FACILITATOR and grant.person_id not in state.facilitators:

@@ -21,7 +21,7 @@ from app.web.links import (
     CreatedSession,
     CreateSessionRequest,
     Joined,
-    join_session,
+    join_with_code,
     links_for,
     start_session,
 )
@@ -35,6 +35,8 @@ router = APIRouter(prefix="/api", tags=["api"], route_class=StrictJsonRoute)
 
 class JoinRequest(BaseModel):
     name: PlainName
+    # The word the facilitators said in the room, when the session asks for one.
+    word: PlainName | None = None
 
 
 class CommandResult(BaseModel):
@@ -76,8 +78,9 @@ async def create_session(request: CreateSessionRequest, svc: SERVICES) -> Create
     responses=responses(404, 409, 413, 429),
     dependencies=[LIMIT_JOINING],
 )
-async def join(session_id: str, request: JoinRequest, svc: SERVICES) -> Joined:
-    return await join_session(svc, await session_hub(svc, session_id), request.name)
+async def join(http: Request, session_id: str, request: JoinRequest, svc: SERVICES) -> Joined:
+    hub = await session_hub(svc, session_id)
+    return await join_with_code(http, svc, hub, request.name, request.word)
 
 
 @router.get("/sessions/{session_id}/view", responses=responses(401, 403, 404))

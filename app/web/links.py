@@ -6,7 +6,7 @@ does not stay in URLs or logs.
 
 from __future__ import annotations
 
-from fastapi import status
+from fastapi import Request, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,7 @@ from app.session.commands import Actor, GroupPlan, Join, Role
 from app.web.access import PAGE_OF_ROLE, cookie_name, current_token_version
 from app.web.commands import submit
 from app.web.problems import Problem
+from app.web.rate_limits import SESSION_JOINS_TOO_FAST, client_address, rate_limits_of
 from app.web.services import Services
 from app.web.tokens import Grant
 
@@ -102,12 +103,41 @@ async def start_session(
         raise Problem(str(refused), status=status.HTTP_422_UNPROCESSABLE_CONTENT) from refused
 
 
+async def join_with_code(
+    request: Request, svc: Services, hub: SessionHub, name: str, word: str | None = None
+) -> Joined:
+    """Join with the session's code (the API or the join page), within the session's limits.
+
+    From any address but the machine itself: at most `Settings.max_waiting` people waiting at
+    once, and `Settings.joins_per_session_per_minute` joins a minute into the session, however
+    many addresses they come from (docs/security.md, "Seats and the waiting room").
+    """
+    limits = rate_limits_of(request.app)
+    if not limits.limits(client_address(request)):
+        return await join_session(svc, hub, name, word=word)
+    wait = limits.wait_to_join(hub.record.id)
+    if wait is not None:
+        raise Problem(
+            SESSION_JOINS_TOO_FAST,
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            code="slow_down",
+            headers={"Retry-After": str(wait)},
+        )
+    joined = await join_session(
+        svc, hub, name, waiting_room_cap=svc.settings.max_waiting, word=word
+    )
+    limits.joined(hub.record.id)
+    return joined
+
+
 async def join_session(
     svc: Services,
     hub: SessionHub,
     name: str,
     member_id: str | None = None,
     name_check_pending: bool = False,
+    waiting_room_cap: int | None = None,
+    word: str | None = None,
 ) -> Joined:
     """Join as a new participant: by the session's code, or (member_id) by a member's link.
 
@@ -119,6 +149,8 @@ async def join_session(
         name=name,
         member_id=member_id,
         name_check_pending=name_check_pending,
+        waiting_room_cap=waiting_room_cap,
+        word=word,
     )
     await submit(hub, join, Actor(role=Role.PARTICIPANT, id=participant_id))
     token = issue(svc, hub, Role.PARTICIPANT, participant_id, await current_token_version(svc, hub))

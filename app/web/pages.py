@@ -12,6 +12,7 @@ from app.agenda.templates import TEMPLATES
 from app.plain_text import PlainName, plain_text_error
 from app.realtime.hub import SessionHub
 from app.session.commands import Role
+from app.session.decide.people import JOINING_CLOSED
 from app.session.views import view_for
 from app.web.access import authorize, cookie_name, current_token_version, not_allowed, session_hub
 from app.web.deps import SERVICES
@@ -19,7 +20,7 @@ from app.web.links import (
     CreateSessionRequest,
     enter_as,
     issue,
-    join_session,
+    join_with_code,
     links_for,
     start_session,
 )
@@ -140,7 +141,32 @@ async def join_form(join_code: str, request: Request, svc: SERVICES) -> HTMLResp
     hub = await svc.registry.by_join_code(join_code)
     if hub is None:
         _unknown_code(request)
-    return page(svc, request, "join.html", session=hub.record, name="", error=None)
+    return _join_page(svc, request, hub, 200, name="", word="", error=None)
+
+
+def _join_page(
+    svc: Services,
+    request: Request,
+    hub: SessionHub,
+    status_code: int,
+    *,
+    name: str,
+    word: str,
+    error: str | None,
+) -> HTMLResponse:
+    """The join form, as it was filled in: a refusal loses nothing anybody typed."""
+    return page(
+        svc,
+        request,
+        "join.html",
+        status_code,
+        session=hub.record,
+        name=name[:40],
+        word=word[:40],
+        asks_word=hub.state.join_word is not None,
+        error=error,
+        closed=None if hub.state.joining_open else JOINING_CLOSED,
+    )
 
 
 def _unknown_code(request: Request) -> NoReturn:
@@ -153,40 +179,37 @@ def _unknown_code(request: Request) -> NoReturn:
 
 @router.post("/join/{join_code}", response_class=HTMLResponse)
 async def join(
-    join_code: str, request: Request, svc: SERVICES, name: Annotated[str, Form()] = ""
+    join_code: str,
+    request: Request,
+    svc: SERVICES,
+    name: Annotated[str, Form()] = "",
+    word: Annotated[str, Form()] = "",
 ) -> Response:
     hub = await svc.registry.by_join_code(join_code)
     if hub is None:
         _unknown_code(request)
     waiting = slow_down(request, "join")
     if waiting is not None:
-        return page(
-            svc, request, "join.html", 429, session=hub.record, name=name[:40], error=waiting
-        )
+        return _join_page(svc, request, hub, 429, name=name, word=word, error=waiting)
     try:
         preferred = _preferred_name(name)
+        said = _preferred_name(word) if word.strip() else None
     except ValidationError as problem:
-        return page(
+        return _join_page(
             svc,
             request,
-            "join.html",
+            hub,
             422,
-            session=hub.record,
-            name=name[:40],
+            name=name,
+            word=word,
             error=plain_text_error(problem.errors())
             or "Please enter the name you'd like the group to use (up to 40 characters).",
         )
     try:
-        joined = await join_session(svc, hub, preferred)
+        joined = await join_with_code(request, svc, hub, preferred, said)
     except Problem as refused:
-        return page(
-            svc,
-            request,
-            "join.html",
-            refused.status,
-            session=hub.record,
-            name=preferred,
-            error=refused.message,
+        return _join_page(
+            svc, request, hub, refused.status, name=preferred, word=word, error=refused.message
         )
     return enter_as(svc, hub, Role.PARTICIPANT, joined.token)
 

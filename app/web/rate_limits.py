@@ -2,9 +2,9 @@
 
 Per client address: starting sessions and joining them (the two things anyone may do without a
 link), and creating accounts. Logging in: per account and address together, and per address
-(`RateLimits.login`). Per websocket connection: commands, and every message as a last line
-against a flood.
-Per person: commands sent through the JSON API, with the same allowance as a connection.
+(`RateLimits.login`). Per session: joins with its code, from every address together. Per
+websocket connection: commands, and every message as a last line against a flood. Per person:
+commands sent through the JSON API, with the same allowance as a connection.
 Counts live in this process's memory unless `address_storage` names a shared storage (e.g.
 "redis://host:6379/0"): with several processes and memory storage, each process counts alone.
 
@@ -46,6 +46,9 @@ SLOW_DOWN: dict[Bucket, str] = {
     "register": "Several accounts have just been created from this network. "
     "Please wait a while, then try again.",
 }
+SESSION_JOINS_TOO_FAST = (
+    "Lots of people are joining this session just now. Please wait a moment, then try again."
+)
 COMMANDS_TOO_FAST = "That was a lot at once. Please wait a moment, then try again."
 
 
@@ -69,6 +72,9 @@ class RateLimitPolicy:
     create_session: str = "10/minute"
     # A whole room may scan the QR code at once from one network (one address behind NAT).
     join: str = "30/minute"
+    # Per session, whatever the address: someone with the code and many addresses cannot pour
+    # people into one session's waiting room faster than this (Settings.joins_per_session_...).
+    join_session: str = "20/minute"
     # Scripts send short bursts (a facilitator's tool, a test); people never come close.
     command_burst: str = "40 per 2 seconds"
     command_sustained: str = "300/minute"
@@ -89,6 +95,7 @@ def policy_for(settings: Settings) -> RateLimitPolicy:
         register=f"{settings.registrations_per_address_per_hour}/hour",
         login_per_account=f"{settings.login_tries_per_account_per_minute}/minute",
         login_per_address=f"{settings.login_tries_per_address_per_hour}/hour",
+        join_session=f"{settings.joins_per_session_per_minute}/minute",
     )
 
 
@@ -107,15 +114,20 @@ class RateLimits:
             "account": parse(self.policy.login_per_account),
             "address": parse(self.policy.login_per_address),
         }
+        self._session_join_item = parse(self.policy.join_session)
         self._command_items = (
             parse(self.policy.command_burst),
             parse(self.policy.command_sustained),
         )
         self._flood_item = parse(self.policy.flood)
 
+    def limits(self, address: str | None) -> bool:
+        """Whether requests from `address` are limited (the machine itself is not)."""
+        return address is not None and address not in self.policy.unlimited_addresses
+
     def wait_for(self, bucket: Bucket, address: str | None) -> int | None:
         """Count one attempt from `address`: None if it may go ahead, else seconds to wait."""
-        if address is None or address in self.policy.unlimited_addresses:
+        if address is None or not self.limits(address):
             return None
         item = self._address_items[bucket]
         if self._by_address.hit(item, bucket, address):
@@ -138,6 +150,18 @@ class RateLimits:
         for count, keys in counts:
             self._by_address.hit(self._login_items[count], f"login-{count}", *keys)
         return None
+
+    def wait_to_join(self, session_id: str) -> int | None:
+        """None if the session takes one more join now, else seconds to wait. Only joins that
+        happen are counted (`joined`): refusals (the door closed, a full waiting room) must not
+        use up the allowance of the people who come after."""
+        item = self._session_join_item
+        if self._by_address.test(item, "join_session", session_id):
+            return None
+        return self._seconds_until_room(item, "join_session", session_id)
+
+    def joined(self, session_id: str) -> None:
+        self._by_address.hit(self._session_join_item, "join_session", session_id)
 
     def _seconds_until_room(self, item: RateLimitItem, *keys: str) -> int:
         reset_at, _remaining = self._by_address.get_window_stats(item, *keys)

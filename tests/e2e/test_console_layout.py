@@ -34,6 +34,12 @@ TURN = {
 }
 UP_NEXT = {"up next": "#turn-panel .up-next"}
 EVERYTHING = STAGE | SIGNALS | TURN | UP_NEXT
+# A burst in the waiting room: how many, and the two actions on all of them.
+BURST = {
+    "how many wait": "#waiting-burst",
+    "let everyone in": "#admit-everyone-confirm > summary",
+    "send everyone away": "#send-away-confirm > summary",
+}
 
 # Where each of the element's corners is, or None when it is not shown.
 BOXES_SCRIPT = """selectors => Object.fromEntries(Object.entries(selectors).map(([name, css]) => {
@@ -44,14 +50,16 @@ BOXES_SCRIPT = """selectors => Object.fromEntries(Object.entries(selectors).map(
 }))"""
 
 
-def boxes(page: Page) -> dict[str, dict[str, float] | None]:
-    found: dict[str, dict[str, float] | None] = page.evaluate(BOXES_SCRIPT, EVERYTHING)
+def boxes(page: Page, selectors: dict[str, str] = EVERYTHING) -> dict[str, dict[str, float] | None]:
+    found: dict[str, dict[str, float] | None] = page.evaluate(BOXES_SCRIPT, selectors)
     return found
 
 
-def problems(page: Page, size: ViewportSize, required: dict[str, str]) -> list[str]:
+def problems(
+    page: Page, size: ViewportSize, required: dict[str, str], selectors: dict[str, str] = EVERYTHING
+) -> list[str]:
     """What is missing or not wholly on the screen, as sentences."""
-    found = boxes(page)
+    found = boxes(page, selectors)
     scrolled = page.evaluate("() => [window.scrollX, window.scrollY]")
     said = [] if scrolled == [0, 0] else [f"the page is scrolled to {scrolled}"]
     for name, box in found.items():
@@ -215,3 +223,40 @@ def test_a_plain_round_costs_one_click_per_speaker(screens: Screens, session: Se
     assert sam.locator("#turn-panel .speaker-name").count() == 0
     assert clicks == len(PEOPLE), f"{clicks} clicks for {len(PEOPLE)} speakers"
     assert session.view()["round"]["complete"] is True
+
+
+def test_forty_strangers_waiting_are_counted_and_sent_away_in_one_action(
+    screens: Screens, session: Session
+) -> None:
+    for name in PEOPLE:
+        session.join(name)
+    session.admit_all()
+    session.start_first_round()
+    session.command("raise_hand", token=session.participants["Lee"]["token"])
+    session.command("request_support", token=session.participants["Tom"]["token"])
+    for number in range(40):
+        session.join(f"Stranger {number}")
+    consoles = {label: screens.live(session.sam_url, size) for label, size in VIEWPORTS.items()}
+    failures = []
+    for label, page in consoles.items():
+        expect(page.locator("#waiting-burst")).to_contain_text("40 people are waiting")
+        # Each stranger's row waits behind the disclosure; the round is still in sight.
+        expect(page.locator("#waiting-all .waiting__person").first).to_be_hidden()
+        for problem in problems(page, VIEWPORTS[label], EVERYTHING | BURST, EVERYTHING | BURST):
+            failures.append(f"40 waiting at {label}: {problem}")
+    assert not failures, "\n".join(failures)
+
+    sam = consoles["1280x800"]
+    sam.get_by_text("Send everyone away…").click()
+    expect(sam.locator("#send-away-ask")).to_contain_text(
+        "Send all 40 people in the waiting room away?"
+    )
+    assert len(session.view()["waiting_room"]) == 40  # asked first: nothing has happened yet
+    version = version_of(sam)
+    sam.get_by_role("button", name="Send them away").click()
+    wait_version_above(sam, version)
+    expect(sam.locator("#waiting-panel")).to_contain_text("Nobody is waiting.")
+    view = session.view()
+    assert view["waiting_room"] == []
+    assert [p["name"] for p in view["participants"]] == list(PEOPLE)
+    assert view["speaker"]["name"] == PEOPLE[0]

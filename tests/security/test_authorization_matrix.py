@@ -157,6 +157,7 @@ def fields_for(kind: str, world: World, role: Role) -> dict[str, Any]:
         "forget_member": {"member_id": "a-member"},
         "set_agreed_question": {"question": "What helped?"},
         "change_settings": {"settings": {"minimum_share_s": 90}},
+        "set_joining": {"open": False},
     }
     names_someone = {
         "share",

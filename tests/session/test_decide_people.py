@@ -75,6 +75,148 @@ def test_someone_in_the_waiting_room_can_only_leave() -> None:
     assert presence(d, 0) is Presence.LEFT
 
 
+def test_sending_everyone_away_empties_the_waiting_room_of_those_who_came_by_the_code() -> None:
+    d = Driver.weekly(1)
+    d.join(1)
+    d.join(2)
+    d.ok(d.person(3), c.Join, name="Mo", member_id="m-mo")  # by her own member's link
+    events = d.ok(d.sam, c.SendWaitingAway)
+    assert events == (
+        ev.ParticipantLeft(participant_id="p2", removed=True),
+        ev.ParticipantLeft(participant_id="p3", removed=True),
+    )
+    assert [presence(d, i) for i in range(4)] == [
+        Presence.PRESENT,
+        Presence.LEFT,
+        Presence.LEFT,
+        Presence.WAITING_ROOM,
+    ]
+    assert [d.state.participants[d.pid(i)].sent_away for i in range(4)] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert d.state.seats_taken == 2
+    refusal = d.refused(d.ana, c.SendWaitingAway)
+    assert refusal.code is RejectionCode.NOTHING_TO_DO
+    assert refusal.message.startswith("Everyone waiting came by their own member's link")
+    assert d.rebuilt() == d.state
+
+
+def test_sending_away_when_nobody_waits_and_who_may_do_it() -> None:
+    d = Driver.weekly(1)
+    assert d.refused(d.sam, c.SendWaitingAway).message == "Nobody is waiting."
+    d.join(1)
+    assert d.refused(d.person(0), c.SendWaitingAway).code is RejectionCode.NOT_ALLOWED
+    assert d.refused(d.person(1), c.SendWaitingAway).code is RejectionCode.NOT_ALLOWED
+
+
+def test_only_someone_removed_from_the_waiting_room_was_sent_away() -> None:
+    d = Driver.weekly(2)
+    d.join(2)
+    d.join(3)
+    d.ok(d.sam, c.RemoveParticipant, participant_id=d.pid(0))  # let in, then removed
+    d.ok(d.person(1), c.Leave)
+    d.ok(d.person(2), c.Leave)  # left the waiting room themselves
+    d.ok(d.sam, c.RemoveParticipant, participant_id=d.pid(3))  # "Not today"
+    assert [d.state.participants[d.pid(i)].sent_away for i in range(4)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_letting_everyone_in_admits_all_but_those_whose_name_check_is_due() -> None:
+    d = Driver.weekly(2)
+    d.ok(d.sam, c.AdvanceStage)
+    d.ok(d.sam, c.StartRound)
+    d.join(2)
+    d.ok(d.person(3), c.Join, name="Mo", member_id="m-mo", name_check_pending=True)
+    d.join(4)
+    d.ok(d.sam, c.AdmitEveryone)
+    assert [presence(d, i) for i in range(5)] == [
+        Presence.PRESENT,
+        Presence.PRESENT,
+        Presence.PRESENT,
+        Presence.WAITING_ROOM,
+        Presence.PRESENT,
+    ]
+    # Like anyone let in one by one, they join the round that is on, at its end.
+    assert d.round().order[-2:] == (d.pid(2), d.pid(4))
+    refusal = d.refused(d.ana, c.AdmitEveryone)
+    assert refusal.code is RejectionCode.INVALID
+    assert refusal.message.startswith("Everyone waiting needs their name check first")
+    d.ok(d.sam, c.RemoveParticipant, participant_id=d.pid(3))
+    assert d.refused(d.sam, c.AdmitEveryone).message == "Nobody is waiting."
+    assert d.rebuilt() == d.state
+
+
+def test_while_joining_is_closed_nobody_new_joins_with_the_code() -> None:
+    d = Driver.weekly(1)
+    events = d.ok(d.sam, c.SetJoining, open=False)
+    assert events == (ev.JoiningSet(open=False),)
+    refusal = d.refused(d.person(1), c.Join, name="Tom")
+    assert refusal.code is RejectionCode.INVALID
+    assert refusal.message == (
+        "This session is not taking new people right now. Please ask a facilitator."
+    )
+    # A member with their own link is known to the group: they still come to the waiting room.
+    d.ok(d.person(2), c.Join, name="Lee", member_id="m-lee")
+    assert d.refused(d.ana, c.SetJoining, open=False).message == "Joining is already closed."
+    assert d.refused(d.person(0), c.SetJoining, open=True).code is RejectionCode.NOT_ALLOWED
+    d.ok(d.ana, c.SetJoining, open=True)
+    d.ok(d.person(1), c.Join, name="Tom")
+    assert d.refused(d.sam, c.SetJoining, open=True).message == "New people can already join."
+    assert d.rebuilt() == d.state
+
+
+def test_a_capped_waiting_room_takes_nobody_more_until_someone_is_let_in_or_sent_away() -> None:
+    d = Driver.weekly(1)
+    d.ok(d.person(1), c.Join, name="Tom", waiting_room_cap=2)
+    d.ok(d.person(2), c.Join, name="Lee", waiting_room_cap=2)
+    refusal = d.refused(d.person(3), c.Join, name="Mo", waiting_room_cap=2)
+    assert refusal.code is RejectionCode.INVALID
+    assert refusal.message == (
+        "The waiting room is full just now. Please wait a moment, then try again, "
+        "or ask a facilitator."
+    )
+    # Without a cap (a member's own link, the machine itself) only the seats count.
+    d.ok(d.person(4), c.Join, name="Jo", member_id="m-jo")
+    d.ok(d.sam, c.Admit, participant_id=d.pid(1))
+    d.refused(d.person(3), c.Join, name="Mo", waiting_room_cap=2)  # Lee and Jo wait
+    d.ok(d.sam, c.RemoveParticipant, participant_id=d.pid(2))
+    d.ok(d.person(3), c.Join, name="Mo", waiting_room_cap=2)
+
+
+def test_with_a_word_set_joining_with_the_code_asks_for_it() -> None:
+    d = Driver.weekly(1)
+    d.ok(d.sam, c.SetJoinWord, word=" Heron ")
+    assert d.state.join_word == "Heron"
+    missing = d.refused(d.person(1), c.Join, name="Tom")
+    assert missing.message == "Please type the word the facilitators said in the room."
+    wrong = d.refused(d.person(1), c.Join, name="Tom", word="egret")
+    assert wrong.code is RejectionCode.INVALID
+    assert wrong.message == (
+        "That isn't the word the facilitators gave. Please check with them and try again."
+    )
+    d.ok(d.person(1), c.Join, name="Tom", word="heron")  # as heard: capitals do not matter
+    d.ok(d.person(2), c.Join, name="Lee", member_id="m-lee")  # a member's own link
+    assert d.refused(d.ana, c.SetJoinWord, word="Heron").message == "That is the word now."
+    d.ok(d.ana, c.SetJoinWord)
+    d.ok(d.person(3), c.Join, name="Mo")
+    assert d.refused(d.sam, c.SetJoinWord).message == "Joining does not ask for a word."
+    assert d.rebuilt() == d.state
+
+
+def test_closing_the_door_keeps_the_last_action_undoable() -> None:
+    d = Driver.weekly(2)
+    d.ok(d.sam, c.AdvanceStage)
+    d.ok(d.sam, c.SetJoining, open=False)
+    assert d.state.undo_point is not None
+
+
 # --- stepping out and coming back ------------------------------------------------------------
 
 

@@ -46,6 +46,8 @@ ONE_OF_EACH: list[ev.EventBase] = [
     ev.ParticipantSteppedOut(participant_id="p1"),
     ev.ParticipantCameBack(participant_id="p1"),
     ev.ParticipantLeft(participant_id="p1", removed=False),
+    ev.JoiningSet(open=False),
+    ev.JoinWordSet(word="heron"),
     ev.HandRaised(participant_id="p1"),
     ev.HandLowered(participant_id="p1"),
     ev.SupportRequested(participant_id="p1"),
@@ -149,4 +151,6 @@ def test_undo_effects_are_marked() -> None:
         "SupportRequestCleared",
         "TakeTimeOffered",
         "SettingsChanged",
+        "JoiningSet",
+        "JoinWordSet",
     }

@@ -305,6 +305,11 @@ def all_views() -> Iterator[tuple[str, str, Any]]:
     ended.facilitate("end_session")
     left = round_session()
     left.by("p-ray", "leave")
+    sent_away = round_session()
+    sent_away.join("p-new", "Noor", admit=False)
+    sent_away.join("p-kim", "Kim", admit=False)
+    sent_away.facilitate("send_waiting_away")
+    sent_away.facilitate("set_joining", open=False)
     situations = {
         "ready": ready,
         "waiting": waiting,
@@ -317,6 +322,7 @@ def all_views() -> Iterator[tuple[str, str, Any]]:
         "quiet": quiet,
         "ended": ended,
         "left": left,
+        "sent_away": sent_away,
     }
     for label, session in situations.items():
         yield label, "console", console_of(session)
@@ -589,6 +595,94 @@ def test_participant_who_is_next_and_further_down() -> None:
     assert "You passed" in priya
 
 
+def test_the_waiting_room_offers_to_send_everyone_away_and_asks_first() -> None:
+    session = ready_session()
+    session.join("p-new", "Noor", admit=False)
+    session.join("p-kim", "Kim", admit=False)
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    ask = by_id(waiting, "send-away-confirm")
+    assert ask.startswith("<details")
+    assert "Send everyone away" in text_of(ask)
+    assert "Send all 2 people in the waiting room away?" in text_of(ask)
+    assert 'value="send_waiting_away"' in ask
+    session.by("p-priya", "leave")
+    session.run(Actor(role=Role.PARTICIPANT, id="p-mo"), "join", name="Mo", member_id="m-mo")
+    ask = text_of(by_id(fragment("console", console_of(session)), "send-away-confirm"))
+    assert (
+        "Send the 2 people who joined with the code away? "
+        "Members who came by their own link stay." in ask
+    )
+    session.facilitate("send_waiting_away")
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "send-away-confirm" not in waiting
+    assert "Mo" in waiting
+
+
+def test_a_burst_of_joiners_is_counted_not_listed() -> None:
+    session = ready_session()
+    for number in range(6):
+        session.join(f"p-{number}", f"Peer {number}", admit=False)
+    listed = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "waiting-burst" not in listed
+    assert "admit_everyone" not in listed
+    for number in range(6, 40):
+        session.join(f"p-{number}", f"Peer {number}", admit=False)
+    html = fragment("console", console_of(session))
+    waiting = by_id(html, "waiting-panel")
+    assert 'data-announce="40 people are waiting to be let in."' in waiting
+    burst = text_of(by_id(waiting, "waiting-burst"))
+    assert burst == (
+        "40 people are waiting, among them Peer 0, Peer 1, Peer 2, Peer 3, Peer 4 and 35 more."
+    )
+    assert "Let all 40 people in?" in text_of(by_id(waiting, "admit-everyone-confirm"))
+    assert "Send all 40 people in the waiting room away?" in text_of(waiting)
+    above, disclosed = waiting.split('<details class="more more--waiting-all" id="waiting-all"')
+    assert "See everyone waiting (40)" in text_of(disclosed)
+    # Each one's row, with their own "Let in", only behind the disclosure.
+    assert (above.count('value="admit"'), disclosed.count('value="admit"')) == (0, 40)
+    session.facilitate("admit_everyone")
+    assert "Nobody is waiting." in text_of(
+        by_id(fragment("console", console_of(session)), "waiting-panel")
+    )
+
+
+def test_the_waiting_room_closes_and_opens_the_door() -> None:
+    session = ready_session()
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "Stop new people joining" in text_of(waiting)
+    assert 'name="open" value="false"' in waiting
+    session.facilitate("set_joining", open=False)
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "Joining is closed: nobody new can join with the code." in text_of(waiting)
+    assert "Let new people join again" in text_of(waiting)
+    assert 'name="open" value="true"' in waiting
+
+
+def test_the_waiting_room_sets_and_clears_a_word_for_joining() -> None:
+    session = ready_session()
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert 'value="set_join_word"' in waiting
+    assert 'name="word"' in waiting
+    session.facilitate("set_join_word", word="Heron")
+    waiting = by_id(fragment("console", console_of(session)), "waiting-panel")
+    assert "asks for the word “<bdi>Heron</bdi>”. Say it in the room." in waiting
+    assert "Stop asking for a word" in text_of(waiting)
+    assert "Heron" not in fragment("room", room_of(session))
+    assert "Heron" not in fragment("participant", phone_of(session, "p-priya"))
+
+
+def test_someone_sent_away_is_told_calmly() -> None:
+    session = round_session()
+    session.join("p-new", "Noor", admit=False)
+    session.facilitate("send_waiting_away")
+    you = text_of(by_id(fragment("participant", phone_of(session, "p-new")), "you-panel"))
+    assert "You were not let in this time" in you
+    assert "please speak to one of the facilitators" in you
+    session.by("p-ray", "leave")
+    ray = text_of(by_id(fragment("participant", phone_of(session, "p-ray")), "you-panel"))
+    assert "You have left the session" in ray
+
+
 def test_participant_in_the_waiting_room_sees_nobody_else() -> None:
     session = round_session()
     session.join("p-new", "Noor", admit=False)
@@ -757,6 +851,21 @@ def test_join_page() -> None:
     assert EVIL not in again
     assert 'role="alert"' in again
     assert 'aria-invalid="true"' in again
+    closed = page("join", environment(strict=True), session=RECORD, name="", error=None, closed="…")
+    assert 'id="join-closed"' in closed
+    word = page(
+        "join",
+        environment(strict=True),
+        session=RECORD,
+        name="",
+        word="",
+        error=None,
+        asks_word=True,
+    )
+    assert 'name="word"' in word
+    assert "The word for today" in text_of(word)
+    assert 'name="word"' not in html
+    assert 'aria-invalid="true"' not in closed
 
 
 def test_home_page() -> None:

@@ -8,13 +8,38 @@ from app.session import events as ev
 from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import end_active_turn, start_next_turn, start_taker_turn
 from app.session.decisions import Refusal, RejectionCode
-from app.session.name_check import admit_blocked
-from app.session.state import ERASED_NAME, Presence, TakingTimePhase, TurnSlot
+from app.session.name_check import admit_blocked, membership
+from app.session.state import (
+    ERASED_NAME,
+    Membership,
+    Presence,
+    SessionState,
+    TakingTimePhase,
+    TurnSlot,
+)
+
+JOINING_CLOSED = "This session is not taking new people right now. Please ask a facilitator."
+WORD_NEEDED = "Please type the word the facilitators said in the room."
+WRONG_WORD = "That isn't the word the facilitators gave. Please check with them and try again."
+WAITING_ROOM_FULL = (
+    "The waiting room is full just now. Please wait a moment, then try again, or ask a facilitator."
+)
 
 
 @handles(cmd.Join)
 def _join(draft: Draft, command: cmd.Join) -> None:
-    if len(draft.state.participants) >= cmd.MAX_PARTICIPANTS:
+    if not draft.state.joining_open and command.member_id is None:
+        raise Refusal(RejectionCode.INVALID, JOINING_CLOSED)
+    wanted = draft.state.join_word
+    if wanted is not None and command.member_id is None:
+        if command.word is None:
+            raise Refusal(RejectionCode.INVALID, WORD_NEEDED)
+        if not same_word(command.word, wanted):
+            raise Refusal(RejectionCode.INVALID, WRONG_WORD)
+    cap = command.waiting_room_cap
+    if cap is not None and _waiting(draft.state) >= cap:
+        raise Refusal(RejectionCode.INVALID, WAITING_ROOM_FULL)
+    if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
         raise Refusal(RejectionCode.INVALID, "This session is full.")
     draft.emit(
         ev.ParticipantJoined(
@@ -24,6 +49,16 @@ def _join(draft: Draft, command: cmd.Join) -> None:
             name_check_pending=command.member_id is not None and command.name_check_pending,
         )
     )
+
+
+def same_word(typed: str, wanted: str) -> bool:
+    """As people hear and type a word, capitals do not matter (PlainName trims the spaces)."""
+    return typed.casefold() == wanted.casefold()
+
+
+def _waiting(state: SessionState) -> int:
+    waiting = Presence.WAITING_ROOM  # looked up once (see SessionState.seats_taken)
+    return sum(1 for p in state.participants.values() if p.presence is waiting)
 
 
 @handles(cmd.RecordNameCheck)
@@ -64,6 +99,27 @@ def _admit(draft: Draft, command: cmd.Admit) -> None:
     blocked = admit_blocked(draft.state.participants[person])
     if blocked is not None:
         raise Refusal(RejectionCode.INVALID, blocked)
+    _let_in(draft, person)
+
+
+@handles(cmd.AdmitEveryone)
+def _admit_everyone(draft: Draft, command: cmd.AdmitEveryone) -> None:
+    waiting = [p for p in draft.state.participants.values() if p.presence is Presence.WAITING_ROOM]
+    if not waiting:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is waiting.")
+    ready = [p.id for p in waiting if admit_blocked(p) is None]
+    if not ready:
+        raise Refusal(
+            RejectionCode.INVALID,
+            "Everyone waiting needs their name check first: ask the group, then record it "
+            "on the group page.",
+        )
+    for person in ready:
+        _let_in(draft, person)
+
+
+def _let_in(draft: Draft, person: str) -> None:
+    """In from the waiting room, and into the round that is on, if any (at its end)."""
     draft.emit(ev.ParticipantAdmitted(participant_id=person))
     stage = draft.state.current_stage
     if stage is None or stage.round is None or stage.round.complete:
@@ -98,6 +154,42 @@ def _remove_participant(draft: Draft, command: cmd.RemoveParticipant) -> None:
     if draft.presence_of(command.participant_id) is Presence.LEFT:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "They have already left.")
     _leave_session(draft, command.participant_id, removed=True)
+
+
+@handles(cmd.SendWaitingAway)
+def _send_waiting_away(draft: Draft, command: cmd.SendWaitingAway) -> None:
+    waiting = [p for p in draft.state.participants.values() if p.presence is Presence.WAITING_ROOM]
+    if not waiting:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is waiting.")
+    strangers = [p.id for p in waiting if membership(p) is Membership.NOT_LINKED]
+    if not strangers:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            "Everyone waiting came by their own member's link: let each one in, or not, by name.",
+        )
+    # Nobody waiting has a turn, so nothing else about the session changes.
+    for person in strangers:
+        draft.emit(ev.ParticipantLeft(participant_id=person, removed=True))
+
+
+@handles(cmd.SetJoining)
+def _set_joining(draft: Draft, command: cmd.SetJoining) -> None:
+    if draft.state.joining_open == command.open:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            "New people can already join." if command.open else "Joining is already closed.",
+        )
+    draft.emit(ev.JoiningSet(open=command.open))
+
+
+@handles(cmd.SetJoinWord)
+def _set_join_word(draft: Draft, command: cmd.SetJoinWord) -> None:
+    if draft.state.join_word == command.word:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            "Joining does not ask for a word." if command.word is None else "That is the word now.",
+        )
+    draft.emit(ev.JoinWordSet(word=command.word))
 
 
 @handles(cmd.Leave)

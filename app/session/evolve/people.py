@@ -47,14 +47,26 @@ def _(event: ev.ParticipantCameBack, state: SessionState) -> SessionState:
 
 @rule.register
 def _(event: ev.ParticipantLeft, state: SessionState) -> SessionState:
+    waiting = state.participants[event.participant_id].presence is Presence.WAITING_ROOM
     return with_participant(
         state,
         event.participant_id,
         presence=Presence.LEFT,
+        sent_away=event.removed and waiting,
         hand_raised=False,
         support_requested=False,
         offered_to_take_time=False,
     )
+
+
+@rule.register
+def _(event: ev.JoiningSet, state: SessionState) -> SessionState:
+    return state.model_copy(update={"joining_open": event.open})
+
+
+@rule.register
+def _(event: ev.JoinWordSet, state: SessionState) -> SessionState:
+    return state.model_copy(update={"join_word": event.word})
 
 
 @rule.register

@@ -26,6 +26,11 @@ from app.session.views.base import PersonRef, StageRef, View, person
 from app.session.views.public import PublicView, SharedViews, round_progress
 from app.session.views.schedule import ScheduleView, floor_signal, schedule_view
 
+# Past this many waiting, the console shows how many and a few names, not one row each: a
+# burst of strangers must not bury the people the facilitators are looking for.
+WAITING_LISTED_UP_TO = 6
+WAITING_NAMED_IN_A_BURST = 5
+
 
 class WaitingPerson(View):
     """Someone in the waiting room, as the facilitators see them."""
@@ -81,6 +86,19 @@ class FacilitatorView(PublicView):
     facilitators: list[PersonRef]
     participants: list[ParticipantRow]
     waiting_room: list[WaitingPerson]
+    # Of those waiting, how many joined with the session's code (not by their own member's
+    # link): the ones `send_waiting_away` sends away.
+    waiting_by_code: int = 0
+    # Of those waiting, how many `admit_everyone` would let in (their name check is not due).
+    waiting_admissible: int = 0
+    # More are waiting than the console lists one by one: it shows the count and these first
+    # few names, and everyone behind a disclosure.
+    waiting_burst: bool = False
+    waiting_first: list[WaitingPerson] = Field(default_factory=list)
+    # Whether someone new may join with the session's code (`set_joining`).
+    joining_open: bool = True
+    # The word asked of everyone joining with the code (`set_join_word`); never on public screens.
+    join_word: str | None = None
     # Who can be chosen to Take Time (those here, the ones who offered first) or start a round.
     offered_to_take_time: list[PersonRef]
     not_offered_to_take_time: list[PersonRef]
@@ -122,6 +140,14 @@ def facilitator_view(
     shared = shared or SharedViews(state)
     stage = state.current_stage
     listed = _rows(state, stage)
+    waiting = [
+        WaitingPerson(
+            id=p.id, name=p.name, membership=membership(p), admit_blocked=admit_blocked(p)
+        )
+        for p in state.participants.values()
+        if p.presence is Presence.WAITING_ROOM
+    ]
+    burst = len(waiting) > WAITING_LISTED_UP_TO
     names = {f.id: f.name for f in state.facilitators.values()} | {r.id: r.name for r in listed}
     order = _order(state, stage, {r.id: r for r in listed})
     change = state.flow_change
@@ -133,13 +159,13 @@ def facilitator_view(
             "round": round_progress(state, stage, for_facilitators=True),
             "facilitators": [PersonRef(id=f.id, name=f.name) for f in state.facilitators.values()],
             "participants": listed,
-            "waiting_room": [
-                WaitingPerson(
-                    id=p.id, name=p.name, membership=membership(p), admit_blocked=admit_blocked(p)
-                )
-                for p in state.participants.values()
-                if p.presence is Presence.WAITING_ROOM
-            ],
+            "waiting_room": waiting,
+            "waiting_by_code": sum(1 for p in waiting if p.membership is Membership.NOT_LINKED),
+            "waiting_admissible": sum(1 for p in waiting if p.admit_blocked is None),
+            "waiting_burst": burst,
+            "waiting_first": waiting[:WAITING_NAMED_IN_A_BURST] if burst else [],
+            "joining_open": state.joining_open,
+            "join_word": state.join_word,
             "offered_to_take_time": [_ref(r) for r in listed if r.offered_to_take_time],
             "not_offered_to_take_time": [_ref(r) for r in listed if not r.offered_to_take_time],
             "may_start_with": [_ref(r) for r in listed if not r.is_taker],

@@ -14,6 +14,8 @@ class You(View):
     id: str
     name: str
     presence: Presence
+    # Removed from the waiting room by a facilitator: they were not let in this time.
+    sent_away: bool = False
     turn_status: TurnStatus | None
     is_speaking: bool
     is_next: bool
@@ -50,6 +52,7 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
         id=person.id,
         name=person.name,
         presence=person.presence,
+        sent_away=person.sent_away,
         turn_status=None if turn is None else turn.status,
         is_speaking=speaker is not None
         and speaker.participant_id == participant_id
