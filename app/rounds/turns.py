@@ -39,6 +39,9 @@ class Turn(BaseModel):
     # Time spoken in earlier goes at this turn (before stepping out, or before being returned
     # to): a new go gets a fresh timer, but what was said before still counts as airtime.
     earlier_s: float = 0.0
+    # Its clock waits for the whole session to resume (stopped by a session-wide pause, or
+    # begun during one); a clock the speaker paused for themselves is not held.
+    held: bool = False
 
     @property
     def spoken_s(self) -> float:

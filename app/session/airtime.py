@@ -81,14 +81,16 @@ class AdjustmentKind(StrEnum):
     ITEM_EXTENDED = "item_extended"
     SPEAKER_EXTENDED = "speaker_extended"
     SPEAKER_PAUSED = "speaker_paused"
+    SESSION_PAUSED = "session_paused"
 
 
 class AdjustmentFact(Fact):
     """A change to the plan after the session started, in the order they were made."""
 
     kind: AdjustmentKind
-    stage_id: str
-    title: str
+    # None for a pause of the whole session.
+    stage_id: str | None
+    title: str | None
     # The speaker, for an extension or a pause of their time.
     name: str | None
     # Time added to the item or the speaker (less than zero where a new plan shortened an
@@ -147,7 +149,7 @@ def airtime_report(
 class _Adjustment:
     version: int
     kind: AdjustmentKind
-    stage: Stage
+    stage: Stage | None
     name: str | None
     seconds: float
     # A pause's start, until it ends.
@@ -158,8 +160,8 @@ class _Adjustment:
         lasting = 0.0 if self.paused_at is None else now - self.paused_at
         return AdjustmentFact(
             kind=self.kind,
-            stage_id=self.stage.id,
-            title=self.stage.title,
+            stage_id=None if self.stage is None else self.stage.id,
+            title=None if self.stage is None else self.stage.title,
             name=self.name,
             seconds=self.seconds + lasting,
         )
@@ -203,6 +205,13 @@ class _History:
             self.plan = _plan_of(self.state)
         elif isinstance(event, ev.SessionEnded):
             self.ended_at = event.at
+            self._session_pause_ended(event.at)
+        elif isinstance(event, ev.SessionPaused):
+            self.adjustments.append(
+                _Adjustment(version, AdjustmentKind.SESSION_PAUSED, None, None, 0.0, event.at)
+            )
+        elif isinstance(event, ev.SessionResumed):
+            self._session_pause_ended(event.at)
         elif isinstance(event, ev.FlowUndone):
             self.adjustments = [a for a in self.adjustments if a.version < event.undone_version]
             for people in self.given_floor.values():
@@ -260,7 +269,12 @@ class _History:
 
     def _pause_ended(self, stage_id: str, slot: TurnSlot, at: float) -> None:
         for change in self.adjustments:
-            if change.paused_at is not None and change.stage.id == stage_id and change.slot == slot:
+            if change.stage is not None and change.stage.id == stage_id and change.slot == slot:
+                change.ended(at)
+
+    def _session_pause_ended(self, at: float) -> None:
+        for change in self.adjustments:
+            if change.kind is AdjustmentKind.SESSION_PAUSED:
                 change.ended(at)
 
 

@@ -96,6 +96,18 @@ class StartSession(CommandBase):
     planned_minutes: float | None = Field(default=None, gt=0, le=12 * 60)
 
 
+class PauseSession(CommandBase):
+    """Everything waits (a fire alarm, a lost connection, someone in distress): every clock."""
+
+    type: Literal["pause_session"] = "pause_session"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+
+
+class ResumeSession(CommandBase):
+    type: Literal["resume_session"] = "resume_session"
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+
+
 class EndSession(CommandBase):
     type: Literal["end_session"] = "end_session"
     senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
@@ -401,6 +413,8 @@ Command = Annotated[
     CreateSession
     | StartSession
     | EndSession
+    | PauseSession
+    | ResumeSession
     | AdvanceStage
     | GoToStage
     | SkipStage

@@ -68,6 +68,16 @@ class SessionStarted(EventBase):
     planned_end: float
 
 
+class SessionPaused(EventBase):
+    type: Literal["session_paused"] = "session_paused"
+    at: float
+
+
+class SessionResumed(EventBase):
+    type: Literal["session_resumed"] = "session_resumed"
+    at: float
+
+
 class SessionEnded(EventBase):
     type: Literal["session_ended"] = "session_ended"
     moves_flow: ClassVar[bool] = True
@@ -346,6 +356,8 @@ Event = Annotated[
     SessionCreated
     | SessionStarted
     | SessionEnded
+    | SessionPaused
+    | SessionResumed
     | StageStarted
     | StageClosed
     | StageInserted

@@ -176,6 +176,12 @@ class UndoPoint(Frozen):
     stages: tuple[Stage, ...]
 
 
+class SessionPause(Frozen):
+    """Everything is waiting, since ``at``: the current stage's clock, and the speaker's, held."""
+
+    at: float
+
+
 class SessionState(Frozen):
     session_id: str
     version: int = 0
@@ -192,6 +198,7 @@ class SessionState(Frozen):
     planned_end: float | None = None
     flow_change: FlowChange | None = None
     undo_point: UndoPoint | None = None
+    pause: SessionPause | None = None
     command_versions: dict[str, int] = {}
     # Brought from the group at creation (app/agenda/carry_over.py); fixed for the session.
     guidelines: tuple[SessionGuideline, ...] = ()

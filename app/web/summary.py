@@ -202,7 +202,7 @@ async def stages_csv(session_id: str, request: Request, svc: SERVICES, token: TO
 async def changes_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
     facts = await _facts(svc, request, session_id, token)
     rows = (
-        [change.title, change.kind.value, change.name or "", round(change.seconds, 1)]
+        [change.title or "", change.kind.value, change.name or "", round(change.seconds, 1)]
         for change in facts.adjustments
     )
     header = ["stage", "change", "speaker", "seconds"]

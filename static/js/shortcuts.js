@@ -1,4 +1,4 @@
-// The console's keyboard shortcuts: N, P, S, U and Space press the button marked with that
+// The console's keyboard shortcuts: H, N, P, S, U and Space press the button marked with that
 // `data-shortcut`, and ? opens the list of them. A shortcut on the summary of a question
 // (`details.ask-first`: "Next stage" while people are still to speak) asks first: the key opens
 // the question and reads it out; the same key again answers it, and Escape closes it. The focus
@@ -9,7 +9,7 @@
 
 import { announce } from "./announcer.js";
 
-const KEYS = ["n", "p", "s", "u", "space"];
+const KEYS = ["h", "n", "p", "s", "u", "space"];
 
 function openShortcuts() {
   const dialog = document.getElementById("shortcuts-dialog");

@@ -73,6 +73,8 @@ EVERY_COMMAND: list[c.CommandBase] = [
     c.SetAgreedQuestion(id="x", question="What helps?"),
     c.InviteReflection(id="x"),
     c.UndoLast(id="x"),
+    c.PauseSession(id="x"),
+    c.ResumeSession(id="x"),
     c.ChangeSettings(id="x", settings=SessionSettings(minimum_share_s=30)),
 ]
 

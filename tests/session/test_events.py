@@ -21,6 +21,8 @@ ONE_OF_EACH: list[ev.EventBase] = [
     ),
     ev.SessionStarted(at=1, planned_end=2),
     ev.SessionEnded(at=3),
+    ev.SessionPaused(at=2),
+    ev.SessionResumed(at=3),
     ev.StageStarted(stage_id="s1", at=1),
     ev.StageClosed(stage_id="s1", skipped=True, at=2),
     ev.StageInserted(

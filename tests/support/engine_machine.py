@@ -663,6 +663,11 @@ class EngineMachine(RuleBasedStateMachine):
         else:
             self.send(actor, c.ExtendTime, seconds=30.0, target="speaker")
 
+    @rule(action=st.sampled_from(["pause", "resume"]), by=facilitator_actors)
+    def everything_waits(self, action: str, by: Actor) -> None:
+        """A session-wide pause (a fire alarm), or carrying on after one."""
+        self.send(by, c.PauseSession if action == "pause" else c.ResumeSession)
+
     @rule(
         by=facilitator_actors,
         minimum=st.sampled_from([0.0, 30.0, 60.0, 240.0]),
@@ -850,6 +855,12 @@ class EngineMachine(RuleBasedStateMachine):
                 assert person.presence in {Presence.WAITING_ROOM, Presence.LEFT}, person
 
     @invariant()
+    def no_clock_runs_while_everything_waits(self) -> None:
+        if self.state.pause is not None:
+            running = [key for key, timer in _timers(self.state).items() if timer.running]
+            assert running == [], running
+
+    @invariant()
     def the_log_rebuilds_the_state(self) -> None:
         assert self.mirror == self.state
 
@@ -927,7 +938,8 @@ class EngineMachine(RuleBasedStateMachine):
     def clocks_are_sane(self) -> None:
         state = self.state
         for stage in state.stages:
-            assert stage.timer.running == (stage.status is StageStatus.CURRENT), stage
+            on = stage.status is StageStatus.CURRENT and state.pause is None
+            assert stage.timer.running == on, stage
             for _slot, turn in _turns(stage):
                 if turn.timer is None:
                     continue

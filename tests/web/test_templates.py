@@ -383,6 +383,7 @@ def test_fragment_ids() -> None:
     ]
     assert top_ids(fragment("participant", phone_of(session, "p-jo"))) == [
         "live-version",
+        "paused-note",
         "you-panel",
         "stage-panel",
         "turn-panel",
@@ -392,6 +393,7 @@ def test_fragment_ids() -> None:
     assert top_ids(fragment("room", room_of(session))) == [
         "live-version",
         "room-status",
+        "paused-note",
         "room-stage",
         "room-speaker",
         "room-next",

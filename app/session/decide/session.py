@@ -66,3 +66,18 @@ def _end_session(draft: Draft, command: cmd.EndSession) -> None:
     if current is not None:
         close_stage(draft, current, skipped=False)
     draft.emit(ev.SessionEnded(at=draft.now))
+
+
+@handles(cmd.PauseSession)
+def _pause_session(draft: Draft, command: cmd.PauseSession) -> None:
+    draft.require_live()
+    if draft.state.pause is not None:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Everything is already paused.")
+    draft.emit(ev.SessionPaused(at=draft.now))
+
+
+@handles(cmd.ResumeSession)
+def _resume_session(draft: Draft, command: cmd.ResumeSession) -> None:
+    if draft.state.pause is None:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nothing is paused just now.")
+    draft.emit(ev.SessionResumed(at=draft.now))

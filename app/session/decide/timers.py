@@ -23,8 +23,18 @@ def _speaker_timer_target(draft: Draft) -> tuple[Stage, TurnSlot, Turn]:
     return stage, slot, turn
 
 
+def _not_while_everything_waits(draft: Draft) -> None:
+    if draft.state.pause is not None:
+        raise Refusal(
+            RejectionCode.INVALID,
+            "Everything is paused just now; the speaker's time carries on when the session"
+            " resumes.",
+        )
+
+
 @handles(cmd.PauseTimer)
 def _pause_timer(draft: Draft, command: cmd.PauseTimer) -> None:
+    _not_while_everything_waits(draft)
     stage, slot, turn = _speaker_timer_target(draft)
     if turn.timer is None or not turn.timer.running:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "The timer is already paused.")
@@ -33,6 +43,7 @@ def _pause_timer(draft: Draft, command: cmd.PauseTimer) -> None:
 
 @handles(cmd.ResumeTimer)
 def _resume_timer(draft: Draft, command: cmd.ResumeTimer) -> None:
+    _not_while_everything_waits(draft)
     stage, slot, turn = _speaker_timer_target(draft)
     if turn.timer is None or turn.timer.running:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "The timer is already running.")

@@ -10,10 +10,10 @@ from app.session.state import SessionState, Stage, StageStatus
 
 @rule.register
 def _(event: ev.StageStarted, state: SessionState) -> SessionState:
+    # While everything is paused a stage begins with its clock waiting for the resume.
     def start(stage: Stage) -> Stage:
-        return stage.model_copy(
-            update={"status": StageStatus.CURRENT, "timer": stage.timer.start(event.at)}
-        )
+        timer = stage.timer if state.pause else stage.timer.start(event.at)
+        return stage.model_copy(update={"status": StageStatus.CURRENT, "timer": timer})
 
     return with_stage(state, event.stage_id, start)
 

@@ -13,7 +13,7 @@ from app.session.evolve.rule import (
     with_taking_time,
 )
 from app.session.state import SessionState, Stage, TurnSlot
-from app.timekeeping.timer import started_timer
+from app.timekeeping.timer import Timer, started_timer
 
 
 @rule.register
@@ -43,7 +43,9 @@ def _(event: ev.LateArrivalAdded, state: SessionState) -> SessionState:
 
 @rule.register
 def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
-    timer = started_timer(event.budget_s, event.at)
+    # While everything is paused a turn begins with its clock waiting, and runs on resume.
+    held = state.pause is not None
+    timer = Timer(budget_s=event.budget_s) if held else started_timer(event.budget_s, event.at)
 
     def start(stage: Stage) -> Stage:
         if event.slot is TurnSlot.ROUND:
@@ -53,6 +55,7 @@ def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
                 update={
                     "status": TurnStatus.SPEAKING,
                     "timer": timer,
+                    "held": held,
                     # Someone asked again who stepped out meanwhile is still being asked again.
                     "asked_again": previous.asked_again
                     or previous.status is TurnStatus.PASSED_FOR_NOW,
@@ -61,7 +64,12 @@ def _(event: ev.TurnStarted, state: SessionState) -> SessionState:
             )
             return with_round(stage, lambda r: r.with_turn(turn).with_current(event.participant_id))
         # A taker's turn and their reflection each start once per Taking Time.
-        turn = Turn(participant_id=event.participant_id, status=TurnStatus.SPEAKING, timer=timer)
+        turn = Turn(
+            participant_id=event.participant_id,
+            status=TurnStatus.SPEAKING,
+            timer=timer,
+            held=held,
+        )
         field = "taker_turn" if event.slot is TurnSlot.TAKER else "reflection_turn"
         return with_taking_time(stage, **{field: turn})
 

@@ -1,10 +1,13 @@
-"""How the session as a whole changes: set up, started, ended, settings, undo."""
+"""How the session as a whole changes: set up, started, paused, ended, settings, undo."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.session import events as ev
-from app.session.evolve.rule import rule, stage_from
-from app.session.state import SessionState, SessionStatus
+from app.session.evolve.rule import change_active_turn, rule, stage_from, with_stage
+from app.session.state import SessionPause, SessionState, SessionStatus, Stage
+from app.timekeeping.timer import Timer
 
 
 @rule.register
@@ -40,7 +43,46 @@ def _(event: ev.SessionStarted, state: SessionState) -> SessionState:
 
 @rule.register
 def _(event: ev.SessionEnded, state: SessionState) -> SessionState:
-    return state.model_copy(update={"status": SessionStatus.ENDED})
+    return state.model_copy(update={"status": SessionStatus.ENDED, "pause": None})
+
+
+@rule.register
+def _(event: ev.SessionPaused, state: SessionState) -> SessionState:
+    paused = state.model_copy(update={"pause": SessionPause(at=event.at)})
+    return _with_current_clocks(paused, lambda timer: timer.stop(event.at), hold=True)
+
+
+@rule.register
+def _(event: ev.SessionResumed, state: SessionState) -> SessionState:
+    resumed = state.model_copy(update={"pause": None})
+    return _with_current_clocks(resumed, lambda timer: timer.start(event.at), hold=False)
+
+
+def _with_current_clocks(
+    state: SessionState, change: Callable[[Timer], Timer], *, hold: bool
+) -> SessionState:
+    """``change`` the current stage's clock, and the speaker's when it is running (to hold it)
+    or held (to let it go)."""
+    stage = state.current_stage
+    if stage is None:
+        return state
+
+    def clocks(stage: Stage) -> Stage:
+        changed = stage.model_copy(update={"timer": change(stage.timer)})
+        slot, turn = stage.active_slot, stage.active_turn
+        if slot is None or turn is None or turn.timer is None:
+            return changed
+        if turn.timer.running if hold else turn.held:
+            changed = change_active_turn(
+                changed,
+                slot,
+                lambda t: t.model_copy(
+                    update={"timer": change(t.timer) if t.timer else None, "held": hold}
+                ),
+            )
+        return changed
+
+    return with_stage(state, stage.id, clocks)
 
 
 @rule.register

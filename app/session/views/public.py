@@ -108,6 +108,8 @@ class PublicView(View):
     round: RoundProgress | None
     taking_time: TakingTimeView | None
     present_count: int
+    # Everything is waiting since then (a session-wide pause); every clock is stopped.
+    paused_since: float | None = None
 
 
 class RoomView(PublicView):
@@ -141,7 +143,8 @@ def _speaker(state: SessionState, stage: Stage | None) -> Speaker | None:
         slot=slot,
         timer=turn.timer,
         countdown=None if turn.timer is None else countdown(turn.timer, cue_s),
-        taking_a_moment=turn.timer is not None and not turn.timer.running,
+        # A clock stopped by the session-wide pause is not the speaker taking a moment.
+        taking_a_moment=turn.timer is not None and not turn.timer.running and state.pause is None,
         asked_again=turn.asked_again,
     )
 
@@ -200,6 +203,7 @@ def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
         "planned_end": state.planned_end,
         "show_numbers": state.settings.show_numbers_to_participants,
         "near_end_cue_s": state.settings.near_end_cue_s,
+        "paused_since": None if state.pause is None else state.pause.at,
         "stages": [
             StageSummary(
                 id=s.id, kind=s.kind, title=s.title, planned_s=s.planned_s, status=s.status

@@ -37,6 +37,9 @@ class ScheduleView(View):
 def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
     if state.status is not SessionStatus.LIVE or state.planned_end is None:
         return None
+    # While everything waits, so does the projection: as it stood when the pause began.
+    if state.pause is not None:
+        now = state.pause.at
     projection = project(
         [stage_load(state, stage, now) for stage in state.stages],
         now,
