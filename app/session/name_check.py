@@ -22,6 +22,6 @@ def admit_blocked(person: Participant) -> str | None:
     if not person.name_check_pending:
         return None
     return (
-        f"Name check not recorded yet for {person.name} — ask the group first, then record "
+        f"Name check not recorded yet for {person.label} — ask the group first, then record "
         "it on the group page."
     )

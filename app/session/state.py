@@ -75,6 +75,15 @@ class Membership(StrEnum):
 ERASED_NAME = "A former member"
 
 
+def labelled(name: str, namesake: int) -> str:
+    return name if namesake == 1 else f"{name} ({namesake})"
+
+
+def same_name(name: str) -> str:
+    """Names compared as people read them: "sarah", "Sarah" and "SARAH " are the same name."""
+    return " ".join(name.casefold().split())
+
+
 class Participant(Frozen):
     id: str
     name: str
@@ -87,6 +96,14 @@ class Participant(Frozen):
     offered_to_take_time: bool = False
     # Removed by a facilitator while still in the waiting room: never let in this time.
     sent_away: bool = False
+    # 1 for the first person in the session with this name (facilitators included), 2 for the
+    # second, ...: two people called Sarah are shown as "Sarah" and "Sarah (2)" on every screen.
+    namesake: int = 1
+
+    @property
+    def label(self) -> str:
+        """The name as every screen shows it: the same name twice is told apart."""
+        return labelled(self.name, self.namesake)
 
 
 class TakingTime(Frozen):
@@ -234,8 +251,18 @@ class SessionState(Frozen):
         if person_id in self.facilitators:
             return self.facilitators[person_id].name
         if person_id in self.participants:
-            return self.participants[person_id].name
+            return self.participants[person_id].label
         return "Someone"
+
+    def namesake_for(self, name: str) -> int:
+        """The first number that tells a newcomer called ``name`` apart from everyone already
+        here (1: nobody goes by that name), so no two people are ever shown alike."""
+        taken = {same_name(f.name) for f in self.facilitators.values()}
+        taken |= {same_name(p.label) for p in self.participants.values()}
+        namesake = 1
+        while same_name(labelled(name, namesake)) in taken:
+            namesake += 1
+        return namesake
 
     @property
     def seats_taken(self) -> int:

@@ -14,6 +14,7 @@ def _(event: ev.ParticipantJoined, state: SessionState) -> SessionState:
         name=event.name,
         member_id=event.member_id,
         name_check_pending=event.name_check_pending,
+        namesake=state.namesake_for(event.name),
     )
     return state.model_copy(update={"participants": {**state.participants, person.id: person}})
 
@@ -25,7 +26,7 @@ def _(event: ev.NameCheckRecorded, state: SessionState) -> SessionState:
 
 @rule.register
 def _(event: ev.MemberForgotten, state: SessionState) -> SessionState:
-    return with_participant(state, event.participant_id, name=ERASED_NAME)
+    return with_participant(state, event.participant_id, name=ERASED_NAME, namesake=1)
 
 
 @rule.register

@@ -142,7 +142,7 @@ def facilitator_view(
     listed = _rows(state, stage)
     waiting = [
         WaitingPerson(
-            id=p.id, name=p.name, membership=membership(p), admit_blocked=admit_blocked(p)
+            id=p.id, name=p.label, membership=membership(p), admit_blocked=admit_blocked(p)
         )
         for p in state.participants.values()
         if p.presence is Presence.WAITING_ROOM
@@ -222,7 +222,7 @@ def _rows(state: SessionState, stage: Stage | None) -> list[ParticipantRow]:
         rows.append(
             ParticipantRow(
                 id=someone.id,
-                name=someone.name,
+                name=someone.label,
                 presence=someone.presence,
                 hand_raised=someone.hand_raised,
                 support_requested=someone.support_requested,

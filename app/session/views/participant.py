@@ -50,7 +50,7 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
     taking = stage.taking_time if stage is not None else None
     return You(
         id=person.id,
-        name=person.name,
+        name=person.label,
         presence=person.presence,
         sent_away=person.sent_away,
         turn_status=None if turn is None else turn.status,
