@@ -11,6 +11,7 @@
 //   reorder.js     reordering the round on the console
 //   clock.js       the server's clock and the countdowns drawn from it
 
+import { showAlertsInTitle } from "./alerts.js";
 import { announce, announceChanges } from "./announcer.js";
 import { installCommands } from "./commands.js";
 import { installConnection } from "./connection.js";
@@ -77,11 +78,13 @@ document.addEventListener("htmx:wsAfterMessage", () => {
   restoreAfterSwap();
   afterReorder();
   announceChanges();
+  showAlertsInTitle();
   watchNotice();
 });
 
 function start() {
   announceChanges({ silently: true });
+  showAlertsInTitle();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -368,7 +368,13 @@ def test_a_fragment_always_has_the_same_top_level_ids(name: str) -> None:
 def test_fragment_ids() -> None:
     session = round_session()
     console = fragment("console", console_of(session))
-    assert top_ids(console) == ["live-version", "console-flow", "console-people", "console-agenda"]
+    assert top_ids(console) == [
+        "live-version",
+        "console-alerts",
+        "console-flow",
+        "console-people",
+        "console-agenda",
+    ]
     panels = [i for i in outline(console).ids if i.endswith("-panel")]
     assert panels == [
         "stage-panel",
