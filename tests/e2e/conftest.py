@@ -6,7 +6,6 @@ The browser and the helpers around it live in tests/support/browser.py.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
@@ -18,10 +17,13 @@ from tests.support.pages import Session
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Chromium stays open from one browser test to the next, and is stopped before any other:
+    Playwright's sync API keeps an event loop running in this thread while it is open, which an
+    anyio test (here too: the reverse proxy's websockets) must not inherit."""
     try:
         yield
     finally:
-        if nextitem is None or Path(__file__).parent not in nextitem.path.parents:
+        if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
             CHROMIUM.stop()
 
 
