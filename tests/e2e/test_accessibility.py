@@ -88,7 +88,7 @@ def test_every_screen_and_state_has_no_serious_accessibility_problem(
     audit.check(sam, "console, links and settings open")
     sam.get_by_text("Links and settings").click()
     audit.check(room, "room during a round")
-    sam.get_by_role("button", name="Pause").click()
+    sam.get_by_role("button", name="Pause", exact=True).click()
     expect(priya.locator("#turn-panel, #you-panel").first).to_contain_text("Your timer is paused")
     audit.check(priya, "participant, your turn, paused")
     sam.get_by_text("More for Tom").click()
