@@ -290,71 +290,77 @@ async def entered(client: httpx.AsyncClient, token: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in response.cookies.items())
 
 
+async def set_up_session(
+    client: httpx.AsyncClient, index: int, viewers: int, viewer_mix: str, format: str
+) -> dict[str, Any]:
+    """One session through the JSON API: viewers-1 admitted participants, a started session,
+    the first round started (its first speaker's timer is running); and its sockets' plans.
+    For HTML screens each socket carries the cookie its link set instead of a token for the
+    hello."""
+    created = await client.post(
+        "/api/sessions",
+        json={
+            "title": f"Load session {index}",
+            "group_name": "Benchmark group",
+            "facilitator_names": ["Sam"],
+        },
+    )
+    created.raise_for_status()
+    body = created.json()
+    session_id: str = body["session_id"]
+    facilitator_token: str = body["facilitators"][0]["token"]
+    room_token: str = body["room"]["token"]
+    auth = {"Authorization": f"Bearer {facilitator_token}"}
+    joined: list[dict[str, Any]] = []
+    for n in range(viewers - 1):
+        response = await client.post(
+            f"/api/sessions/{session_id}/participants", json={"name": f"Peer {n + 1}"}
+        )
+        response.raise_for_status()
+        joined.append(response.json())
+    commands: list[dict[str, Any]] = [
+        {"type": "admit", "participant_id": person["participant_id"]} for person in joined
+    ]
+    commands += [{"type": "start_session"}, {"type": "advance_stage"}]
+    commands.append({"type": "start_round"})
+    for command in commands:
+        response = await client.post(
+            f"/api/sessions/{session_id}/commands",
+            json={**command, "id": str(uuid.uuid4())},
+            headers=auth,
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"setup {command['type']}: {response.text}")
+    base = f"/ws/sessions/{session_id}"
+
+    async def socket(role: str, token: str) -> dict[str, Any]:
+        if format == "html":
+            cookie = await entered(client, token)
+            return {"path": f"{base}/{role}?format=html", "token": None, "cookie": cookie}
+        return {"path": f"{base}/{role}", "token": token}
+
+    if viewer_mix == "room":
+        viewer_sockets = [await socket("room", room_token)] * viewers
+    else:
+        viewer_sockets = [await socket("participant", person["token"]) for person in joined]
+        viewer_sockets.append(await socket("room", room_token))
+    return {
+        "index": index,
+        "id": session_id,
+        "facilitator": await socket("facilitator", facilitator_token),
+        "viewers": viewer_sockets,
+    }
+
+
 async def setup_peer_rounds(
     server: Server, sessions: int, viewers: int, viewer_mix: str, format: str = "json"
 ) -> list[dict[str, Any]]:
-    """Create the sessions through the JSON API: viewers-1 admitted participants, a started
-    session, the first round started (its first speaker's timer is running). For HTML screens
-    each socket carries the cookie its link set instead of a token for the hello."""
+    """Create the sessions (set_up_session), a few at a time."""
     limit = asyncio.Semaphore(SETUP_CONCURRENCY)
-    participants = viewers - 1
 
     async def one(client: httpx.AsyncClient, index: int) -> dict[str, Any]:
         async with limit:
-            created = await client.post(
-                "/api/sessions",
-                json={
-                    "title": f"Load session {index}",
-                    "group_name": "Benchmark group",
-                    "facilitator_names": ["Sam"],
-                },
-            )
-            created.raise_for_status()
-            body = created.json()
-            session_id: str = body["session_id"]
-            facilitator_token: str = body["facilitators"][0]["token"]
-            room_token: str = body["room"]["token"]
-            auth = {"Authorization": f"Bearer {facilitator_token}"}
-            joined: list[dict[str, Any]] = []
-            for n in range(participants):
-                response = await client.post(
-                    f"/api/sessions/{session_id}/participants", json={"name": f"Peer {n + 1}"}
-                )
-                response.raise_for_status()
-                joined.append(response.json())
-            commands: list[dict[str, Any]] = [
-                {"type": "admit", "participant_id": person["participant_id"]} for person in joined
-            ]
-            commands += [{"type": "start_session"}, {"type": "advance_stage"}]
-            commands.append({"type": "start_round"})
-            for command in commands:
-                response = await client.post(
-                    f"/api/sessions/{session_id}/commands",
-                    json={**command, "id": str(uuid.uuid4())},
-                    headers=auth,
-                )
-                if response.status_code != 200:
-                    raise RuntimeError(f"setup {command['type']}: {response.text}")
-            base = f"/ws/sessions/{session_id}"
-            query = "?format=html" if format == "html" else ""
-
-            async def socket(role: str, token: str) -> dict[str, Any]:
-                if format == "html":
-                    cookie = await entered(client, token)
-                    return {"path": f"{base}/{role}{query}", "token": None, "cookie": cookie}
-                return {"path": f"{base}/{role}", "token": token}
-
-            if viewer_mix == "room":
-                viewer_sockets = [await socket("room", room_token)] * viewers
-            else:
-                viewer_sockets = [await socket("participant", person["token"]) for person in joined]
-                viewer_sockets.append(await socket("room", room_token))
-            return {
-                "index": index,
-                "id": session_id,
-                "facilitator": await socket("facilitator", facilitator_token),
-                "viewers": viewer_sockets,
-            }
+            return await set_up_session(client, index, viewers, viewer_mix, format)
 
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{server.port}",
