@@ -233,6 +233,8 @@ def where_time_goes(profiler: cProfile.Profile) -> tuple[dict[str, float], int]:
         # A builtin (str.join, zlib's compress, a sqlite3 cursor's execute) is put where it was
         # called from, unless its own name says where it belongs.
         own_part = part_of(name)
+        if not callers:  # called from outside the profile (the profiler's own disable)
+            parts[own_part] = parts.get(own_part, 0.0) + own
         for (caller_file, _l, _n), caller_calls in callers.items():
             caller_own = caller_calls[2]
             part = own_part if own_part != OTHER else part_of(caller_file)
