@@ -308,6 +308,9 @@ class Generator:
         self.window = (start, start + self.measure_s)
         drivers = [asyncio.create_task(self.drive(s, t0, lateness)) for s in self.sessions]
         await asyncio.gather(*drivers)
+        # The last command goes out up to a second before the window ends: stay until it has
+        # (bench/load.py reads this process's CPU then), and only then drain.
+        await asyncio.sleep(max(0.0, self.window[1] - time.monotonic()))
         for _ in range(math.ceil(self.drain_s / DRAIN_POLL_S)):
             if self.pending(t0) == 0:
                 break

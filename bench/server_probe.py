@@ -25,6 +25,7 @@ import contextlib
 import gc
 import importlib.util
 import json
+import signal
 import sys
 import time
 from collections.abc import Coroutine
@@ -112,6 +113,10 @@ def run_script(probes: Probes, script: Path, arguments: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     samples, what, *rest = argv
+    # bench/load.py stops a server with SIGINT; a run started in the background of a
+    # non-interactive shell would hand its children SIGINT ignored, and asyncio.run then
+    # leaves it so: the script would be killed after the wait, its samples never written.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     probes = Probes()
     gc.callbacks.append(probes.on_gc)
     try:

@@ -11,9 +11,10 @@ context of their own, as uvicorn does for a browser (`--no-deflate` leaves that 
 included: uvicorn's protocol and the kernel's socket writes, and the lifespan's background jobs
 (none of which runs per command).
 
-One command at a time: the facilitator sends pause_timer / resume_timer and the next is sent
-when every screen holds the new version. Blocks of commands alternate between the two sessions
-(HTML first, then JSON first, ...), so both see the same machine.
+The connections' command allowances are raised out of the way (the commands come hundreds a
+second). One command at a time: the facilitator sends pause_timer / resume_timer and the next
+is sent when every screen holds the new version. Blocks of commands alternate between the two
+sessions (HTML first, then JSON first, ...), so both see the same machine.
 
 Printed per command, for each format:
 - CPU time of the main thread (the event loop) and of the other threads (the SQLite writer),
@@ -48,6 +49,7 @@ from websockets.frames import Frame, Opcode
 from app.config import Settings
 from app.main import create_app
 from app.observability.logging import configure
+from app.web.rate_limits import RateLimitPolicy, install_rate_limits
 from bench.load import set_up_session
 from bench.loadgen import version_of
 from tests.support.api import BASE_URL, client_of, websocket_scope
@@ -55,6 +57,14 @@ from tests.support.api import BASE_URL, client_of, websocket_scope
 ORIGIN = BASE_URL
 COMMANDS = ("pause_timer", "resume_timer")
 FORMATS = ("html", "json")
+# Commands go one after the other as fast as the app answers, hundreds a second: far beyond a
+# connection's allowance for people (app/web/rate_limits.py), which is raised out of the way.
+UNLIMITED = RateLimitPolicy(
+    command_burst="1000000 per 2 seconds",
+    command_sustained="1000000/minute",
+    flood="1000000 per 10 seconds",
+)
+COMMAND_TIMEOUT_S = 30.0
 # Window bits as uvicorn's websockets protocol accepts a browser's offer (server and client 15).
 DEFLATE_WINDOW_BITS = 15
 
@@ -151,7 +161,12 @@ class SessionUnderTest:
         else:
             envelope = f'{{"type":"command","command":{{"type":"{kind}","id":"{command_id}"}}}}'
             self.facilitator.to_app.put_nowait({"type": "websocket.receive", "text": envelope})
-        await self.arrived
+        try:
+            await asyncio.wait_for(self.arrived, COMMAND_TIMEOUT_S)
+        except TimeoutError:
+            raise RuntimeError(
+                f"{command_id}: not every screen got version {self.target}"
+            ) from None
 
 
 async def serve(app: ASGIApp, scope: dict[str, Any], screen: Screen) -> None:
@@ -246,6 +261,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     data_dir = Path(tempfile.mkdtemp(prefix="peer-rounds-stack-"))
     settings = Settings(data_dir=data_dir)
     app = create_app(settings)
+    install_rate_limits(app, UNLIMITED)
     sessions: dict[str, SessionUnderTest] = {}
     tasks: list[asyncio.Task[None]] = []
     async with client_of(app) as client:
