@@ -258,8 +258,7 @@ def where_time_goes(profiler: cProfile.Profile) -> tuple[dict[str, float], int]:
 
 
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
-    data_dir = Path(tempfile.mkdtemp(prefix="peer-rounds-stack-"))
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=args.data_dir)
     app = create_app(settings)
     install_rate_limits(app, UNLIMITED)
     sessions: dict[str, SessionUnderTest] = {}
@@ -368,8 +367,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> dict[str, Any]:
     args = parse_args(argv)
     started = time.monotonic()
-    with open(os.devnull, "w") as nowhere:
+    with (
+        open(os.devnull, "w") as nowhere,
+        tempfile.TemporaryDirectory(prefix="peer-rounds-stack-") as data_dir,
+    ):
         configure("json", nowhere)
+        args.data_dir = Path(data_dir)
         results = asyncio.run(measure(args))
     out(report(results, args))
     out(f"\n({time.monotonic() - started:.0f} s, Python {sys.version.split()[0]})")
