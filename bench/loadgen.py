@@ -16,9 +16,18 @@ Rounds' one-slot mailbox) counts as having it when it receives a newer one.
 The same code drives both servers; only the wire format differs:
 - baseline: ws://HOST/<session>, every text message bumps the version; messages carry
   `"version"`, and the k-th message of a session makes version k (it starts at 0).
-- peer_rounds: /ws/sessions/{id}/{role} with a `hello{token}` first; the facilitator
-  alternates pause_timer / resume_timer on the current speaker (both always succeed) and the
-  version of each command is taken from its `ack`.
+- peer_rounds, JSON (scripts): /ws/sessions/{id}/{role} with a `hello{token}` first; the
+  facilitator alternates pause_timer / resume_timer on the current speaker (both always
+  succeed) and the version of each command is taken from its `ack`.
+- peer_rounds, HTML (what the browser pages speak, static/js/live.js and commands.js): the
+  same path with `?format=html`, the token in the cookie that `/enter/{token}` set, the page's
+  Origin, and flat commands `{type, id, expected_version}` as htmx-ext-ws sends a form. Screens
+  get HTML fragments carrying `data-version="N"`, and no ack: as for the baseline, the k-th
+  command makes the version after the one the console showed when the load started (the
+  console's last version is checked against that count at the end: `unattributed`).
+
+Frames received in the measured window are counted on every socket (acks too), so the server's
+CPU can be divided by what it delivered.
 """
 
 from __future__ import annotations
@@ -31,30 +40,43 @@ import math
 import resource
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
 Kind = Literal["baseline", "peer_rounds"]
+Format = Literal["json", "html"]
 CONNECT_ATTEMPTS = 3
 FIRST_MESSAGE_TIMEOUT_S = 30.0
 DRAIN_POLL_S = 0.25
 PEER_ROUNDS_COMMANDS = ("pause_timer", "resume_timer")
+HTML_VERSION = 'data-version="'
+# What the HTML endpoint sends a screen whose command was refused (templates/live/notice.html).
+HTML_NOTICE = '<div id="notice"'
 
 
 def version_of(message: str) -> int | None:
-    """The `"version": N` near the start of a message, without parsing the whole JSON."""
-    at = message.find('"version":', 0, 160)
-    if at < 0:
-        return None
-    start = at + 10
-    while message[start] == " ":
-        start += 1
+    """The version a message carries, without parsing it: `"version": N` near the start of a
+    JSON message, or the `data-version="N"` of an HTML fragment's version marker."""
+    if message.startswith("{"):
+        at = message.find('"version":', 0, 160)
+        if at < 0:
+            return None
+        start = at + 10
+        while message[start] == " ":
+            start += 1
+    else:
+        at = message.find(HTML_VERSION)
+        if at < 0:
+            return None
+        start = at + len(HTML_VERSION)
     end = start
-    while message[end].isdigit():
+    while end < len(message) and message[end].isdigit():
         end += 1
     return int(message[start:end]) if end > start else None
 
@@ -63,11 +85,14 @@ def version_of(message: str) -> int | None:
 class Socket:
     path: str
     token: str | None
+    cookie: str | None = None
     connection: ClientConnection | None = None
     versions: list[int] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     received: int = 0
     received_bytes: int = 0
+    window_frames: int = 0
+    window_bytes: int = 0
     closed_early: str | None = None
     connect_attempts: int = 0
 
@@ -93,12 +118,19 @@ class Session:
     viewers: list[Socket]
     commands: dict[str, Sent] = field(default_factory=dict)
     rejects: int = 0
+    base_version: int = 0
+
+
+def socket_of(plan: dict[str, Any]) -> Socket:
+    return Socket(plan["path"], plan["token"], plan.get("cookie"))
 
 
 class Generator:
     def __init__(self, plan: dict[str, Any]) -> None:
         self.kind: Kind = plan["kind"]
+        self.format: Format = plan.get("format", "json")
         self.ws_base: str = plan["ws_base"]
+        self.origin = Origin("http" + self.ws_base.removeprefix("ws"))
         self.total_sessions: int = plan["total_sessions"]
         self.warmup_s: float = plan["warmup_s"]
         self.measure_s: float = plan["measure_s"]
@@ -109,13 +141,14 @@ class Generator:
             Session(
                 index=s["index"],
                 id=s["id"],
-                facilitator=Socket(s["facilitator"]["path"], s["facilitator"]["token"]),
-                viewers=[Socket(v["path"], v["token"]) for v in s["viewers"]],
+                facilitator=socket_of(s["facilitator"]),
+                viewers=[socket_of(v) for v in s["viewers"]],
             )
             for s in plan["sessions"]
         ]
         self.readers: list[asyncio.Task[None]] = []
         self.closing = False
+        self.window: tuple[float, float] | None = None
 
     def sockets(self) -> list[Socket]:
         return [sock for s in self.sessions for sock in (s.facilitator, *s.viewers)]
@@ -131,6 +164,8 @@ class Generator:
                     connection = await connect(
                         self.ws_base + sock.path,
                         compression=self.compression,
+                        origin=self.origin if sock.cookie is not None else None,
+                        additional_headers={"Cookie": sock.cookie} if sock.cookie else None,
                         ping_interval=None,
                         max_size=2**22,
                         open_timeout=FIRST_MESSAGE_TIMEOUT_S,
@@ -152,13 +187,18 @@ class Generator:
                 return True
             return False
 
-    def note(self, sock: Socket, message: str) -> None:
+    def note(self, sock: Socket, message: str, now: float | None = None) -> None:
         sock.received += 1
         sock.received_bytes += len(message)
         version = version_of(message)
         if version is not None and (not sock.versions or version > sock.versions[-1]):
             sock.versions.append(version)
-            sock.times.append(time.monotonic())
+            sock.times.append(time.monotonic() if now is None else now)
+
+    def count_frame(self, sock: Socket, message: str, now: float) -> None:
+        if self.window is not None and self.window[0] <= now < self.window[1]:
+            sock.window_frames += 1
+            sock.window_bytes += len(message)
 
     async def read(self, sock: Socket, session: Session, is_facilitator: bool) -> None:
         assert sock.connection is not None
@@ -166,6 +206,10 @@ class Generator:
             async for raw in sock.connection:
                 now = time.monotonic()
                 message = raw if isinstance(raw, str) else raw.decode()
+                self.count_frame(sock, message, now)
+                if is_facilitator and message.startswith(HTML_NOTICE):
+                    session.rejects += 1
+                    continue
                 if is_facilitator and message.startswith('{"type":"ack"'):
                     ack = json.loads(message)
                     sent = session.commands.get(ack["id"])
@@ -180,12 +224,7 @@ class Generator:
                     if sent is not None:
                         sent.rejected = reject.get("code", "?")
                     continue
-                sock.received += 1
-                sock.received_bytes += len(message)
-                version = version_of(message)
-                if version is not None and (not sock.versions or version > sock.versions[-1]):
-                    sock.versions.append(version)
-                    sock.times.append(now)
+                self.note(sock, message, now)
             if not self.closing:
                 sock.closed_early = f"closed by server ({sock.connection.close_code})"
         except ConnectionClosed as closed:
@@ -202,7 +241,9 @@ class Generator:
         connection = session.facilitator.connection
         if connection is None:
             return
-        base_version = session.facilitator.versions[0] if session.facilitator.versions else 0
+        facilitator = session.facilitator
+        session.base_version = facilitator.versions[-1] if facilitator.versions else 0
+        counts_versions = self.kind == "baseline" or self.format == "html"
         offset = session.index / self.total_sessions
         end = t0 + self.warmup_s + self.measure_s
         k = 0
@@ -214,18 +255,23 @@ class Generator:
             if delay > 0:
                 await asyncio.sleep(delay)
             command_id = f"{session.index}-{k}"
-            if self.kind == "peer_rounds":
-                kind = PEER_ROUNDS_COMMANDS[k % 2]
+            kind = PEER_ROUNDS_COMMANDS[k % 2]
+            if self.kind == "baseline":
+                text = '{"type":"x"}'
+            elif self.format == "html":
+                form: dict[str, Any] = {"type": kind, "id": str(uuid.uuid4())}
+                if facilitator.versions:
+                    form["expected_version"] = facilitator.versions[-1]
+                text = json.dumps(form, separators=(",", ":"))
+            else:
                 text = json.dumps(
                     {"type": "command", "command": {"type": kind, "id": command_id}},
                     separators=(",", ":"),
                 )
-            else:
-                text = '{"type":"x"}'
             sent_at = time.monotonic()
             record = Sent(scheduled=scheduled, sent=sent_at)
-            if self.kind == "baseline":
-                record.version = base_version + k + 1
+            if counts_versions:
+                record.version = session.base_version + k + 1
             session.commands[command_id] = record
             lateness.append(sent_at - scheduled)
             try:
@@ -258,8 +304,13 @@ class Generator:
 
     async def run(self, t0: float) -> dict[str, Any]:
         lateness: list[float] = []
+        start = t0 + self.warmup_s
+        self.window = (start, start + self.measure_s)
         drivers = [asyncio.create_task(self.drive(s, t0, lateness)) for s in self.sessions]
         await asyncio.gather(*drivers)
+        # The last command goes out up to a second before the window ends: stay until it has
+        # (bench/load.py reads this process's CPU then), and only then drain.
+        await asyncio.sleep(max(0.0, self.window[1] - time.monotonic()))
         for _ in range(math.ceil(self.drain_s / DRAIN_POLL_S)):
             if self.pending(t0) == 0:
                 break
@@ -296,6 +347,14 @@ class Generator:
                 else:
                     latencies.append(last - sent.sent)
         sockets = self.sockets()
+        unattributed = 0
+        if self.format == "html" and self.kind == "peer_rounds":
+            # No acks: the versions were counted. A console that ends on another version than
+            # the count says a command was refused or another change happened: say how many.
+            for session in self.sessions:
+                shown = session.facilitator.versions
+                last = shown[-1] if shown else session.base_version
+                unattributed += abs(last - session.base_version - len(session.commands))
         return {
             "sessions": len(self.sessions),
             "sockets": len(sockets),
@@ -309,6 +368,7 @@ class Generator:
             "window_commands": window,
             "rejected": rejected,
             "rejects_total": sum(s.rejects for s in self.sessions),
+            "unattributed": unattributed,
             "unacked": unacked,
             "incomplete": incomplete,
             "latencies_s": latencies,
@@ -316,6 +376,8 @@ class Generator:
             "send_lateness_s": lateness,
             "messages_received": sum(s.received for s in sockets),
             "bytes_received": sum(s.received_bytes for s in sockets),
+            "window_frames": sum(s.window_frames for s in sockets),
+            "window_bytes": sum(s.window_bytes for s in sockets),
         }
 
     async def close(self) -> None:

@@ -1,0 +1,133 @@
+"""Runs a server for bench/load.py with two probes the servers do not have themselves: how late
+the event loop wakes up, and how long each garbage collection stops the process.
+
+    python bench/server_probe.py SAMPLES.json peer-rounds
+    python bench/server_probe.py SAMPLES.json script PATH/ws_baseline.py PORT [ARGS...]
+
+`peer-rounds` runs `peer-rounds serve` exactly as app/cli.py does (same settings from the
+environment), its ASGI app wrapped so that the loop probe starts with the lifespan. `script`
+imports a bare server script and runs its `main(port, *args)` coroutine under asyncio.run, as
+the script itself would. Nothing of Peer Rounds is changed: the probes live in this process.
+
+- Loop lag: a task asks to sleep LAG_PERIOD_S and records how much later it woke; a loop busy
+  with one long callback (or starved of the interpreter lock) shows up as lag.
+- GC pauses: gc.callbacks time every collection, whichever thread ran it.
+
+On exit (SIGINT) the samples are written to SAMPLES.json as [[monotonic time, lag s], ...] and
+[[monotonic time, generation, pause s], ...]; CLOCK_MONOTONIC is shared by every process on
+the machine, so bench/load.py keeps those of its measured window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import importlib.util
+import json
+import signal
+import sys
+import time
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+LAG_PERIOD_S = 0.02
+
+
+class Probes:
+    def __init__(self) -> None:
+        self.lags: list[tuple[float, float]] = []
+        self.pauses: list[tuple[float, int, float]] = []
+        self._gc_started = 0.0
+
+    def on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            pause = time.perf_counter() - self._gc_started
+            self.pauses.append((time.monotonic(), int(info["generation"]), pause))
+
+    async def sample_lag(self) -> None:
+        while True:
+            asked = time.monotonic()
+            await asyncio.sleep(LAG_PERIOD_S)
+            self.lags.append((asked, time.monotonic() - asked - LAG_PERIOD_S))
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps({"lags": self.lags, "gc_pauses": self.pauses}))
+
+
+class WithLoopProbe:
+    """The ASGI app, with the loop probe running for as long as the lifespan does."""
+
+    def __init__(self, app: ASGIApp, probes: Probes) -> None:
+        self.app = app
+        self.probes = probes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        sampler = asyncio.create_task(self.probes.sample_lag())
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            sampler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sampler
+
+
+def serve_peer_rounds(probes: Probes) -> None:
+    from app import cli
+    from app.main import create_app
+
+    def probed(settings: Any) -> Any:
+        return WithLoopProbe(create_app(settings), probes)
+
+    # app.cli imported create_app by name, and `serve` makes its app through that name.
+    setattr(cli, "create_app", probed)  # noqa: B010
+    cli.main(["serve"])
+
+
+def run_script(probes: Probes, script: Path, arguments: list[str]) -> None:
+    spec = importlib.util.spec_from_file_location(script.stem, script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    port, *rest = arguments
+
+    async def probed(server: Coroutine[Any, Any, None]) -> None:
+        sampler = asyncio.create_task(probes.sample_lag())
+        try:
+            await server
+        finally:
+            sampler.cancel()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(probed(module.main(int(port), *rest)))
+
+
+def main(argv: list[str]) -> None:
+    samples, what, *rest = argv
+    # bench/load.py stops a server with SIGINT; a run started in the background of a
+    # non-interactive shell would hand its children SIGINT ignored, and asyncio.run then
+    # leaves it so: the script would be killed after the wait, its samples never written.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    probes = Probes()
+    gc.callbacks.append(probes.on_gc)
+    try:
+        if what == "peer-rounds":
+            serve_peer_rounds(probes)
+        else:
+            run_script(probes, Path(rest[0]), rest[1:])
+    finally:
+        gc.callbacks.remove(probes.on_gc)
+        probes.write(Path(samples))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

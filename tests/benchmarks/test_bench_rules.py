@@ -1,0 +1,104 @@
+"""The rules the benchmarks count by (bench/): which version a frame carries, what the bare
+server sends for a version, when a run is "held", and that the stack profile's parts add up."""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import time
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bench.bare_html import Fragments
+from bench.load import TARGET_P99_RATIO, held, version_slotted
+from bench.loadgen import version_of
+from bench.stack import OTHER, part_of, where_time_goes
+
+versions = st.integers(min_value=0, max_value=10**9)
+# Text before a fragment's version marker: anything that is not itself a marker.
+html_prefixes = st.text(alphabet=st.characters(blacklist_characters='"'), max_size=200)
+
+
+@given(versions)
+def test_a_json_message_carries_its_version(version: int) -> None:
+    message = json.dumps({"type": "snapshot", "version": version, "view": {"x": 1}})
+    assert version_of(message) == version
+
+
+@given(html_prefixes, versions)
+def test_an_html_fragment_carries_the_version_of_its_marker(prefix: str, version: int) -> None:
+    fragment = f'<div>{prefix}</div><span id="live-version" data-version="{version}" hidden>'
+    assert version_of(fragment) == version
+
+
+def test_a_notice_carries_no_version() -> None:
+    assert version_of('<div id="notice" role="status"><p>Please wait.</p></div>') is None
+    assert version_of('{"type":"pong","t0":1}') is None
+
+
+@given(html_prefixes, versions, versions)
+def test_the_bare_server_sends_a_captured_fragment_with_the_new_version(
+    prefix: str, captured: int, version: int
+) -> None:
+    fragment = f'<p>{prefix}</p><span data-version="{captured}" data-status="live"></span>'
+    slotted = version_slotted(fragment)
+    sent = Fragments({"room/0": [slotted, slotted]}).for_version("room/0", version)
+    assert sent == fragment.replace(f'"{captured}"', f'"{version}"', 1)
+    assert version_of(sent) == version
+
+
+def test_the_bare_server_alternates_running_and_paused_as_pause_and_resume_do() -> None:
+    fragments = Fragments({"room/0": ["running {version}", "paused {version}"]})
+    assert [fragments.for_version("room/0", v) for v in range(3)] == [
+        "running 0",
+        "paused 1",
+        "running 2",
+    ]
+
+
+def result(p99_ms: float, **failures: int) -> dict[str, Any]:
+    counts = {"incomplete": 0, "unacked": 0, "dropped": 0, "connect_failures": 0}
+    return {"latency_p99_ms": p99_ms, "unattributed": 0, **counts, **failures}
+
+
+@given(
+    st.floats(min_value=0.1, max_value=1e4),
+    st.floats(min_value=0.1, max_value=1e4),
+    st.sampled_from(["incomplete", "unacked", "dropped", "connect_failures", "unattributed"]),
+    st.integers(min_value=0, max_value=3),
+)
+def test_a_run_is_held_when_everything_arrived_within_the_latency_target(
+    bare_p99: float, mine_p99: float, failure: str, count: int
+) -> None:
+    results = {"baseline": result(bare_p99), "peer-rounds": result(mine_p99, **{failure: count})}
+    expected = count == 0 and mine_p99 <= TARGET_P99_RATIO * bare_p99
+    assert held(results) is expected
+
+
+def busy_work() -> int:
+    return sum(len(str(n)) for n in range(20000))
+
+
+def test_the_stack_profiles_parts_add_up_to_the_profiled_time() -> None:
+    profiler = cProfile.Profile(time.thread_time_ns, 1e-9)
+    profiler.enable()
+    busy_work()
+    profiler.disable()
+    parts, calls = where_time_goes(profiler)
+    profiler.create_stats()
+    own_total = sum(entry[2] for entry in profiler.stats.values())
+    assert calls > 0
+    assert abs(sum(parts.values()) - own_total) <= 1e-12 * len(profiler.stats)
+
+
+def test_each_file_falls_in_one_part_of_the_stack() -> None:
+    assert part_of("/repo/.venv/lib/python3.11/site-packages/jinja2/runtime.py").startswith(
+        "rendering"
+    )
+    assert part_of("/repo/templates/live/console.html").startswith("rendering")
+    assert part_of("/repo/app/session/views.py").startswith("views")
+    assert part_of("/repo/app/realtime/hub.py").startswith("hub")
+    assert part_of("<method 'compress' of 'zlib.Compress' objects>").startswith("deflate")
+    assert part_of("/usr/lib/python3.11/heapq.py") == OTHER

@@ -1,0 +1,59 @@
+"""The benchmarks' smallest configurations, run for a few seconds so that they cannot rot:
+bench/load.py with one session in both modes (JSON scripts, and browser-real HTML screens against
+the bare server sending the same fragments), and bench/stack.py with one short block each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import load, stack
+
+# Real server processes, one after the other: minutes, not seconds.
+pytestmark = pytest.mark.slow
+
+SCREENS = 13  # a facilitator, 11 participants and the room view
+
+
+def test_the_smallest_load_run_delivers_every_version_in_both_modes(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    smallest = ["--sessions", "1", "--format", "json", "html", "--seconds", "3", "--warmup", "1"]
+    code = load.main([*smallest, "--json", str(out)])
+    assert code == 0
+    by_format = {pair["peer-rounds"]["format"]: pair for pair in json.loads(out.read_text())}
+    assert set(by_format) == {"json", "html"}
+    for pair in by_format.values():
+        for result in pair.values():
+            assert result["connected"] == SCREENS
+            assert result["window_commands"] >= 2
+            assert result["delivered"] == result["window_commands"]
+            failures = ("incomplete", "unacked", "dropped", "connect_failures", "unattributed")
+            assert [result[key] for key in failures] == [0] * len(failures)
+            assert result["window_frames"] >= SCREENS * result["delivered"]
+            assert result["cpu_us_per_frame"] > 0
+            assert result["loop_lag_p99_ms"] is not None
+            assert result["gc_worst_ms"] is not None
+    html = by_format["html"]
+    # The bare server sends each screen what Peer Rounds sent it: the same bytes, give or take
+    # the digits of the version number.
+    bare, mine = html["baseline"]["avg_message_bytes"], html["peer-rounds"]["avg_message_bytes"]
+    assert abs(bare - mine) <= 0.01 * mine
+    assert mine > 3 * by_format["json"]["peer-rounds"]["avg_message_bytes"]
+
+
+def test_the_stack_profile_runs_one_command_at_a_time_for_both_formats() -> None:
+    lines: list[str] = []
+    results = stack.main(["--blocks", "1", "--block", "2"], out=lines.append)
+    html, json_ = results["html"], results["json"]
+    assert html["screens"] == json_["screens"] == SCREENS
+    assert html["main_ms"] > 0
+    assert json_["main_ms"] > 0
+    # Every screen gets each version; JSON's facilitator also gets an ack.
+    assert html["frames_per_command"] >= SCREENS
+    assert json_["frames_per_command"] >= SCREENS + 1
+    assert html["wire_bytes_per_command"] < html["text_bytes_per_command"]  # deflated
+    assert json_["wire_bytes_per_command"] == json_["text_bytes_per_command"]
+    assert html["parts_s"]["rendering (jinja2, templates/)"] > 0
+    assert "where the main thread's time goes" in "\n".join(lines)
