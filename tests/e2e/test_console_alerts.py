@@ -12,10 +12,7 @@ from tests.support.pages import Session
 def test_alerts_show_in_a_strip_in_view_and_in_the_tab_title(
     screens: Screens, session: Session
 ) -> None:
-    for name in ("Priya", "Tom"):
-        session.join(name)
-    session.admit_all()
-    session.start_first_round()
+    session.round_with("Priya", "Tom")
     sam = screens.live(session.sam_url)
     plain_title = sam.title()
     strip = sam.locator("#console-alerts")

@@ -20,10 +20,7 @@ def countdowns(page: Page) -> list[str]:
 def test_pausing_everything_shows_on_every_screen_and_stops_every_clock(
     screens: Screens, session: Session
 ) -> None:
-    for name in ("Priya", "Tom"):
-        session.join(name)
-    session.admit_all()
-    session.start_first_round()
+    session.round_with("Priya", "Tom")
     sam = screens.live(session.sam_url)
     room = screens.live(session.room_url, PROJECTOR)
     tom = screens.live(session.participants["Tom"]["url"], PHONE)

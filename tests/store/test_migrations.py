@@ -2,10 +2,8 @@
 
 import multiprocessing
 import threading
-from collections.abc import Iterator
 from multiprocessing.synchronize import Barrier
 
-import pytest
 import sqlalchemy
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -23,15 +21,6 @@ from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessionRecord, LiveSessions
 
 STORE_TABLES = {"session_commits", "session_snapshots", "live_sessions"}
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[sqlalchemy.Engine]:
-    engine = create_database_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def revisions_oldest_first(engine: sqlalchemy.Engine) -> list[str]:

@@ -1,24 +1,12 @@
 """Revision 0003 (chore runs) on SQLite and PostgreSQL: up from empty, down, and data kept."""
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy
 
 from app.store.chores import Chores
-from app.store.database import create_database_engine, downgrade, migrate
+from app.store.database import downgrade, migrate
 from app.store.groups import Groups
 from tests.store.test_migrations import schema_version, table_names
 from tests.store.test_migrations_groups import ACCOUNT, GROUP, write_group_records
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[sqlalchemy.Engine]:
-    engine = create_database_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_upgrade_from_empty_creates_the_chore_runs(engine: sqlalchemy.Engine) -> None:

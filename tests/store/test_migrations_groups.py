@@ -1,15 +1,13 @@
 """Revision 0002 (groups across weeks) on SQLite and PostgreSQL: up, down, and data kept."""
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 import sqlalchemy
 
 from app.agenda.carry_over import ActionKind
 from app.groups.rules import GroupKind, MeetingPattern
 from app.store.accounts import Account, Accounts
-from app.store.database import create_database_engine, downgrade, migrate
+from app.store.database import downgrade, migrate
 from app.store.event_store import EventStore
 from app.store.groups import Action, Group, Groups
 from app.store.templates import Templates
@@ -63,15 +61,6 @@ ACTION = Action(
     due_on=date(2026, 11, 30),
     recorded_at=1_763_900_100.0,
 )
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[sqlalchemy.Engine]:
-    engine = create_database_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def write_group_records(engine: sqlalchemy.Engine) -> None:

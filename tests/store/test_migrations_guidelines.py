@@ -1,24 +1,12 @@
 """Revision 0004 (guidelines retired, the list's reviews) on SQLite and PostgreSQL: up from 0003
 with the guidelines kept, down again with them kept, and a purged group leaves no review."""
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy
 
-from app.store.database import create_database_engine, downgrade, migrate
+from app.store.database import downgrade, migrate
 from app.store.groups import Groups
 from tests.store.test_migrations import schema_version, table_names
 from tests.store.test_migrations_groups import GROUP, TODAY, write_group_records
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[sqlalchemy.Engine]:
-    engine = create_database_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def column_names(engine: sqlalchemy.Engine, table: str) -> set[str]:

@@ -93,6 +93,13 @@ class Session:
         for joined in self.participants.values():
             self.command("admit", participant_id=joined["participant_id"])
 
+    def round_with(self, *names: str) -> None:
+        """``names`` join and are let in, and the Round of Good News starts with them."""
+        for name in names:
+            self.join(name)
+        self.admit_all()
+        self.start_first_round()
+
     def start_first_round(self) -> None:
         """Start the session, move on to the Round of Good News and start it (join order)."""
         self.command("start_session")

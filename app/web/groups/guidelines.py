@@ -83,9 +83,7 @@ async def edit_guideline(
     changed = await to_thread.run_sync(
         accounts.groups.edit_guideline, group.id, guideline_id, wording
     )
-    if not changed:
-        return await _gone(request, svc, accounts, mine)
-    return RedirectResponse(f"/groups/{group.id}#guidelines", status_code=303)
+    return await _back_to_the_list(request, svc, accounts, mine, done=changed)
 
 
 @router.post("/groups/{group_id}/guidelines/{guideline_id}/retire", response_class=HTMLResponse)
@@ -97,9 +95,7 @@ async def retire_guideline(
     retired = await to_thread.run_sync(
         accounts.groups.retire_guideline, group.id, guideline_id, today
     )
-    if not retired:
-        return await _gone(request, svc, accounts, mine)
-    return RedirectResponse(f"/groups/{group.id}#guidelines", status_code=303)
+    return await _back_to_the_list(request, svc, accounts, mine, done=retired)
 
 
 @router.post("/groups/{group_id}/guidelines/{guideline_id}/restore", response_class=HTMLResponse)
@@ -108,9 +104,7 @@ async def restore_guideline(
 ) -> Response:
     group = mine.group
     restored = await to_thread.run_sync(accounts.groups.restore_guideline, group.id, guideline_id)
-    if not restored:
-        return await _gone(request, svc, accounts, mine)
-    return RedirectResponse(f"/groups/{group.id}#guidelines", status_code=303)
+    return await _back_to_the_list(request, svc, accounts, mine, done=restored)
 
 
 @router.post("/groups/{group_id}/guidelines-reviewed", response_class=HTMLResponse)
@@ -121,8 +115,11 @@ async def mark_guidelines_reviewed(accounts: ACCOUNTS, mine: FACILITATING) -> Re
     return RedirectResponse(f"/groups/{group.id}#guidelines", status_code=303)
 
 
-async def _gone(
-    request: Request, svc: Services, accounts: AccountServices, mine: Facilitating
+async def _back_to_the_list(
+    request: Request, svc: Services, accounts: AccountServices, mine: Facilitating, *, done: bool
 ) -> Response:
-    """Retired, brought back or changed meanwhile (another facilitator, another tab)."""
-    return await group_page(request, svc, accounts, mine, 409, error=GONE)
+    """Back to the guidelines once done; else it was retired, brought back or changed meanwhile
+    (another facilitator, another tab): the list as it is now, and why."""
+    if not done:
+        return await group_page(request, svc, accounts, mine, 409, error=GONE)
+    return RedirectResponse(f"/groups/{mine.group.id}#guidelines", status_code=303)
