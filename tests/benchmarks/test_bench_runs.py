@@ -1,6 +1,10 @@
 """The benchmarks' smallest configurations, run for a few seconds so that they cannot rot:
-bench/load.py with one session in both modes (JSON scripts, and browser-real HTML screens against
-the bare server sending the same fragments), and bench/stack.py with one short block each."""
+bench/load.py with one session of browser-real HTML screens against the bare server sending the
+same fragments (both in this repository), and bench/stack.py with one short block each.
+
+The JSON mode's bare server is the team's shared baseline, outside this repository
+(`../shared/bench/ws_baseline.py`): a clean checkout elsewhere does not have it, so it is run by
+hand (bench/README.md), not here."""
 
 from __future__ import annotations
 
@@ -17,13 +21,13 @@ pytestmark = pytest.mark.slow
 SCREENS = 13  # a facilitator, 11 participants and the room view
 
 
-def test_the_smallest_load_run_delivers_every_version_in_both_modes(tmp_path: Path) -> None:
+def test_the_smallest_browser_real_run_delivers_every_version(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    smallest = ["--sessions", "1", "--format", "json", "html", "--seconds", "3", "--warmup", "1"]
+    smallest = ["--sessions", "1", "--format", "html", "--seconds", "3", "--warmup", "1"]
     code = load.main([*smallest, "--json", str(out)])
     assert code == 0
     by_format = {pair["peer-rounds"]["format"]: pair for pair in json.loads(out.read_text())}
-    assert set(by_format) == {"json", "html"}
+    assert set(by_format) == {"html"}
     for pair in by_format.values():
         for result in pair.values():
             assert result["connected"] == SCREENS
@@ -40,7 +44,6 @@ def test_the_smallest_load_run_delivers_every_version_in_both_modes(tmp_path: Pa
     # the digits of the version number.
     bare, mine = html["baseline"]["avg_message_bytes"], html["peer-rounds"]["avg_message_bytes"]
     assert abs(bare - mine) <= 0.01 * mine
-    assert mine > 3 * by_format["json"]["peer-rounds"]["avg_message_bytes"]
 
 
 def test_the_stack_profile_runs_one_command_at_a_time_for_both_formats() -> None:
