@@ -1174,7 +1174,9 @@ def source_version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.servers != "peer-rounds" and not BASELINE_SCRIPT.exists():
+    # Only the JSON mode's bare server lives outside the repository (bare_html.py is in it).
+    needs_shared = args.servers != "peer-rounds" and "json" in args.format
+    if needs_shared and not BASELINE_SCRIPT.exists():
         print(f"the baseline server is missing: {BASELINE_SCRIPT}", file=sys.stderr)
         return 2
     largest = max(args.sessions) * (args.viewers + 1)
