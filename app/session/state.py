@@ -272,6 +272,12 @@ class SessionState(Frozen):
         return sum(1 for p in self.participants.values() if p.presence is not left)
 
     @property
+    def waiting_room(self) -> list[Participant]:
+        """Everyone waiting to be let in, in the order they joined."""
+        waiting = Presence.WAITING_ROOM  # looked up once (see seats_taken)
+        return [p for p in self.participants.values() if p.presence is waiting]
+
+    @property
     def seating(self) -> tuple[str, ...]:
         """Everyone admitted and not gone, in the order they joined."""
         return tuple(

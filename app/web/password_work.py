@@ -8,12 +8,18 @@ answer is "try again in a moment" rather than an ever longer queue (docs/securit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from anyio import CapacityLimiter, to_thread
 
 from app.accounts.passwords import hash_password, password_matches
 
 RETRY_AFTER_S = 5
 TOO_MANY_SIGNING_IN = "Too many people are signing in at once. Please try again in a moment."
+
+
+T = TypeVar("T")
 
 
 class TooManySigningIn(Exception):
@@ -29,22 +35,16 @@ class PasswordWork:
         self._admitted = 0
 
     async def hash(self, password: str) -> str:
-        self._admit()
-        try:
-            return await to_thread.run_sync(hash_password, password, limiter=self._limiter)
-        finally:
-            self._admitted -= 1
+        return await self._run(hash_password, password)
 
     async def matches(self, password_hash: str, password: str) -> bool:
-        self._admit()
-        try:
-            return await to_thread.run_sync(
-                password_matches, password_hash, password, limiter=self._limiter
-            )
-        finally:
-            self._admitted -= 1
+        return await self._run(password_matches, password_hash, password)
 
-    def _admit(self) -> None:
+    async def _run(self, work: Callable[..., T], *args: str) -> T:
         if self._admitted >= self._capacity:
             raise TooManySigningIn
         self._admitted += 1
+        try:
+            return await to_thread.run_sync(work, *args, limiter=self._limiter)
+        finally:
+            self._admitted -= 1

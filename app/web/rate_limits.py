@@ -139,7 +139,7 @@ class RateLimits:
         (tries sent together cannot overshoot): None if it may go ahead, else which count is
         full and how long to wait. A refused try is not counted."""
         counts: list[tuple[LoginCount, tuple[str, ...]]] = [("account", (email, address or ""))]
-        if address is not None and address not in self.policy.unlimited_addresses:
+        if address is not None and self.limits(address):
             counts.append(("address", (address,)))
         for count, keys in counts:
             if not self._by_address.test(self._login_items[count], f"login-{count}", *keys):

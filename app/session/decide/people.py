@@ -13,7 +13,6 @@ from app.session.state import (
     ERASED_NAME,
     Membership,
     Presence,
-    SessionState,
     TakingTimePhase,
     TurnSlot,
 )
@@ -37,7 +36,7 @@ def _join(draft: Draft, command: cmd.Join) -> None:
         if not same_word(command.word, wanted):
             raise Refusal(RejectionCode.INVALID, WRONG_WORD)
     cap = command.waiting_room_cap
-    if cap is not None and _waiting(draft.state) >= cap:
+    if cap is not None and len(draft.state.waiting_room) >= cap:
         raise Refusal(RejectionCode.INVALID, WAITING_ROOM_FULL)
     if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
         raise Refusal(RejectionCode.INVALID, "This session is full.")
@@ -54,11 +53,6 @@ def _join(draft: Draft, command: cmd.Join) -> None:
 def same_word(typed: str, wanted: str) -> bool:
     """As people hear and type a word, capitals do not matter (PlainName trims the spaces)."""
     return typed.casefold() == wanted.casefold()
-
-
-def _waiting(state: SessionState) -> int:
-    waiting = Presence.WAITING_ROOM  # looked up once (see SessionState.seats_taken)
-    return sum(1 for p in state.participants.values() if p.presence is waiting)
 
 
 @handles(cmd.RecordNameCheck)
@@ -104,7 +98,7 @@ def _admit(draft: Draft, command: cmd.Admit) -> None:
 
 @handles(cmd.AdmitEveryone)
 def _admit_everyone(draft: Draft, command: cmd.AdmitEveryone) -> None:
-    waiting = [p for p in draft.state.participants.values() if p.presence is Presence.WAITING_ROOM]
+    waiting = draft.state.waiting_room
     if not waiting:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is waiting.")
     ready = [p.id for p in waiting if admit_blocked(p) is None]
@@ -158,7 +152,7 @@ def _remove_participant(draft: Draft, command: cmd.RemoveParticipant) -> None:
 
 @handles(cmd.SendWaitingAway)
 def _send_waiting_away(draft: Draft, command: cmd.SendWaitingAway) -> None:
-    waiting = [p for p in draft.state.participants.values() if p.presence is Presence.WAITING_ROOM]
+    waiting = draft.state.waiting_room
     if not waiting:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is waiting.")
     strangers = [p.id for p in waiting if membership(p) is Membership.NOT_LINKED]

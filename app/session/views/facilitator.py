@@ -144,8 +144,7 @@ def facilitator_view(
         WaitingPerson(
             id=p.id, name=p.label, membership=membership(p), admit_blocked=admit_blocked(p)
         )
-        for p in state.participants.values()
-        if p.presence is Presence.WAITING_ROOM
+        for p in state.waiting_room
     ]
     burst = len(waiting) > WAITING_LISTED_UP_TO
     names = {f.id: f.name for f in state.facilitators.values()} | {r.id: r.name for r in listed}

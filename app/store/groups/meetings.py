@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy
 from sqlalchemy import func, select
 
 from app.agenda.carry_over import ActionKind
@@ -56,13 +57,9 @@ class Meetings(Store):
     def agree_guideline(
         self, group_id: str, guideline_id: str, agreed_on: date, review_on: date
     ) -> bool:
-        statement = (
-            GUIDELINES.update()
-            .where(GUIDELINES.c.group_id == group_id, GUIDELINES.c.id == guideline_id)
-            .values(agreed_on=agreed_on, review_on=review_on)
+        return self._update_guideline(
+            group_id, guideline_id, agreed_on=agreed_on, review_on=review_on
         )
-        with self._engine.begin() as connection:
-            return connection.execute(statement).rowcount == 1
 
     def edit_guideline(self, group_id: str, guideline_id: str, text: str) -> bool:
         """New words for a guideline in force (rules.in_force); False if there is none."""
@@ -74,27 +71,24 @@ class Meetings(Store):
 
     def restore_guideline(self, group_id: str, guideline_id: str) -> bool:
         """A retired guideline is in force again, with its words and dates as they were."""
-        statement = (
-            GUIDELINES.update()
-            .where(
-                GUIDELINES.c.group_id == group_id,
-                GUIDELINES.c.id == guideline_id,
-                GUIDELINES.c.retired_on.is_not(None),
-            )
-            .values(retired_on=None)
-        )
-        with self._engine.begin() as connection:
-            return connection.execute(statement).rowcount == 1
+        retired = GUIDELINES.c.retired_on.is_not(None)
+        return self._update_guideline(group_id, guideline_id, retired, retired_on=None)
 
     def _update_in_force(self, group_id: str, guideline_id: str, **values: object) -> bool:
+        in_force = (GUIDELINES.c.agreed_on.is_not(None), GUIDELINES.c.retired_on.is_(None))
+        return self._update_guideline(group_id, guideline_id, *in_force, **values)
+
+    def _update_guideline(
+        self,
+        group_id: str,
+        guideline_id: str,
+        *when: sqlalchemy.ColumnElement[bool],
+        **values: object,
+    ) -> bool:
+        """Change one of the group's guidelines if it is as ``when`` says; False if it is not."""
         statement = (
             GUIDELINES.update()
-            .where(
-                GUIDELINES.c.group_id == group_id,
-                GUIDELINES.c.id == guideline_id,
-                GUIDELINES.c.agreed_on.is_not(None),
-                GUIDELINES.c.retired_on.is_(None),
-            )
+            .where(GUIDELINES.c.group_id == group_id, GUIDELINES.c.id == guideline_id, *when)
             .values(**values)
         )
         with self._engine.begin() as connection:
