@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.support.browser import WAIT_MS
-from tests.support.groups import PASSWORD, today
+from tests.support.group_pages import AuditedPage, sign_up_with_a_group
+from tests.support.groups import today
 from tests.support.live_server import LiveServer, running_server
-from tests.support.pages import axe_violations, describe_violations
 
 
 @pytest.fixture
@@ -24,26 +23,9 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 def test_a_facilitator_looks_after_the_groups_guidelines(
     server: LiveServer, chromium: Browser
 ) -> None:
-    page: Page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(WAIT_MS)
-    problems: list[str] = []
-
-    def audit(where: str) -> None:
-        violations = axe_violations(page)
-        if violations:
-            problems.append(describe_violations(where, violations))
-
-    page.goto(f"{server.base_url}/account/register")
-    page.get_by_label("Email address").fill("sam@example.org")
-    page.get_by_label("Your name").fill("Sam")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("The same password again").fill(PASSWORD)
-    page.get_by_role("button", name="Create the account").click()
-    page.get_by_label("Group name").fill("Riverside")
-    page.get_by_label("Date of the first meeting").fill(today().isoformat())
-    page.get_by_label("Meeting time").fill("18:30")
-    page.get_by_role("button", name="Create the group").click()
-    expect(page.get_by_role("heading", name="Riverside", level=1)).to_be_visible()
+    audited = AuditedPage.open(chromium)
+    page, audit = audited.page, audited.audit
+    sign_up_with_a_group(audited, server.base_url)
 
     in_force = page.locator("#guideline-list > li")
     first = in_force.first
@@ -80,4 +62,4 @@ def test_a_facilitator_looks_after_the_groups_guidelines(
     expect(page.locator("#guidelines-reviewed")).to_have_text(f"Last reviewed {on.day} {on:%B %Y}.")
     audit("the list reviewed")
 
-    assert not problems, "\n\n".join(problems)
+    audited.assert_no_problems()

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.support.browser import WAIT_MS
-from tests.support.groups import PASSWORD, today
+from tests.support.browser import PHONE
+from tests.support.group_pages import AuditedPage, sign_up_with_a_group
+from tests.support.groups import today
 from tests.support.live_server import LiveServer, running_server
-from tests.support.pages import axe_violations, describe_violations
 
 
 @pytest.fixture
@@ -29,31 +29,9 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 def test_a_facilitator_sets_up_a_group_and_starts_its_session(
     server: LiveServer, chromium: Browser
 ) -> None:
-    page: Page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(WAIT_MS)
-    problems: list[str] = []
-
-    def audit(where: str) -> None:
-        violations = axe_violations(page)
-        if violations:
-            problems.append(describe_violations(where, violations))
-
-    page.goto(f"{server.base_url}/account/register")
-    audit("register")
-    page.get_by_label("Email address").fill("sam@example.org")
-    page.get_by_label("Your name").fill("Sam")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("The same password again").fill(PASSWORD)
-    page.get_by_role("button", name="Create the account").click()
-    expect(page.get_by_role("heading", name="Your groups")).to_be_visible()
-    audit("groups, none yet")
-
-    page.get_by_label("Group name").fill("Riverside")
-    page.get_by_label("Date of the first meeting").fill(today().isoformat())
-    page.get_by_label("Meeting time").fill("18:30")
-    page.get_by_role("button", name="Create the group").click()
-    expect(page.get_by_role("heading", name="Riverside", level=1)).to_be_visible()
-    audit("group page")
+    audited = AuditedPage.open(chromium)
+    page, audit = audited.page, audited.audit
+    sign_up_with_a_group(audited, server.base_url)
 
     page.get_by_label("Add a member after the initial conversation (preferred name)").fill("Priya")
     page.get_by_role("button", name="Add the member").click()
@@ -79,35 +57,16 @@ def test_a_facilitator_sets_up_a_group_and_starts_its_session(
     expect(page.locator("#carried-over")).to_contain_text("Priya has time first")
     audit("console of the group's session")
 
-    assert not problems, "\n\n".join(problems)
+    audited.assert_no_problems()
 
 
 def test_a_prospective_member_joins_through_their_link_and_waits_for_the_name_check(
     server: LiveServer, chromium: Browser
 ) -> None:
-    console: Page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    phone: Page = chromium.new_context(viewport={"width": 360, "height": 640}).new_page()
-    for page in (console, phone):
-        page.set_default_timeout(WAIT_MS)
-    problems: list[str] = []
-
-    def audit(page: Page, where: str) -> None:
-        violations = axe_violations(page)
-        if violations:
-            problems.append(describe_violations(where, violations))
-
-    console.goto(f"{server.base_url}/account/register")
-    console.get_by_label("Email address").fill("sam@example.org")
-    console.get_by_label("Your name").fill("Sam")
-    console.get_by_label("Password", exact=True).fill(PASSWORD)
-    console.get_by_label("The same password again").fill(PASSWORD)
-    console.get_by_role("button", name="Create the account").click()
-    console.get_by_label("Group name").fill("Riverside")
-    console.get_by_label("Date of the first meeting").fill(today().isoformat())
-    console.get_by_label("Meeting time").fill("18:30")
-    console.get_by_label("New members welcome every … meetings").fill("4")
-    console.get_by_role("button", name="Create the group").click()
-    expect(console.get_by_role("heading", name="Riverside", level=1)).to_be_visible()
+    on_console = AuditedPage.open(chromium)
+    on_phone = AuditedPage.open(chromium, PHONE, on_console.problems)
+    console, phone = on_console.page, on_phone.page
+    sign_up_with_a_group(on_console, server.base_url, welcome_every="4")
     group_page = console.url
     console.get_by_label("Add a member after the initial conversation (preferred name)").fill("Kim")
     console.get_by_role("button", name="Add the member").click()
@@ -119,16 +78,16 @@ def test_a_prospective_member_joins_through_their_link_and_waits_for_the_name_ch
 
     phone.goto(f"{server.base_url}{found.group(0)}")
     expect(phone.locator("#welcoming-meeting")).to_be_visible()
-    audit(phone, "a prospective member's own page, the session on")
+    on_phone.audit("a prospective member's own page, the session on")
     phone.get_by_role("button", name="Join this week's session").click()
     expect(phone.get_by_role("heading", name="Welcome, Kim")).to_be_visible()
-    audit(phone, "a prospective member in the waiting room")
+    on_phone.audit("a prospective member in the waiting room")
 
     waiting = console.locator("#waiting-panel")
     expect(waiting).to_contain_text("Name check not recorded yet for Kim")
     expect(waiting).to_contain_text("prospective member")
     expect(console.get_by_role("button", name="Let in Kim")).to_have_count(0)
-    audit(console, "console, a name check not recorded yet")
+    on_console.audit("console, a name check not recorded yet")
 
     console_url = console.url
     console.goto(group_page)
@@ -138,4 +97,4 @@ def test_a_prospective_member_joins_through_their_link_and_waits_for_the_name_ch
     expect(phone.get_by_role("heading", name="Welcome, Kim")).to_have_count(0)
     expect(console.locator("#waiting-panel")).to_contain_text("Nobody is waiting")
 
-    assert not problems, "\n\n".join(problems)
+    on_console.assert_no_problems()
