@@ -3,13 +3,15 @@ a closing round that starts late can still finish on time, without cutting anybo
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.session import commands as c
 from app.session import events as ev
 from app.session.commands import Role
 from app.session.decisions import RejectionCode
 from app.session.shares import REFLECTION_SHARE
 from app.session.state import StageStatus
-from app.session.views import FacilitatorView, ScheduleView, view_for
+from app.session.views import FacilitatorView, ScheduleSuggestionView, ScheduleView, view_for
 from tests.support.engine import Driver
 
 CLOSING = "Round of “Something I am taking away”"
@@ -20,6 +22,15 @@ def schedule(d: Driver) -> ScheduleView:
     assert isinstance(view, FacilitatorView)
     assert view.schedule is not None
     return view.schedule
+
+
+def accepting(suggestion: ScheduleSuggestionView) -> dict[str, Any]:
+    """The fields of `accept_schedule_suggestion` for this suggestion, as the console sends."""
+    return {
+        "stage_id": suggestion.stage_id,
+        "share_s": suggestion.share_s,
+        "speakers_to_come": suggestion.speakers_to_come,
+    }
 
 
 def late_closing_round(people: int = 8, *, late_minutes: float = 5) -> Driver:
@@ -62,9 +73,7 @@ def test_a_late_closing_round_finishes_on_time_after_accepting_the_suggestion() 
     events = d.ok(
         d.sam,
         c.AcceptScheduleSuggestion,
-        stage_id=suggestion.stage_id,
-        share_s=suggestion.share_s,
-        speakers_to_come=suggestion.speakers_to_come,
+        **accepting(suggestion),
     )
     assert [type(e) for e in events] == [ev.StageBudgetSet]
     assert d.speaker() == d.pid(0)  # nothing moved in the flow; Priya keeps her time
@@ -96,9 +105,7 @@ def test_a_stale_suggestion_is_refused() -> None:
     refusal = d.refused(
         d.sam,
         c.AcceptScheduleSuggestion,
-        stage_id=suggestion.stage_id,
-        share_s=suggestion.share_s,
-        speakers_to_come=suggestion.speakers_to_come,
+        **accepting(suggestion),
     )
     assert refusal.code is RejectionCode.STALE
     assert "moved on since that suggestion" in refusal.message
@@ -179,9 +186,7 @@ def test_a_late_round_of_sharing_is_offered_a_share_that_finishes_on_time() -> N
     d.ok(
         d.sam,
         c.AcceptScheduleSuggestion,
-        stage_id=suggestion.stage_id,
-        share_s=suggestion.share_s,
-        speakers_to_come=suggestion.speakers_to_come,
+        **accepting(suggestion),
     )
     assert schedule(d).label == "on time"
     reflection_reserve = d.stage().planned_s * REFLECTION_SHARE
@@ -209,9 +214,7 @@ def test_a_suggestion_for_a_round_of_sharing_is_stale_once_the_reflection_begins
     refusal = d.refused(
         d.sam,
         c.AcceptScheduleSuggestion,
-        stage_id=suggestion.stage_id,
-        share_s=suggestion.share_s,
-        speakers_to_come=suggestion.speakers_to_come,
+        **accepting(suggestion),
     )
     assert refusal.code is RejectionCode.STALE
 
