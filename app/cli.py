@@ -21,7 +21,8 @@ from app.observability.logging import install_for_uvicorn
 from app.realtime.hub import SessionHub
 from app.realtime.registry import new_command_id
 from app.realtime.registry import new_id as new_person_id
-from app.session.commands import Actor, Admit, EndSession, Join, Role, StartSession
+from app.session.command_base import Actor, Role
+from app.session.commands import Admit, EndSession, Join, StartSession
 from app.store.accounts import Account, EmailTaken
 from app.store.groups import Action, Group, new_id
 from app.web.account_services import AccountServices

@@ -20,7 +20,7 @@ import sqlalchemy
 from app.realtime.hub import SessionHub, load_state
 from app.realtime.registry import HubRegistry
 from app.session import commands as cmd
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, CommandBase, Role
 from app.session.decide import decide
 from app.session.decisions import Accepted
 from app.session.evolve import apply_commit
@@ -60,11 +60,11 @@ def baseline_insert(engine: sqlalchemy.Engine, count: int) -> list[float]:
     return timings
 
 
-def next_command(hub: SessionHub, number: int) -> cmd.CommandBase:
+def next_command(hub: SessionHub, number: int) -> CommandBase:
     stage = hub.state.current_stage
     command_id = str(uuid.uuid4())
     if stage is not None and stage.round is not None and stage.round.current is not None:
-        kinds: list[cmd.CommandBase] = [
+        kinds: list[CommandBase] = [
             cmd.PauseTimer(id=command_id),
             cmd.ResumeTimer(id=command_id),
             cmd.ExtendTime(id=command_id, seconds=30),

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from app.realtime.frames import VersionFrames
 from app.realtime.protocol import snapshot_message
 from app.session import commands as c
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.state import SessionState
 from app.session.views import SharedViews, view_for
 from app.web.rendering import FragmentRenderer, make_templates

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from app.realtime.protocol import snapshot_message
 from app.realtime.viewers import Format, Renderer, Viewer
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.state import SessionState
 from app.session.views import (
     FacilitatorView,

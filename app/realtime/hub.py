@@ -21,7 +21,7 @@ from app.realtime.broker import Broker
 from app.realtime.frames import VersionFrames
 from app.realtime.store_calls import in_thread
 from app.realtime.viewers import Renderer, Viewer
-from app.session.commands import Actor, CommandBase
+from app.session.command_base import Actor, CommandBase
 from app.session.decide import decide
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
 from app.session.events import EVENTS_ADAPTER

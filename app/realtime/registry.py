@@ -17,7 +17,8 @@ from app.realtime.broker import Broker, MemoryBroker
 from app.realtime.hub import Clock, Committed, SessionHub, load_state
 from app.realtime.store_calls import in_thread
 from app.realtime.viewers import Renderer
-from app.session.commands import Actor, CreateSession, FacilitatorSpec, GroupPlan, Role
+from app.session.command_base import Actor, FacilitatorSpec, GroupPlan, Role
+from app.session.commands import CreateSession
 from app.session.state import SessionSettings, SessionState
 from app.store.event_store import EventStore
 from app.store.live_sessions import JoinCodeTaken, LiveSessionRecord, LiveSessions

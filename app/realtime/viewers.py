@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from app.realtime.outbox import Outbox
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.views import AnyView
 from app.store.live_sessions import LiveSessionRecord
 

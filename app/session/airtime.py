@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict
-
-from app.agenda.stages import StageKind
 from app.rounds.turns import Turn, TurnStatus
 from app.session import events as ev
+from app.session.airtime_facts import (
+    AdjustmentFact,
+    AdjustmentKind,
+    AirtimeReport,
+    RoundFact,
+    StageFact,
+    TurnFact,
+)
+from app.session.event_base import EventBase
 from app.session.evolve import apply_commit
 from app.session.state import SessionState, Stage, StageStatus, TurnSlot
 
@@ -34,89 +39,6 @@ class CommittedEvents(Protocol):
     def actor_id(self) -> str: ...
     @property
     def events(self) -> list[dict[str, Any]]: ...
-
-
-class Fact(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class TurnFact(Fact):
-    participant_id: str
-    name: str
-    # 1 for the first person given the floor in the stage, and so on, as it happened (a late
-    # arrival is where they spoke); then those never given it, in the round's order.
-    seat: int
-    outcome: TurnStatus
-    spoken_s: float
-    passes: int
-    # Of everything spoken in this round; None while nobody has spoken yet.
-    share: float | None
-
-
-class RoundFact(Fact):
-    stage_id: str
-    title: str
-    spoken_s: float
-    turns: tuple[TurnFact, ...]
-
-
-class StageFact(Fact):
-    stage_id: str
-    title: str
-    kind: StageKind
-    status: StageStatus
-    # As planned when the session started (0 for an item added during it): the changes made
-    # since are AdjustmentFacts, so the plan is never rewritten by them.
-    planned_s: float
-    added_during_session: bool
-    # Seconds after the session started, as planned and as it happened.
-    planned_start_s: float
-    actual_start_s: float | None
-    actual_s: float | None
-
-
-class AdjustmentKind(StrEnum):
-    ITEM_ADDED = "item_added"
-    ITEM_REPLANNED = "item_replanned"
-    ITEM_EXTENDED = "item_extended"
-    SPEAKER_EXTENDED = "speaker_extended"
-    SPEAKER_PAUSED = "speaker_paused"
-    SESSION_PAUSED = "session_paused"
-
-
-class AdjustmentFact(Fact):
-    """A change to the plan after the session started, in the order they were made."""
-
-    kind: AdjustmentKind
-    # None for a pause of the whole session.
-    stage_id: str | None
-    title: str | None
-    # The speaker, for an extension or a pause of their time.
-    name: str | None
-    # Time added to the item or the speaker (less than zero where a new plan shortened an
-    # item); for a pause, how long it lasted (so far, while it lasts).
-    seconds: float
-
-
-class AirtimeReport(Fact):
-    session_id: str
-    title: str
-    group_name: str
-    started_at: float | None
-    ended_at: float | None
-    planned_end: float | None
-    as_of: float
-    stages: tuple[StageFact, ...]
-    rounds: tuple[RoundFact, ...]
-    adjustments: tuple[AdjustmentFact, ...]
-
-    @property
-    def planned_total_s(self) -> float:
-        return sum(stage.planned_s for stage in self.stages)
-
-    @property
-    def actual_total_s(self) -> float:
-        return sum(stage.actual_s or 0.0 for stage in self.stages)
 
 
 def airtime_report(
@@ -200,7 +122,7 @@ class _History:
         for event in batch:
             self._note(event, before, commit.version)
 
-    def _note(self, event: ev.EventBase, before: SessionState, version: int) -> None:
+    def _note(self, event: EventBase, before: SessionState, version: int) -> None:
         if isinstance(event, ev.SessionStarted):
             self.plan = _plan_of(self.state)
         elif isinstance(event, ev.SessionEnded):
@@ -226,7 +148,7 @@ class _History:
         elif self.plan is not None:
             self._note_change(event, before, version)
 
-    def _note_change(self, event: ev.EventBase, before: SessionState, version: int) -> None:
+    def _note_change(self, event: EventBase, before: SessionState, version: int) -> None:
         if isinstance(event, ev.SpeakerTimerResumed):
             self._pause_ended(event.stage_id, event.slot, event.at)
             return
@@ -234,9 +156,7 @@ class _History:
         if change is not None:
             self.adjustments.append(change)
 
-    def _change(
-        self, event: ev.EventBase, before: SessionState, version: int
-    ) -> _Adjustment | None:
+    def _change(self, event: EventBase, before: SessionState, version: int) -> _Adjustment | None:
         state = self.state
         match event:
             case ev.StageInserted(stage=spec):
@@ -294,7 +214,7 @@ def _plan_of(state: SessionState) -> dict[str, tuple[float, float]]:
 
 
 def _stage_beginnings(
-    began: dict[str, float], stages: Sequence[Stage], batch: Sequence[ev.EventBase]
+    began: dict[str, float], stages: Sequence[Stage], batch: Sequence[EventBase]
 ) -> dict[str, float]:
     """A stage began at its first start that still stands: an undo can take a start back."""
     started_now = {e.stage_id: e.at for e in batch if isinstance(e, ev.StageStarted)}

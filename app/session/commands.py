@@ -2,67 +2,33 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import Field, TypeAdapter
 
 from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
 from app.agenda.stages import MAX_STAGE_MINUTES, StageKind, StagePlan, StagePrompt
 from app.plain_text import PLAIN, PlainName, PlainTitle, PlainWords
 from app.rounds.order import OrderPolicy
+from app.session.command_base import (
+    BY_EITHER,
+    BY_PARTICIPANT,
+    CommandBase,
+    FacilitatorSpec,
+    PersonId,
+    Role,
+    Seconds,
+    SelfServiceCommand,
+    StageId,
+    TurnCommand,
+)
 from app.session.state import SessionSettings
 
-
-class Role(StrEnum):
-    FACILITATOR = "facilitator"
-    PARTICIPANT = "participant"
-    ROOM = "room"
-
-
-class Actor(BaseModel):
-    """Who sends a command, as proven by their token (never by the command itself)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    role: Role
-    id: str
-
-
-CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
-PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
-StageId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
-Seconds = Annotated[float, Field(gt=0, le=4 * 60 * 60)]
 MAX_PARTICIPANTS = 200
-
-BY_FACILITATOR = frozenset({Role.FACILITATOR})
-BY_PARTICIPANT = frozenset({Role.PARTICIPANT})
-BY_EITHER = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
-
-
-class CommandBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    # Who may send it (each command declares its own); the room view only ever watches.
-    senders: ClassVar[frozenset[Role]]
-    # Commands that move the flow (whose turn, which stage) are refused when the sender saw an
-    # older flow than the current one: they would act on a situation that no longer exists.
-    moves_flow: ClassVar[bool] = False
-
-    id: CommandId
-    expected_version: int | None = Field(default=None, ge=0)
-
-
-class FacilitatorSpec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: PersonId
-    name: PlainName
 
 
 class CreateSession(CommandBase):
     type: Literal["create_session"] = "create_session"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     title: PlainTitle
     group_name: PlainTitle
     template_key: Annotated[str, PLAIN]
@@ -78,20 +44,8 @@ class CreateSession(CommandBase):
     for_group: bool = False
 
 
-class GroupPlan(BaseModel):
-    """What a group brings to a new session (the CreateSession fields of the same names)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    agenda: tuple[StagePlan, ...] | None = None
-    guidelines: SessionGuidelines = ()
-    carried_over: CarriedActions = ()
-    apologies: Apologies = ()
-
-
 class StartSession(CommandBase):
     type: Literal["start_session"] = "start_session"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     planned_minutes: float | None = Field(default=None, gt=0, le=12 * 60)
 
@@ -100,43 +54,36 @@ class PauseSession(CommandBase):
     """Everything waits (a fire alarm, a lost connection, someone in distress): every clock."""
 
     type: Literal["pause_session"] = "pause_session"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
 
 
 class ResumeSession(CommandBase):
     type: Literal["resume_session"] = "resume_session"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
 
 
 class EndSession(CommandBase):
     type: Literal["end_session"] = "end_session"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
 
 
 class AdvanceStage(CommandBase):
     type: Literal["advance_stage"] = "advance_stage"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
 
 
 class GoToStage(CommandBase):
     type: Literal["go_to_stage"] = "go_to_stage"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     stage_id: StageId
 
 
 class SkipStage(CommandBase):
     type: Literal["skip_stage"] = "skip_stage"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     stage_id: StageId
 
 
 class InsertStage(CommandBase):
     type: Literal["insert_stage"] = "insert_stage"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     kind: StageKind
     title: PlainTitle
@@ -147,7 +94,6 @@ class InsertStage(CommandBase):
 
 class MoveStage(CommandBase):
     type: Literal["move_stage"] = "move_stage"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     stage_id: StageId
     to_index: int = Field(ge=0)
@@ -155,7 +101,6 @@ class MoveStage(CommandBase):
 
 class SetStageBudget(CommandBase):
     type: Literal["set_stage_budget"] = "set_stage_budget"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     stage_id: StageId
     minutes: float = Field(gt=0, le=MAX_STAGE_MINUTES)
 
@@ -168,7 +113,6 @@ class AcceptScheduleSuggestion(CommandBase):
     """
 
     type: Literal["accept_schedule_suggestion"] = "accept_schedule_suggestion"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     stage_id: StageId
     share_s: Seconds
     speakers_to_come: int = Field(ge=1, le=MAX_PARTICIPANTS)
@@ -176,7 +120,6 @@ class AcceptScheduleSuggestion(CommandBase):
 
 class StartRound(CommandBase):
     type: Literal["start_round"] = "start_round"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     order_policy: OrderPolicy = OrderPolicy.JOIN_ORDER
     start_with: PersonId | None = None
@@ -185,24 +128,8 @@ class StartRound(CommandBase):
 
 class ReorderRound(CommandBase):
     type: Literal["reorder_round"] = "reorder_round"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     order: tuple[PersonId, ...] = Field(max_length=MAX_PARTICIPANTS)
-
-
-class SelfServiceCommand(CommandBase):
-    """Sent by a participant for themselves, or by a facilitator for anyone (`participant_id`)."""
-
-    senders: ClassVar[frozenset[Role]] = BY_EITHER
-    # What it does, as in "You can only step out for yourself, not for someone else."
-    for_oneself: ClassVar[str]
-    participant_id: PersonId | None = None
-
-
-class TurnCommand(SelfServiceCommand):
-    """Acts on the turn of `participant_id` (default: the sender's own turn)."""
-
-    moves_flow: ClassVar[bool] = True
 
 
 class Share(TurnCommand):
@@ -224,14 +151,12 @@ class PassForNow(TurnCommand):
 
 class SkipTurn(CommandBase):
     type: Literal["skip_turn"] = "skip_turn"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     participant_id: PersonId
 
 
 class ReturnTo(CommandBase):
     type: Literal["return_to"] = "return_to"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     participant_id: PersonId
 
@@ -248,7 +173,6 @@ class ResumeTimer(CommandBase):
 
 class ExtendTime(CommandBase):
     type: Literal["extend_time"] = "extend_time"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     seconds: Seconds
     target: Literal["speaker", "stage"] = "speaker"
 
@@ -270,7 +194,6 @@ class Join(CommandBase):
 
 class Admit(CommandBase):
     type: Literal["admit"] = "admit"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     participant_id: PersonId
 
 
@@ -278,14 +201,12 @@ class AdmitEveryone(CommandBase):
     """Let in at once everyone waiting who can be let in (not those whose name check is due)."""
 
     type: Literal["admit_everyone"] = "admit_everyone"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
 
 
 class RecordNameCheck(CommandBase):
     """Sent by the shell when a facilitator records the name check on the group's page."""
 
     type: Literal["record_name_check"] = "record_name_check"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     member_id: PersonId
 
 
@@ -293,13 +214,11 @@ class ForgetMember(CommandBase):
     """Sent by the shell when a facilitator erases a member: the session stops naming them."""
 
     type: Literal["forget_member"] = "forget_member"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     member_id: PersonId
 
 
 class RemoveParticipant(CommandBase):
     type: Literal["remove_participant"] = "remove_participant"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     participant_id: PersonId
 
 
@@ -311,7 +230,6 @@ class SendWaitingAway(CommandBase):
     """
 
     type: Literal["send_waiting_away"] = "send_waiting_away"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
 
 
 class SetJoining(CommandBase):
@@ -321,7 +239,6 @@ class SetJoining(CommandBase):
     """
 
     type: Literal["set_joining"] = "set_joining"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     open: bool
 
 
@@ -330,7 +247,6 @@ class SetJoinWord(CommandBase):
     (None: stop asking). Members who come by their own link are not asked."""
 
     type: Literal["set_join_word"] = "set_join_word"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     word: PlainName | None = None
 
 
@@ -377,7 +293,6 @@ class OfferToTakeTime(CommandBase):
 
 class ChooseTaker(CommandBase):
     type: Literal["choose_taker"] = "choose_taker"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
     participant_id: PersonId | None
     stage_id: StageId | None = None
@@ -385,13 +300,11 @@ class ChooseTaker(CommandBase):
 
 class SetAgreedQuestion(CommandBase):
     type: Literal["set_agreed_question"] = "set_agreed_question"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     question: PlainWords
 
 
 class InviteReflection(CommandBase):
     type: Literal["invite_reflection"] = "invite_reflection"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
 
 
@@ -399,13 +312,11 @@ class UndoLast(CommandBase):
     """Put the agenda back as it was before the last change of turn or stage."""
 
     type: Literal["undo_last"] = "undo_last"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     moves_flow: ClassVar[bool] = True
 
 
 class ChangeSettings(CommandBase):
     type: Literal["change_settings"] = "change_settings"
-    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
     settings: SessionSettings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.session.events import EventBase
+from app.session.event_base import EventBase
 
 
 class RejectionCode(StrEnum):

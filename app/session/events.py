@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -10,31 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from app.agenda.carry_over import CarriedAction, SessionGuideline
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
+from app.session.event_base import EventBase, UndoEffect
 from app.session.state import Facilitator, SessionSettings, TakingTimePhase, TurnSlot
-
-
-class UndoEffect(StrEnum):
-    """What an event means for "undo the last action" (see apply_commit)."""
-
-    # Changes the agenda (stages) and nothing else: a commit of these can be undone.
-    AGENDA = "agenda"
-    # Changes nothing an undo restores: the last action stays undoable after it.
-    BYSTANDER = "bystander"
-    # Anything else (presence, who takes time, start and end): the last action is final.
-    FINAL = "final"
-
-
-class EventBase(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    # Flow events change whose turn it is or which stage is on; a command that expected an
-    # older flow is stale. Presence, hands and timers are not flow.
-    moves_flow: ClassVar[bool] = False
-    undo_effect: ClassVar[UndoEffect] = UndoEffect.FINAL
-
-    def for_storage(self) -> EventBase:
-        """The event as it may be written down. Nothing anybody says is ever stored."""
-        return self
 
 
 class StageSpec(BaseModel):

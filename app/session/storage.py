@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.session.events import EVENTS_ADAPTER, EventBase, ParticipantJoined, SessionCreated
+from app.session.event_base import EventBase
+from app.session.events import EVENTS_ADAPTER, ParticipantJoined, SessionCreated
 from app.session.state import ERASED_NAME, SessionState, Stage
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.realtime.hub import SessionHub
 from app.realtime.store_calls import in_thread
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.state import Presence
 from app.web.problems import NoSuchSession, Problem
 from app.web.services import Services

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.realtime.hub import Committed, SessionHub
-from app.session.commands import Actor, CommandBase
+from app.session.command_base import Actor, CommandBase
 from app.session.decisions import AlreadyDone, Rejected
 from app.web.problems import refusal
 

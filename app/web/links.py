@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 from app.plain_text import PlainName, PlainTitle
 from app.realtime.hub import SessionHub
 from app.realtime.registry import SessionNotCreated, new_command_id, new_id
-from app.session.commands import Actor, GroupPlan, Join, Role
+from app.session.command_base import Actor, GroupPlan, Role
+from app.session.commands import Join
 from app.web.access import PAGE_OF_ROLE, cookie_name, current_token_version
 from app.web.commands import submit
 from app.web.problems import Problem

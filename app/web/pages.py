@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from app.agenda.templates import TEMPLATES
 from app.plain_text import PlainName, plain_text_error
 from app.realtime.hub import SessionHub
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.decide.people import JOINING_CLOSED
 from app.session.views import view_for
 from app.web.access import authorize, cookie_name, current_token_version, not_allowed, session_hub

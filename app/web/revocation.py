@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.web.access import authorized, not_allowed
 from app.web.deps import SERVICES, TOKEN
 from app.web.links import CreatedSession, links_for

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from app.realtime.outbox import Outbox
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.web.tokens import Grant
 
 MAX_SCREENS_PER_LINK = 5

@@ -20,8 +20,10 @@ from pydantic import ValidationError
 from app.realtime.hub import SessionHub
 from app.realtime.registry import new_command_id
 from app.realtime.store_calls import in_thread
-from app.session.airtime import AirtimeReport, RoundFact, airtime_report
-from app.session.commands import ChangeSettings, Role
+from app.session.airtime import airtime_report
+from app.session.airtime_facts import AirtimeReport, RoundFact
+from app.session.command_base import Role
+from app.session.commands import ChangeSettings
 from app.session.state import SessionSettings, SessionStatus
 from app.session.views import view_for
 from app.store.event_store import EventStore

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, Role
 
 LINK_EXPIRED = "This link has expired. Please ask a facilitator for a fresh one."
 

@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from app.agenda.stages import StageKind
 from app.cli import DEMO_EMAIL, DEMO_PASSWORD, create_demos, print_login
-from app.session.commands import Actor, AdvanceStage, Role, StartSession
+from app.session.command_base import Actor, Role
+from app.session.commands import AdvanceStage, StartSession
 from app.web.services import Services
 from tests.support.groups import browser, form_key, groups_of
 

@@ -15,7 +15,8 @@ from fastapi import FastAPI
 
 from app.agenda.carry_over import ActionKind
 from app.agenda.stages import StageKind
-from app.session.commands import Actor, AdvanceStage, Role, StartSession
+from app.session.command_base import Actor, Role
+from app.session.commands import AdvanceStage, StartSession
 from app.web.account_services import make_account_services
 from app.web.groups.records import purge_expired
 from app.web.services import Services

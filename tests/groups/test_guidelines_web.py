@@ -22,7 +22,8 @@ from fastapi import FastAPI
 
 from app.agenda.stages import StageKind
 from app.groups.rules import DEFAULT_REVIEW_AFTER
-from app.session.commands import Actor, Admit, AdvanceStage, Role, StartSession
+from app.session.command_base import Actor, Role
+from app.session.commands import Admit, AdvanceStage, StartSession
 from app.session.views import view_for
 from app.store.groups import Guideline
 from app.web.links import join_session, links_for

@@ -17,7 +17,8 @@ from fastapi import FastAPI
 from app.config import Settings
 from app.main import create_app
 from app.realtime.hub import SessionHub
-from app.session.commands import Actor, Admit, EndSession, Role
+from app.session.command_base import Actor, Role
+from app.session.commands import Admit, EndSession
 from app.session.decisions import Rejected
 from app.session.state import ERASED_NAME, Presence
 from app.store.database import create_database_engine

@@ -7,6 +7,7 @@ from app.agenda.carry_over import ActionKind, CarriedAction, SessionGuideline
 from app.agenda.stages import StageKind, StagePlan
 from app.agenda.templates import STRONGER_TOGETHER
 from app.session import commands as c
+from app.session.command_base import FacilitatorSpec, Role
 from app.session.events import SessionCreated
 from app.session.state import SessionState
 from app.session.storage import events_for_storage
@@ -31,7 +32,7 @@ def group_session(template_key: str = "peer-support-plus-weekly", **fields: obje
         title="Monday 23 November",
         group_name="Riverside",
         template_key=template_key,
-        facilitators=tuple(c.FacilitatorSpec(id=i, name=n) for i, n in FACILITATORS),
+        facilitators=tuple(FacilitatorSpec(id=i, name=n) for i, n in FACILITATORS),
         for_group=True,
         **fields,
     )
@@ -42,7 +43,7 @@ def group_session(template_key: str = "peer-support-plus-weekly", **fields: obje
 
 
 def facilitator_view(state: SessionState) -> FacilitatorView:
-    view = view_for(state, c.Role.FACILITATOR, "f1")
+    view = view_for(state, Role.FACILITATOR, "f1")
     assert isinstance(view, FacilitatorView)
     return view
 
@@ -71,7 +72,7 @@ def test_an_agenda_with_no_stages_is_refused_before_it_reaches_the_engine() -> N
             title="T",
             group_name="G",
             template_key="k",
-            facilitators=(c.FacilitatorSpec(id="f1", name="Sam"),),
+            facilitators=(FacilitatorSpec(id="f1", name="Sam"),),
             agenda=(),
         )
 
@@ -106,7 +107,7 @@ def test_the_guaranteed_taking_time_is_in_the_facilitator_view_of_the_invite_sta
 def test_participants_never_see_the_groups_housekeeping() -> None:
     driver = group_session(carried_over=(PRIYA_TIME,), apologies=("Mere",))
 
-    view = view_for(driver.state, c.Role.PARTICIPANT, driver.pid(0))
+    view = view_for(driver.state, Role.PARTICIPANT, driver.pid(0))
 
     assert isinstance(view, ParticipantView)
     assert "Priya is guaranteed" not in view.model_dump_json()

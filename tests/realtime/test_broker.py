@@ -24,7 +24,7 @@ from app.realtime.hub import Committed, SessionHub
 from app.realtime.registry import HubRegistry
 from app.realtime.viewers import Viewer
 from app.session import commands as cmd
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, Role
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
 from tests.support.hubs import new_hub, render

@@ -14,7 +14,7 @@ from app.realtime.outbox import Outbox
 from app.realtime.viewers import Viewer
 from app.session import commands as c
 from app.session import views as views_module
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.state import SessionState, SessionStatus
 from app.session.views import FacilitatorView, facilitator_view, view_for
 from tests.support.engine import Driver, engine_settings

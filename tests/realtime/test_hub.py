@@ -15,7 +15,7 @@ from app.realtime.hub import Committed, SessionHub, load_state
 from app.realtime.registry import HubRegistry
 from app.realtime.viewers import Viewer
 from app.session import commands as cmd
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, CommandBase, Role
 from app.session.decisions import AlreadyDone, Rejected, RejectionCode
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
@@ -39,7 +39,7 @@ def registry(engine: sqlalchemy.Engine, snapshot_every: int = 1000) -> HubRegist
     )
 
 
-def command(kind: type[cmd.CommandBase], **fields: Any) -> cmd.CommandBase:
+def command(kind: type[CommandBase], **fields: Any) -> CommandBase:
     return kind(id=str(uuid.uuid4()), **fields)
 
 

@@ -28,8 +28,9 @@ import httpx
 import pytest
 
 from app.session import commands as c
+from app.session.command_base import CommandBase
+from app.session.command_base import Role as Sender
 from app.session.commands import Command
-from app.session.commands import Role as Sender
 from tests.support.api import accepted, command, in_process, join, new_session, version_of
 
 # Every command for every role, own session and another: some 400 cases, a long run.
@@ -39,10 +40,10 @@ Role = Literal["facilitator", "self", "other", "waiting", "room"]
 ROLES: tuple[Role, ...] = ("facilitator", "self", "other", "waiting", "room")
 A, D, NA = "allow", "deny", "n/a"  # NA: the command names nobody, so nobody else to act on
 
-COMMAND_TYPES: tuple[type[c.CommandBase], ...] = get_args(get_args(Command)[0])
+COMMAND_TYPES: tuple[type[CommandBase], ...] = get_args(get_args(Command)[0])
 
 
-def declared(kind: type[c.CommandBase]) -> tuple[str, str, str, str, str]:
+def declared(kind: type[CommandBase]) -> tuple[str, str, str, str, str]:
     """The row the command's own declaration (`senders`) promises, in the ROLES' order."""
     if kind is c.CreateSession:
         return (D, D, NA, D, D)  # set up once, by its creator

@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from app.realtime.outbox import Outbox
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.web.screens import MAX_SCREENS_PER_LINK, REPLACED, OpenScreens
 from app.web.tokens import Grant
 from tests.support.live_server import LiveServer, create_session, join

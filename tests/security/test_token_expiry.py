@@ -26,8 +26,8 @@ from websockets.asyncio.client import connect
 
 from app.config import Settings
 from app.main import create_app
-from app.session.commands import Role
-from app.web import live
+from app.session.command_base import Role
+from app.web.live_connection import LiveConnection
 from app.web.tokens import LINK_EXPIRED, Grant, TokenError, Tokens
 from tests.security.test_revocation import closed_with, participant_screens
 from tests.support.api import client_of, new_session, websocket_scope
@@ -136,4 +136,4 @@ async def test_a_closed_screens_expiry_timer_is_cancelled(tmp_path: Path) -> Non
 
 
 def open_connections() -> list[object]:
-    return [o for o in gc.get_objects() if isinstance(o, live._Connection)]
+    return [o for o in gc.get_objects() if isinstance(o, LiveConnection)]

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
-from app.session.airtime import AdjustmentKind, AirtimeReport, airtime_report
+from app.session.airtime import airtime_report
+from app.session.airtime_facts import AdjustmentKind, AirtimeReport
+from app.session.command_base import TurnCommand
 from app.session.state import StageStatus
 from app.session.storage import events_for_storage
 from tests.support.engine import START, Driver, engine_settings
@@ -207,7 +209,7 @@ def test_airtime_is_what_each_speaker_was_given_the_floor_for(
 ) -> None:
     d = in_round(people)
     expected = dict.fromkeys((d.pid(i) for i in range(people)), 0.0)
-    commands: dict[str, type[c.TurnCommand]] = {
+    commands: dict[str, type[TurnCommand]] = {
         "share": c.Share,
         "pass": c.Pass,
         "pass_for_now": c.PassForNow,

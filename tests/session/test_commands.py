@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from app.session import commands as c
-from app.session.commands import COMMAND_ADAPTER, Role
+from app.session.command_base import CommandBase, Role, SelfServiceCommand
+from app.session.commands import COMMAND_ADAPTER
 
 
 def test_commands_are_told_apart_by_their_type() -> None:
@@ -59,11 +60,11 @@ def test_names_are_trimmed() -> None:
     assert command.name == "Priya"
 
 
-COMMAND_TYPES: tuple[type[c.CommandBase], ...] = get_args(get_args(c.Command)[0])
+COMMAND_TYPES: tuple[type[CommandBase], ...] = get_args(get_args(c.Command)[0])
 
 
 @pytest.mark.parametrize("kind", COMMAND_TYPES, ids=lambda kind: kind.__name__)
-def test_every_command_declares_who_may_send_it(kind: type[c.CommandBase]) -> None:
+def test_every_command_declares_who_may_send_it(kind: type[CommandBase]) -> None:
     assert kind.senders
     assert kind.senders <= {Role.FACILITATOR, Role.PARTICIPANT}, "the room view only watches"
 
@@ -72,7 +73,7 @@ def test_a_command_a_participant_sends_about_someone_is_self_service() -> None:
     """Authorization checks whom such a command names; only self-service ones say how."""
     for kind in COMMAND_TYPES:
         if Role.PARTICIPANT in kind.senders and "participant_id" in kind.model_fields:
-            assert issubclass(kind, c.SelfServiceCommand), kind.__name__
+            assert issubclass(kind, SelfServiceCommand), kind.__name__
             assert kind.for_oneself, kind.__name__
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from app.session import commands as c
 from app.session import events as ev
+from app.session.command_base import CommandBase
 from app.session.decisions import RejectionCode
 from app.session.state import Presence, TakingTimePhase
 from tests.support.engine import Driver, participant
@@ -271,7 +272,7 @@ def test_stepping_out_or_in_twice() -> None:
     ],
 )
 def test_a_facilitator_is_told_where_someone_really_is(
-    setup: str, kind: type[c.CommandBase], message: str
+    setup: str, kind: type[CommandBase], message: str
 ) -> None:
     # Before the fix a facilitator was told "You are already here." or "Already stepped out"
     # about someone who was in the waiting room or had left.

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.session import commands as c
 from app.session import events as ev
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.decisions import RejectionCode
 from app.session.shares import REFLECTION_SHARE
 from app.session.state import StageStatus

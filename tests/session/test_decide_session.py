@@ -11,7 +11,7 @@ import pytest
 from app.agenda.stages import StageKind
 from app.session import commands as c
 from app.session import events as ev
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, CommandBase, FacilitatorSpec, Role
 from app.session.decide import decide
 from app.session.decide.draft import HANDLERS, handles
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
@@ -25,13 +25,13 @@ from app.session.state import (
 from tests.support.engine import FACILITATORS, START, TEMPLATE, Driver, facilitator
 
 # One example of every command, for the refusals that do not depend on what is asked.
-EVERY_COMMAND: list[c.CommandBase] = [
+EVERY_COMMAND: list[CommandBase] = [
     c.CreateSession(
         id="x",
         title="T",
         group_name="G",
         template_key=TEMPLATE,
-        facilitators=(c.FacilitatorSpec(id="f1", name="Sam"),),
+        facilitators=(FacilitatorSpec(id="f1", name="Sam"),),
     ),
     c.StartSession(id="x"),
     c.EndSession(id="x"),
@@ -79,7 +79,7 @@ EVERY_COMMAND: list[c.CommandBase] = [
 ]
 
 
-def by_name(command: c.CommandBase) -> str:
+def by_name(command: CommandBase) -> str:
     return type(command).__name__
 
 
@@ -129,7 +129,7 @@ def test_a_session_is_set_up_once() -> None:
         title="Again",
         group_name="G",
         template_key=TEMPLATE,
-        facilitators=(c.FacilitatorSpec(id="f1", name="Sam"),),
+        facilitators=(FacilitatorSpec(id="f1", name="Sam"),),
     )
     assert refusal.message == "This session has already been set up."
 
@@ -189,7 +189,7 @@ def test_ending_the_session_closes_the_stage_and_the_turn_and_then_refuses_every
 
 
 @pytest.mark.parametrize("command", EVERY_COMMAND, ids=by_name)
-def test_the_room_view_can_only_watch(command: c.CommandBase) -> None:
+def test_the_room_view_can_only_watch(command: CommandBase) -> None:
     d = Driver.weekly(2)
     decision = d.run(d.room, command)
     assert decision == Rejected(RejectionCode.NOT_ALLOWED, "The room view can only watch.")
@@ -201,7 +201,7 @@ def test_the_room_view_can_only_watch(command: c.CommandBase) -> None:
     [x for x in EVERY_COMMAND[1:] if Role.PARTICIPANT not in type(x).senders],
     ids=by_name,
 )
-def test_participants_cannot_steer(command: c.CommandBase) -> None:
+def test_participants_cannot_steer(command: CommandBase) -> None:
     d = Driver.weekly(2)
     decision = d.run(d.person(0), command)
     assert decision == Rejected(RejectionCode.NOT_ALLOWED, "Only a facilitator can do that.")
@@ -210,7 +210,7 @@ def test_participants_cannot_steer(command: c.CommandBase) -> None:
 @pytest.mark.parametrize(
     "command", [x for x in EVERY_COMMAND if Role.FACILITATOR not in type(x).senders], ids=by_name
 )
-def test_facilitators_cannot_act_as_participants(command: c.CommandBase) -> None:
+def test_facilitators_cannot_act_as_participants(command: CommandBase) -> None:
     d = Driver.weekly(2)
     decision = d.run(d.sam, command)
     assert decision == Rejected(RejectionCode.NOT_ALLOWED, "Only a participant can do that.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
 from app.session import events as ev
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.decisions import RejectionCode
 from app.session.state import StageStatus
 from app.session.storage import state_for_storage

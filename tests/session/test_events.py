@@ -6,11 +6,12 @@ from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
 from app.session import events as ev
+from app.session.event_base import EventBase, UndoEffect
 from app.session.events import EVENT_ADAPTER, EVENTS_ADAPTER
 from app.session.state import SessionSettings, TakingTimePhase, TurnSlot
 from tests.support.engine import Driver
 
-ONE_OF_EACH: list[ev.EventBase] = [
+ONE_OF_EACH: list[EventBase] = [
     ev.SessionCreated(
         title="T",
         group_name="G",
@@ -122,9 +123,9 @@ def test_undo_effects_are_marked() -> None:
     """Only changes to the agenda alone can be undone; only signals leave an undo possible."""
     by_effect = {
         effect: {type(e).__name__ for e in ONE_OF_EACH if e.undo_effect is effect}
-        for effect in ev.UndoEffect
+        for effect in UndoEffect
     }
-    assert by_effect[ev.UndoEffect.AGENDA] == {
+    assert by_effect[UndoEffect.AGENDA] == {
         "StageStarted",
         "StageClosed",
         "StageInserted",
@@ -143,7 +144,7 @@ def test_undo_effects_are_marked() -> None:
         "SpeakerTimeExtended",
         "TakingTimePhaseChanged",
     }
-    assert by_effect[ev.UndoEffect.BYSTANDER] == {
+    assert by_effect[UndoEffect.BYSTANDER] == {
         "ParticipantJoined",
         "NameCheckRecorded",
         "MemberForgotten",

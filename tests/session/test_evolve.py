@@ -8,6 +8,7 @@ import pytest
 
 from app.session import commands as c
 from app.session import events as ev
+from app.session.event_base import EventBase
 from app.session.evolve import apply_commit, evolve, fold
 from app.session.evolve.rule import rule
 from app.session.state import FlowChange, SessionSettings, SessionState
@@ -106,7 +107,7 @@ def test_apply_commit_counts_versions_and_remembers_command_ids() -> None:
 
 
 def test_an_unknown_event_is_a_programming_error() -> None:
-    class Unknown(ev.EventBase):
+    class Unknown(EventBase):
         pass
 
     with pytest.raises(TypeError, match="no evolve rule for Unknown"):

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.session import commands as c
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, Role
 from app.session.state import ERASED_NAME, same_name
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
 from tests.support.engine import Driver, engine_settings

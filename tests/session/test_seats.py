@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.session import commands as c
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, Role
 from app.session.decisions import Accepted, Rejected
 from app.session.state import Presence
 from tests.support.engine import Driver, engine_settings

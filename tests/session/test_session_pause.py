@@ -4,8 +4,8 @@ every screen says so, and resuming carries on exactly where the session was."""
 from __future__ import annotations
 
 from app.session import commands as c
-from app.session.airtime import AdjustmentKind
-from app.session.commands import Role
+from app.session.airtime_facts import AdjustmentKind
+from app.session.command_base import Role
 from app.session.decisions import RejectionCode
 from app.session.views import FacilitatorView, ParticipantView, view_for
 from tests.session.test_airtime import report

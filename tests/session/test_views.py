@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.rounds.turns import TurnStatus
 from app.session import commands as c
-from app.session.commands import Role
+from app.session.command_base import Role, TurnCommand
 from app.session.state import Presence, SessionSettings, TakingTimePhase, TurnSlot
 from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
 from tests.support.engine import NAMES, Driver, engine_settings
@@ -390,7 +390,7 @@ def test_the_console_lists_who_offered_to_take_time_first() -> None:
     assert [p.name for p in view.not_offered_to_take_time] == [NAMES[0], NAMES[1]]
 
 
-TURN_ACTIONS: dict[str, type[c.TurnCommand]] = {
+TURN_ACTIONS: dict[str, type[TurnCommand]] = {
     "share": c.Share,
     "pass": c.Pass,
     "pass_for_now": c.PassForNow,

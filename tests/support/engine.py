@@ -31,10 +31,10 @@ from hypothesis import HealthCheck, settings
 
 from app.rounds.turns import Round, Turn, TurnStatus
 from app.session import commands as c
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, CommandBase, FacilitatorSpec, Role
 from app.session.decide import decide
 from app.session.decisions import Accepted, AlreadyDone, Decision, Rejected
-from app.session.events import EventBase
+from app.session.event_base import EventBase
 from app.session.evolve import apply_commit
 from app.session.state import SessionState, Stage
 
@@ -65,7 +65,7 @@ START = 1_000.0
 FACILITATORS = (("f1", "Sam"), ("f2", "Ana"))
 NAMES = ("Priya", "Tom", "Lee", "Mo", "Jo", "Kim", "Ravi", "Zoe")
 
-C = TypeVar("C", bound=c.CommandBase)
+C = TypeVar("C", bound=CommandBase)
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class Driver:
             title="Tuesday group",
             group_name="Peer Support Plus",
             template_key=TEMPLATE,
-            facilitators=tuple(c.FacilitatorSpec(id=i, name=n) for i, n in FACILITATORS),
+            facilitators=tuple(FacilitatorSpec(id=i, name=n) for i, n in FACILITATORS),
         )
         for index in range(participants):
             driver.join(index)
@@ -160,7 +160,7 @@ class Driver:
     def tick(self, seconds: float) -> None:
         self.now += seconds
 
-    def run(self, actor: Actor, command: c.CommandBase) -> Decision:
+    def run(self, actor: Actor, command: CommandBase) -> Decision:
         """Decide ``command`` and, if accepted, commit it with the next version."""
         decision = decide(self.state, command, actor, self.now)
         if isinstance(decision, Accepted):
@@ -195,7 +195,7 @@ class Driver:
         assert self.state == before
         return decision
 
-    def again(self, actor: Actor, command: c.CommandBase) -> AlreadyDone:
+    def again(self, actor: Actor, command: CommandBase) -> AlreadyDone:
         """Resend a command (same id); assert it is recognised as already done."""
         decision = self.run(actor, command)
         assert isinstance(decision, AlreadyDone), f"not recognised as a duplicate: {decision}"

@@ -32,17 +32,11 @@ from app.agenda.stages import StageKind
 from app.rounds.order import OrderPolicy
 from app.rounds.turns import Turn, TurnStatus
 from app.session import commands as c
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, CommandBase, FacilitatorSpec, Role, TurnCommand
 from app.session.decide import decide
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
-from app.session.events import (
-    EVENT_ADAPTER,
-    EventBase,
-    FlowUndone,
-    RoundStarted,
-    TurnStarted,
-    UndoEffect,
-)
+from app.session.event_base import EventBase, UndoEffect
+from app.session.events import EVENT_ADAPTER, FlowUndone, RoundStarted, TurnStarted
 from app.session.evolve import apply_commit, fold
 from app.session.shares import MINIMUM_REFLECTION_S, REFLECTION_SHARE, shares_owed
 from app.session.state import (
@@ -82,7 +76,7 @@ FACS = (facilitator(0), facilitator(1))
 STRANGER = Actor(role=Role.FACILITATOR, id="f-unknown")
 EPSILON = 1e-6
 # Commands after which a stepped-out person's pending turn may end up skipped.
-MAY_SKIP_THE_ABSENT: tuple[type[c.CommandBase], ...] = (
+MAY_SKIP_THE_ABSENT: tuple[type[CommandBase], ...] = (
     c.SkipTurn,
     c.InviteReflection,
     c.AdvanceStage,
@@ -156,7 +150,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.now = START
         self.commits: list[Commit] = []
         self.ids = itertools.count(1)
-        self.accepted: dict[str, tuple[c.CommandBase, int]] = {}
+        self.accepted: dict[str, tuple[CommandBase, int]] = {}
         # Who must have a turn in each stage's round: present at its start, or let in during it.
         self.round_members: dict[str, set[str]] = {}
         # Stages closed at some point: going back to one does not restart what was left.
@@ -179,7 +173,7 @@ class EngineMachine(RuleBasedStateMachine):
     def send(
         self,
         actor: Actor,
-        command_type: type[c.CommandBase],
+        command_type: type[CommandBase],
         expect: Expect = "none",
         /,
         **fields: Any,
@@ -187,7 +181,7 @@ class EngineMachine(RuleBasedStateMachine):
         command = command_type(id=self.new_id(), expected_version=self.expected(expect), **fields)
         self.execute(actor, command)
 
-    def execute(self, actor: Actor, command: c.CommandBase) -> None:
+    def execute(self, actor: Actor, command: CommandBase) -> None:
         before = self.state
         snapshot = before.model_dump()
         decision = decide(before, command, actor, self.now)
@@ -221,7 +215,7 @@ class EngineMachine(RuleBasedStateMachine):
             self.mirror, stored, version=version, command_id=command.id, actor_id=actor.id
         )
 
-    def version_stale(self, command: c.CommandBase) -> bool:
+    def version_stale(self, command: CommandBase) -> bool:
         change = self.state.flow_change
         return (
             command.moves_flow
@@ -230,7 +224,7 @@ class EngineMachine(RuleBasedStateMachine):
             and change.version > command.expected_version
         )
 
-    def check_refusal(self, refusal: Rejected, command: c.CommandBase, actor: Actor) -> None:
+    def check_refusal(self, refusal: Rejected, command: CommandBase, actor: Actor) -> None:
         assert refusal.message.strip(), "a refusal needs words"
         assert "None" not in refusal.message, refusal.message
         if actor.role is Role.ROOM:
@@ -249,7 +243,7 @@ class EngineMachine(RuleBasedStateMachine):
             assert refusal.code is RejectionCode.STALE, refusal
             assert refusal.message == f"{who} already {change.description}."
 
-    def check_may(self, command: c.CommandBase, actor: Actor) -> None:
+    def check_may(self, command: CommandBase, actor: Actor) -> None:
         """An accepted command came from someone allowed to send it, and was not stale."""
         state = self.state
         kind = type(command)
@@ -279,7 +273,7 @@ class EngineMachine(RuleBasedStateMachine):
         before: SessionState,
         after: SessionState,
         events: tuple[EventBase, ...],
-        command: c.CommandBase,
+        command: CommandBase,
     ) -> None:
         assert after.version == before.version + 1
         if self.check_undo(before, after, events):
@@ -347,7 +341,7 @@ class EngineMachine(RuleBasedStateMachine):
         self,
         before: SessionState,
         events: tuple[EventBase, ...],
-        command: c.CommandBase,
+        command: CommandBase,
         actor: Actor,
     ) -> None:
         """Each share a round gives, against the rules of docs/timekeeping.md."""
@@ -376,7 +370,7 @@ class EngineMachine(RuleBasedStateMachine):
             self.check_share_ignores_who_is_out(before, command, actor, event)
 
     def check_share_ignores_who_is_out(
-        self, before: SessionState, command: c.CommandBase, actor: Actor, given: TurnStarted
+        self, before: SessionState, command: CommandBase, actor: Actor, given: TurnStarted
     ) -> None:
         """The same share for the same person, had anyone else been in or out of the room."""
         speaker = speaker_of(before)
@@ -461,7 +455,7 @@ class EngineMachine(RuleBasedStateMachine):
             title="Tuesday group",
             group_name="Peer Support Plus",
             template_key=TEMPLATE,
-            facilitators=tuple(c.FacilitatorSpec(id=i, name=n) for i, n in FACILITATORS),
+            facilitators=tuple(FacilitatorSpec(id=i, name=n) for i, n in FACILITATORS),
         )
         for index in range(admitted + waiting):
             self.send(PEOPLE[index], c.Join, name=NAMES[index])
@@ -597,7 +591,7 @@ class EngineMachine(RuleBasedStateMachine):
         expect=st.sampled_from(["none", "current"]),
     )
     def speaker_finishes(
-        self, kind: type[c.TurnCommand], by_facilitator: bool, expect: Expect
+        self, kind: type[TurnCommand], by_facilitator: bool, expect: Expect
     ) -> None:
         """The ordinary path: the speaker (or a facilitator for them) ends the turn."""
         speaker = self.speaker()
@@ -614,7 +608,7 @@ class EngineMachine(RuleBasedStateMachine):
     )
     def finish_turn(
         self,
-        kind: type[c.TurnCommand],
+        kind: type[TurnCommand],
         who: str,
         named: str,
         other: int,
@@ -638,7 +632,7 @@ class EngineMachine(RuleBasedStateMachine):
         data=st.data(),
     )
     def skip_or_return_to(
-        self, by: Actor, kind: type[c.CommandBase], expect: Expect, data: st.DataObject
+        self, by: Actor, kind: type[CommandBase], expect: Expect, data: st.DataObject
     ) -> None:
         stage = self.state.current_stage
         in_round = [] if stage is None or stage.round is None else list(stage.round.order)
@@ -714,7 +708,7 @@ class EngineMachine(RuleBasedStateMachine):
         anyone=people,
         how=st.sampled_from(["self", "self", "facilitator", "for someone else"]),
     )
-    def step_out_or_in(self, kind: type[c.CommandBase], who: str, anyone: int, how: str) -> None:
+    def step_out_or_in(self, kind: type[CommandBase], who: str, anyone: int, how: str) -> None:
         speaker = self.speaker()
         person = speaker if who == "speaker" and speaker else PEOPLE[anyone].id
         if how == "self":
@@ -742,7 +736,7 @@ class EngineMachine(RuleBasedStateMachine):
         who=people,
         by_facilitator=st.booleans(),
     )
-    def signals(self, kind: type[c.CommandBase], who: int, by_facilitator: bool) -> None:
+    def signals(self, kind: type[CommandBase], who: int, by_facilitator: bool) -> None:
         if by_facilitator and kind in {c.LowerHand, c.ClearSupportRequest}:
             self.send(FACS[0], kind, participant_id=PEOPLE[who].id)
         else:
@@ -792,7 +786,7 @@ class EngineMachine(RuleBasedStateMachine):
         expect=st.sampled_from(["none", "current"]),
     )
     def mistake_taken_back(
-        self, by: Actor, mistake: type[c.CommandBase], pause: float, expect: Expect
+        self, by: Actor, mistake: type[CommandBase], pause: float, expect: Expect
     ) -> None:
         """The usual case: a facilitator clicks the wrong thing and takes it back soon after."""
         speaker = self.speaker()
@@ -817,7 +811,7 @@ class EngineMachine(RuleBasedStateMachine):
             by = data.draw(st.sampled_from([*FACS, *PEOPLE, ROOM]))
             assert decide(self.state, command, by, self.now) == AlreadyDone(version)
             return
-        kinds: list[type[c.CommandBase]] = [
+        kinds: list[type[CommandBase]] = [
             c.AdvanceStage,
             c.Share,
             c.Pass,

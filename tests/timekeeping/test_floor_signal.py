@@ -4,7 +4,7 @@ minimum, and only then; participants and the room are never told."""
 from __future__ import annotations
 
 from app.session import commands as c
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.state import SessionSettings
 from app.session.views import facilitator_view, floor_signal, view_for
 from app.store.live_sessions import LiveSessionRecord

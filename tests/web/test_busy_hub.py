@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from app.web.live import NOT_STORED
+from app.web.live_connection import NOT_STORED
 from tests.support.live_server import Client, LiveServer, create_session, new_command_id
 
 pytestmark = pytest.mark.anyio

@@ -21,7 +21,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from app.agenda.templates import TEMPLATES
-from app.session.commands import COMMAND_ADAPTER, Actor, Command, Role
+from app.session.command_base import Actor, Role
+from app.session.commands import COMMAND_ADAPTER, Command
 from app.session.decide import decide
 from app.session.decisions import Accepted
 from app.session.evolve import apply_commit

@@ -10,8 +10,7 @@ the module of its capability.
 
 from __future__ import annotations
 
-from app.session import commands as cmd
-from app.session.commands import Actor
+from app.session.command_base import Actor, CommandBase
 
 # Importing each capability module registers its handlers.
 from app.session.decide import (  # noqa: F401
@@ -31,7 +30,7 @@ from app.session.decisions import Accepted, AlreadyDone, Decision, Refusal, Reje
 from app.session.state import SessionState
 
 
-def decide(state: SessionState, command: cmd.CommandBase, actor: Actor, now: float) -> Decision:
+def decide(state: SessionState, command: CommandBase, actor: Actor, now: float) -> Decision:
     if command.id in state.command_versions:
         return AlreadyDone(state.command_versions[command.id])
     draft = Draft(state, actor, now)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from app.session import commands as cmd
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, CommandBase, Role, SelfServiceCommand
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import Presence, SessionState, SessionStatus
 
 
-def authorize(state: SessionState, command: cmd.CommandBase, actor: Actor) -> None:
+def authorize(state: SessionState, command: CommandBase, actor: Actor) -> None:
     senders = type(command).senders
     if actor.role is Role.ROOM:
         raise Refusal(RejectionCode.NOT_ALLOWED, "The room view can only watch.")
@@ -37,7 +37,7 @@ def authorize(state: SessionState, command: cmd.CommandBase, actor: Actor) -> No
         raise Refusal(RejectionCode.NOT_ALLOWED, "You are no longer part of this session.")
     if person.presence is Presence.WAITING_ROOM and not isinstance(command, cmd.Leave):
         raise Refusal(RejectionCode.NOT_ALLOWED, "A facilitator will let you in soon.")
-    if isinstance(command, cmd.SelfServiceCommand) and command.participant_id not in (
+    if isinstance(command, SelfServiceCommand) and command.participant_id not in (
         None,
         actor.id,
     ):
@@ -47,7 +47,7 @@ def authorize(state: SessionState, command: cmd.CommandBase, actor: Actor) -> No
         )
 
 
-def check_fresh(state: SessionState, command: cmd.CommandBase, actor: Actor) -> None:
+def check_fresh(state: SessionState, command: CommandBase, actor: Actor) -> None:
     """Refuse a flow command made against an older flow than the current one."""
     change = state.flow_change
     if (

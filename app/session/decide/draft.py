@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from app.session import commands as cmd
-from app.session import events as ev
-from app.session.commands import Actor, Role
+from app.session.command_base import Actor, CommandBase, Role
 from app.session.decisions import Refusal, RejectionCode
+from app.session.event_base import EventBase
 from app.session.evolve import evolve
 from app.session.state import Presence, SessionState, SessionStatus, Stage
 
@@ -20,9 +19,9 @@ class Draft:
         self.state = state
         self.actor = actor
         self.now = now
-        self.events: list[ev.EventBase] = []
+        self.events: list[EventBase] = []
 
-    def emit(self, event: ev.EventBase) -> None:
+    def emit(self, event: EventBase) -> None:
         self.events.append(event)
         self.state = evolve(self.state, event)
 
@@ -65,11 +64,11 @@ class Draft:
             raise Refusal(RejectionCode.NOT_STARTED, "The session has not started yet.")
 
 
-C = TypeVar("C", bound=cmd.CommandBase)
+C = TypeVar("C", bound=CommandBase)
 Handler = Callable[[Draft, C], None]
 
 # Filled by @handles as each capability module is imported (app/session/decide/__init__.py).
-HANDLERS: dict[type[cmd.CommandBase], Handler[Any]] = {}
+HANDLERS: dict[type[CommandBase], Handler[Any]] = {}
 
 
 def handles(kind: type[C]) -> Callable[[Handler[C]], Handler[C]]:

@@ -7,7 +7,7 @@ from app.rounds.order import OrderError, round_order
 from app.rounds.turns import Round, Turn, TurnStatus
 from app.session import commands as cmd
 from app.session import events as ev
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import end_active_turn, end_turn, start_next_turn
 from app.session.decisions import Refusal, RejectionCode

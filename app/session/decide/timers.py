@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.rounds.turns import Turn, TurnStatus
 from app.session import commands as cmd
 from app.session import events as ev
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.decide.draft import Draft, handles
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import Stage, TurnSlot

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from app.plain_text import quoted
 from app.rounds.turns import TurnStatus
 from app.session import events as ev
+from app.session.event_base import EventBase, UndoEffect
 
 # Importing each capability module registers its rules.
 from app.session.evolve import (  # noqa: F401
@@ -25,7 +26,7 @@ from app.session.state import FlowChange, SessionState, TurnSlot, UndoPoint
 
 def apply_commit(
     state: SessionState,
-    events: Iterable[ev.EventBase],
+    events: Iterable[EventBase],
     *,
     version: int,
     command_id: str,
@@ -47,13 +48,13 @@ def apply_commit(
         update["flow_change"] = FlowChange(
             version=version, actor_id=actor_id, description=description
         )
-        if all(event.undo_effect is ev.UndoEffect.AGENDA for event in batch):
+        if all(event.undo_effect is UndoEffect.AGENDA for event in batch):
             update["undo_point"] = UndoPoint(
                 version=version, actor_id=actor_id, description=description, stages=before.stages
             )
         else:
             update["undo_point"] = None
-    elif any(event.undo_effect is not ev.UndoEffect.BYSTANDER for event in batch):
+    elif any(event.undo_effect is not UndoEffect.BYSTANDER for event in batch):
         update["undo_point"] = None
     return state.model_copy(update=update)
 
@@ -67,7 +68,7 @@ _OUTCOME_WORDS = {
 }
 
 
-def describe_flow(batch: list[ev.EventBase], state: SessionState, actor_id: str) -> str:
+def describe_flow(batch: list[EventBase], state: SessionState, actor_id: str) -> str:
     """What a flow commit did, phrased to follow "Sam already …"."""
     started = next((e for e in reversed(batch) if isinstance(e, ev.TurnStarted)), None)
     own_turn = next(
@@ -109,11 +110,11 @@ def describe_flow(batch: list[ev.EventBase], state: SessionState, actor_id: str)
     return "changed the agenda"
 
 
-def evolve(state: SessionState, event: ev.EventBase) -> SessionState:
+def evolve(state: SessionState, event: EventBase) -> SessionState:
     return rule(event, state)
 
 
-def fold(state: SessionState, events: Iterable[ev.EventBase]) -> SessionState:
+def fold(state: SessionState, events: Iterable[EventBase]) -> SessionState:
     for event in events:
         state = evolve(state, event)
     return state

@@ -7,12 +7,13 @@ from functools import singledispatch
 
 from app.rounds.turns import Round, Turn
 from app.session import events as ev
+from app.session.event_base import EventBase
 from app.session.state import SessionState, Stage, TakingTime, TurnSlot
 from app.timekeeping.timer import Timer
 
 
 @singledispatch
-def rule(event: ev.EventBase, state: SessionState) -> SessionState:
+def rule(event: EventBase, state: SessionState) -> SessionState:
     raise TypeError(f"no evolve rule for {type(event).__name__}")
 
 

@@ -7,7 +7,7 @@ Templates only lay these out: whatever a screen needs to decide is a field here.
 
 from __future__ import annotations
 
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.state import SessionState
 from app.session.views.base import PersonRef, StageRef, View
 from app.session.views.facilitator import (

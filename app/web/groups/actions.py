@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from app.accounts.identity import name_problem
 from app.agenda.carry_over import ActionKind
 from app.groups.rules import action_date_problem
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.store.groups import Action, new_id
 from app.web.access import authorize, cookie_name
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES

@@ -10,7 +10,7 @@ from anyio import to_thread
 from app.agenda.carry_over import CarriedAction, SessionGuideline
 from app.groups.rules import PendingAction, actions_for_meeting, in_force, review_due
 from app.realtime.hub import SessionHub
-from app.session.commands import Actor, GroupPlan, Role
+from app.session.command_base import Actor, GroupPlan, Role
 from app.session.state import SessionStatus
 from app.store.groups import Group
 from app.store.templates import StoredTemplate

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.groups.rules import next_welcoming_meeting, upcoming_meetings
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.session.state import Presence
 from app.web.access import current_token_version
 from app.web.account_services import AccountServices

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.groups.rules import this_weeks_meeting
-from app.session.commands import Role
+from app.session.command_base import Role
 from app.web.access import current_token_version
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.access import GroupNotFound

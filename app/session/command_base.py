@@ -1,0 +1,84 @@
+"""What every command is made of: who may send it, its id, and the values commands carry."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
+from app.agenda.stages import StagePlan
+from app.plain_text import PLAIN, PlainName
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+    ROOM = "room"
+
+
+class Actor(BaseModel):
+    """Who sends a command, as proven by their token (never by the command itself)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Role
+    id: str
+
+
+CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
+PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
+StageId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
+Seconds = Annotated[float, Field(gt=0, le=4 * 60 * 60)]
+
+BY_FACILITATOR = frozenset({Role.FACILITATOR})
+BY_PARTICIPANT = frozenset({Role.PARTICIPANT})
+BY_EITHER = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
+
+
+class CommandBase(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Who may send it: facilitators, unless the command names others. The room view only ever
+    # watches. The authorization-matrix test reads these declarations.
+    senders: ClassVar[frozenset[Role]] = BY_FACILITATOR
+    # Commands that move the flow (whose turn, which stage) are refused when the sender saw an
+    # older flow than the current one: they would act on a situation that no longer exists.
+    moves_flow: ClassVar[bool] = False
+
+    id: CommandId
+    expected_version: int | None = Field(default=None, ge=0)
+
+
+class FacilitatorSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: PersonId
+    name: PlainName
+
+
+class SelfServiceCommand(CommandBase):
+    """Sent by a participant for themselves, or by a facilitator for anyone (`participant_id`)."""
+
+    senders: ClassVar[frozenset[Role]] = BY_EITHER
+    # What it does, as in "You can only step out for yourself, not for someone else."
+    for_oneself: ClassVar[str]
+    participant_id: PersonId | None = None
+
+
+class TurnCommand(SelfServiceCommand):
+    """Acts on the turn of `participant_id` (default: the sender's own turn)."""
+
+    moves_flow: ClassVar[bool] = True
+
+
+class GroupPlan(BaseModel):
+    """What a group brings to a new session (the CreateSession fields of the same names)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    agenda: tuple[StagePlan, ...] | None = None
+    guidelines: SessionGuidelines = ()
+    carried_over: CarriedActions = ()
+    apologies: Apologies = ()
