@@ -19,10 +19,11 @@ from app.groups.rules import (
     MeetingPattern,
     retention_cutoff,
 )
+from app.groups.time_zones import MAX_ZONE_NAME, pickable_zones, zone_named, zone_problem
 from app.store.groups import Group, new_id
 from app.store.templates import StoredTemplate
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
-from app.web.groups.form_values import MAX_DETAIL, known_zone, parse_date, text_problem
+from app.web.groups.form_values import MAX_DETAIL, known_zones, parse_date, text_problem
 from app.web.groups.group_page import group_page
 from app.web.rendering import page
 from app.web.services import Services
@@ -43,6 +44,8 @@ class GroupFields(BaseModel):
     meeting_pattern: str = ""
     first_meeting_on: str = ""
     meeting_time: str = ""
+    # A form sent without the field (a script) means UTC; the page's own field starts empty
+    # and proposes the browser's zone, so nobody is put in UTC without seeing it.
     time_zone: str = "UTC"
     where: str = "room"
     venue: str = ""
@@ -58,7 +61,7 @@ class GroupFields(BaseModel):
             "meeting_pattern": self.meeting_pattern,
             "first_meeting_on": self.first_meeting_on[:10],
             "meeting_time": self.meeting_time[:5],
-            "time_zone": self.time_zone.strip()[:64],
+            "time_zone": self.time_zone.strip()[:MAX_ZONE_NAME],
             "where": self.where,
             "venue": self.venue.strip()[:MAX_DETAIL],
             "template_key": self.template_key,
@@ -88,10 +91,6 @@ def group_fields_problem(fields: GroupFields, usable: list[StoredTemplate]) -> s
             "Please give the meeting time, such as 18:30.",
         ),
         (
-            known_zone(fields.time_zone.strip()),
-            "Please give the group's time zone, such as Europe/London or Pacific/Auckland.",
-        ),
-        (
             fields.template_key in {t.key for t in usable},
             "Please choose an agenda for the group's sessions.",
         ),
@@ -106,6 +105,7 @@ def group_fields_problem(fields: GroupFields, usable: list[StoredTemplate]) -> s
         ),
     ]
     problem = problem or next((message for ok, message in checks if not ok), None)
+    problem = problem or zone_problem(fields.time_zone, known_zones())
     if problem is None and venue:
         problem = text_problem(venue, "the venue")
     return problem
@@ -123,7 +123,7 @@ def group_from(fields: GroupFields, group_id: str, created_at: float) -> Group:
         meeting_pattern=MeetingPattern(fields.meeting_pattern),
         first_meeting_on=first_on,
         meeting_time=fields.meeting_time.strip(),
-        time_zone=fields.time_zone.strip(),
+        time_zone=zone_named(fields.time_zone, known_zones()) or fields.time_zone,
         online=fields.where == "online",
         venue=fields.venue.strip(),
         template_key=fields.template_key,
@@ -156,6 +156,7 @@ def _groups_list(
         templates=usable,
         kinds=list(GroupKind),
         patterns=list(MeetingPattern),
+        time_zones=pickable_zones(known_zones()),
         form=form or {},
         error=error,
         password_changed=status_code == 200 and request.query_params.get("password_changed") == "1",
