@@ -3,19 +3,30 @@
 // is, when that reads differently ("— 5:00 pm where you are"), and proposes the browser's
 // zone for a new group. Same words as app/groups/meeting_times.py (tests/static checks both).
 
+/** @type {Map<string, Intl.DateTimeFormat>} one formatter a zone: making one is slow */
+const formats = new Map();
+
+function formatIn(zone) {
+  let format = formats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      hour: "numeric",
+      minute: "2-digit",
+      hour12: true,
+    });
+    formats.set(zone, format);
+  }
+  return format;
+}
+
 /** "Tuesday 8 December, 7:00 pm": the instant on the wall clock of an IANA zone. */
 export function localText(instantMs, zone) {
   const parts = {};
-  const format = new Intl.DateTimeFormat("en-GB", {
-    timeZone: zone,
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    hour: "numeric",
-    minute: "2-digit",
-    hour12: true,
-  });
-  for (const part of format.formatToParts(instantMs)) parts[part.type] = part.value;
+  for (const part of formatIn(zone).formatToParts(instantMs)) parts[part.type] = part.value;
   const hour = parts.hour === "0" ? "12" : parts.hour;
   const period = (parts.dayPeriod ?? "").toLowerCase();
   return `${parts.weekday} ${parts.day} ${parts.month}, ${hour}:${parts.minute} ${period}`;
