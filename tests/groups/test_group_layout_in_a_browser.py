@@ -162,8 +162,18 @@ def test_the_group_pages_use_the_width_and_speak_each_persons_time_zone(
     assert_no_sideways_scroll(page, "group page")
     audit("group page")
     shoot(page, shots, "group-page.png")
-    page.locator("#settings").scroll_into_view_if_needed()
+    page.locator("#members").evaluate("section => section.scrollIntoView()")
+    shoot(page, shots, "group-members.png")
+    page.locator("#settings").evaluate("section => section.scrollIntoView()")
     shoot(page, shots, "group-details.png")
+
+    page.goto(f"{server.base_url}/templates/stronger-together-grief-support")
+    first_item = boxes(page, {"title": "#stage-title-1", "minutes": "#stage-minutes-1"})
+    assert first_item["title"] is not None
+    assert first_item["minutes"] is not None
+    assert first_item["title"]["top"] == first_item["minutes"]["top"]  # one line an item
+    assert_no_sideways_scroll(page, "template editor")
+    shoot(page, shots, "group-template.png")
 
     member = opened(chromium, "Europe/London", PHONE, audited.problems)
     member.page.goto(f"{server.base_url}{link.group(0)}")
