@@ -73,10 +73,6 @@ class MeetingTime:
         return day_text(self.on)
 
     @property
-    def time_of_day(self) -> str:
-        return time_of_day_text(self.instant.astimezone(ZoneInfo(self.zone)))
-
-    @property
     def place(self) -> str:
         return place_of(self.zone)
 
