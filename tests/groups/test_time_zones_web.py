@@ -108,6 +108,7 @@ async def test_meetings_are_shown_in_the_groups_zone_beside_their_instant(app: F
         winter_page = await client.get(winter)
         summer_page = await client.get(summer)
         own_page = await client.get(link.group(0))
+        listed = await client.get("/groups")
 
     winter_time = (
         '<time datetime="2037-01-07T01:00:00Z" data-group-zone="America/Chicago">'
@@ -124,3 +125,5 @@ async def test_meetings_are_shown_in_the_groups_zone_beside_their_instant(app: F
     assert next_meeting is not None
     assert winter_time in next_meeting.group(0)
     assert "data-where-you-are hidden" in next_meeting.group(0)
+    assert winter_time in listed.text
+    assert summer_time in listed.text

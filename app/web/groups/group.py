@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from anyio import to_thread
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from app.accounts.identity import name_problem
+from app.groups.meeting_times import MeetingTime, meeting_time
 from app.groups.rules import (
     DEFAULT_RETENTION_DAYS,
     MAX_RETENTION_DAYS,
@@ -18,10 +20,12 @@ from app.groups.rules import (
     GroupKind,
     MeetingPattern,
     retention_cutoff,
+    upcoming_meetings,
 )
 from app.groups.time_zones import MAX_ZONE_NAME, pickable_zones, zone_named, zone_problem
 from app.store.groups import Group, new_id
 from app.store.templates import StoredTemplate
+from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.form_values import MAX_DETAIL, known_zones, parse_date, text_problem
 from app.web.groups.group_page import group_page
@@ -136,8 +140,14 @@ def group_from(fields: GroupFields, group_id: str, created_at: float) -> Group:
 GROUP_FORM = Annotated[GroupFields, Form()]
 
 
+def _next_meeting(group: Group, today: date) -> MeetingTime | None:
+    upcoming = upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today, count=1)
+    return meeting_time(upcoming[0], group.meeting_time, group.time_zone) if upcoming else None
+
+
 def _groups_list(
     svc: Services,
+    accounts: AccountServices,
     request: Request,
     me: SignedIn,
     groups: list[Group],
@@ -153,6 +163,7 @@ def _groups_list(
         status_code,
         me=me,
         groups=groups,
+        next_meetings={g.id: _next_meeting(g, accounts.today(g.time_zone)) for g in groups},
         templates=usable,
         kinds=list(GroupKind),
         patterns=list(MeetingPattern),
@@ -168,7 +179,7 @@ async def list_groups(request: Request, svc: SERVICES, accounts: ACCOUNTS) -> HT
     me = await require_signed_in(request, accounts)
     groups = await to_thread.run_sync(accounts.groups.for_facilitator, me.account.id)
     usable = await to_thread.run_sync(accounts.templates.usable_by, me.account.id)
-    return _groups_list(svc, request, me, groups, usable)
+    return _groups_list(svc, accounts, request, me, groups, usable)
 
 
 @router.post("/groups", response_class=HTMLResponse)
@@ -180,7 +191,9 @@ async def create_group(
     problem = group_fields_problem(fields, usable)
     if problem is not None:
         groups = await to_thread.run_sync(accounts.groups.for_facilitator, me.account.id)
-        return _groups_list(svc, request, me, groups, usable, 422, fields.as_typed(), problem)
+        return _groups_list(
+            svc, accounts, request, me, groups, usable, 422, fields.as_typed(), problem
+        )
     group = group_from(fields, new_id(), accounts.clock())
     chosen = next(t for t in usable if t.key == group.template_key)
     await to_thread.run_sync(
