@@ -16,7 +16,8 @@ from fastapi import FastAPI
 from app.agenda.carry_over import ActionKind
 from app.agenda.stages import StageKind
 from app.session.command_base import Actor, Role
-from app.session.commands import AdvanceStage, StartSession
+from app.session.commands import AdvanceStage, EndSession, StartSession
+from app.session.state import SessionStatus
 from app.web.account_services import make_account_services
 from app.web.groups.records import purge_expired
 from app.web.services import Services
@@ -370,6 +371,30 @@ async def test_this_weeks_session_opens_with_what_was_carried_over(app: FastAPI)
     assert again == session_id
     assert groups_of(app).actions(group_id(path))[0].carried_into == session_id
     assert len(groups_of(app).sessions(group_id(path))) == 1
+
+
+async def test_after_todays_session_has_ended_the_button_starts_a_new_one(app: FastAPI) -> None:
+    """Issue 13: a second session the same day (the first ended early, or by mistake) must not
+    reopen the ended one; pressed again, the button returns to the new one."""
+    async with browser(app) as client:
+        await register(client)
+        path = await create_group(client)
+        ended_id = await start_session(client, path)
+        svc: Services = app.state.services
+        ended = await svc.registry.get(ended_id)
+        assert ended is not None
+        sam = Actor(role=Role.FACILITATOR, id=next(iter(ended.state.facilitators)))
+        await ended.execute(EndSession(id=str(uuid.uuid4())), sam)
+        new_id = await start_session(client, path)
+        again = await start_session(client, path)
+
+    assert new_id != ended_id
+    assert again == new_id
+    new = await svc.registry.get(new_id)
+    assert new is not None
+    assert new.state.status is not SessionStatus.ENDED
+    assert ended.state.status is SessionStatus.ENDED
+    assert [s.session_id for s in groups_of(app).sessions(group_id(path))] == [new_id, ended_id]
 
 
 async def test_the_console_names_the_guaranteed_taker_when_inviting_taking_time(

@@ -283,3 +283,23 @@ async def test_a_member_erased_during_todays_session_is_no_longer_named_on_its_s
     finally:
         engine.dispose()
     assert "Priya" not in json.dumps([[list(map(str, row)) for row in rows] for rows in stored])
+
+
+async def test_after_an_ended_session_members_join_the_new_one_of_the_day(app: FastAPI) -> None:
+    async with browser(app) as sam:
+        await register(sam)
+        path = await create_group(sam)
+        link = await add_member(sam, app, path, "Priya")
+        await name_check(sam, app, path, "Priya")
+        ended_id = await start_session(sam, path)
+        ended = await hub_of(app, ended_id)
+        facilitator = Actor(role=Role.FACILITATOR, id=next(iter(ended.state.facilitators)))
+        await ended.execute(EndSession(id=str(uuid.uuid4())), facilitator)
+        new_id = await start_session(sam, path)
+        shown, joined = await join_through(app, link)
+
+    assert new_id != ended_id
+    assert 'id="join-todays-session"' in shown.text
+    assert joined.status_code == 303
+    assert joined.headers["location"] == f"/s/{new_id}/me"
+    assert ended.state.participants == {}

@@ -150,11 +150,12 @@ class Meetings(Store):
                 )
 
     def session_on(self, group_id: str, meeting_on: date) -> str | None:
-        """The id of the group's session for the meeting on that date, if it was started."""
+        """The id of the group's latest session for the meeting on that date, if one was
+        started (a session that ended early may be followed by another the same day)."""
         query = (
             select(SESSIONS.c.session_id)
             .where(SESSIONS.c.group_id == group_id, SESSIONS.c.meeting_on == meeting_on)
-            .order_by(SESSIONS.c.created_at)
+            .order_by(SESSIONS.c.created_at.desc())
         )
         with self._engine.connect() as connection:
             session_id: str | None = connection.execute(query).scalars().first()

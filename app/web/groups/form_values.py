@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import available_timezones
 
 from app.plain_text import control_character_problem
 
 MAX_DETAIL = 300
 
 
-def known_zone(name: str) -> bool:
-    if not name or len(name) > 64:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+@cache
+def known_zones() -> frozenset[str]:
+    """Every IANA time zone this server knows (the system's database, or the tzdata package)."""
+    return frozenset(available_timezones())
 
 
 def parse_date(text: str) -> date | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from anyio import to_thread
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from app.accounts.identity import name_problem
+from app.groups.meeting_times import MeetingTime, meeting_time
 from app.groups.rules import (
     DEFAULT_RETENTION_DAYS,
     MAX_RETENTION_DAYS,
@@ -18,11 +20,14 @@ from app.groups.rules import (
     GroupKind,
     MeetingPattern,
     retention_cutoff,
+    upcoming_meetings,
 )
+from app.groups.time_zones import MAX_ZONE_NAME, pickable_zones, zone_named, zone_problem
 from app.store.groups import Group, new_id
 from app.store.templates import StoredTemplate
+from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
-from app.web.groups.form_values import MAX_DETAIL, known_zone, parse_date, text_problem
+from app.web.groups.form_values import MAX_DETAIL, known_zones, parse_date, text_problem
 from app.web.groups.group_page import group_page
 from app.web.rendering import page
 from app.web.services import Services
@@ -43,6 +48,8 @@ class GroupFields(BaseModel):
     meeting_pattern: str = ""
     first_meeting_on: str = ""
     meeting_time: str = ""
+    # A form sent without the field (a script) means UTC; the page's own field starts empty
+    # and proposes the browser's zone, so nobody is put in UTC without seeing it.
     time_zone: str = "UTC"
     where: str = "room"
     venue: str = ""
@@ -58,7 +65,7 @@ class GroupFields(BaseModel):
             "meeting_pattern": self.meeting_pattern,
             "first_meeting_on": self.first_meeting_on[:10],
             "meeting_time": self.meeting_time[:5],
-            "time_zone": self.time_zone.strip()[:64],
+            "time_zone": self.time_zone.strip()[:MAX_ZONE_NAME],
             "where": self.where,
             "venue": self.venue.strip()[:MAX_DETAIL],
             "template_key": self.template_key,
@@ -88,10 +95,6 @@ def group_fields_problem(fields: GroupFields, usable: list[StoredTemplate]) -> s
             "Please give the meeting time, such as 18:30.",
         ),
         (
-            known_zone(fields.time_zone.strip()),
-            "Please give the group's time zone, such as Europe/London or Pacific/Auckland.",
-        ),
-        (
             fields.template_key in {t.key for t in usable},
             "Please choose an agenda for the group's sessions.",
         ),
@@ -106,6 +109,7 @@ def group_fields_problem(fields: GroupFields, usable: list[StoredTemplate]) -> s
         ),
     ]
     problem = problem or next((message for ok, message in checks if not ok), None)
+    problem = problem or zone_problem(fields.time_zone, known_zones())
     if problem is None and venue:
         problem = text_problem(venue, "the venue")
     return problem
@@ -123,7 +127,7 @@ def group_from(fields: GroupFields, group_id: str, created_at: float) -> Group:
         meeting_pattern=MeetingPattern(fields.meeting_pattern),
         first_meeting_on=first_on,
         meeting_time=fields.meeting_time.strip(),
-        time_zone=fields.time_zone.strip(),
+        time_zone=zone_named(fields.time_zone, known_zones()) or fields.time_zone,
         online=fields.where == "online",
         venue=fields.venue.strip(),
         template_key=fields.template_key,
@@ -136,8 +140,14 @@ def group_from(fields: GroupFields, group_id: str, created_at: float) -> Group:
 GROUP_FORM = Annotated[GroupFields, Form()]
 
 
+def _next_meeting(group: Group, today: date) -> MeetingTime | None:
+    upcoming = upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today, count=1)
+    return meeting_time(upcoming[0], group.meeting_time, group.time_zone) if upcoming else None
+
+
 def _groups_list(
     svc: Services,
+    accounts: AccountServices,
     request: Request,
     me: SignedIn,
     groups: list[Group],
@@ -153,9 +163,11 @@ def _groups_list(
         status_code,
         me=me,
         groups=groups,
+        next_meetings={g.id: _next_meeting(g, accounts.today(g.time_zone)) for g in groups},
         templates=usable,
         kinds=list(GroupKind),
         patterns=list(MeetingPattern),
+        time_zones=pickable_zones(known_zones()),
         form=form or {},
         error=error,
         password_changed=status_code == 200 and request.query_params.get("password_changed") == "1",
@@ -167,7 +179,7 @@ async def list_groups(request: Request, svc: SERVICES, accounts: ACCOUNTS) -> HT
     me = await require_signed_in(request, accounts)
     groups = await to_thread.run_sync(accounts.groups.for_facilitator, me.account.id)
     usable = await to_thread.run_sync(accounts.templates.usable_by, me.account.id)
-    return _groups_list(svc, request, me, groups, usable)
+    return _groups_list(svc, accounts, request, me, groups, usable)
 
 
 @router.post("/groups", response_class=HTMLResponse)
@@ -179,7 +191,9 @@ async def create_group(
     problem = group_fields_problem(fields, usable)
     if problem is not None:
         groups = await to_thread.run_sync(accounts.groups.for_facilitator, me.account.id)
-        return _groups_list(svc, request, me, groups, usable, 422, fields.as_typed(), problem)
+        return _groups_list(
+            svc, accounts, request, me, groups, usable, 422, fields.as_typed(), problem
+        )
     group = group_from(fields, new_id(), accounts.clock())
     chosen = next(t for t in usable if t.key == group.template_key)
     await to_thread.run_sync(

@@ -7,12 +7,14 @@ typed, so nothing is lost.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 
 from anyio import to_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from app.groups.meeting_times import meeting_time, time_of_day_text
 from app.groups.rules import (
     GroupKind,
     MeetingPattern,
@@ -20,11 +22,13 @@ from app.groups.rules import (
     upcoming_meetings,
     welcomes_new_members,
 )
+from app.groups.time_zones import pickable_zones
 from app.session.state import Presence
 from app.store.groups import Group, Member
 from app.web.account_services import AccountServices
 from app.web.groups.access import Facilitating
 from app.web.groups.calendar_feeds import facilitator_feed_url
+from app.web.groups.form_values import known_zones
 from app.web.rendering import page
 from app.web.services import Services
 
@@ -63,6 +67,7 @@ async def group_page(
                         group.first_meeting_on, group.meeting_pattern, on, group.new_members_every
                     ),
                     "apologies": groups.apologies(group.id, on),
+                    "time": meeting_time(on, group.meeting_time, group.time_zone),
                 }
                 for on in upcoming
             ],
@@ -83,6 +88,7 @@ async def group_page(
         me=mine.me,
         group=group,
         today=today,
+        meeting_time_of_day=time_of_day_text(time.fromisoformat(group.meeting_time)),
         this_week=this_weeks_meeting(group.first_meeting_on, group.meeting_pattern, today),
         attendance=attendance,
         error=error,
@@ -94,6 +100,7 @@ async def group_page(
         templates=await to_thread.run_sync(accounts.templates.usable_by, mine.me.account.id),
         kinds=list(GroupKind),
         patterns=list(MeetingPattern),
+        time_zones=pickable_zones(known_zones()),
         **records,
     )
 

@@ -47,16 +47,23 @@ def session_plan(
     return plan, carried_ids
 
 
-async def todays_session(
-    svc: Services, accounts: AccountServices, group: Group
+async def open_session_on(
+    svc: Services, accounts: AccountServices, group: Group, meeting_on: date
 ) -> SessionHub | None:
-    """The group's session for today (the group's own date), while it is not over."""
-    today = accounts.today(group.time_zone)
-    session_id = await to_thread.run_sync(accounts.groups.session_on, group.id, today)
+    """The group's session for the meeting on that date, while it is not over: once it has
+    ended, the group may start another that day, and that one is the session of the day."""
+    session_id = await to_thread.run_sync(accounts.groups.session_on, group.id, meeting_on)
     hub = None if session_id is None else await svc.registry.get(session_id)
     if hub is None or hub.state.status is SessionStatus.ENDED:
         return None
     return hub
+
+
+async def todays_session(
+    svc: Services, accounts: AccountServices, group: Group
+) -> SessionHub | None:
+    """The group's session for today (the group's own date), while it is not over."""
+    return await open_session_on(svc, accounts, group, accounts.today(group.time_zone))
 
 
 def facilitator_in(hub: SessionHub, me: SignedIn) -> Actor:

@@ -14,6 +14,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.groups.meeting_times import meeting_time
 from app.groups.rules import next_welcoming_meeting, upcoming_meetings
 from app.session.command_base import Role
 from app.session.state import Presence
@@ -54,7 +55,10 @@ async def _member_page(
         member=linked.member,
         token=linked.token,
         feed_url=member_feed_url(svc, linked.token),
-        meetings=upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today),
+        meetings=[
+            meeting_time(on, group.meeting_time, group.time_zone)
+            for on in upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today)
+        ],
         session_on_now=await todays_session(svc, accounts, group) is not None,
         prospective=prospective,
         welcoming_on=next_welcoming_meeting(

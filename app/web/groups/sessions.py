@@ -7,12 +7,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.groups.rules import this_weeks_meeting
+from app.realtime.hub import SessionHub
 from app.session.command_base import Role
 from app.web.access import current_token_version
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
-from app.web.groups.access import GroupNotFound
 from app.web.groups.group_page import group_page
-from app.web.groups.group_sessions import facilitator_in, session_plan
+from app.web.groups.group_sessions import facilitator_in, open_session_on, session_plan
 from app.web.links import enter_as, issue, start_session
 from app.web.problems import Problem
 from app.web.services import Services
@@ -30,12 +30,11 @@ async def start_this_weeks_session(
         group.first_meeting_on, group.meeting_pattern, accounts.today(group.time_zone)
     )
     already = (
-        None
-        if meeting_on is None
-        else await to_thread.run_sync(accounts.groups.session_on, group.id, meeting_on)
+        None if meeting_on is None else await open_session_on(svc, accounts, group, meeting_on)
     )
     if already is not None:
-        # Pressed again (or by a co-facilitator): back to the same session, never a second one.
+        # Pressed again (or by a co-facilitator): back to the same session, never a second one
+        # while it is on.
         return await _rejoin(svc, already, me)
     template = await to_thread.run_sync(accounts.templates.latest, group.template_key)
     if meeting_on is None or template is None:
@@ -80,10 +79,7 @@ async def start_this_weeks_session(
     return enter_as(svc, hub, Role.FACILITATOR, token)
 
 
-async def _rejoin(svc: Services, session_id: str, me: SignedIn) -> Response:
-    hub = await svc.registry.get(session_id)
-    if hub is None:
-        raise GroupNotFound
+async def _rejoin(svc: Services, hub: SessionHub, me: SignedIn) -> Response:
     person = facilitator_in(hub, me).id
     version = await current_token_version(svc, hub)
     return enter_as(svc, hub, Role.FACILITATOR, issue(svc, hub, Role.FACILITATOR, person, version))

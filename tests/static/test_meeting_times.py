@@ -1,0 +1,85 @@
+"""static/js/meeting-times.js says a meeting's time where the viewer is in the words the server
+uses for the group's zone (app/groups/meeting_times.py), across every change of the clocks.
+
+Checked in node (its Intl has the full IANA database) against the server's local_text() on
+the same instants: every half hour for two days around each 2026 change of the clocks in Auckland,
+Chicago and London, read in each of those zones and UTC; and what "where you are" adds.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from app.groups.meeting_times import local_text
+
+MEETING_TIMES_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "meeting-times.js"
+ZONES = ("Pacific/Auckland", "America/Chicago", "Europe/London", "UTC")
+# The changes of the clocks in 2026 (UTC): Auckland 5 Apr and 27 Sep, Chicago 8 Mar and
+# 1 Nov, London 29 Mar and 25 Oct.
+CHANGES = (
+    "2026-04-04T14:00",
+    "2026-09-26T14:00",
+    "2026-03-08T08:00",
+    "2026-11-01T07:00",
+    "2026-03-29T01:00",
+    "2026-10-25T01:00",
+)
+
+CHECK = """
+import { readFileSync } from "node:fs";
+import { localText, whereYouAre } from %s;
+const cases = JSON.parse(readFileSync(0, "utf8"));
+console.log(JSON.stringify(cases.map(([ms, zone, other]) =>
+  [localText(ms, zone), whereYouAre(ms, zone, other)])));
+"""
+
+
+def instants() -> list[datetime]:
+    around = [datetime.fromisoformat(c).replace(tzinfo=UTC) for c in CHANGES]
+    return [at + timedelta(minutes=30 * step) for at in around for step in range(-48, 49)]
+
+
+def expected_where_you_are(instant: datetime, zone: str, other: str) -> str | None:
+    theirs, yours = local_text(instant, zone), local_text(instant, other)
+    if yours == theirs:
+        return None
+    same_day = yours.split(", ")[0] == theirs.split(", ")[0]
+    return f"{yours.split(', ')[1] if same_day else yours} where you are"
+
+
+def test_the_browser_says_each_time_as_the_server_does() -> None:
+    cases = [(instant, zone, other) for instant in instants() for zone in ZONES for other in ZONES]
+    wire = [[int(instant.timestamp() * 1000), zone, other] for instant, zone, other in cases]
+    done = subprocess.run(
+        [
+            "node",
+            "--no-warnings",
+            "--input-type=module",
+            "-e",
+            CHECK % json.dumps(MEETING_TIMES_JS.as_uri()),
+        ],
+        input=json.dumps(wire),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    said = json.loads(done.stdout)
+
+    expected = [
+        [local_text(instant, zone), expected_where_you_are(instant, zone, other)]
+        for instant, zone, other in cases
+    ]
+    different = [
+        (case, got, want)
+        for case, got, want in zip(cases, said, expected, strict=True)
+        if got != want
+    ]
+    assert len(cases) > 9_000
+    assert different == [], different[:5]
+    assert any(where is None for _, where in said)
+    assert any(where and where[0].isdigit() for _, where in said)  # the same day: time alone
+    assert any(where and not where[0].isdigit() for _, where in said)  # another day
