@@ -19,7 +19,11 @@ from fastapi import FastAPI
 from starlette.types import Message
 
 from app.config import Settings
+from app.groups.rules import DEFAULT_RETENTION_DAYS, GroupKind, MeetingPattern
 from app.main import create_app
+from app.store.accounts import Account
+from app.store.groups import Group, new_id
+from app.web.account_services import AccountServices
 
 # The machine itself is never rate limited (app/web/rate_limits.py); tests of the limits come
 # from an address of the documentation range instead (RFC 5737: no traffic ever leaves).
@@ -108,6 +112,40 @@ async def version_of(api: httpx.AsyncClient, session_id: str, token: str) -> int
     assert response.status_code == 200, response.text
     version: int = response.json()["version"]
     return version
+
+
+def as_a_groups_session(app: FastAPI, session_id: str) -> str:
+    """Make `session_id` today's session of a new weekly group, as if its facilitator had
+    started it from the group's page (which the JSON API does not offer); the group's id."""
+    accounts: AccountServices = app.state.account_services
+    account = Account(
+        id=new_id(),
+        email=f"{new_id()}@example.org",
+        display_name="Sam",
+        # Nobody signs in as this account: hashing a real password would only cost time.
+        password_hash="not a password hash",
+        credential_version=1,
+        created_at=accounts.clock(),
+    )
+    accounts.accounts.create(account)
+    today = accounts.today()
+    group = Group(
+        id=new_id(),
+        name="Riverside",
+        kind=GroupKind.WELLBEING,
+        meeting_pattern=MeetingPattern.WEEKLY,
+        first_meeting_on=today,
+        meeting_time="18:30",
+        time_zone="UTC",
+        online=False,
+        venue="The hall",
+        template_key="peer-support-plus-weekly",
+        retention_days=DEFAULT_RETENTION_DAYS,
+        created_at=accounts.clock(),
+    )
+    accounts.groups.create(group, account.id, [], today)
+    accounts.groups.record_session(group.id, session_id, today, accounts.clock(), [])
+    return group.id
 
 
 def websocket_scope(path: str, client: tuple[str, int] = LOOPBACK_CLIENT) -> dict[str, Any]:
