@@ -8,6 +8,7 @@ every test shares, in-process (``new_session``) or against a real server
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -164,6 +165,38 @@ def websocket_scope(path: str, client: tuple[str, int] = LOOPBACK_CLIENT) -> dic
         "server": ("testserver", 80),
         "subprotocols": [],
     }
+
+
+class InProcessSocket:
+    """A websocket to an app in-process (raw ASGI messages), every wait bounded."""
+
+    def __init__(self, to_app: asyncio.Queue[Message], from_app: asyncio.Queue[Message]) -> None:
+        self._to_app = to_app
+        self._from_app = from_app
+
+    async def send_json(self, message: Any) -> None:
+        await self._to_app.put({"type": "websocket.receive", "text": json.dumps(message)})
+
+    async def receive_json(self, wait_s: float = 5) -> Any:
+        message = await asyncio.wait_for(self._from_app.get(), wait_s)
+        assert message["type"] == "websocket.send", message
+        return json.loads(message["text"])
+
+
+@asynccontextmanager
+async def in_process_websocket(app: FastAPI, path: str) -> AsyncIterator[InProcessSocket]:
+    """Open a websocket to `path`, accepted by `app`; closed by the client on the way out."""
+    to_app: asyncio.Queue[Message] = asyncio.Queue()
+    from_app: asyncio.Queue[Message] = asyncio.Queue()
+    to_app.put_nowait({"type": "websocket.connect"})
+    running = asyncio.create_task(app(websocket_scope(path), to_app.get, from_app.put))
+    try:
+        accepted = await asyncio.wait_for(from_app.get(), 5)
+        assert accepted["type"] == "websocket.accept", accepted
+        yield InProcessSocket(to_app, from_app)
+    finally:
+        to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+        await asyncio.wait_for(running, 5)
 
 
 async def websocket_until_closed(app: FastAPI, path: str, *frames: str) -> list[Message]:

@@ -9,6 +9,8 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from app.config import Settings
+from app.main import create_app
 from app.session.command_base import CommandBase
 from app.session.commands import CLIENT_COMMAND_ADAPTER, SERVER_ONLY, ClientCommand, Command
 from app.web.api_actions import ActionRequest, RecordedAction
@@ -24,8 +26,10 @@ TYPES_OF_CLIENT_COMMANDS = {
 EVERY_COMMAND: tuple[type[CommandBase], ...] = get_args(get_args(Command)[0])
 
 
-async def openapi(api: httpx.AsyncClient) -> Any:
-    return (await api.get("/openapi.json")).json()
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """What /openapi.json serves (made once: it takes a few seconds on a busy machine)."""
+    return create_app(Settings(data_dir=tmp_path_factory.mktemp("openapi"))).openapi()
 
 
 def operations(schema: Any) -> dict[str, Any]:
@@ -36,10 +40,8 @@ def operations(schema: Any) -> dict[str, Any]:
     }
 
 
-async def test_every_operation_has_a_chosen_id_a_summary_and_a_description(
-    api: httpx.AsyncClient,
-) -> None:
-    found = operations(await openapi(api))
+def test_every_operation_has_a_chosen_id_a_summary_and_a_description(schema: Any) -> None:
+    found = operations(schema)
     assert set(found) == {
         "list_templates",
         "create_session",
@@ -59,10 +61,7 @@ async def test_every_operation_has_a_chosen_id_a_summary_and_a_description(
         assert len(operation.get("description", "")) > 40, name
 
 
-async def test_tokens_are_a_bearer_security_scheme_not_a_header_parameter(
-    api: httpx.AsyncClient,
-) -> None:
-    schema = await openapi(api)
+def test_tokens_are_a_bearer_security_scheme_not_a_header_parameter(schema: Any) -> None:
     assert schema["components"]["securitySchemes"]["token"]["type"] == "http"
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
     secured = {
@@ -85,10 +84,7 @@ async def test_tokens_are_a_bearer_security_scheme_not_a_header_parameter(
         assert headers == [], name
 
 
-async def test_the_command_schema_offers_only_what_a_client_may_send(
-    api: httpx.AsyncClient,
-) -> None:
-    schema = await openapi(api)
+def test_the_command_schema_offers_only_what_a_client_may_send(schema: Any) -> None:
     body = operations(schema)["send_command"]["requestBody"]["content"]["application/json"]
     offered = {ref["$ref"].rsplit("/", 1)[1] for ref in body["schema"]["oneOf"]}
     server_only = {kind.__name__ for kind in EVERY_COMMAND if kind.what_to_do_instead}
@@ -99,10 +95,8 @@ async def test_the_command_schema_offers_only_what_a_client_may_send(
     assert set(SERVER_ONLY) == {"create_session", "join", "record_name_check", "forget_member"}
 
 
-async def test_every_client_command_has_an_example_that_is_well_formed(
-    api: httpx.AsyncClient,
-) -> None:
-    body = operations(await openapi(api))["send_command"]["requestBody"]["content"]
+def test_every_client_command_has_an_example_that_is_well_formed(schema: Any) -> None:
+    body = operations(schema)["send_command"]["requestBody"]["content"]
     examples = body["application/json"]["examples"]
     assert set(examples) == set(COMMANDS) == TYPES_OF_CLIENT_COMMANDS
     for kind, example in examples.items():
@@ -120,8 +114,8 @@ def test_the_examples_of_bodies_fit_their_own_schema(model: type[BaseModel]) -> 
     model.model_validate(example)
 
 
-async def test_the_summary_downloads_say_what_they_answer_with(api: httpx.AsyncClient) -> None:
-    found = operations(await openapi(api))
+def test_the_summary_downloads_say_what_they_answer_with(schema: Any) -> None:
+    found = operations(schema)
     assert found["summary_json"]["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/AirtimeReport"
     }
