@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(health.router)
     app.include_router(api_docs.router)
+    api_docs.install_examples(app)
     app.include_router(summary.router)
     group_routes.install(app, engine, time.time)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

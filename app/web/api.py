@@ -60,7 +60,20 @@ class CommandResult(BaseModel):
     version: int
 
 
-@router.get("/templates", operation_id="list_templates", summary="The agenda templates")
+@router.get(
+    "/templates",
+    operation_id="list_templates",
+    summary="The agenda templates",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": [TEMPLATES["peer-support-plus-weekly"].model_dump(mode="json")]
+                }
+            }
+        }
+    },
+)
 async def list_templates() -> list[AgendaTemplate]:
     """The seed agendas a new session can follow (`template_key` of `create_session`)."""
     return list(TEMPLATES.values())
@@ -139,6 +152,7 @@ async def join(http: Request, session_id: str, request: JoinRequest, svc: SERVIC
     "/sessions/{session_id}/view",
     operation_id="read_view",
     summary="The session as the token's holder sees it",
+    # Its examples are added to the finished schema (api_docs.install_examples).
     responses=responses(401, 403, 404),
 )
 async def current_view(

@@ -153,6 +153,7 @@ async def summary_page(
     summary="The timing summary as JSON",
     description="Stages as planned and as they happened, each round's airtime by seat, and"
     " the changes made to the plan." + FACILITATORS_DOWNLOAD,
+    # Its example is added to the finished schema (api_docs.install_examples).
     responses={200: {"model": AirtimeReport}, **responses(401, 403, 404)},
 )
 async def summary_json(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
@@ -166,6 +167,7 @@ async def summary_json(session_id: str, request: Request, svc: SERVICES, token: 
 
 @router.get(
     "/s/{session_id}/summary/airtime.csv",
+    response_class=Response,
     operation_id="summary_airtime_csv",
     summary="Airtime by turn, as CSV",
     description="One row a turn: round, seat, name, seconds spoken, passes, outcome and"
@@ -193,6 +195,7 @@ async def airtime_csv(session_id: str, request: Request, svc: SERVICES, token: T
 
 @router.get(
     "/s/{session_id}/summary/stages.csv",
+    response_class=Response,
     operation_id="summary_stages_csv",
     summary="Stages, planned and actual, as CSV",
     description="One row a stage: kind, status, planned start and length, and when it actually ran."
@@ -229,6 +232,7 @@ async def stages_csv(session_id: str, request: Request, svc: SERVICES, token: TO
 
 @router.get(
     "/s/{session_id}/summary/changes.csv",
+    response_class=Response,
     operation_id="summary_changes_csv",
     summary="Time changes, as CSV",
     description="One row a change to the plan: a stage added, replanned or extended, a speaker's"

@@ -11,8 +11,10 @@ from pydantic import BaseModel
 
 from app.config import Settings
 from app.main import create_app
+from app.session.airtime_facts import AirtimeReport
 from app.session.command_base import CommandBase
 from app.session.commands import CLIENT_COMMAND_ADAPTER, SERVER_ONLY, ClientCommand, Command
+from app.session.views import FacilitatorView, ParticipantView, RoomView
 from app.web.api_actions import ActionRequest, RecordedAction
 from app.web.api_examples import COMMANDS
 from app.web.links import CreatedSession, CreateSessionRequest, Joined
@@ -59,6 +61,35 @@ def test_every_operation_has_a_chosen_id_a_summary_and_a_description(schema: Any
     for name, operation in found.items():
         assert operation.get("summary"), name
         assert len(operation.get("description", "")) > 40, name
+
+
+def test_every_operation_shows_an_example_of_what_it_takes_and_answers(schema: Any) -> None:
+    def shows_an_example(content: Any) -> bool:
+        (media,) = content.values()
+        if "example" in media or "examples" in media:
+            return True
+        ref = media.get("schema", {}).get("$ref", "")
+        named = schema["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+        return "examples" in named
+
+    for name, operation in operations(schema).items():
+        if "requestBody" in operation:
+            assert shows_an_example(operation["requestBody"]["content"]), name
+        answered = operation["responses"].get("200") or operation["responses"]["201"]
+        assert shows_an_example(answered["content"]), name
+
+
+def test_the_examples_of_views_and_the_summary_are_what_the_server_answers(schema: Any) -> None:
+    found = operations(schema)
+    views = found["read_view"]["responses"]["200"]["content"]["application/json"]["examples"]
+    for role, model in [
+        ("facilitator", FacilitatorView),
+        ("participant", ParticipantView),
+        ("room", RoomView),
+    ]:
+        assert model.model_validate(views[role]["value"]).role == role
+    summary = found["summary_json"]["responses"]["200"]["content"]["application/json"]
+    assert AirtimeReport.model_validate(summary["example"]).rounds[0].turns[0].name == "Priya"
 
 
 def test_tokens_are_a_bearer_security_scheme_not_a_header_parameter(schema: Any) -> None:
