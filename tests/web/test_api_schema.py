@@ -82,11 +82,12 @@ def test_every_operation_shows_an_example_of_what_it_takes_and_answers(schema: A
 def test_the_examples_of_views_and_the_summary_are_what_the_server_answers(schema: Any) -> None:
     found = operations(schema)
     views = found["read_view"]["responses"]["200"]["content"]["application/json"]["examples"]
-    for role, model in [
-        ("facilitator", FacilitatorView),
-        ("participant", ParticipantView),
-        ("room", RoomView),
-    ]:
+    models: dict[str, type[FacilitatorView | ParticipantView | RoomView]] = {
+        "facilitator": FacilitatorView,
+        "participant": ParticipantView,
+        "room": RoomView,
+    }
+    for role, model in models.items():
         assert model.model_validate(views[role]["value"]).role == role
     summary = found["summary_json"]["responses"]["200"]["content"]["application/json"]
     assert AirtimeReport.model_validate(summary["example"]).rounds[0].turns[0].name == "Priya"
