@@ -18,6 +18,7 @@ from app.session.views import FacilitatorView, ParticipantView, RoomView
 from app.web.api_actions import ActionRequest, RecordedAction
 from app.web.api_examples import COMMANDS
 from app.web.links import CreatedSession, CreateSessionRequest, Joined
+from app.web.problems import MEANING, InvalidRequestBody
 from tests.support.api import bearer, command, join, new_session, version_of
 
 pytestmark = pytest.mark.anyio
@@ -180,4 +181,20 @@ async def test_an_unknown_command_is_still_told_what_it_may_be(api: httpx.AsyncC
         f"/api/sessions/{sid}/commands", json={"type": "dance", "id": "d1"}, headers=bearer(sam)
     )
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["type"] == "union_tag_invalid"
+    invalid = InvalidRequestBody.model_validate(refused.json())
+    assert invalid.detail[0].type == "union_tag_invalid"
+
+
+def test_every_refusal_says_what_it_means_and_has_the_shape_sent(schema: Any) -> None:
+    for name, operation in operations(schema).items():
+        for status, answer in operation["responses"].items():
+            # FastAPI lists its own 422 for any route with a parameter; without a body, a path
+            # or a query of plain strings, it cannot happen.
+            fastapi_s_own = answer["description"] == "Validation Error"
+            if int(status) < 400 or (fastapi_s_own and "requestBody" not in operation):
+                continue
+            assert answer["description"] == MEANING[int(status)], (name, status)
+            shape = answer["content"]["application/json"]["schema"]
+            refs = [one["$ref"] for one in shape.get("anyOf", [shape])]
+            expected = ["ProblemBody", "InvalidRequestBody"] if status == "422" else ["ProblemBody"]
+            assert refs == [f"#/components/schemas/{model}" for model in expected], (name, status)
