@@ -22,6 +22,7 @@ from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
 from app.web import (
     api,
+    api_actions,
     api_docs,
     health,
     live,
@@ -41,6 +42,20 @@ from app.web.services import Services
 from app.web.tokens import Tokens
 
 log = structlog.get_logger(__name__)
+
+API_DESCRIPTION = (
+    "Start a session, join it, run it and download its timing summary. Each operation has an"
+    " `operationId`. A session's tokens (from `create_session` and from joining) go in an"
+    " `Authorization: Bearer` header. Live updates come over a websocket,"
+    " `/ws/sessions/{session_id}/{role}`, described in docs/protocol.md, which carries the same"
+    " commands and views as this API. Refusals are `{code, message}` (`ProblemBody`), the"
+    " message written for people."
+)
+API_TAGS = [
+    {"name": "sessions", "description": "Starting, joining, reading and running a session."},
+    {"name": "housekeeping", "description": "Actions a group agrees for its next meeting."},
+    {"name": "summary", "description": "The facilitators' timing summary: timing only."},
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -74,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Peer Rounds",
         summary="Real-time facilitation for peer-support groups.",
+        description=API_DESCRIPTION,
+        openapi_tags=API_TAGS,
         version="0.1.0",
         lifespan=lifespan,
         # Our own /docs (app/web/api_docs.py) serves the explorer without a CDN.
@@ -94,14 +111,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.open_screens = OpenScreens()
     problems.install(app)
-    app.add_exception_handler(RequestValidationError, api.plain_text_handler)
+    app.add_exception_handler(RequestValidationError, api.command_body_handler)
     outages.install(app)
     app.include_router(api.router)
+    app.include_router(api_actions.router)
     app.include_router(revocation.router)
     app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(health.router)
     app.include_router(api_docs.router)
+    api_docs.install_examples(app)
     app.include_router(summary.router)
     group_routes.install(app, engine, time.time)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -46,6 +46,9 @@ class CommandBase(BaseModel):
     # Commands that move the flow (whose turn, which stage) are refused when the sender saw an
     # older flow than the current one: they would act on a situation that no longer exists.
     moves_flow: ClassVar[bool] = False
+    # Set on the commands only the server sends (commands.ServerCommandKind): what people do
+    # instead, told to a client that sends one.
+    what_to_do_instead: ClassVar[str | None] = None
 
     id: CommandId
     expected_version: int | None = Field(default=None, ge=0)

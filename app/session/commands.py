@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from collections.abc import Mapping
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import Field, TypeAdapter
 
@@ -29,6 +30,9 @@ MAX_PARTICIPANTS = 200
 
 class CreateSession(CommandBase):
     type: Literal["create_session"] = "create_session"
+    what_to_do_instead: ClassVar[str | None] = (
+        "Sessions are started with POST /api/sessions, the home page or a group's page."
+    )
     title: PlainTitle
     group_name: PlainTitle
     template_key: Annotated[str, PLAIN]
@@ -180,6 +184,9 @@ class ExtendTime(CommandBase):
 class Join(CommandBase):
     type: Literal["join"] = "join"
     senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
+    what_to_do_instead: ClassVar[str | None] = (
+        "Please join with the session's code (POST /api/join/{join_code}) or its join link."
+    )
     name: PlainName
     # Set by the shell only, from a member's signed link (app/web/groups/member_link.py): a
     # person joining with the session's code sends neither, and has already joined after.
@@ -207,6 +214,7 @@ class RecordNameCheck(CommandBase):
     """Sent by the shell when a facilitator records the name check on the group's page."""
 
     type: Literal["record_name_check"] = "record_name_check"
+    what_to_do_instead: ClassVar[str | None] = "Please record the name check on the group's page."
     member_id: PersonId
 
 
@@ -214,6 +222,7 @@ class ForgetMember(CommandBase):
     """Sent by the shell when a facilitator erases a member: the session stops naming them."""
 
     type: Literal["forget_member"] = "forget_member"
+    what_to_do_instead: ClassVar[str | None] = "Please erase the member on the group's page."
     member_id: PersonId
 
 
@@ -320,9 +329,10 @@ class ChangeSettings(CommandBase):
     settings: SessionSettings
 
 
-Command = Annotated[
-    CreateSession
-    | StartSession
+# What a client may send: the websocket and POST /api/sessions/{id}/commands read these, and
+# the OpenAPI schema shows them.
+ClientCommandKind = (
+    StartSession
     | EndSession
     | PauseSession
     | ResumeSession
@@ -343,11 +353,8 @@ Command = Annotated[
     | PauseTimer
     | ResumeTimer
     | ExtendTime
-    | Join
     | Admit
     | AdmitEveryone
-    | RecordNameCheck
-    | ForgetMember
     | RemoveParticipant
     | SendWaitingAway
     | SetJoining
@@ -364,8 +371,21 @@ Command = Annotated[
     | SetAgreedQuestion
     | InviteReflection
     | UndoLast
-    | ChangeSettings,
-    Field(discriminator="type"),
-]
+    | ChangeSettings
+)
+# What only the server sends, carrying facts no client can vouch for (who may join and as whom,
+# what the group page recorded): each says in `what_to_do_instead` how people get it done.
+ServerCommandKind = CreateSession | Join | RecordNameCheck | ForgetMember
+
+ClientCommand = Annotated[ClientCommandKind, Field(discriminator="type")]
+# Every command decide() knows, from clients and from the server.
+Command = Annotated[ClientCommandKind | ServerCommandKind, Field(discriminator="type")]
 
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
+CLIENT_COMMAND_ADAPTER: TypeAdapter[ClientCommand] = TypeAdapter(ClientCommand)
+# The `type` of each command only the server sends, and what people do instead.
+SERVER_ONLY: Mapping[str, str] = {
+    kind.model_fields["type"].default: f"{kind.model_fields['type'].default} is sent by Peer"
+    f" Rounds itself, not by a screen or a script. {kind.what_to_do_instead}"
+    for kind in get_args(ServerCommandKind)
+}

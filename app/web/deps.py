@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request, status
+from fastapi import Depends, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.web.account_services import AccountServices, account_services
 from app.web.groups.access import Facilitating, facilitated_group
@@ -14,12 +15,21 @@ from app.web.problems import Problem
 from app.web.rate_limits import SLOW_DOWN, Bucket, attempt
 from app.web.services import Services, services
 
+# The OpenAPI security scheme `token`: what every route taking TOKEN names as its security.
+BEARER = HTTPBearer(
+    scheme_name="token",
+    description="A token of a session's links: a facilitator's or the room's from"
+    " `create_session` (or a console link), a participant's from joining. Tokens expire"
+    " (two days by default) and stop working when the session's links are revoked.",
+    auto_error=False,
+)
 
-def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+
+def bearer(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> str | None:
     """The token of an `Authorization: Bearer …` header, if that is what it holds."""
-    if authorization is None or not authorization.lower().startswith("bearer "):
-        return None
-    return authorization[7:].strip()
+    return None if credentials is None else credentials.credentials.strip()
 
 
 def rate_limited(bucket: Bucket) -> Callable[[Request], None]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import Request, status
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.plain_text import PlainName, PlainTitle
 from app.realtime.hub import SessionHub
@@ -24,6 +24,22 @@ from app.web.tokens import Grant
 
 
 class CreateSessionRequest(BaseModel):
+    """A one-off session (a group's session is started from its page). `template_key`: one of
+    `list_templates`; the facilitators' names in the order their links are given."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Tuesday evening",
+                    "group_name": "Riverside Peer Support",
+                    "template_key": "peer-support-plus-weekly",
+                    "facilitator_names": ["Sam", "Ana"],
+                }
+            ]
+        }
+    )
+
     title: PlainTitle
     group_name: PlainTitle
     template_key: str = Field(default="peer-support-plus-weekly", max_length=120)
@@ -38,6 +54,35 @@ class Link(BaseModel):
 
 
 class CreatedSession(BaseModel):
+    """A session's links: each facilitator's and the room's token (keep them private) and the
+    join code and link for participants."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "session_id": "9f2c4e1a7b3d",
+                    "join_code": "KXR4TM",
+                    "join_url": "https://rounds.example.org/join/KXR4TM",
+                    "facilitators": [
+                        {
+                            "id": "f1",
+                            "name": "Sam",
+                            "token": "<Sam's token>",
+                            "url": "https://rounds.example.org/enter/<Sam's token>",
+                        }
+                    ],
+                    "room": {
+                        "id": "room",
+                        "name": "Room view",
+                        "token": "<the room's token>",
+                        "url": "https://rounds.example.org/enter/<the room's token>",
+                    },
+                }
+            ]
+        }
+    )
+
     session_id: str
     join_code: str
     join_url: str
@@ -46,6 +91,23 @@ class CreatedSession(BaseModel):
 
 
 class Joined(BaseModel):
+    """Who joined: their id in the session's views, and their own token and link."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "session_id": "9f2c4e1a7b3d",
+                    "participant_id": "p-priya",
+                    "token": "<Priya's token>",
+                    "url": "https://rounds.example.org/enter/<Priya's token>",
+                    "waiting_room": True,
+                }
+            ]
+        }
+    )
+
+    session_id: str
     participant_id: str
     token: str
     url: str
@@ -155,7 +217,12 @@ async def join_session(
     )
     await submit(hub, join, Actor(role=Role.PARTICIPANT, id=participant_id))
     token = issue(svc, hub, Role.PARTICIPANT, participant_id, await current_token_version(svc, hub))
-    return Joined(participant_id=participant_id, token=token, url=enter_url(svc, token))
+    return Joined(
+        session_id=hub.record.id,
+        participant_id=participant_id,
+        token=token,
+        url=enter_url(svc, token),
+    )
 
 
 def enter_as(svc: Services, hub: SessionHub, role: Role, token: str) -> RedirectResponse:

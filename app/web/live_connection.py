@@ -29,7 +29,7 @@ from app.realtime.protocol import (
     pong_message,
 )
 from app.realtime.viewers import Format, Viewer
-from app.session.commands import COMMAND_ADAPTER
+from app.session.commands import CLIENT_COMMAND_ADAPTER, SERVER_ONLY
 from app.session.decisions import AlreadyDone
 from app.web import strict_json
 from app.web.access import membership_problem
@@ -256,8 +256,13 @@ class LiveConnection:
             self._error("unknown_type", "Unknown message type.")
 
     async def _execute(self, raw: dict[str, Any]) -> None:
+        asked = raw.get("type")
+        server_only = SERVER_ONLY.get(asked) if isinstance(asked, str) else None
+        if server_only is not None:
+            self._refuse(_id_of(raw), "not_allowed", server_only)
+            return
         try:
-            command = COMMAND_ADAPTER.validate_python(raw)
+            command = CLIENT_COMMAND_ADAPTER.validate_python(raw)
         except ValidationError as problem:
             self._refuse(_id_of(raw), "invalid", describe_validation_error(problem))
             return

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from app.session.decisions import Rejected, RejectionCode
 from app.web.rendering import message_page
@@ -27,10 +27,53 @@ DEFAULT_TITLE = "Please use your link"
 
 
 class ProblemBody(BaseModel):
-    """What a script receives (and the OpenAPI schema shows) for any refusal."""
+    """What a script receives (and the OpenAPI schema shows) for any refusal: a machine `code`
+    (docs/protocol.md) and a `message` written for people, safe to show as it is."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"code": "stale", "message": "Sam already moved to the next speaker (Priya)."}
+            ]
+        }
+    )
 
     code: str
     message: str
+
+
+class InvalidField(BaseModel):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class InvalidRequestBody(BaseModel):
+    """A body that does not fit the schema: what is wrong, and where, never what was sent."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"detail": [{"type": "missing", "loc": ["body", "name"], "msg": "Field required"}]}
+            ]
+        }
+    )
+
+    detail: list[InvalidField]
+
+
+# What each refusal means, for the OpenAPI document.
+MEANING: Mapping[int, str] = {
+    401: "No token, or a broken, expired or revoked one.",
+    403: "The token is not for this session or screen, or not allowed to do this (a"
+    " participant's where a facilitator's is needed); or a command only the server sends.",
+    404: "No such session (or join code).",
+    409: "The session refused: its rejection code (docs/protocol.md) and why, for people.",
+    413: "The body is over the size limit.",
+    422: "Text that is not plain text, or a date or detail to change (`invalid`, a ProblemBody);"
+    " or a body that does not fit the schema (InvalidRequestBody).",
+    429: "Too many at once: try again after `Retry-After` seconds.",
+}
 
 
 class Problem(Exception):
@@ -124,7 +167,13 @@ def refusal(rejected: Rejected) -> Problem:
 
 def responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     """OpenAPI: the refusals a route may answer with (any route with a body: 413, security.py)."""
-    return {code: {"model": ProblemBody} for code in statuses}
+    return {
+        code: {
+            "model": ProblemBody | InvalidRequestBody if code == 422 else ProblemBody,
+            "description": MEANING[code],
+        }
+        for code in statuses
+    }
 
 
 def by_script(request: Request) -> bool:

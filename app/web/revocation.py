@@ -11,13 +11,19 @@ from app.web.deps import SERVICES, TOKEN
 from app.web.links import CreatedSession, links_for
 from app.web.problems import NoSuchSession, responses
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["sessions"])
 
 
-@router.post("/sessions/{session_id}/links/revoke", responses=responses(401, 403, 404))
+@router.post(
+    "/sessions/{session_id}/links/revoke",
+    operation_id="revoke_links",
+    summary="Replace every link of the session",
+    responses=responses(401, 403, 404),
+)
 async def revoke_links(session_id: str, svc: SERVICES, token: TOKEN) -> CreatedSession:
-    """For a facilitator who fears a link went astray. Answers with the new links for the
-    facilitators and the room; participants join again with the join code."""
+    """For a facilitator who fears a link went astray: every token issued so far stops working
+    and every open screen closes (4403). Answers with the new links for the facilitators and
+    the room; participants join again with the join code."""
     hub, grant = await authorized(svc, session_id, token)
     if grant.role is not Role.FACILITATOR:
         raise not_allowed("Only a facilitator can replace the links.")

@@ -30,13 +30,19 @@ from app.store.event_store import EventStore
 from app.web.access import authorize, cookie_name, not_allowed, session_hub
 from app.web.commands import submit
 from app.web.deps import SERVICES, TOKEN
-from app.web.problems import Problem
+from app.web.problems import Problem, responses
 from app.web.rendering import message_page
 from app.web.services import Services
 from app.web.spreadsheet import plain_cell
 from app.web.tokens import Grant
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["summary"])
+# Documented in the OpenAPI schema: the downloads, for a facilitator's Bearer token (or cookie).
+FACILITATORS_DOWNLOAD = (
+    " Timing only, never what anyone said; for the session's facilitators only (403 for any"
+    " other token), during the session and after it."
+)
+CSV = {"text/csv": {"schema": {"type": "string"}, "example": "round,seat,name,...\r\n"}}
 
 FOR_FACILITATORS = "This page is for facilitators"
 FACILITATORS_ONLY = "The timing summary is for the facilitators of this session."
@@ -121,7 +127,7 @@ def _report(store: EventStore, session_id: str, now: float) -> AirtimeReport:
     return airtime_report(session_id, store.load(session_id), now)
 
 
-@router.get("/s/{session_id}/summary", response_class=HTMLResponse)
+@router.get("/s/{session_id}/summary", response_class=HTMLResponse, include_in_schema=False)
 async def summary_page(
     session_id: str, request: Request, svc: SERVICES, token: TOKEN
 ) -> HTMLResponse:
@@ -141,7 +147,15 @@ async def summary_page(
     )
 
 
-@router.get("/s/{session_id}/summary.json")
+@router.get(
+    "/s/{session_id}/summary.json",
+    operation_id="summary_json",
+    summary="The timing summary as JSON",
+    description="Stages as planned and as they happened, each round's airtime by seat, and"
+    " the changes made to the plan." + FACILITATORS_DOWNLOAD,
+    # Its example is added to the finished schema (api_docs.install_examples).
+    responses={200: {"model": AirtimeReport}, **responses(401, 403, 404)},
+)
 async def summary_json(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
     facts = await _facts(svc, request, session_id, token)
     return Response(
@@ -151,7 +165,15 @@ async def summary_json(session_id: str, request: Request, svc: SERVICES, token: 
     )
 
 
-@router.get("/s/{session_id}/summary/airtime.csv")
+@router.get(
+    "/s/{session_id}/summary/airtime.csv",
+    response_class=Response,
+    operation_id="summary_airtime_csv",
+    summary="Airtime by turn, as CSV",
+    description="One row a turn: round, seat, name, seconds spoken, passes, outcome and"
+    " share of the round." + FACILITATORS_DOWNLOAD,
+    responses={200: {"content": CSV}, **responses(401, 403, 404)},
+)
 async def airtime_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
     facts = await _facts(svc, request, session_id, token)
     rows = (
@@ -171,7 +193,15 @@ async def airtime_csv(session_id: str, request: Request, svc: SERVICES, token: T
     return _csv(f"peer-rounds-{session_id}-airtime.csv", header, rows)
 
 
-@router.get("/s/{session_id}/summary/stages.csv")
+@router.get(
+    "/s/{session_id}/summary/stages.csv",
+    response_class=Response,
+    operation_id="summary_stages_csv",
+    summary="Stages, planned and actual, as CSV",
+    description="One row a stage: kind, status, planned start and length, and when it actually ran."
+    + FACILITATORS_DOWNLOAD,
+    responses={200: {"content": CSV}, **responses(401, 403, 404)},
+)
 async def stages_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
     facts = await _facts(svc, request, session_id, token)
     rows = (
@@ -200,7 +230,15 @@ async def stages_csv(session_id: str, request: Request, svc: SERVICES, token: TO
     return _csv(f"peer-rounds-{session_id}-stages.csv", header, rows)
 
 
-@router.get("/s/{session_id}/summary/changes.csv")
+@router.get(
+    "/s/{session_id}/summary/changes.csv",
+    response_class=Response,
+    operation_id="summary_changes_csv",
+    summary="Time changes, as CSV",
+    description="One row a change to the plan: a stage added, replanned or extended, a speaker's"
+    " time extended or paused, the session paused." + FACILITATORS_DOWNLOAD,
+    responses={200: {"content": CSV}, **responses(401, 403, 404)},
+)
 async def changes_csv(session_id: str, request: Request, svc: SERVICES, token: TOKEN) -> Response:
     facts = await _facts(svc, request, session_id, token)
     rows = (
@@ -211,7 +249,9 @@ async def changes_csv(session_id: str, request: Request, svc: SERVICES, token: T
     return _csv(f"peer-rounds-{session_id}-changes.csv", header, rows)
 
 
-@router.get("/s/{session_id}/console/schedule", response_class=HTMLResponse)
+@router.get(
+    "/s/{session_id}/console/schedule", response_class=HTMLResponse, include_in_schema=False
+)
 async def console_schedule(
     session_id: str, request: Request, svc: SERVICES, token: TOKEN
 ) -> HTMLResponse:
@@ -226,7 +266,7 @@ async def console_schedule(
     )
 
 
-@router.post("/s/{session_id}/settings", response_class=HTMLResponse)
+@router.post("/s/{session_id}/settings", response_class=HTMLResponse, include_in_schema=False)
 async def change_settings(
     session_id: str,
     request: Request,

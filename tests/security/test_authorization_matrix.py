@@ -13,7 +13,8 @@ used on session B, which is also how a facilitator of another session (Zed, with
 is tried. A denied command changes nothing: the session's version stays where it was.
 "Allowed" means authorization lets it through; the engine may still say it has nothing to do
 (the round has already started) or that it does not fit the moment (no Taking Time is on).
-What is expected comes from each command's declaration (`senders` in app/session/commands.py),
+What is expected comes from each command's declaration (`senders` in app/session/commands.py,
+and `what_to_do_instead` on the commands only the server sends, which every client is refused),
 so a new command is covered as soon as it exists; PINNED keeps a few facts by hand.
 """
 
@@ -30,7 +31,7 @@ import pytest
 from app.session import commands as c
 from app.session.command_base import CommandBase
 from app.session.command_base import Role as Sender
-from app.session.commands import Command
+from app.session.commands import SERVER_ONLY, Command
 from tests.support.api import accepted, command, in_process, join, new_session, version_of
 
 # Every command for every role, own session and another: some 400 cases, a long run.
@@ -45,16 +46,16 @@ COMMAND_TYPES: tuple[type[CommandBase], ...] = get_args(get_args(Command)[0])
 
 def declared(kind: type[CommandBase]) -> tuple[str, str, str, str, str]:
     """The row the command's own declaration (`senders`) promises, in the ROLES' order."""
-    if kind is c.CreateSession:
-        return (D, D, NA, D, D)  # set up once, by its creator
+    if kind.what_to_do_instead is not None:
+        return (D, D, NA, D, D)  # only the server sends it: no client may
     participant = A if Sender.PARTICIPANT in kind.senders else D
     return (
         A if Sender.FACILITATOR in kind.senders else D,
         participant,
         # A participant acts for nobody else, whatever the command.
         D if "participant_id" in kind.model_fields else NA,
-        # From the waiting room one may leave; joining again is "nothing to do", not "no".
-        participant if kind in (c.Join, c.Leave) else D,
+        # From the waiting room one may leave.
+        participant if kind is c.Leave else D,
         D,  # the room view only watches
     )
 
@@ -77,7 +78,11 @@ PINNED: dict[tuple[str, Role], str] = {
     ("share", "other"): D,
     ("pause_timer", "self"): A,  # the speaker, or a facilitator
     ("leave", "waiting"): A,  # it is OK to leave, even from the waiting room
-    ("record_name_check", "facilitator"): A,  # sent by the group page, for a member
+    # Sent by the server for the group page, create_session and join by the server alone.
+    ("record_name_check", "facilitator"): D,
+    ("forget_member", "facilitator"): D,
+    ("create_session", "facilitator"): D,
+    ("join", "self"): D,
 }
 
 
@@ -216,10 +221,7 @@ async def test_own_session(
         assert response.status_code != 403, body
         assert body.get("code") != "not_allowed", body
         return
-    if kind == "create_session" and role != "room":
-        assert (response.status_code, body["code"]) == (409, "nothing_to_do"), body
-    else:
-        assert (response.status_code, body["code"]) == (403, "not_allowed"), body
+    assert (response.status_code, body["code"]) == (403, "not_allowed"), body
     assert await version_of(app_client, sid, world.sam) == before
 
 
@@ -241,7 +243,8 @@ async def test_a_token_of_one_session_is_refused_by_another(
     assert response.status_code == 403
     assert response.json() == {
         "code": "not_allowed",
-        "message": "This link is for a different session or screen.",
+        # A command only the server sends is refused before any token is looked at.
+        "message": SERVER_ONLY.get(kind, "This link is for a different session or screen."),
     }
     assert await version_of(app_client, other, world.zed) == before
 

@@ -34,7 +34,7 @@ from websockets.sync.client import ClientConnection, connect
 from app.agenda.stages import StageKind
 from app.realtime.protocol import CommandEnvelope
 from app.rounds.order import OrderPolicy
-from app.session.commands import COMMAND_ADAPTER, Command
+from app.session.commands import CLIENT_COMMAND_ADAPTER, Command
 from app.store.database import create_database_engine, sqlite_url_for
 from app.store.event_store import EventStore
 from app.web import strict_json
@@ -309,7 +309,7 @@ def valid_command_id(raw: str, fmt: str, session_id: str) -> str | None:
         # As app/web/live.py reads an htmx form: its HEADERS dropped, empty fields absent.
         fields = {k: v for k, v in message.items() if k != "HEADERS" and v != ""}
     try:
-        command = COMMAND_ADAPTER.validate_python(fields)
+        command = CLIENT_COMMAND_ADAPTER.validate_python(fields)
     except ValidationError:
         return None
     return command.id

@@ -8,6 +8,7 @@ every test shares, in-process (``new_session``) or against a real server
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +20,11 @@ from fastapi import FastAPI
 from starlette.types import Message
 
 from app.config import Settings
+from app.groups.rules import DEFAULT_RETENTION_DAYS, GroupKind, MeetingPattern
 from app.main import create_app
+from app.store.accounts import Account
+from app.store.groups import Group, new_id
+from app.web.account_services import AccountServices
 
 # The machine itself is never rate limited (app/web/rate_limits.py); tests of the limits come
 # from an address of the documentation range instead (RFC 5737: no traffic ever leaves).
@@ -110,6 +115,40 @@ async def version_of(api: httpx.AsyncClient, session_id: str, token: str) -> int
     return version
 
 
+def as_a_groups_session(app: FastAPI, session_id: str) -> str:
+    """Make `session_id` today's session of a new weekly group, as if its facilitator had
+    started it from the group's page (which the JSON API does not offer); the group's id."""
+    accounts: AccountServices = app.state.account_services
+    account = Account(
+        id=new_id(),
+        email=f"{new_id()}@example.org",
+        display_name="Sam",
+        # Nobody signs in as this account: hashing a real password would only cost time.
+        password_hash="not a password hash",
+        credential_version=1,
+        created_at=accounts.clock(),
+    )
+    accounts.accounts.create(account)
+    today = accounts.today()
+    group = Group(
+        id=new_id(),
+        name="Riverside",
+        kind=GroupKind.WELLBEING,
+        meeting_pattern=MeetingPattern.WEEKLY,
+        first_meeting_on=today,
+        meeting_time="18:30",
+        time_zone="UTC",
+        online=False,
+        venue="The hall",
+        template_key="peer-support-plus-weekly",
+        retention_days=DEFAULT_RETENTION_DAYS,
+        created_at=accounts.clock(),
+    )
+    accounts.groups.create(group, account.id, [], today)
+    accounts.groups.record_session(group.id, session_id, today, accounts.clock(), [])
+    return group.id
+
+
 def websocket_scope(path: str, client: tuple[str, int] = LOOPBACK_CLIENT) -> dict[str, Any]:
     """The ASGI scope of a websocket to `path` opened from `client`."""
     return {
@@ -126,6 +165,38 @@ def websocket_scope(path: str, client: tuple[str, int] = LOOPBACK_CLIENT) -> dic
         "server": ("testserver", 80),
         "subprotocols": [],
     }
+
+
+class InProcessSocket:
+    """A websocket to an app in-process (raw ASGI messages), every wait bounded."""
+
+    def __init__(self, to_app: asyncio.Queue[Message], from_app: asyncio.Queue[Message]) -> None:
+        self._to_app = to_app
+        self._from_app = from_app
+
+    async def send_json(self, message: Any) -> None:
+        await self._to_app.put({"type": "websocket.receive", "text": json.dumps(message)})
+
+    async def receive_json(self, wait_s: float = 5) -> Any:
+        message = await asyncio.wait_for(self._from_app.get(), wait_s)
+        assert message["type"] == "websocket.send", message
+        return json.loads(message["text"])
+
+
+@asynccontextmanager
+async def in_process_websocket(app: FastAPI, path: str) -> AsyncIterator[InProcessSocket]:
+    """Open a websocket to `path`, accepted by `app`; closed by the client on the way out."""
+    to_app: asyncio.Queue[Message] = asyncio.Queue()
+    from_app: asyncio.Queue[Message] = asyncio.Queue()
+    to_app.put_nowait({"type": "websocket.connect"})
+    running = asyncio.create_task(app(websocket_scope(path), to_app.get, from_app.put))
+    try:
+        accepted = await asyncio.wait_for(from_app.get(), 5)
+        assert accepted["type"] == "websocket.accept", accepted
+        yield InProcessSocket(to_app, from_app)
+    finally:
+        to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+        await asyncio.wait_for(running, 5)
 
 
 async def websocket_until_closed(app: FastAPI, path: str, *frames: str) -> list[Message]:

@@ -10,6 +10,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin
 
+from app.session.commands import SERVER_ONLY
 from tests.support.live_server import Client, LiveServer, create_session, join, new_command_id
 
 pytestmark = pytest.mark.anyio
@@ -93,6 +94,26 @@ async def test_participant_cannot_pass_for_someone_else(server: LiveServer) -> N
     reject = await tom.send_command("pass")
     assert reject["code"] == "not_your_turn"
     assert "Priya is speaking" in reject["message"]
+
+
+async def test_commands_only_the_server_sends_are_refused_saying_what_to_do_instead(
+    server: LiveServer,
+) -> None:
+    """A facilitator cannot vouch for a name check, nor a participant join as someone else."""
+    _, lead, (priya,) = await started_round(server, ("Priya",))
+    before = lead.version
+    tries = [
+        (lead, "record_name_check", {"member_id": "m1"}),
+        (lead, "forget_member", {"member_id": "m1"}),
+        (lead, "create_session", {"title": "T", "group_name": "G"}),
+        (priya, "join", {"name": "Priya", "member_id": "m1"}),
+    ]
+    for screen, kind, fields in tries:
+        reject = await screen.send_command(kind, **fields)
+        assert reject["type"] == "reject", kind
+        assert (reject["code"], reject["message"]) == ("not_allowed", SERVER_ONLY[kind])
+    # Nothing was committed for them: the next command is the next version.
+    assert (await lead.send_command("pause_timer"))["version"] == before + 1
 
 
 async def test_room_view_can_only_watch(server: LiveServer) -> None:
