@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = create_database_engine(settings.resolved_database_url())
     migrate(engine)
-    templates = make_templates()
+    templates = make_templates(settings.time_zone)
     broker: Broker = RedisBroker(settings.redis_url) if settings.redis_url else MemoryBroker()
     registry = HubRegistry(
         store=EventStore(engine),
