@@ -25,6 +25,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 from app.web.local_time import back_at_text
 from tests.e2e.test_console_layout import boxes, problems
 from tests.e2e.test_screenshots import DOCS_SHOTS, shoot
+from tests.support.api import created_session, new_session_request
 from tests.support.browser import Screens
 from tests.support.live_server import LiveServer
 from tests.support.pages import Session, axe_violations, describe_violations
@@ -228,4 +229,24 @@ def test_the_room_view_fits_and_reads_large_in_every_scene(
     expect(later.locator("#room-join")).to_have_count(0)
 
     print(f"room view checked in {len(rooms.checked)} states at {len(SIZES)} sizes")
+    assert not rooms.problems, "\n".join(rooms.problems)
+
+
+def test_a_seeds_eighteen_guidelines_stay_on_the_screen(
+    screens: Screens, zoned_server: LiveServer, shots: Path
+) -> None:
+    """Stronger Together reads eighteen guidelines, some of two lines: smaller, in two columns,
+    and all of them on the screen at both sizes."""
+    request = new_session_request() | {"template_key": "stronger-together-grief-support"}
+    with zoned_server.api() as api:
+        session = Session(zoned_server, created_session(api.post("/api/sessions", json=request)))
+    rooms = Rooms(screens, session, shots)
+    rooms.step("start_session")
+    rooms.step("advance_stage")
+    rooms.check(
+        "guidelines", STAGE | {"guidelines": "#stage-guidelines"}, "room-guidelines-eighteen.png"
+    )
+    for _name, page in rooms.each():
+        expect(page.locator("#stage-guidelines li")).to_have_count(18)
+    at_least(rooms.font_share("#stage-guidelines"), 0.024, "a guideline's text")
     assert not rooms.problems, "\n".join(rooms.problems)

@@ -884,9 +884,9 @@ def test_a_break_says_when_to_be_back_in_the_sessions_zone_else_the_servers() ->
     assert 'id="room-back-at"' not in fragment("room", view)
     on_a_server_in_london = environment()
     add_filters(on_a_server_in_london, "Europe/London")
-    # 22:13:20 UTC, fourteen commands of 7.25 s and a ten-minute break: 22:24:01, so 10:25 pm.
+    # 22:13:20 UTC, fourteen commands of 7.25 s and a ten-minute break: 22:25:01, so 10:26 pm.
     back = by_id(fragment("room", view, on_a_server_in_london), "room-back-at")
-    assert text_of(back) == "Back at 10:25 pm"
+    assert text_of(back) == "Back at 10:26 pm"
     unknown = environment()
     add_filters(unknown, None)
     zoned = round_session(time_zone="Not/AZone")
