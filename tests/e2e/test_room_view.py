@@ -133,6 +133,7 @@ class Rooms:
 
 
 def at_least(shares: dict[str, float], floor: float, what: str) -> None:
+    print(f"{what}: " + ", ".join(f"{share:.1%} at {name}" for name, share in shares.items()))
     small = {name: round(share, 3) for name, share in shares.items() if share < floor}
     assert not small, f"{what} takes less than {floor:.0%} of the screen's height: {small}"
 
