@@ -6,8 +6,9 @@ import os
 import secrets
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -125,6 +126,12 @@ class Settings(BaseSettings):
         description="When set, GET /metrics wants 'Authorization: Bearer <token>'; when unset it "
         "is open (keep it off the public internet at the proxy).",
     )
+    time_zone: str | None = Field(
+        default=None,
+        description="The IANA time zone (e.g. Europe/London) the room view says a break's "
+        "'back at' time in, for sessions that are not a group's (a group's session uses the "
+        "group's own zone). Unset: those breaks show only their countdown.",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis for telling other processes that a session moved on, e.g. "
@@ -171,6 +178,17 @@ class Settings(BaseSettings):
         description="Tries to log in from one address, whatever the account, in any hour "
         "(loopback is exempt).",
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        if name is None:
+            return None
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as unknown:
+            raise ValueError(f"{name!r} is not a time zone this server knows") from unknown
+        return name
 
     def hashes_at_once(self) -> int:
         """The password hashes one process runs at once: the setting, else its CPUs."""

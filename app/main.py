@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = create_database_engine(settings.resolved_database_url())
     migrate(engine)
-    templates = make_templates()
+    templates = make_templates(settings.time_zone)
     broker = _broker_for(settings.redis_url)
     registry = HubRegistry(
         store=EventStore(engine),

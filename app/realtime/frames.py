@@ -20,6 +20,7 @@ from app.session.views import (
     SharedViews,
     facilitator_view,
     participant_you,
+    room_screen,
     view_for,
 )
 from app.store.live_sessions import LiveSessionRecord
@@ -67,12 +68,17 @@ class VersionFrames:
         if role is Role.FACILITATOR:
             return self._console.model_dump_json()
         if role is Role.ROOM:
-            return f'{{{self._public_fields},"role":"room"}}'
+            return f'{{{self._public_fields},"role":"room","screen":{self._room_screen}}}'
         you = participant_you(self._state, person_id, self._shared).model_dump_json()
         return f'{{{self._public_fields},"role":"participant","you":{you}}}'
 
     @cached_property
+    def _room_screen(self) -> str:
+        return room_screen(self._shared).model_dump_json()
+
+    @cached_property
     def _public_fields(self) -> str:
         """The public view's members without their braces; RoomView and ParticipantView
-        declare theirs after them (role, then you), so the splice keeps the models' order."""
+        declare theirs after them (role, then screen or you), so the splice keeps the models'
+        order."""
         return PublicView.model_validate(self._shared.public).model_dump_json()[1:-1]

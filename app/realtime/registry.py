@@ -131,6 +131,7 @@ class HubRegistry:
             carried_over=plan.carried_over,
             apologies=plan.apologies,
             for_group=group_plan is not None,
+            time_zone=plan.time_zone,
         )
         record = await self._register(title, group_name, template_key)
         hub = self._hub(record, SessionState(session_id=record.id))

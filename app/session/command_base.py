@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
 from app.agenda.stages import StagePlan
 from app.plain_text import PLAIN, PlainName
+from app.timekeeping.zone_name import ZoneName
 
 
 class Role(StrEnum):
@@ -85,3 +86,4 @@ class GroupPlan(BaseModel):
     guidelines: SessionGuidelines = ()
     carried_over: CarriedActions = ()
     apologies: Apologies = ()
+    time_zone: ZoneName | None = None

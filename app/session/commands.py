@@ -24,6 +24,7 @@ from app.session.command_base import (
     TurnCommand,
 )
 from app.session.state import SessionSettings
+from app.timekeeping.zone_name import ZoneName
 
 MAX_PARTICIPANTS = 200
 
@@ -46,6 +47,8 @@ class CreateSession(CommandBase):
     apologies: Apologies = ()
     # Sessions of a standing group can record actions for its next meeting.
     for_group: bool = False
+    # The group's time zone, for the times screens say in local time (a break's "back at").
+    time_zone: ZoneName | None = None
 
 
 class StartSession(CommandBase):

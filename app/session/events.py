@@ -35,6 +35,7 @@ class SessionCreated(EventBase):
     carried_over: tuple[CarriedAction, ...] = ()
     apologies: tuple[str, ...] = ()
     for_group: bool = False
+    time_zone: str | None = None
 
 
 class SessionStarted(EventBase):

@@ -222,6 +222,8 @@ class SessionState(Frozen):
     carried_over: tuple[CarriedAction, ...] = ()
     apologies: tuple[str, ...] = ()
     for_group: bool = False
+    # The group's time zone (an IANA name), for times said in local time; None without a group.
+    time_zone: str | None = None
     # Whether someone new may join with the session's code (facilitators close the door).
     joining_open: bool = True
     # A word the facilitators say aloud in the room, asked of everyone joining with the code.

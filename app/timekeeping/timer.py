@@ -20,6 +20,14 @@ class Timer(BaseModel):
     def running(self) -> bool:
         return self.started_at is not None
 
+    @property
+    def ends_at(self) -> float | None:
+        """When a running timer reaches zero, on the clock it was started by; None while it
+        stands still, since then nobody knows when it will end."""
+        if self.started_at is None:
+            return None
+        return self.started_at + self.budget_s - self.accumulated_s
+
     def elapsed(self, now: float) -> float:
         if self.started_at is None:
             return self.accumulated_s

@@ -18,6 +18,7 @@ from app.plain_text import quoted
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text, minutes_text
+from app.web.local_time import LocalTime, zone_named
 from app.web.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -35,17 +36,19 @@ VENDOR_FILES = {
 }
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(time_zone: str | None = None) -> Jinja2Templates:
+    """`time_zone`: the server's (Settings.time_zone), for sessions that have no group's."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    add_filters(templates.env)
+    add_filters(templates.env, time_zone)
     return templates
 
 
-def add_filters(env: Environment) -> None:
+def add_filters(env: Environment, time_zone: str | None = None) -> None:
     """Formatting every template shares, so a number reads the same on every screen."""
     env.filters["clock"] = clock_text
     env.filters["minutes"] = minutes_text
     env.filters["quoted"] = quoted
+    env.filters["local_time"] = LocalTime(zone_named(time_zone))
 
 
 def page(

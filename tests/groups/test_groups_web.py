@@ -365,6 +365,8 @@ async def test_this_weeks_session_opens_with_what_was_carried_over(app: FastAPI)
     assert [a.peer_name for a in hub.state.carried_over] == ["Priya"]
     assert hub.state.for_group
     assert any(g.text.startswith("What is said in The Room") for g in hub.state.guidelines)
+    # The group's zone, so that the room can say when a break ends by the room's clocks.
+    assert hub.state.time_zone == "UTC"
     assert 'id="carried-over"' in console.text
     assert "Priya has time first" in console.text
     # Pressed again: the same session, and the action was carried once.

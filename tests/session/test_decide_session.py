@@ -9,6 +9,7 @@ from typing import get_args
 import pytest
 
 from app.agenda.stages import StageKind
+from app.agenda.templates import TEMPLATES
 from app.session import commands as c
 from app.session import events as ev
 from app.session.command_base import Actor, CommandBase, FacilitatorSpec, Role
@@ -101,6 +102,25 @@ def test_create_session_from_the_template() -> None:
     assert list(state.facilitators) == [f for f, _ in FACILITATORS]
     assert [s.id for s in state.stages] == [f"s{n}" for n in range(1, 12)]
     assert all(s.status is StageStatus.UPCOMING for s in state.stages)
+
+
+def test_a_session_of_no_group_reads_its_seed_templates_guidelines() -> None:
+    """Rule: a session made from a seed template without a group carries that template's
+    guidelines, to read on a guidelines stage; a group's session carries only the group's."""
+    seed = TEMPLATES["stronger-together-grief-support"]
+    assert seed.guidelines
+    create = EVERY_COMMAND[0].model_copy(update={"template_key": seed.key})
+    alone = decide(SessionState(session_id="new"), create, facilitator(0), START)
+    assert isinstance(alone, Accepted)
+    created = alone.events[0]
+    assert isinstance(created, ev.SessionCreated)
+    assert [g.text for g in created.guidelines] == list(seed.guidelines)
+    for_group = create.model_copy(update={"for_group": True})
+    grouped = decide(SessionState(session_id="new"), for_group, facilitator(0), START)
+    assert isinstance(grouped, Accepted)
+    created = grouped.events[0]
+    assert isinstance(created, ev.SessionCreated)
+    assert created.guidelines == ()
 
 
 def test_nothing_happens_before_the_session_is_set_up() -> None:

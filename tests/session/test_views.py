@@ -108,7 +108,7 @@ def test_a_participant_sees_their_own_place_and_nobody_elses_private_signals() -
         assert you["support_requested"] is False  # Tom's request shows nowhere else
     # Apart from "you", a participant sees what the room sees.
     public = priya.model_dump(exclude={"you", "role"})
-    assert public == room(d).model_dump(exclude={"role"})
+    assert public == room(d).model_dump(exclude={"role", "screen"})
 
 
 def test_a_participant_in_the_waiting_room_sees_where_they_are() -> None:

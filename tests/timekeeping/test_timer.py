@@ -118,3 +118,21 @@ def test_any_sequence_of_actions_keeps_elapsed_monotone_and_never_negative(
             timer = timer.extend(gap + 1)
         assert timer.elapsed(now) == pytest.approx(elapsed_now)  # acting never adds or loses
         assert timer.elapsed(now) >= 0
+
+
+@given(
+    budget=st.floats(min_value=1, max_value=4 * 3600),
+    used=st.floats(min_value=0, max_value=3600),
+    started=st.floats(min_value=1.7e9, max_value=1.8e9),
+    later=st.floats(min_value=0, max_value=3600),
+)
+def test_a_running_timer_ends_when_what_remains_runs_out(
+    budget: float, used: float, started: float, later: float
+) -> None:
+    """Rule: a running timer's end is `now` plus what remains, from any `now`; a stopped timer
+    has no end anyone can name."""
+    timer = Timer(budget_s=budget, accumulated_s=used, started_at=started)
+    now = started + later
+    assert timer.ends_at is not None
+    assert timer.ends_at - now == pytest.approx(timer.remaining(now), abs=1e-6)
+    assert timer.stop(now).ends_at is None

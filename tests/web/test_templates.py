@@ -71,7 +71,7 @@ ENV = environment()
 class Session:
     """A session driven through the real engine, one accepted command at a time."""
 
-    def __init__(self, *, show_numbers: bool = True) -> None:
+    def __init__(self, *, show_numbers: bool = True, time_zone: str | None = None) -> None:
         self.state = SessionState(session_id="sess-1")
         self.now = START
         self.count = 0
@@ -84,9 +84,10 @@ class Session:
             template_key=TEMPLATE,
             facilitators=[{"id": "f-alex", "name": "Alex"}, {"id": "f-sam", "name": "Sam"}],
             settings=settings.model_dump(),
+            time_zone=time_zone,
         )
 
-    def run(self, actor: Actor, kind: str, **fields: Any) -> None:
+    def run(self, actor: Actor, kind: str, /, **fields: Any) -> None:
         self.count += 1
         self.now += 7.25
         command = COMMAND_ADAPTER.validate_python({"type": kind, "id": f"c{self.count}", **fields})
@@ -100,10 +101,10 @@ class Session:
             actor_id=actor.id,
         )
 
-    def facilitate(self, kind: str, **fields: Any) -> None:
+    def facilitate(self, kind: str, /, **fields: Any) -> None:
         self.run(FACILITATOR, kind, **fields)
 
-    def by(self, person: str, kind: str, **fields: Any) -> None:
+    def by(self, person: str, kind: str, /, **fields: Any) -> None:
         self.run(Actor(role=Role.PARTICIPANT, id=person), kind, **fields)
 
     def join(self, person: str, name: str, *, admit: bool = True) -> None:
@@ -119,16 +120,16 @@ class Session:
         return None if view.speaker is None else view.speaker.id
 
 
-def ready_session(*, show_numbers: bool = True) -> Session:
-    session = Session(show_numbers=show_numbers)
+def ready_session(*, show_numbers: bool = True, time_zone: str | None = None) -> Session:
+    session = Session(show_numbers=show_numbers, time_zone=time_zone)
     for person, name in PEOPLE.items():
         session.join(person, name)
     return session
 
 
-def round_session(*, show_numbers: bool = True) -> Session:
+def round_session(*, show_numbers: bool = True, time_zone: str | None = None) -> Session:
     """The Round of Good News, started in join order; Priya passed, so the next one speaks."""
-    session = ready_session(show_numbers=show_numbers)
+    session = ready_session(show_numbers=show_numbers, time_zone=time_zone)
     session.facilitate("start_session")
     session.facilitate("advance_stage")
     assert session.state.current_stage is not None
@@ -397,14 +398,8 @@ def test_fragment_ids() -> None:
         "taking-time-panel",
         "presence-panel",
     ]
-    assert top_ids(fragment("room", room_of(session))) == [
-        "live-version",
-        "room-status",
-        "paused-note",
-        "room-stage",
-        "room-speaker",
-        "room-next",
-    ]
+    # The room's scene is swapped whole: one design a moment (app/session/views/room.py).
+    assert top_ids(fragment("room", room_of(session))) == ["live-version", "room-scene"]
 
 
 def test_live_pages_connect_the_socket_and_include_the_first_paint() -> None:
@@ -746,7 +741,8 @@ def test_taking_time_round_of_sharing() -> None:
     jo = fragment("participant", phone_of(session, "p-jo"))
     assert "You are Taking Time." in text_of(by_id(jo, "taking-time-panel"))
     room = fragment("room", room_of(session))
-    assert question in by_id(room, "room-speaker")
+    assert question in by_id(room, "room-question")
+    assert "Jo" in by_id(room, "room-taker")
 
 
 def test_taking_time_choosing_a_taker() -> None:
@@ -813,6 +809,111 @@ def test_room_view() -> None:
     ready = fragment("room", room_of(ready_session()))
     assert "We'll begin soon" in text_of(ready)
     assert RECORD.join_code in ready
+
+
+def room_scene_of(html: str) -> str:
+    match = re.search(r'id="room-scene"[^>]*data-scene="(\w+)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+def shown(html: str, element_id: str) -> bool:
+    return f'id="{element_id}"' in html and " hidden" not in by_id(html, element_id).split(">")[0]
+
+
+def test_the_room_has_one_design_for_each_moment() -> None:
+    """Issue 13: the room puts one thing large in each kind of moment, and never "Speaking now
+    — A moment of quiet." when nobody's turn is on."""
+    session = ready_session(time_zone="Pacific/Auckland")
+    waiting = room_page(room_of(session))
+    assert room_scene_of(waiting) == "waiting"
+    assert "We'll begin soon" in by_id(waiting, "room-status")
+    assert "<svg" in by_id(waiting, "room-join")
+
+    session.facilitate("start_session")
+    welcome = room_page(room_of(session))
+    assert room_scene_of(welcome) == "welcome"
+    assert "Welcome" in by_id(welcome, "room-stage")
+    assert "<svg" in by_id(welcome, "room-join")
+    assert not shown(welcome, "room-speaker")
+    assert "A moment of quiet" not in welcome
+
+    session.facilitate("advance_stage")
+    between = fragment("room", room_of(session))
+    assert room_scene_of(between) == "between"
+    assert not shown(between, "room-speaker")
+    session.facilitate("start_round", order_policy="join_order")
+    speaking = fragment("room", room_of(session))
+    assert room_scene_of(speaking) == "speaking"
+    assert "Priya" in by_id(speaking, "room-speaker")
+    assert 'role="timer"' in by_id(speaking, "room-speaker")
+
+    session.facilitate("go_to_stage", stage_id=session.stage_id("Comfort and refreshment break"))
+    view = room_of(session)
+    brk = fragment("room", view)
+    assert room_scene_of(brk) == "break"
+    assert 'role="timer"' in by_id(brk, "room-break-time")
+    assert view.screen.back_at is not None
+    # START is 22:13:20 UTC on 14 November 2023 (11:13 am in Auckland); thirteen commands of
+    # 7.25 s and a ten-minute break later it is 22:24:54: back by 11:25 am.
+    assert view.screen.back_at == pytest.approx(session.now + 10 * 60)
+    assert text_of(by_id(brk, "room-back-at")) == "Back at 11:25 am"
+
+    session.facilitate("pause_session")
+    paused = fragment("room", room_of(session))
+    assert shown(paused, "paused-note")
+    assert 'id="room-back-at"' not in paused  # nobody knows when a held break ends
+    session.facilitate("resume_session")
+
+    session.facilitate("go_to_stage", stage_id=session.stage_id("Summary of housekeeping actions"))
+    assert room_scene_of(fragment("room", room_of(session))) == "between"
+
+    session.facilitate("end_session")
+    ended = room_page(room_of(session))
+    assert room_scene_of(ended) == "ended"
+    assert "Thank you for being here" in by_id(ended, "room-status")
+    assert 'id="room-join"' not in ended
+    assert "<svg" not in ended
+
+
+def test_a_break_says_when_to_be_back_in_the_sessions_zone_else_the_servers() -> None:
+    session = round_session()
+    session.facilitate("go_to_stage", stage_id=session.stage_id("Comfort and refreshment break"))
+    view = room_of(session)
+    assert view.screen.time_zone is None
+    assert 'id="room-back-at"' not in fragment("room", view)
+    on_a_server_in_london = environment()
+    add_filters(on_a_server_in_london, "Europe/London")
+    # 22:13:20 UTC, fourteen commands of 7.25 s and a ten-minute break: 22:25:01, so 10:26 pm.
+    back = by_id(fragment("room", view, on_a_server_in_london), "room-back-at")
+    assert text_of(back) == "Back at 10:26 pm"
+    unknown = environment()
+    add_filters(unknown, None)
+    zoned = round_session(time_zone="Not/AZone")
+    zoned.facilitate("go_to_stage", stage_id=zoned.stage_id("Comfort and refreshment break"))
+    assert 'id="room-back-at"' not in fragment("room", room_of(zoned), unknown)
+
+
+def test_the_room_keeps_the_break_and_the_clock_large_with_numbers_hidden() -> None:
+    session = round_session(show_numbers=False, time_zone="UTC")
+    speaking = fragment("room", room_of(session))
+    assert "timer--quiet" in by_id(speaking, "room-speaker")
+    session.facilitate("go_to_stage", stage_id=session.stage_id("Comfort and refreshment break"))
+    brk = fragment("room", room_of(session))
+    assert "timer--huge timer--quiet" in by_id(brk, "room-break-time")
+    assert "Back at" in by_id(brk, "room-back-at")
+
+
+def test_the_room_reads_the_guidelines_on_a_guidelines_stage() -> None:
+    session = ready_session()
+    session.facilitate("start_session")
+    session.facilitate("insert_stage", kind="guidelines", title="Our guidelines", minutes=5)
+    session.facilitate("go_to_stage", stage_id=session.stage_id("Our guidelines"))
+    room = fragment("room", room_of(session))
+    assert room_scene_of(room) == "guidelines"
+    listed = by_id(room, "stage-guidelines")
+    for guideline in TEMPLATES[TEMPLATE].guidelines:
+        assert guideline in unescape(listed)
 
 
 def test_ended_session_is_calm_everywhere() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.agenda.carry_over import SessionGuideline
 from app.agenda.templates import TEMPLATES
 from app.session import commands as cmd
 from app.session import events as ev
@@ -14,11 +15,16 @@ from app.session.state import Facilitator, SessionStatus
 @handles(cmd.CreateSession)
 def _create_session(draft: Draft, command: cmd.CreateSession) -> None:
     agenda = command.agenda
+    guidelines = command.guidelines
     if agenda is None:
         template = TEMPLATES.get(command.template_key)
         if template is None:
             raise Refusal(RejectionCode.NOT_FOUND, "There is no agenda template with that name.")
         agenda = template.stages
+        # A session that is no group's reads its seed's guidelines on a guidelines stage; a
+        # group's session reads only what the group agreed, even if that is nothing yet.
+        if not command.for_group and not guidelines:
+            guidelines = tuple(SessionGuideline(text=text) for text in template.guidelines)
     stages = tuple(
         ev.StageSpec(
             id=f"s{number}",
@@ -37,10 +43,11 @@ def _create_session(draft: Draft, command: cmd.CreateSession) -> None:
             settings=command.settings,
             facilitators=tuple(Facilitator(id=f.id, name=f.name) for f in command.facilitators),
             stages=stages,
-            guidelines=command.guidelines,
+            guidelines=guidelines,
             carried_over=command.carried_over,
             apologies=command.apologies,
             for_group=command.for_group,
+            time_zone=command.time_zone,
         )
     )
 

@@ -26,6 +26,7 @@ def _(event: ev.SessionCreated, state: SessionState) -> SessionState:
             "carried_over": event.carried_over,
             "apologies": event.apologies,
             "for_group": event.for_group,
+            "time_zone": event.time_zone,
         }
     )
 

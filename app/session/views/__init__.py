@@ -22,14 +22,13 @@ from app.session.views.public import (
     PUBLIC_UP_NEXT,
     CurrentStage,
     PublicView,
-    RoomView,
     RoundProgress,
     SharedViews,
     Speaker,
     StageSummary,
     TakingTimeView,
-    room_view,
 )
+from app.session.views.room import RoomScene, RoomScreen, RoomView, room_screen, room_view
 from app.session.views.schedule import (
     ScheduleSuggestionView,
     ScheduleView,
@@ -67,6 +66,8 @@ __all__ = [
     "ParticipantView",
     "PersonRef",
     "PublicView",
+    "RoomScene",
+    "RoomScreen",
     "RoomView",
     "RoundProgress",
     "ScheduleSuggestionView",
@@ -84,6 +85,7 @@ __all__ = [
     "floor_signal",
     "participant_view",
     "participant_you",
+    "room_screen",
     "room_view",
     "schedule_view",
     "view_for",

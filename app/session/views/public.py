@@ -1,10 +1,9 @@
-"""What every screen of a session may show: the room's view, and the part of each phone's view
-that is the same for all of them. Built once per version (SharedViews)."""
+"""What every screen of a session may show: the public part of the room's view and of each
+phone's, the same for all of them. Built once per version (SharedViews)."""
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
 
 from pydantic import Field
 
@@ -110,10 +109,6 @@ class PublicView(View):
     present_count: int
     # Everything is waiting since then (a session-wide pause); every clock is stopped.
     paused_since: float | None = None
-
-
-class RoomView(PublicView):
-    role: Literal["room"] = "room"
 
 
 def countdown(timer: Timer, cue_s: float) -> Countdown:
@@ -250,7 +245,3 @@ class SharedViews:
     @cached_property
     def up_next(self) -> list[str]:
         return _up_next(self.state, self.state.current_stage)
-
-
-def room_view(state: SessionState, shared: SharedViews | None = None) -> RoomView:
-    return RoomView.model_validate((shared or SharedViews(state)).public)

@@ -43,6 +43,7 @@ def session_plan(
         guidelines=guidelines,
         carried_over=carried,
         apologies=tuple(groups.apologies(group.id, meeting_on)),
+        time_zone=group.time_zone,
     )
     return plan, carried_ids
 
