@@ -222,6 +222,14 @@ class RemoveParticipant(CommandBase):
     participant_id: PersonId
 
 
+class Readmit(CommandBase):
+    """Let back in someone who left or was removed, by mistake perhaps: whoever had been let in
+    comes straight back in; whoever never was goes back to the waiting room."""
+
+    type: Literal["readmit"] = "readmit"
+    participant_id: PersonId
+
+
 class SendWaitingAway(CommandBase):
     """Remove at once everyone in the waiting room who joined with the session's code.
 
@@ -273,6 +281,13 @@ class RaiseHand(CommandBase):
 class LowerHand(SelfServiceCommand):
     type: Literal["lower_hand"] = "lower_hand"
     for_oneself: ClassVar[str] = "lower a hand"
+
+
+class AcknowledgeHand(CommandBase):
+    """A facilitator has seen someone's raised hand: their phone says so."""
+
+    type: Literal["acknowledge_hand"] = "acknowledge_hand"
+    participant_id: PersonId
 
 
 class RequestSupport(CommandBase):
@@ -349,6 +364,7 @@ Command = Annotated[
     | RecordNameCheck
     | ForgetMember
     | RemoveParticipant
+    | Readmit
     | SendWaitingAway
     | SetJoining
     | SetJoinWord
@@ -357,6 +373,7 @@ Command = Annotated[
     | ComeBack
     | RaiseHand
     | LowerHand
+    | AcknowledgeHand
     | RequestSupport
     | ClearSupportRequest
     | OfferToTakeTime
