@@ -180,6 +180,11 @@ class SessionSettings(Frozen):
     show_numbers_to_participants: bool = True
     # Timekeeping: a soft sound with the gentle cue, on screens a person has interacted with.
     sound_cue: bool = False
+    # A soft chime on the console when someone raises a hand, asks for support or waits to be
+    # let in. Its own setting, not sound_cue's: a console in the room would chime in the middle
+    # of someone's share, and say aloud that someone asked for support; a facilitator online,
+    # with the console behind a call, wants the chime and may not want the timing cue.
+    alert_sound: bool = False
 
 
 class FlowChange(Frozen):

@@ -119,9 +119,10 @@ class FacilitatorView(PublicView):
     not_offered_to_take_time: list[PersonRef]
     may_start_with: list[PersonRef]
     asked_for_support: list[PersonRef]
-    # In the order raised; hands_unseen of them not yet marked as seen (the alert strip's).
+    # In the order raised; of them, those no facilitator has marked as seen yet (the alert
+    # strip counts these: a hand seen no longer needs anyone's attention).
     hands_raised: list[RaisedHand]
-    hands_unseen: int = 0
+    hands_unseen: list[PersonRef] = Field(default_factory=list)
     # Who left or was removed, in the order they joined, to let back in.
     departed: list[DepartedPerson] = Field(default_factory=list)
     stepped_out_count: int
@@ -197,7 +198,9 @@ def facilitator_view(
             "may_start_with": [_ref(r) for r in listed if not r.is_taker],
             "asked_for_support": [_ref(r) for r in listed if r.support_requested],
             "hands_raised": hands,
-            "hands_unseen": sum(1 for hand in hands if hand.seen_by is None),
+            "hands_unseen": [
+                PersonRef(id=hand.id, name=hand.name) for hand in hands if hand.seen_by is None
+            ],
             "departed": [
                 DepartedPerson(
                     id=p.id,
