@@ -333,12 +333,15 @@ class EngineMachine(RuleBasedStateMachine):
                     p for p in before.seating if p != _taker(round_stage)
                 }
         current = before.current_stage
-        back_in = any(
-            isinstance(e, ev.ParticipantReadmitted) and e.presence is Presence.PRESENT
+        # Let in, or straight back in: they join the round that is on.
+        let_in = isinstance(command, (c.Admit, c.Readmit)) and any(
+            isinstance(e, ev.ParticipantAdmitted)
+            or (isinstance(e, ev.ParticipantReadmitted) and e.presence is Presence.PRESENT)
             for e in events
         )
         if (
-            (isinstance(command, c.Admit) or back_in)
+            isinstance(command, (c.Admit, c.Readmit))
+            and let_in
             and current is not None
             and current.round is not None
             and not current.round.complete

@@ -23,7 +23,7 @@ def test_hands_are_listed_in_the_order_raised_with_seen_beside_each() -> None:
     assert hands.startswith('<ol class="signals" id="hands-list"')
     assert hands.index("Ray") < hands.index("Jo")
     assert 'id="hand-seen-p-ray"' in hands
-    assert "Seen: tell Ray you have seen their hand" in text_of(hands)
+    assert "Seen (tell Ray you have seen their hand)" in text_of(hands)
     session.facilitate("acknowledge_hand", participant_id="p-ray")
     html = fragment("console", console_of(session))
     hands = by_id(html, "hands-list")
