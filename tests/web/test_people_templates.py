@@ -30,6 +30,8 @@ def test_hands_are_listed_in_the_order_raised_with_seen_beside_each() -> None:
     assert "Ray hand seen by Alex" in text_of(by_id(hands, "hand-p-ray"))
     assert 'id="hand-seen-p-ray"' not in hands
     assert 'id="hand-seen-p-jo"' in hands
+    # In the people list too, Ray's hand (and only his) is marked as seen.
+    assert html.count("hand raised, seen</li>") == 1
     # The strip counts only the hand still waiting to be seen, and would read out only Jo.
     strip = by_id(html, "console-alerts")
     assert "1 hand raised" in text_of(strip)

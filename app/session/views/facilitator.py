@@ -62,6 +62,7 @@ class ParticipantRow(View):
     name: str
     presence: Presence
     hand_raised: bool
+    hand_seen: bool = False
     support_requested: bool
     offered_to_take_time: bool
     turn_status: TurnStatus | None
@@ -264,6 +265,7 @@ def _rows(state: SessionState, stage: Stage | None) -> list[ParticipantRow]:
                 name=someone.label,
                 presence=someone.presence,
                 hand_raised=someone.hand_raised,
+                hand_seen=someone.hand_raised and someone.hand_seen_by is not None,
                 support_requested=someone.support_requested,
                 offered_to_take_time=someone.offered_to_take_time,
                 turn_status=status,
