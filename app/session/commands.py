@@ -234,6 +234,14 @@ class RemoveParticipant(CommandBase):
     participant_id: PersonId
 
 
+class Readmit(CommandBase):
+    """Let back in someone who left or was removed, by mistake perhaps: whoever had been let in
+    comes straight back in; whoever never was goes back to the waiting room."""
+
+    type: Literal["readmit"] = "readmit"
+    participant_id: PersonId
+
+
 class SendWaitingAway(CommandBase):
     """Remove at once everyone in the waiting room who joined with the session's code.
 
@@ -285,6 +293,13 @@ class RaiseHand(CommandBase):
 class LowerHand(SelfServiceCommand):
     type: Literal["lower_hand"] = "lower_hand"
     for_oneself: ClassVar[str] = "lower a hand"
+
+
+class AcknowledgeHand(CommandBase):
+    """A facilitator has seen someone's raised hand: their phone says so."""
+
+    type: Literal["acknowledge_hand"] = "acknowledge_hand"
+    participant_id: PersonId
 
 
 class RequestSupport(CommandBase):
@@ -359,6 +374,7 @@ ClientCommandKind = (
     | Admit
     | AdmitEveryone
     | RemoveParticipant
+    | Readmit
     | SendWaitingAway
     | SetJoining
     | SetJoinWord
@@ -367,6 +383,7 @@ ClientCommandKind = (
     | ComeBack
     | RaiseHand
     | LowerHand
+    | AcknowledgeHand
     | RequestSupport
     | ClearSupportRequest
     | OfferToTakeTime

@@ -10,7 +10,7 @@ from app.agenda.carry_over import CarriedAction, SessionGuideline
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
 from app.session.event_base import EventBase, UndoEffect
-from app.session.state import Facilitator, SessionSettings, TakingTimePhase, TurnSlot
+from app.session.state import Facilitator, Presence, SessionSettings, TakingTimePhase, TurnSlot
 
 
 class StageSpec(BaseModel):
@@ -247,6 +247,14 @@ class ParticipantLeft(EventBase):
     removed: bool
 
 
+class ParticipantReadmitted(EventBase):
+    """Someone who had left is back: in the waiting room, or straight in (`presence`)."""
+
+    type: Literal["participant_readmitted"] = "participant_readmitted"
+    participant_id: str
+    presence: Presence
+
+
 class JoiningSet(EventBase):
     type: Literal["joining_set"] = "joining_set"
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
@@ -269,6 +277,13 @@ class HandLowered(EventBase):
     type: Literal["hand_lowered"] = "hand_lowered"
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
     participant_id: str
+
+
+class HandAcknowledged(EventBase):
+    type: Literal["hand_acknowledged"] = "hand_acknowledged"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    participant_id: str
+    by: str
 
 
 class SupportRequested(EventBase):
@@ -358,10 +373,12 @@ Event = Annotated[
     | ParticipantSteppedOut
     | ParticipantCameBack
     | ParticipantLeft
+    | ParticipantReadmitted
     | JoiningSet
     | JoinWordSet
     | HandRaised
     | HandLowered
+    | HandAcknowledged
     | SupportRequested
     | SupportRequestCleared
     | TakeTimeOffered

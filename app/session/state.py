@@ -92,8 +92,17 @@ class Participant(Frozen):
     member_id: str | None = None
     name_check_pending: bool = False
     hand_raised: bool = False
+    # Which hand of the session theirs is (SessionState.hands_raised_so_far when it went up):
+    # hands are listed in the order raised, and a hand raised again goes to the back.
+    hand_raised_as: int = 0
+    # The facilitator who marked the raised hand as seen; their phone says a facilitator has.
+    hand_seen_by: str | None = None
     support_requested: bool = False
     offered_to_take_time: bool = False
+    # Let in from the waiting room at some point: if they leave, a readmit brings them back in.
+    was_let_in: bool = False
+    # Removed by a facilitator (rather than leaving by themselves), while gone.
+    removed: bool = False
     # Removed by a facilitator while still in the waiting room: never let in this time.
     sent_away: bool = False
     # 1 for the first person in the session with this name (facilitators included), 2 for the
@@ -171,6 +180,11 @@ class SessionSettings(Frozen):
     show_numbers_to_participants: bool = True
     # Timekeeping: a soft sound with the gentle cue, on screens a person has interacted with.
     sound_cue: bool = False
+    # A soft chime on the console when someone raises a hand, asks for support or waits to be
+    # let in. Its own setting, not sound_cue's: a console in the room would chime in the middle
+    # of someone's share, and say aloud that someone asked for support; a facilitator online,
+    # with the console behind a call, wants the chime and may not want the timing cue.
+    alert_sound: bool = False
 
 
 class FlowChange(Frozen):
@@ -228,6 +242,8 @@ class SessionState(Frozen):
     joining_open: bool = True
     # A word the facilitators say aloud in the room, asked of everyone joining with the code.
     join_word: str | None = None
+    # How many hands have gone up in the session: each raise is numbered, in the order raised.
+    hands_raised_so_far: int = 0
 
     @property
     def current_stage(self) -> Stage | None:
@@ -269,7 +285,7 @@ class SessionState(Frozen):
     @property
     def seats_taken(self) -> int:
         """Seats count everyone waiting, here or stepped out: not those who left or were removed
-        (nobody who has gone is let back in), so sending people away frees their seats."""
+        (until a facilitator lets them back in), so sending people away frees their seats."""
         left = Presence.LEFT  # looked up once: an enum member is a slow attribute to fetch
         return sum(1 for p in self.participants.values() if p.presence is not left)
 
@@ -278,6 +294,20 @@ class SessionState(Frozen):
         """Everyone waiting to be let in, in the order they joined."""
         waiting = Presence.WAITING_ROOM  # looked up once (see seats_taken)
         return [p for p in self.participants.values() if p.presence is waiting]
+
+    @property
+    def raised_hands(self) -> list[Participant]:
+        """Everyone whose hand is up, in the order they raised it (seating order among hands kept
+        in snapshots from before the order was: a stable sort leaves them as they were)."""
+        raised = [p for p in self.participants.values() if p.hand_raised]
+        return sorted(raised, key=lambda p: p.hand_raised_as)
+
+    @property
+    def departed(self) -> list[Participant]:
+        """Everyone who left or was removed, in the order they joined: a facilitator may let
+        them back in."""
+        left = Presence.LEFT
+        return [p for p in self.participants.values() if p.presence is left]
 
     @property
     def seating(self) -> tuple[str, ...]:

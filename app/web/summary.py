@@ -276,6 +276,7 @@ async def change_settings(
     # A console page loaded before this setting existed posts without it: keep the current one.
     maximum_share_s: Annotated[str | None, Form()] = None,
     sound_cue: Annotated[str | None, Form()] = None,
+    alert_sound: Annotated[str | None, Form()] = None,
     hide_numbers: Annotated[str | None, Form()] = None,
 ) -> Response:
     """The console's settings panel: htmx gets a calm notice, a plain form post goes back."""
@@ -291,6 +292,7 @@ async def change_settings(
                 if maximum_share_s is None
                 else maximum_share_s,
                 "sound_cue": sound_cue is not None,
+                "alert_sound": alert_sound is not None,
                 "show_numbers_to_participants": hide_numbers is None,
             }
         )

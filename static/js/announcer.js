@@ -17,9 +17,12 @@ export function announce(/** @type {string} */ text) {
   }, 50);
 }
 
-/** Call after every swap, and `silently` once on load to learn what the page says already. */
-export function announceChanges({ silently = false } = {}) {
-  const lines = [];
+/**
+ * Call after every swap, and `silently` once on load to learn what the page says already.
+ * `also`: words found new elsewhere (the console's alerts), read out in the same breath.
+ */
+export function announceChanges({ silently = false, also = "" } = {}) {
+  const lines = also ? [also] : [];
   for (const el of document.querySelectorAll("[data-announce-key][id]")) {
     const node = /** @type {HTMLElement} */ (el);
     const key = node.dataset.announceKey ?? "";

@@ -7,11 +7,12 @@
 //   swaps.js       what someone is typing or has opened survives a new version
 //   notices.js     calm words: notices and the connection banner
 //   announcer.js   what screen readers hear when the turn changes
+//   alerts.js      the console's alerts: the tab's title, what is new read out, a soft chime
 //   shortcuts.js   the console's keyboard shortcuts
 //   reorder.js     reordering the round on the console
 //   clock.js       the server's clock and the countdowns drawn from it
 
-import { showAlertsInTitle } from "./alerts.js";
+import { noticeNewAlerts, showAlertsInTitle } from "./alerts.js";
 import { announce, announceChanges } from "./announcer.js";
 import { installCommands } from "./commands.js";
 import { installConnection } from "./connection.js";
@@ -77,13 +78,14 @@ document.addEventListener("htmx:wsBeforeMessage", (event) => {
 document.addEventListener("htmx:wsAfterMessage", () => {
   restoreAfterSwap();
   afterReorder();
-  announceChanges();
+  announceChanges({ also: noticeNewAlerts() });
   showAlertsInTitle();
   watchNotice();
 });
 
 function start() {
   announceChanges({ silently: true });
+  noticeNewAlerts({ silently: true });
   showAlertsInTitle();
 }
 

@@ -160,3 +160,26 @@ def test_screenshots_of_the_console_in_each_stage(
     session.command("end_session")
     expect(heading).to_have_text("The session has ended")
     shoot(sam, shots, "console-ended.png")
+
+
+def test_screenshots_of_the_people_column(screens: Screens, session: Session, shots: Path) -> None:
+    """Hands in the order raised, one marked as seen (and the phone that says so), removing
+    someone asked first, and who left, to let back in (issue 13)."""
+    shots.mkdir(parents=True, exist_ok=True)
+    session.round_with("Priya", "Tom", "Mere", "Lee", "Jo")
+    sam = screens.live(session.sam_url, LAPTOP)
+    tom = screens.live(session.participants["Tom"]["url"], PHONE)
+    for name in ("Jo", "Tom", "Mere"):
+        session.command("raise_hand", token=session.participants[name]["token"])
+    session.command("acknowledge_hand", participant_id=session.id_of("Tom"))
+    session.command("leave", token=session.participants["Lee"]["token"])
+    expect(tom.locator("#hand-seen")).to_be_visible()
+    shoot(tom, shots, "phone-hand-seen.png")
+    mere = session.id_of("Mere")
+    sam.locator(f"#more-{mere} > summary").click()
+    sam.locator(f"#remove-confirm-{mere} > summary").click()
+    sam.locator("#departed > summary").click()
+    expect(sam.locator(f"#remove-ask-{mere}")).to_be_visible()
+    column = sam.locator("#console-people")
+    looks_right(sam, "console-people.png")
+    column.screenshot(path=str(shots / "console-people.png"), animations="disabled")

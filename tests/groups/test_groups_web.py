@@ -272,9 +272,17 @@ async def test_members_are_added_name_checked_and_removed_with_their_name_erased
         (member,) = groups_of(app).members(group_id(path))
         await post(client, f"{path}/members/{member.id}/name-check")
         checked = groups_of(app).members(group_id(path))
+        page = (await client.get(path)).text
         await post(client, f"{path}/members/{member.id}/remove")
         exported = await client.get(f"{path}/export.json")
 
+    # Erasing sits apart from "Their own link", behind a question that names the member and
+    # what cannot be undone.
+    link, erase = page.split(f'<details class="more more--erase" id="erase-member-{member.id}">')
+    assert f"/members/{member.id}/link" in link
+    assert f"/members/{member.id}/remove" not in link
+    assert "Remove <bdi>Priya</bdi> from the group and erase their name?" in erase
+    assert "This cannot be undone." in erase
     assert refused.status_code == 422
     assert "40 characters or fewer" in refused.text
     assert checked[0].name_checked_on == today()

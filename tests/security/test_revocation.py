@@ -81,6 +81,26 @@ async def test_a_removed_participant_s_screens_close_at_once(server: LiveServer)
     assert view.json()["message"] == GOODBYE
 
 
+async def test_someone_let_back_in_opens_the_session_again_with_their_own_link(
+    server: LiveServer,
+) -> None:
+    created = create_session(server)
+    sid = created["session_id"]
+    lead = await Client.open(server, sid, "facilitator", created["facilitators"][0]["token"])
+    priya = await admitted(server, created, lead, "Priya")
+    phone = await Client.open(server, sid, "participant", priya["token"])
+    await lead.send_command("remove_participant", participant_id=priya["participant_id"])
+    assert await closed_with(phone.connection) == (4403, GOODBYE)
+    ack = await lead.send_command("readmit", participant_id=priya["participant_id"])
+    assert ack["type"] == "ack"
+    async with httpx.AsyncClient(base_url=server.base_url) as api:
+        view = await api.get(f"/api/sessions/{sid}/view", headers=bearer(priya["token"]))
+    assert view.status_code == 200
+    assert view.json()["you"]["presence"] == "present"
+    again = await Client.open(server, sid, "participant", priya["token"])
+    assert (await again.send_command("raise_hand"))["type"] == "ack"
+
+
 async def test_leaving_on_one_device_closes_the_other(server: LiveServer) -> None:
     created = create_session(server)
     sid = created["session_id"]

@@ -8,7 +8,7 @@ from app.session import commands as c
 from app.session import events as ev
 from app.session.event_base import EventBase, UndoEffect
 from app.session.events import EVENT_ADAPTER, EVENTS_ADAPTER
-from app.session.state import SessionSettings, TakingTimePhase, TurnSlot
+from app.session.state import Presence, SessionSettings, TakingTimePhase, TurnSlot
 from tests.support.engine import Driver
 
 ONE_OF_EACH: list[EventBase] = [
@@ -49,10 +49,12 @@ ONE_OF_EACH: list[EventBase] = [
     ev.ParticipantSteppedOut(participant_id="p1"),
     ev.ParticipantCameBack(participant_id="p1"),
     ev.ParticipantLeft(participant_id="p1", removed=False),
+    ev.ParticipantReadmitted(participant_id="p1", presence=Presence.PRESENT),
     ev.JoiningSet(open=False),
     ev.JoinWordSet(word="heron"),
     ev.HandRaised(participant_id="p1"),
     ev.HandLowered(participant_id="p1"),
+    ev.HandAcknowledged(participant_id="p1", by="f1"),
     ev.SupportRequested(participant_id="p1"),
     ev.SupportRequestCleared(participant_id="p1"),
     ev.TakeTimeOffered(participant_id="p1", offered=True),
@@ -150,6 +152,7 @@ def test_undo_effects_are_marked() -> None:
         "MemberForgotten",
         "HandRaised",
         "HandLowered",
+        "HandAcknowledged",
         "SupportRequested",
         "SupportRequestCleared",
         "TakeTimeOffered",

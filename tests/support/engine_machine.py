@@ -32,6 +32,7 @@ from app.agenda.stages import StageKind
 from app.rounds.order import OrderPolicy
 from app.rounds.turns import Turn, TurnStatus
 from app.session import commands as c
+from app.session import events as ev
 from app.session.command_base import Actor, CommandBase, FacilitatorSpec, Role, TurnCommand
 from app.session.decide import decide
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
@@ -158,6 +159,9 @@ class EngineMachine(RuleBasedStateMachine):
         self.closed_once: set[str] = set()
         # The state after every version, to check what an undo puts back.
         self.history: dict[int, SessionState] = {0: self.state}
+        # Hands up in the order raised, and those marked as seen: the console must agree.
+        self.hands: list[str] = []
+        self.hands_seen: set[str] = set()
 
     # --- running one command -------------------------------------------------------------------
 
@@ -203,6 +207,7 @@ class EngineMachine(RuleBasedStateMachine):
             before, decision.events, version=version, command_id=command.id, actor_id=actor.id
         )
         self.check_transition(before, after, decision.events, command)
+        self.follow_hands(decision.events)
         self.check_shares(before, decision.events, command, actor)
         self.state = after
         self.history[version] = after
@@ -329,14 +334,36 @@ class EngineMachine(RuleBasedStateMachine):
                     p for p in before.seating if p != _taker(round_stage)
                 }
         current = before.current_stage
+        # Let in, or straight back in: they join the round that is on.
+        let_in = isinstance(command, (c.Admit, c.Readmit)) and any(
+            isinstance(e, ev.ParticipantAdmitted)
+            or (isinstance(e, ev.ParticipantReadmitted) and e.presence is Presence.PRESENT)
+            for e in events
+        )
         if (
-            isinstance(command, c.Admit)
+            isinstance(command, (c.Admit, c.Readmit))
+            and let_in
             and current is not None
             and current.round is not None
             and not current.round.complete
             and command.participant_id != _taker(current)
         ):
             self.round_members[current.id].add(command.participant_id)
+
+    def follow_hands(self, events: tuple[EventBase, ...]) -> None:
+        """The hands model: a raise goes to the back; lowering, stepping out or leaving drops it."""
+        for event in events:
+            if isinstance(event, ev.HandAcknowledged):
+                self.hands_seen.add(event.participant_id)
+                continue
+            gone = (ev.HandRaised, ev.HandLowered, ev.ParticipantSteppedOut, ev.ParticipantLeft)
+            if isinstance(event, gone):
+                person = event.participant_id
+                self.hands_seen.discard(person)
+                if person in self.hands:
+                    self.hands.remove(person)
+                if isinstance(event, ev.HandRaised):
+                    self.hands.append(person)
 
     def check_shares(
         self,
@@ -730,6 +757,14 @@ class EngineMachine(RuleBasedStateMachine):
         else:
             self.send(Actor(role=Role.PARTICIPANT, id=person), c.Leave)
 
+    @rule(by=facilitator_actors, who=people)
+    def let_back_in(self, by: Actor, who: int) -> None:
+        self.send(by, c.Readmit, participant_id=PEOPLE[who].id)
+
+    @rule(by=facilitator_actors, who=people)
+    def hand_seen(self, by: Actor, who: int) -> None:
+        self.send(by, c.AcknowledgeHand, participant_id=PEOPLE[who].id)
+
     @rule(
         kind=st.sampled_from(
             [c.RaiseHand, c.LowerHand, c.RequestSupport, c.ClearSupportRequest, c.OfferToTakeTime]
@@ -900,6 +935,19 @@ class EngineMachine(RuleBasedStateMachine):
                 if turn.status.pending:
                     presence = state.participants[person].presence
                     assert presence in {Presence.PRESENT, Presence.STEPPED_OUT}, (person, presence)
+
+    @invariant()
+    def hands_are_listed_in_the_order_raised(self) -> None:
+        if self.state.status is SessionStatus.NEW:
+            return
+        console = view_for(self.state, Role.FACILITATOR)
+        assert isinstance(console, FacilitatorView)
+        assert [hand.id for hand in console.hands_raised] == self.hands
+        assert {hand.id for hand in console.hands_raised if hand.seen_by} == self.hands_seen
+        for person in self.state.participants:
+            you = view_for(self.state, Role.PARTICIPANT, person)
+            assert isinstance(you, ParticipantView)
+            assert you.you.hand_seen == (person in self.hands_seen)
 
     @invariant()
     def the_round_never_stalls(self) -> None:

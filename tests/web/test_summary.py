@@ -253,6 +253,21 @@ SETTINGS = {
 }
 
 
+async def test_the_alert_chime_is_a_setting_of_its_own(client: httpx.AsyncClient) -> None:
+    """The timing cue's sound and the alerts' chime are chosen apart (app/session/state.py)."""
+    session = await new_session(client)
+    await client.get(f"/enter/{session.sam}")
+    assert "data-alert-sound" not in (await client.get(f"/s/{session.id}/console")).text
+    wanted = {**SETTINGS, "alert_sound": "on"}
+    del wanted["sound_cue"]
+    assert (await client.post(f"/s/{session.id}/settings", data=wanted)).status_code == 303
+    settings = (await session.view())["settings"]
+    assert (settings["alert_sound"], settings["sound_cue"]) == (True, False)
+    console = (await client.get(f"/s/{session.id}/console")).text
+    assert 'data-alert-sound="on"' in console
+    assert "data-sound-cue" not in console
+
+
 async def test_facilitators_change_the_timing_settings_from_the_console(
     client: httpx.AsyncClient,
 ) -> None:
@@ -271,6 +286,7 @@ async def test_facilitators_change_the_timing_settings_from_the_console(
         "near_end_cue_s": 45.0,
         "show_numbers_to_participants": False,
         "sound_cue": True,
+        "alert_sound": False,
     }
     assert view["near_end_cue_s"] == 45
     assert 'data-sound-cue="on"' in (await client.get(f"/s/{session.id}/console")).text

@@ -633,7 +633,8 @@ def test_a_burst_of_joiners_is_counted_not_listed() -> None:
         session.join(f"p-{number}", f"Peer {number}", admit=False)
     html = fragment("console", console_of(session))
     waiting = by_id(html, "waiting-panel")
-    assert 'data-announce="40 people are waiting to be let in."' in waiting
+    # Read out by the alert strip, without forty names.
+    assert 'data-say="40 people are waiting to be let in."' in by_id(html, "console-alerts")
     burst = text_of(by_id(waiting, "waiting-burst"))
     assert burst == (
         "40 people are waiting, among them Peer 0, Peer 1, Peer 2, Peer 3, Peer 4 and 35 more."

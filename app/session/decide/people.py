@@ -115,13 +115,42 @@ def _admit_everyone(draft: Draft, command: cmd.AdmitEveryone) -> None:
 def _let_in(draft: Draft, person: str) -> None:
     """In from the waiting room, and into the round that is on, if any (at its end)."""
     draft.emit(ev.ParticipantAdmitted(participant_id=person))
+    _into_the_round(draft, person)
+
+
+def _into_the_round(draft: Draft, person: str) -> None:
+    """Someone just in is owed a turn at the end of the round that is on, unless they already
+    have one there (they were in it before they left) or are its Taking Time taker."""
     stage = draft.state.current_stage
     if stage is None or stage.round is None or stage.round.complete:
         return
     if stage.taking_time is not None and stage.taking_time.taker_id == person:
         return
+    if stage.round.turn(person) is not None:
+        return
     draft.emit(ev.LateArrivalAdded(stage_id=stage.id, participant_id=person))
     start_next_turn(draft, stage.id)
+
+
+@handles(cmd.Readmit)
+def _readmit(draft: Draft, command: cmd.Readmit) -> None:
+    """Back where they were: whoever had been let in comes straight back in (the facilitators
+    know them), and whoever never was goes back to the waiting room, where the name check and
+    "Let in" still apply. A turn they lost when they left stays skipped: "Go back to" asks them."""
+    person = command.participant_id
+    presence = draft.presence_of(person)
+    name = draft.state.name_of(person)
+    if presence is Presence.WAITING_ROOM:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{name} is already in the waiting room.")
+    if presence is not Presence.LEFT:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{name} is still in the session.")
+    if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
+        raise Refusal(RejectionCode.INVALID, "This session is full.")
+    if not draft.state.participants[person].was_let_in:
+        draft.emit(ev.ParticipantReadmitted(participant_id=person, presence=Presence.WAITING_ROOM))
+        return
+    draft.emit(ev.ParticipantReadmitted(participant_id=person, presence=Presence.PRESENT))
+    _into_the_round(draft, person)
 
 
 def _leave_session(draft: Draft, person: str, *, removed: bool) -> None:
@@ -260,6 +289,26 @@ def _lower_hand(draft: Draft, command: cmd.LowerHand) -> None:
     if not draft.state.participants[person].hand_raised:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "That hand is already lowered.")
     draft.emit(ev.HandLowered(participant_id=person))
+
+
+@handles(cmd.AcknowledgeHand)
+def _acknowledge_hand(draft: Draft, command: cmd.AcknowledgeHand) -> None:
+    person = command.participant_id
+    draft.presence_of(person)
+    someone = draft.state.participants[person]
+    if not someone.hand_raised:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{someone.label}'s hand is no longer raised.")
+    if someone.hand_seen_by is not None:
+        seen_by = (
+            "You have"
+            if someone.hand_seen_by == draft.actor.id
+            else f"{draft.state.name_of(someone.hand_seen_by)} has"
+        )
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            f"{seen_by} already marked {someone.label}'s hand as seen.",
+        )
+    draft.emit(ev.HandAcknowledged(participant_id=person, by=draft.actor.id))
 
 
 @handles(cmd.RequestSupport)

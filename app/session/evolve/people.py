@@ -31,13 +31,17 @@ def _(event: ev.MemberForgotten, state: SessionState) -> SessionState:
 
 @rule.register
 def _(event: ev.ParticipantAdmitted, state: SessionState) -> SessionState:
-    return with_participant(state, event.participant_id, presence=Presence.PRESENT)
+    return with_participant(state, event.participant_id, presence=Presence.PRESENT, was_let_in=True)
 
 
 @rule.register
 def _(event: ev.ParticipantSteppedOut, state: SessionState) -> SessionState:
     return with_participant(
-        state, event.participant_id, presence=Presence.STEPPED_OUT, hand_raised=False
+        state,
+        event.participant_id,
+        presence=Presence.STEPPED_OUT,
+        hand_raised=False,
+        hand_seen_by=None,
     )
 
 
@@ -54,9 +58,18 @@ def _(event: ev.ParticipantLeft, state: SessionState) -> SessionState:
         event.participant_id,
         presence=Presence.LEFT,
         sent_away=event.removed and waiting,
+        removed=event.removed,
         hand_raised=False,
+        hand_seen_by=None,
         support_requested=False,
         offered_to_take_time=False,
+    )
+
+
+@rule.register
+def _(event: ev.ParticipantReadmitted, state: SessionState) -> SessionState:
+    return with_participant(
+        state, event.participant_id, presence=event.presence, sent_away=False, removed=False
     )
 
 
@@ -72,12 +85,21 @@ def _(event: ev.JoinWordSet, state: SessionState) -> SessionState:
 
 @rule.register
 def _(event: ev.HandRaised, state: SessionState) -> SessionState:
-    return with_participant(state, event.participant_id, hand_raised=True)
+    number = state.hands_raised_so_far + 1
+    raised = with_participant(
+        state, event.participant_id, hand_raised=True, hand_raised_as=number, hand_seen_by=None
+    )
+    return raised.model_copy(update={"hands_raised_so_far": number})
 
 
 @rule.register
 def _(event: ev.HandLowered, state: SessionState) -> SessionState:
-    return with_participant(state, event.participant_id, hand_raised=False)
+    return with_participant(state, event.participant_id, hand_raised=False, hand_seen_by=None)
+
+
+@rule.register
+def _(event: ev.HandAcknowledged, state: SessionState) -> SessionState:
+    return with_participant(state, event.participant_id, hand_seen_by=event.by)
 
 
 @rule.register

@@ -42,11 +42,27 @@ class WaitingPerson(View):
     admit_blocked: str | None = None
 
 
+class RaisedHand(PersonRef):
+    """A hand that is up, as the console lists them: in the order raised."""
+
+    # The facilitator who marked it as seen (their name), or None while nobody has.
+    seen_by: str | None = None
+
+
+class DepartedPerson(PersonRef):
+    """Someone who left or was removed: a facilitator can let them back in (`readmit`)."""
+
+    removed: bool
+    # Where a readmit puts them: straight back in, or the waiting room (never let in before).
+    back_to: Presence
+
+
 class ParticipantRow(View):
     id: str
     name: str
     presence: Presence
     hand_raised: bool
+    hand_seen: bool = False
     support_requested: bool
     offered_to_take_time: bool
     turn_status: TurnStatus | None
@@ -104,7 +120,12 @@ class FacilitatorView(PublicView):
     not_offered_to_take_time: list[PersonRef]
     may_start_with: list[PersonRef]
     asked_for_support: list[PersonRef]
-    hands_raised: list[PersonRef]
+    # In the order raised; of them, those no facilitator has marked as seen yet (the alert
+    # strip counts these: a hand seen no longer needs anyone's attention).
+    hands_raised: list[RaisedHand]
+    hands_unseen: list[PersonRef] = Field(default_factory=list)
+    # Who left or was removed, in the order they joined, to let back in.
+    departed: list[DepartedPerson] = Field(default_factory=list)
     stepped_out_count: int
     order: list[OrderPlace]
     reorderable: bool
@@ -149,6 +170,14 @@ def facilitator_view(
     burst = len(waiting) > WAITING_LISTED_UP_TO
     names = {f.id: f.name for f in state.facilitators.values()} | {r.id: r.name for r in listed}
     order = _order(state, stage, {r.id: r for r in listed})
+    hands = [
+        RaisedHand(
+            id=p.id,
+            name=p.label,
+            seen_by=None if p.hand_seen_by is None else state.name_of(p.hand_seen_by),
+        )
+        for p in state.raised_hands
+    ]
     change = state.flow_change
     return FacilitatorView.model_validate(
         {
@@ -169,7 +198,19 @@ def facilitator_view(
             "not_offered_to_take_time": [_ref(r) for r in listed if not r.offered_to_take_time],
             "may_start_with": [_ref(r) for r in listed if not r.is_taker],
             "asked_for_support": [_ref(r) for r in listed if r.support_requested],
-            "hands_raised": [_ref(r) for r in listed if r.hand_raised],
+            "hands_raised": hands,
+            "hands_unseen": [
+                PersonRef(id=hand.id, name=hand.name) for hand in hands if hand.seen_by is None
+            ],
+            "departed": [
+                DepartedPerson(
+                    id=p.id,
+                    name=p.label,
+                    removed=p.removed,
+                    back_to=Presence.PRESENT if p.was_let_in else Presence.WAITING_ROOM,
+                )
+                for p in state.departed
+            ],
             "stepped_out_count": sum(1 for r in listed if r.presence is Presence.STEPPED_OUT),
             "order": order,
             "reorderable": sum(1 for place in order if place.movable) > 1,
@@ -224,6 +265,7 @@ def _rows(state: SessionState, stage: Stage | None) -> list[ParticipantRow]:
                 name=someone.label,
                 presence=someone.presence,
                 hand_raised=someone.hand_raised,
+                hand_seen=someone.hand_raised and someone.hand_seen_by is not None,
                 support_requested=someone.support_requested,
                 offered_to_take_time=someone.offered_to_take_time,
                 turn_status=status,

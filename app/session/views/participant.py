@@ -21,6 +21,8 @@ class You(View):
     is_next: bool
     place_in_line: int | None
     hand_raised: bool
+    # A facilitator has marked their raised hand as seen.
+    hand_seen: bool = False
     support_requested: bool
     offered_to_take_time: bool
     is_taking_time: bool
@@ -60,6 +62,7 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
         is_next=bool(upcoming) and upcoming[0] == participant_id,
         place_in_line=upcoming.index(participant_id) + 1 if participant_id in upcoming else None,
         hand_raised=person.hand_raised,
+        hand_seen=person.hand_raised and person.hand_seen_by is not None,
         support_requested=person.support_requested,
         offered_to_take_time=person.offered_to_take_time,
         is_taking_time=taking is not None and taking.taker_id == participant_id,
