@@ -291,7 +291,7 @@ class LiveConnection:
         if self.viewer.format == "html":
             self._reply(
                 self.svc.templates.get_template("live/notice.html").render(
-                    message=message, tone="calm", command_id=command_id
+                    message=message, tone="calm", command_id=command_id, code=code
                 )
             )
             return

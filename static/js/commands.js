@@ -19,6 +19,8 @@ export const TOO_MANY_QUEUED = "You're offline, and a few taps are already waiti
 // The server takes at most 16 commands waiting at once from a screen; a person offline for a
 // while needs far fewer.
 export const MOST_KEPT = 8;
+// Refusals that mean the moment had passed (someone else moved on first, or it was done).
+const PASSED_MOMENT = new Set(["stale", "nothing_to_do", "not_your_turn"]);
 
 /**
  * The taps not yet answered by the server, oldest first: each with its id and whether its
@@ -152,7 +154,7 @@ export function installCommands(connection) {
       const id = notice?.dataset.commandId;
       if (!notice || !id) return;
       delete notice.dataset.commandId; // answered once
-      if (taps.answered(id) !== "told") return;
+      if (taps.answered(id) !== "told" || !PASSED_MOMENT.has(notice.dataset.code ?? "")) return;
       const preface = document.createElement("p");
       preface.className = "notice__text";
       preface.textContent = MOVED_ON;

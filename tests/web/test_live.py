@@ -281,7 +281,7 @@ async def test_a_page_is_acked_and_told_which_tap_was_refused(server: LiveServer
         await page.send(json.dumps(refused))
         while 'id="notice"' not in (notice := str(await page.recv())):
             pass
-        assert f'data-command-id="{refused["id"]}"' in notice
+        assert f'data-command-id="{refused["id"]}" data-code="not_allowed"' in notice
     await lead.close()
 
 
