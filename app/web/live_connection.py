@@ -277,14 +277,14 @@ class LiveConnection:
             return
         ms = round((time.perf_counter() - started) * 1000, 2)
         self.log.debug("command_accepted", command=kind, version=outcome.version, ms=ms)
-        if self.viewer.format == "json":
-            self._reply(
-                Ack(
-                    id=command.id,
-                    version=outcome.version,
-                    duplicate=isinstance(outcome, AlreadyDone),
-                ).model_dump_json()
-            )
+        # Pages too: a tap kept while offline is told "Sent." by its ack (static/js/commands.js).
+        self._reply(
+            Ack(
+                id=command.id,
+                version=outcome.version,
+                duplicate=isinstance(outcome, AlreadyDone),
+            ).model_dump_json()
+        )
 
     def _refuse(self, command_id: str | None, code: str, message: str) -> None:
         """Refused here rather than by the hub's decision (the hub counts its own answers)."""
@@ -296,7 +296,7 @@ class LiveConnection:
         if self.viewer.format == "html":
             self._reply(
                 self.svc.templates.get_template("live/notice.html").render(
-                    message=message, tone="calm"
+                    message=message, tone="calm", command_id=command_id, code=code
                 )
             )
             return

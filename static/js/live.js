@@ -3,7 +3,7 @@
 //   connection.js  whether the socket is open, and the banner while it is not
 //   reconnect.js   how soon htmx-ext-ws tries again, and the sockets it opens
 //   heartbeat.js   noticing a socket that has gone quiet while still looking open
-//   commands.js    each command's id and the version this screen shows; nothing sent offline
+//   commands.js    each command's id and the version this screen shows; taps kept until answered
 //   swaps.js       what someone is typing or has opened survives a new version
 //   notices.js     calm words: notices and the connection banner
 //   announcer.js   what screen readers hear when the turn changes
@@ -37,12 +37,18 @@ function startClockSync() {
 }
 
 installReconnect(/** @type {any} */ (globalThis).htmx);
-const connection = installConnection({ opened: startClockSync, lost: () => clock?.stop() });
+const connection = installConnection({
+  opened: startClockSync,
+  lost: () => {
+    clock?.stop();
+    commands.connectionLost();
+  },
+});
 installHeartbeat(connection);
-const sendCommand = installCommands(connection);
+const commands = installCommands(connection);
 installNotices();
 installShortcuts(liveRoot);
-const afterReorder = installReorder({ root: liveRoot, send: sendCommand, announce });
+const afterReorder = installReorder({ root: liveRoot, send: commands.send, announce });
 
 // Loaded on its own, so that a clock that fails to start costs the countdowns and nothing else.
 import("./clock.js")
@@ -69,6 +75,7 @@ document.addEventListener("htmx:wsBeforeMessage", (event) => {
       clock?.onPong(message);
       redrawCountdowns(); // the estimate may have moved: the digits follow at once
     }
+    else if (message?.type === "ack") commands.acknowledged(message.id);
     else if (message?.type === "error" && typeof message.message === "string") showNotice(message.message);
     return;
   }
@@ -77,6 +84,7 @@ document.addEventListener("htmx:wsBeforeMessage", (event) => {
 
 document.addEventListener("htmx:wsAfterMessage", () => {
   restoreAfterSwap();
+  commands.noticeArrived();
   afterReorder();
   announceChanges({ also: noticeNewAlerts() });
   showAlertsInTitle();

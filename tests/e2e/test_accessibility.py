@@ -114,6 +114,11 @@ def test_every_screen_and_state_has_no_serious_accessibility_problem(
     session.command("advance_stage")  # Who would like to Take Time today?
     expect(tom.get_by_role("button", name="I'd like to Take Time")).to_be_visible()
     audit.check(tom, "participant, invited to Take Time")
+    tom.get_by_role("button", name="I'd like to Take Time").click()
+    later = next(s for s in session.view()["stages"] if s["title"] == "Taking Time 2")
+    session.command("choose_taker", participant_id=session.id_of("Tom"), stage_id=later["id"])
+    expect(tom.locator("#taking-time-panel")).to_contain_text("planned for you to Take Time")
+    audit.check(tom, "participant, planned to Take Time later")
     audit.check(sam, "console, inviting Taking Time")
     session.command("advance_stage")  # Taking Time 1
     expect(sam.get_by_role("button", name="Begin Taking Time")).to_be_visible()

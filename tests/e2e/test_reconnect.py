@@ -1,6 +1,7 @@
 """The server dies mid-round (kill -9) and comes back on the same port: every screen says calmly
 that it is reconnecting, then catches up by itself with the current state, including a change
-the facilitator made before the screens were back."""
+the facilitator made before the screens were back; a click made while away is sent when back,
+and refused kindly when it was about a moment that has passed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from tests.support.live_server import LiveServer, running_server
 from tests.support.pages import Session
 
 RECONNECTING = "Reconnecting… Everything is kept; this page will catch up by itself."
+QUEUED = "You're offline — we'll send this when you're back."
+MOVED_ON = "While you were offline, things moved on."
 
 
 @pytest.fixture
@@ -50,15 +53,18 @@ def test_screens_reconnect_after_a_server_restart_and_show_the_current_state(
     restartable.kill()
     for page in pages:
         expect(page.locator("#connection")).to_have_text(RECONNECTING)
-    # While the screens are away, Sam's click could not go through: the page says so calmly
-    # instead of sending it later about a moment that has passed.
+    # While the screens are away, Sam's click waits to be sent, and the page says so.
     sam.get_by_role("button", name="Pass for them").click()
-    expect(sam.locator("#notice .notice__text")).to_contain_text("You're offline for a moment")
+    expect(sam.locator("#notice .notice__text")).to_have_text(QUEUED)
+    # Sam's laptop stays offline until the change below is made, so that his click arrives
+    # after it whatever the order of the reconnections.
+    sam.context.set_offline(True)
 
     restartable.start()
     assert restartable.port == port, "the screens reconnect to the address they know"
     # A change made as soon as the server is back, before (or while) the screens reconnect.
     session.command("share", participant_id=session.id_of("Priya"))
+    sam.context.set_offline(False)
 
     for page in pages:
         wait_connected(page, opens=2)
@@ -66,6 +72,10 @@ def test_screens_reconnect_after_a_server_restart_and_show_the_current_state(
         expect(page.locator(speaker(page))).to_have_text("Tom")
     expect(priya.locator("#you-heading")).to_have_text("You've shared")
     expect(room.locator("#room-next li").first).to_have_text("Mere")
+    # Sam's click was about a moment that has passed: refused kindly, and nothing moved twice.
+    expect(sam.locator("#notice")).to_contain_text(MOVED_ON)
+    expect(sam.locator("#notice")).to_contain_text("already")
+    assert session.view()["speaker"]["name"] == "Tom"
 
     # The reconnected sockets carry commands again, and every screen follows.
     sam.get_by_role("button", name="Next speaker", exact=True).click()

@@ -268,3 +268,46 @@ async def test_a_foreign_origin_is_refused(server: LiveServer) -> None:
     url = f"{server.ws_base}/ws/sessions/{created['session_id']}/facilitator"
     with pytest.raises(InvalidStatus, match="403"):
         await connect(url, origin=Origin("https://elsewhere.example"))
+
+
+async def test_a_page_is_acked_and_told_which_tap_was_refused(server: LiveServer) -> None:
+    """The pages keep a tap until it is answered (static/js/commands.js): an accepted one by its
+    JSON ack (a repeat of the same id is acked again, stored once), a refused one by the notice
+    fragment carrying its id."""
+    created = create_session(server)
+    sid = created["session_id"]
+    lead = await facilitator(server, created)
+    joined = join(server, sid, "Priya")
+    assert (await lead.send_command("admit", participant_id=joined["participant_id"]))["type"] == (
+        "ack"
+    )
+    assert (await lead.send_command("start_session"))["type"] == "ack"
+    cookie = f"pr_participant_{sid}={joined['token']}"
+    async with connect(
+        f"{server.ws_base}/ws/sessions/{sid}/participant?format=html",
+        additional_headers={"Cookie": cookie},
+        origin=Origin(server.base_url),
+    ) as page:
+        assert "live-version" in await page.recv()
+        tap = {"type": "raise_hand", "id": new_command_id(), "HEADERS": {}}
+        answers = []
+        for _ in range(2):
+            await page.send(json.dumps(tap))
+            answers.append(await next_json(page))
+        assert [a["id"] for a in answers] == [tap["id"]] * 2
+        assert [a["duplicate"] for a in answers] == [False, True]
+        assert answers[0]["version"] == answers[1]["version"]
+
+        refused = {"type": "end_session", "id": new_command_id()}
+        await page.send(json.dumps(refused))
+        while 'id="notice"' not in (notice := str(await page.recv())):
+            pass
+        assert f'data-command-id="{refused["id"]}" data-code="not_allowed"' in notice
+    await lead.close()
+
+
+async def next_json(page: ClientConnection) -> Any:
+    """The next JSON message (the pages also get HTML fragments, which are skipped)."""
+    while not (message := str(await page.recv())).startswith("{"):
+        pass
+    return json.loads(message)

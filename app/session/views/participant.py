@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from app.rounds.turns import TurnStatus
-from app.session.state import Presence, SessionState
+from app.session.state import Presence, SessionState, StageStatus
 from app.session.views.base import View
 from app.session.views.public import PublicView, SharedViews
 
@@ -26,6 +26,8 @@ class You(View):
     support_requested: bool
     offered_to_take_time: bool
     is_taking_time: bool
+    # The title of a Taking Time still to come that a facilitator has chosen this person for.
+    chosen_to_take_time_in: str | None = None
 
 
 class ParticipantView(PublicView):
@@ -66,4 +68,17 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
         support_requested=person.support_requested,
         offered_to_take_time=person.offered_to_take_time,
         is_taking_time=taking is not None and taking.taker_id == participant_id,
+        chosen_to_take_time_in=_chosen_to_take_time_in(state, participant_id),
     )
+
+
+def _chosen_to_take_time_in(state: SessionState, participant_id: str) -> str | None:
+    for stage in state.stages:
+        taking = stage.taking_time
+        if (
+            stage.status is StageStatus.UPCOMING
+            and taking is not None
+            and taking.taker_id == participant_id
+        ):
+            return stage.title
+    return None

@@ -88,6 +88,8 @@ class TakingTimeView(View):
     taker: PersonRef | None
     phase: TakingTimePhase
     agreed_question: str | None
+    # The taker passed instead of voicing anything: Taking Time ended there, and that is fine.
+    taker_passed: bool = False
 
 
 class PublicView(View):
@@ -183,6 +185,8 @@ def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | N
         taker=None if taking.taker_id is None else person(state, taking.taker_id),
         phase=taking.phase,
         agreed_question=taking.agreed_question,
+        taker_passed=taking.taker_turn is not None
+        and taking.taker_turn.status is TurnStatus.PASSED,
     )
 
 
