@@ -13,6 +13,7 @@ from app.rounds.order import OrderPolicy
 from app.session.command_base import (
     BY_EITHER,
     BY_PARTICIPANT,
+    BY_SERVER,
     CommandBase,
     FacilitatorSpec,
     PersonId,
@@ -175,6 +176,16 @@ class ExtendTime(CommandBase):
     type: Literal["extend_time"] = "extend_time"
     seconds: Seconds
     target: Literal["speaker", "stage"] = "speaker"
+
+
+class RecordOutage(CommandBase):
+    """Sent by the server itself when it loads a session after being away from it: its clocks
+    wait through the gap (docs/timekeeping.md). No screen can send it."""
+
+    type: Literal["record_outage"] = "record_outage"
+    senders: ClassVar[frozenset[Role]] = BY_SERVER
+    down_at: float
+    back_at: float
 
 
 class Join(CommandBase):
@@ -343,6 +354,7 @@ Command = Annotated[
     | PauseTimer
     | ResumeTimer
     | ExtendTime
+    | RecordOutage
     | Join
     | Admit
     | AdmitEveryone

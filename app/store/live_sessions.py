@@ -42,7 +42,10 @@ class LiveSessions:
         self._engine = engine
 
     def create(self, record: LiveSessionRecord) -> None:
-        statement = _LIVE_SESSIONS.insert().values(**dataclasses.asdict(record))
+        # The process creating a session serves it from that moment.
+        statement = _LIVE_SESSIONS.insert().values(
+            **dataclasses.asdict(record), alive_at=record.created_at
+        )
         try:
             with self._engine.begin() as connection:
                 connection.execute(statement)
@@ -79,6 +82,32 @@ class LiveSessions:
         with self._engine.begin() as connection:
             version: int | None = connection.execute(statement).scalar_one_or_none()
         return version
+
+    def mark_alive(self, session_ids: list[str], now: float) -> None:
+        """The heartbeat: this process is serving these sessions at `now`. One statement for all
+        of them; a later heartbeat of another process is never moved back."""
+        if not session_ids:
+            return
+        statement = (
+            _LIVE_SESSIONS.update()
+            .where(
+                _LIVE_SESSIONS.c.id.in_(session_ids),
+                sqlalchemy.or_(
+                    _LIVE_SESSIONS.c.alive_at.is_(None), _LIVE_SESSIONS.c.alive_at < now
+                ),
+            )
+            .values(alive_at=now)
+        )
+        with self._engine.begin() as connection:
+            connection.execute(statement)
+
+    def alive_at(self, session_id: str) -> float | None:
+        """When a process last said it was serving the session; None if none ever did (a
+        session from before heartbeats, or one that does not exist)."""
+        query = select(_LIVE_SESSIONS.c.alive_at).where(_LIVE_SESSIONS.c.id == session_id)
+        with self._engine.connect() as connection:
+            alive_at: float | None = connection.execute(query).scalar_one_or_none()
+        return alive_at
 
     def _one(self, condition: sqlalchemy.ColumnElement[bool]) -> LiveSessionRecord | None:
         with self._engine.connect() as connection:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from app.plain_text import quoted
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
-from app.timekeeping.time_text import clock_text, minutes_text
+from app.timekeeping.time_text import clock_text, duration_text, minutes_text
 from app.web.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -45,6 +45,7 @@ def add_filters(env: Environment) -> None:
     """Formatting every template shares, so a number reads the same on every screen."""
     env.filters["clock"] = clock_text
     env.filters["minutes"] = minutes_text
+    env.filters["duration"] = duration_text
     env.filters["quoted"] = quoted
 
 

@@ -5,7 +5,7 @@
 //   heartbeat.js   noticing a socket that has gone quiet while still looking open
 //   commands.js    each command's id and the version this screen shows; nothing sent offline
 //   swaps.js       what someone is typing or has opened survives a new version
-//   notices.js     calm words: notices and the connection banner
+//   notices.js     calm words: notices, the connection banner, and that the server was away
 //   announcer.js   what screen readers hear when the turn changes
 //   shortcuts.js   the console's keyboard shortcuts
 //   reorder.js     reordering the round on the console
@@ -16,7 +16,7 @@ import { announce, announceChanges } from "./announcer.js";
 import { installCommands } from "./commands.js";
 import { installConnection } from "./connection.js";
 import { installHeartbeat } from "./heartbeat.js";
-import { installNotices, showNotice, watchNotice } from "./notices.js";
+import { installNotices, sayServerAwayOnce, showNotice, watchNotice } from "./notices.js";
 import { installReconnect } from "./reconnect.js";
 import { installReorder } from "./reorder.js";
 import { installShortcuts } from "./shortcuts.js";
@@ -80,11 +80,13 @@ document.addEventListener("htmx:wsAfterMessage", () => {
   announceChanges();
   showAlertsInTitle();
   watchNotice();
+  sayServerAwayOnce();
 });
 
 function start() {
   announceChanges({ silently: true });
   showAlertsInTitle();
+  sayServerAwayOnce();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

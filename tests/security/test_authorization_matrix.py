@@ -78,6 +78,8 @@ PINNED: dict[tuple[str, Role], str] = {
     ("pause_timer", "self"): A,  # the speaker, or a facilitator
     ("leave", "waiting"): A,  # it is OK to leave, even from the waiting room
     ("record_name_check", "facilitator"): A,  # sent by the group page, for a member
+    ("record_outage", "facilitator"): D,  # only the server knows when it was away
+    ("record_outage", "self"): D,
 }
 
 
@@ -153,6 +155,7 @@ def fields_for(kind: str, world: World, role: Role) -> dict[str, Any]:
         "accept_schedule_suggestion": {"stage_id": "s2", "share_s": 60, "speakers_to_come": 2},
         "reorder_round": {"order": [world.ids["Tom"], world.ids["Priya"]]},
         "extend_time": {"seconds": 60},
+        "record_outage": {"down_at": 1_000.0, "back_at": 1_012.0},
         "join": {"name": "Again"},
         "record_name_check": {"member_id": "a-member"},
         "forget_member": {"member_id": "a-member"},
