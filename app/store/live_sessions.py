@@ -27,6 +27,10 @@ class LiveSessionRecord:
     token_secret_version: int = 1
 
 
+# What a record is read from: the heartbeat (alive_at) is read on its own, when a session loads.
+_RECORD_COLUMNS = [_LIVE_SESSIONS.c[field.name] for field in dataclasses.fields(LiveSessionRecord)]
+
+
 class JoinCodeTaken(Exception):
     """Another session holds the join code; the caller picks a new code and tries again."""
 
@@ -64,7 +68,7 @@ class LiveSessions:
     def list_recent(self, limit: int = 50) -> list[LiveSessionRecord]:
         """The newest sessions first (ties broken by id, so the order is stable)."""
         query = (
-            select(_LIVE_SESSIONS)
+            select(*_RECORD_COLUMNS)
             .order_by(_LIVE_SESSIONS.c.created_at.desc(), _LIVE_SESSIONS.c.id.desc())
             .limit(limit)
         )
@@ -111,7 +115,8 @@ class LiveSessions:
 
     def _one(self, condition: sqlalchemy.ColumnElement[bool]) -> LiveSessionRecord | None:
         with self._engine.connect() as connection:
-            row = connection.execute(select(_LIVE_SESSIONS).where(condition)).mappings().first()
+            query = select(*_RECORD_COLUMNS).where(condition)
+            row = connection.execute(query).mappings().first()
         return None if row is None else _record(row)
 
 
