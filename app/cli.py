@@ -61,10 +61,10 @@ def main(argv: list[str] | None = None) -> None:
         ws_max_size=settings.max_message_bytes,
         ws_ping_interval=settings.ws_ping_interval_s,
         ws_ping_timeout=settings.ws_ping_timeout_s,
-        log_level="info",
+        log_level=settings.log_level,
     )
     server = uvicorn.Server(config)
-    install_for_uvicorn(settings.log_format)
+    install_for_uvicorn(settings.log_format, settings.log_level)
     logging.getLogger("uvicorn.error").addFilter(ClientMistakesAsWarnings())
     server.run()
 

@@ -117,6 +117,11 @@ class Settings(BaseSettings):
         description="json: one JSON object per line; console: readable lines; auto: console "
         "at a terminal, json otherwise.",
     )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info",
+        description="The least important lines written. debug adds a line for every command "
+        "accepted (the commands are counted in /metrics either way).",
+    )
     metrics_token: str | None = Field(
         default=None,
         description="When set, GET /metrics wants 'Authorization: Bearer <token>'; when unset it "

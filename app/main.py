@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 
 from app.config import Settings
-from app.realtime.broker import Broker, MemoryBroker, RedisBroker
+from app.realtime.broker import Broker, MemoryBroker
 from app.realtime.registry import HubRegistry
 from app.store.chores import Chores
 from app.store.database import create_database_engine, migrate
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_database_engine(settings.resolved_database_url())
     migrate(engine)
     templates = make_templates()
-    broker: Broker = RedisBroker(settings.redis_url) if settings.redis_url else MemoryBroker()
+    broker = _broker_for(settings.redis_url)
     registry = HubRegistry(
         store=EventStore(engine),
         sessions=LiveSessions(engine),
@@ -107,6 +107,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     group_routes.install(app, engine, time.time)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def _broker_for(redis_url: str | None) -> Broker:
+    if redis_url is None:
+        return MemoryBroker()
+    # Imported only here: a single process has no use for the Redis client, whose import is a
+    # tenth of the app's start-up (docs/operations.md).
+    from app.realtime.redis_broker import RedisBroker
+
+    return RedisBroker(redis_url)
 
 
 @contextlib.asynccontextmanager

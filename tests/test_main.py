@@ -1,9 +1,14 @@
-"""The app's background jobs: a crash is reported without ending the others, and they all stop."""
+"""The app: its background jobs (a crash is reported without ending the others, and they all
+stop), and what a process imports to start."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from structlog.testing import capture_logs
@@ -59,3 +64,33 @@ async def test_a_crashing_job_is_reported_and_the_others_go_on() -> None:
     (crash,) = (entry for entry in logs if entry["event"] == "background_job_crashed")
     assert ".crashes at " in crash["job"]
     assert crash["log_level"] == "error"
+
+
+STARTS_AN_APP = """
+import json, sys
+from app.config import Settings
+from app.main import create_app
+create_app(Settings(data_dir=sys.argv[1]))
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def packages_imported_to_start(data_dir: Path) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", STARTS_AN_APP, str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    found: list[str] = json.loads(done.stdout.splitlines()[-1])
+    return set(found)
+
+
+@pytest.mark.slow
+def test_a_single_process_on_an_up_to_date_database_loads_neither_alembic_nor_redis(
+    tmp_path: Path,
+) -> None:
+    first_start = packages_imported_to_start(tmp_path)
+    assert "alembic" in first_start
+    assert {"alembic", "redis"} & packages_imported_to_start(tmp_path) == set()

@@ -18,6 +18,7 @@ from structlog.typing import EventDict, Processor
 from app.observability.redaction import RedactTokens, redact, redact_database_values
 
 LogFormat = Literal["auto", "json", "console"]
+LogLevel = Literal["debug", "info", "warning", "error"]
 # Keys whose values are secrets or say who someone is: never written, whoever passes them.
 PRIVATE_KEYS = frozenset(
     {"token", "cookie", "authorization", "name", "names", "title", "group_name", "question"}
@@ -54,12 +55,21 @@ def renderer_for(log_format: LogFormat, stream: Any) -> Processor:
     return structlog.dev.ConsoleRenderer(colors=False)
 
 
-def configure(log_format: LogFormat = "auto", stream: Any = None) -> logging.Handler:
-    """Send every log line to ``stream`` (stderr) through structlog; returns the handler."""
+def configure(
+    log_format: LogFormat = "auto", stream: Any = None, level: LogLevel = "info"
+) -> logging.Handler:
+    """Send every log line at ``level`` or above to ``stream`` (stderr) through structlog;
+    returns the handler."""
     stream = stream or sys.stderr
     shared = shared_processors()
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # A line below the level is dropped first, before it is stamped and redacted: the
+        # per-command lines are debug, and cost next to nothing unless asked for.
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
@@ -78,7 +88,7 @@ def configure(log_format: LogFormat = "auto", stream: Any = None) -> logging.Han
     handler.addFilter(RedactTokens())
     root = logging.getLogger()
     root.handlers = [handler]
-    root.setLevel(logging.INFO)
+    root.setLevel(level.upper())
     # Uvicorn installs handlers of its own; its records now go to the root's instead.
     for name in UVICORN_LOGGERS:
         uvicorn_logger = logging.getLogger(name)
@@ -87,9 +97,9 @@ def configure(log_format: LogFormat = "auto", stream: Any = None) -> logging.Han
     return handler
 
 
-def install_for_uvicorn(log_format: LogFormat) -> None:
+def install_for_uvicorn(log_format: LogFormat, level: LogLevel = "info") -> None:
     """For `peer-rounds serve`, once uvicorn has set up its loggers: every line structured and
     redacted."""
     for name in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(name).addFilter(RedactTokens())
-    configure(log_format)
+    configure(log_format, level=level)

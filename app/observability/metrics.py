@@ -72,15 +72,25 @@ class Metrics:
             "Open sockets closed because their person left or was removed, or links revoked.",
             registry=self.registry,
         )
+        # Children counted on every command or version are looked up once: `labels()` takes a
+        # lock and hashes its arguments each time it is called.
+        self._accepted = self.commands.labels(outcome="accepted", code="")
+        self._duplicate = self.commands.labels(outcome="duplicate", code="")
+        self._rejected: dict[str, Counter] = {}
+        self.commit_fan_out_seconds = self.fan_out_seconds.labels(source="commit")
+        self.reload_fan_out_seconds = self.fan_out_seconds.labels(source="reload")
 
     def accepted(self) -> None:
-        self.commands.labels(outcome="accepted", code="").inc()
+        self._accepted.inc()
 
     def duplicate(self) -> None:
-        self.commands.labels(outcome="duplicate", code="").inc()
+        self._duplicate.inc()
 
     def rejected(self, code: str) -> None:
-        self.commands.labels(outcome="rejected", code=code).inc()
+        counter = self._rejected.get(code)
+        if counter is None:
+            counter = self._rejected[code] = self.commands.labels(outcome="rejected", code=code)
+        counter.inc()
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -180,9 +180,7 @@ class SessionHub:
                     actor_id=actor.id,
                 )
                 self.publish()
-                self._metrics.fan_out_seconds.labels(source="commit").observe(
-                    time.perf_counter() - committed_at
-                )
+                self._metrics.commit_fan_out_seconds.observe(time.perf_counter() - committed_at)
                 self._broker.publish(self.record.id, version)
                 if version % self._snapshot_every == 0:
                     await self._save_snapshot()
@@ -240,9 +238,7 @@ class SessionHub:
         if self.state.version != before:
             loaded_at = time.perf_counter()
             self.publish()
-            self._metrics.fan_out_seconds.labels(source="reload").observe(
-                time.perf_counter() - loaded_at
-            )
+            self._metrics.reload_fan_out_seconds.observe(time.perf_counter() - loaded_at)
 
     def publish(self) -> None:
         frames = self._frames()

@@ -7,27 +7,19 @@ threads because the pool hands each one to a single thread at a time).
 
 import json
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-MIGRATIONS_DIRECTORY = Path(__file__).parent / "migrations"
+# The newest migration's revision (tests/store/test_migrations.py checks it is Alembic's head).
+SCHEMA_HEAD = "0004"
 
 # Writers wait this long for SQLite's single write lock before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
-
-_in_process_migrations = threading.Lock()
-# An arbitrary constant naming this application's migration lock among PostgreSQL advisory locks.
-_MIGRATION_LOCK_KEY = 0x5EE2_2005
 
 
 def sqlite_url_for(path: Path) -> str:
@@ -53,44 +45,25 @@ def migrate(engine: sqlalchemy.Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision``; a no-op when it is there already.
 
     Safe when several processes (or threads) start at once: they take turns, and those after the
-    first find nothing left to do.
+    first find nothing left to do. A database already at the head is recognised without loading
+    Alembic, whose import is a tenth of a process's start-up.
     """
-    with _migration_turn(engine) as connection:
-        command.upgrade(alembic_config(connection), revision)
+    if revision == "head" and schema_revision(engine) == SCHEMA_HEAD:
+        return
+    from app.store.migrating import upgrade
+
+    upgrade(engine, revision)
 
 
-def downgrade(engine: sqlalchemy.Engine, revision: str) -> None:
-    """Take the schema back down to ``revision`` ("base" drops every table the store made)."""
-    with _migration_turn(engine) as connection:
-        command.downgrade(alembic_config(connection), revision)
-
-
-def alembic_config(connection: sqlalchemy.Connection) -> Config:
-    """An Alembic configuration bound to ``connection``; there is no alembic.ini."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIRECTORY))
-    # New revisions are numbered by hand (rev_id="0002"); a module name cannot start with one.
-    config.set_main_option("file_template", "r%%(rev)s_%%(slug)s")
-    config.attributes["connection"] = connection
-    return config
-
-
-@contextmanager
-def _migration_turn(engine: sqlalchemy.Engine) -> Iterator[sqlalchemy.Connection]:
-    """One transaction holding the database's migration lock, committed at the end.
-
-    Alembic's ``op`` and ``context`` are process-wide globals, so threads take turns on a lock;
-    processes take turns on the database: PostgreSQL's transactional DDL under an advisory lock,
-    SQLite's write lock taken up front (BEGIN IMMEDIATE) so its DDL is transactional too.
-    """
-    with _in_process_migrations, engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(
-                sqlalchemy.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
-            )
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        yield connection
+def schema_revision(engine: sqlalchemy.Engine) -> str | None:
+    """The revision the database is at; None before the first migration."""
+    with engine.connect() as connection:
+        if not sqlalchemy.inspect(connection).has_table("alembic_version"):
+            return None
+        found: str | None = connection.execute(
+            sqlalchemy.text("SELECT version_num FROM alembic_version")
+        ).scalar_one_or_none()
+        return found
 
 
 def _sqlite_engine(url: sqlalchemy.URL) -> sqlalchemy.Engine:

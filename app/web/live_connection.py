@@ -271,7 +271,7 @@ class LiveConnection:
             self._reject(command.id, refused.code, refused.message)
             return
         ms = round((time.perf_counter() - started) * 1000, 2)
-        self.log.info("command_accepted", command=kind, version=outcome.version, ms=ms)
+        self.log.debug("command_accepted", command=kind, version=outcome.version, ms=ms)
         if self.viewer.format == "json":
             self._reply(
                 Ack(

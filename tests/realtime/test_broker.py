@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from app.realtime.broker import Broker, MemoryBroker, RedisBroker, channel_of
+from app.realtime.broker import Broker, MemoryBroker
 from app.realtime.hub import Committed, SessionHub
+from app.realtime.redis_broker import RedisBroker, channel_of
 from app.realtime.registry import HubRegistry
 from app.realtime.viewers import Viewer
 from app.session import commands as cmd

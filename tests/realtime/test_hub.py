@@ -155,3 +155,33 @@ async def test_revoking_links_closes_older_viewers_even_one_attaching_just_after
     hub.attach(fresh)
     assert late.outbox.closing == "replaced"
     assert fresh.outbox.closing is None
+
+
+async def test_commands_are_counted_without_looking_up_a_metric_each_time(
+    migrated_engine: sqlalchemy.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`labels()` takes a lock and hashes its labels: the hot path uses children bound once."""
+    from prometheus_client.metrics import MetricWrapperBase
+
+    hubs = registry(migrated_engine)
+    hub, sam = await session_with_round(hubs)
+    looked_up: list[tuple[Any, ...]] = []
+    labels = MetricWrapperBase.labels
+
+    def counting(self: MetricWrapperBase, *values: str, **named: str) -> Any:
+        looked_up.append((values, named))
+        return labels(self, *values, **named)
+
+    def accepted() -> float | None:
+        return hubs.metrics.registry.get_sample_value(
+            "peer_rounds_commands_total", {"outcome": "accepted", "code": ""}
+        )
+
+    before = accepted()
+    monkeypatch.setattr(MetricWrapperBase, "labels", counting)
+    for open_door in (False, True, False):
+        outcome = await hub.execute(command(cmd.SetJoining, open=open_door), sam)
+        assert isinstance(outcome, Committed)
+    assert looked_up == []
+    assert before is not None
+    assert accepted() == before + 3

@@ -11,14 +11,10 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from app.store.commits import Commit
-from app.store.database import (
-    alembic_config,
-    create_database_engine,
-    downgrade,
-    migrate,
-)
+from app.store.database import SCHEMA_HEAD, create_database_engine, migrate, schema_revision
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessionRecord, LiveSessions
+from app.store.migrating import alembic_config, downgrade
 
 STORE_TABLES = {"session_commits", "session_snapshots", "live_sessions"}
 
@@ -63,6 +59,20 @@ def test_every_revision_goes_down_and_up_again(engine: sqlalchemy.Engine) -> Non
 
         assert schema_version(engine) == revision
         previous = revision
+
+
+def test_the_schema_head_the_store_knows_is_alembics_head(engine: sqlalchemy.Engine) -> None:
+    with engine.connect() as connection:
+        head = ScriptDirectory.from_config(alembic_config(connection)).get_current_head()
+    assert head == SCHEMA_HEAD
+
+
+def test_the_revision_read_without_alembic_is_alembics(engine: sqlalchemy.Engine) -> None:
+    assert schema_revision(engine) is None
+    migrate(engine, "0002")
+    assert schema_revision(engine) == schema_version(engine) == "0002"
+    migrate(engine)
+    assert schema_revision(engine) == schema_version(engine) == SCHEMA_HEAD
 
 
 def test_migrating_an_up_to_date_schema_changes_nothing(engine: sqlalchemy.Engine) -> None:

@@ -7,9 +7,10 @@ import sqlalchemy
 from app.agenda.carry_over import ActionKind
 from app.groups.rules import GroupKind, MeetingPattern
 from app.store.accounts import Account, Accounts
-from app.store.database import downgrade, migrate
+from app.store.database import migrate
 from app.store.event_store import EventStore
 from app.store.groups import Action, Group, Groups
+from app.store.migrating import downgrade
 from app.store.templates import Templates
 from tests.store.test_migrations import (
     assert_data_intact,

@@ -3,8 +3,9 @@ with the guidelines kept, down again with them kept, and a purged group leaves n
 
 import sqlalchemy
 
-from app.store.database import downgrade, migrate
+from app.store.database import migrate
 from app.store.groups import Groups
+from app.store.migrating import downgrade
 from tests.store.test_migrations import schema_version, table_names
 from tests.store.test_migrations_groups import GROUP, TODAY, write_group_records
 

@@ -105,6 +105,14 @@ class Membership(Store):
                     )
                 )
 
+    def apology_dates(self, member_id: str, since: date) -> frozenset[date]:
+        """The meetings from ``since`` on that the member sent apologies for."""
+        query = select(APOLOGIES.c.meeting_on).where(
+            APOLOGIES.c.member_id == member_id, APOLOGIES.c.meeting_on >= since
+        )
+        with self._engine.connect() as connection:
+            return frozenset(connection.execute(query).scalars())
+
     def apologies(self, group_id: str, meeting_on: date) -> list[str]:
         query = (
             select(MEMBERS.c.preferred_name)

@@ -24,6 +24,7 @@ from app.session.state import Presence
 from app.store.groups import Group, Member
 from app.web.account_services import AccountServices
 from app.web.groups.access import Facilitating
+from app.web.groups.calendar_feeds import facilitator_feed_url
 from app.web.rendering import page
 from app.web.services import Services
 
@@ -87,6 +88,7 @@ async def group_page(
         error=error,
         notice=notice,
         invitation_url=invitation_url,
+        feed_url=facilitator_feed_url(svc, group.id, mine.me.account.id),
         form=form or {},
         settings=settings or as_form(group),
         templates=await to_thread.run_sync(accounts.templates.usable_by, mine.me.account.id),

@@ -20,6 +20,7 @@ from app.session.state import Presence
 from app.web.access import current_token_version
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, LINKED_MEMBER, SERVICES
+from app.web.groups.calendar_feeds import member_feed_url
 from app.web.groups.form_values import parse_date, text_problem
 from app.web.groups.group_sessions import todays_session
 from app.web.groups.member_links import LinkedMember
@@ -52,6 +53,7 @@ async def _member_page(
         group=group,
         member=linked.member,
         token=linked.token,
+        feed_url=member_feed_url(svc, linked.token),
         meetings=upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today),
         session_on_now=await todays_session(svc, accounts, group) is not None,
         prospective=prospective,

@@ -17,6 +17,7 @@ from app.web.accounts import router as accounts_router
 from app.web.groups import (
     actions,
     agenda_templates,
+    calendar_feeds,
     group,
     guidelines,
     invitations,
@@ -40,6 +41,7 @@ ROUTERS = (
     sessions.router,
     records.router,
     agenda_templates.router,
+    calendar_feeds.router,
 )
 
 

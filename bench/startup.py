@@ -1,0 +1,128 @@
+"""How long a process takes from its start to answering (issue 15, restart speed).
+
+Run: .venv/bin/python bench/startup.py [--rounds 5] [--checkout DIR ...]
+
+Two kinds of process are started in turn, `--rounds` times each, on free ports:
+- Peer Rounds: `python -m app.cli serve` on a SQLite file already at the schema's head, as a
+  restart finds it (the first start, which migrates, is not counted);
+- the bare stack: uvicorn serving a FastAPI app with one route, in a process that imports what
+  any app of ours must (FastAPI, SQLAlchemy, SQLModel, pydantic-settings, Jinja2, structlog).
+`--checkout DIR` adds Peer Rounds as another checkout has it (e.g. `git worktree add` of an
+earlier commit), started from that directory in the same alternation.
+Each is asked for `/healthz` every 20 ms from the moment it is started. Printed: the medians of
+the wall time to the first answer and of the CPU time the process had used by then (user +
+system, from /proc), and Peer Rounds over the bare stack. CPU time is steadier than wall time on
+a shared machine: a neighbour makes the start slower, not larger.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import httpx
+
+BARE_APP = """
+import fastapi, sqlalchemy, sqlmodel, pydantic_settings, jinja2, structlog, uvicorn
+app = fastapi.FastAPI()
+
+@app.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+uvicorn.run(app, host="127.0.0.1", port=int(__import__("sys").argv[1]), log_level="warning")
+"""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # utime and stime are the 14th and 15th fields of the line (11th and 12th after the name).
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def time_to_answer(
+    command: Sequence[str], port: int, env: dict[str, str], cwd: Path | None = None
+) -> tuple[float, float]:
+    """Wall seconds from start to the first /healthz answer, and CPU seconds used by then."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[:3]} exited with {process.returncode}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    return time.perf_counter() - started, cpu_seconds(process.pid)
+            except httpx.TransportError:
+                time.sleep(0.02)
+    finally:
+        process.kill()
+        process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--checkout", type=Path, action="append", default=[])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {**os.environ, "PEER_ROUNDS_DATA_DIR": data_dir, "PEER_ROUNDS_HOST": "127.0.0.1"}
+
+        def peer_rounds(checkout: Path) -> Callable[[], tuple[float, float]]:
+            def start() -> tuple[float, float]:
+                port = free_port()
+                command = [sys.executable, "-m", "app.cli", "serve"]
+                return time_to_answer(
+                    command, port, {**env, "PEER_ROUNDS_PORT": str(port)}, checkout
+                )
+
+            return start
+
+        def bare() -> tuple[float, float]:
+            port = free_port()
+            return time_to_answer([sys.executable, "-c", BARE_APP, str(port)], port, env)
+
+        kinds = {"peer rounds": peer_rounds(Path(__file__).parent.parent), "bare stack": bare}
+        for checkout in args.checkout:
+            kinds[checkout.name] = peer_rounds(checkout.resolve())
+        kinds["peer rounds"]()  # the first start migrates the new file
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in kinds}
+        for number in range(args.rounds):
+            order = list(kinds.items())
+            for name, start in order if number % 2 == 0 else reversed(order):
+                runs[name].append(start())
+    medians = {
+        name: (statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
+        for name, got in runs.items()
+    }
+    print(f"{args.rounds} starts each, alternating; medians")
+    print(f"{'':14}{'to answering (s)':>18}{'CPU by then (s)':>18}")
+    for name, (wall, cpu) in medians.items():
+        print(f"{name:14}{wall:18.2f}{cpu:18.2f}")
+    theirs = medians["bare stack"]
+    for name, ours in medians.items():
+        if name != "bare stack":
+            ratios = f"{ours[0] / theirs[0]:17.2f}x{ours[1] / theirs[1]:17.2f}x"
+            print(f"{name + ' / bare':14}{ratios}")
+
+
+if __name__ == "__main__":
+    main()
