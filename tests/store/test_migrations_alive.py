@@ -4,8 +4,9 @@ from 0004 with sessions kept and nobody's heartbeat known, and down again keepin
 import pytest
 import sqlalchemy
 
-from app.store.database import downgrade, migrate
+from app.store.database import migrate
 from app.store.live_sessions import LiveSessionRecord, LiveSessions
+from app.store.migrating import downgrade
 from tests.store.test_migrations import schema_version
 
 RECORD = LiveSessionRecord(
