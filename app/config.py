@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.timekeeping.outage import SHORTEST_OUTAGE_S
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PEER_ROUNDS_", env_file=".env", extra="ignore")
@@ -142,6 +144,14 @@ class Settings(BaseSettings):
         gt=0,
         description="How often each process checks the database for news the broker lost "
         "(one small query per session with viewers in that process).",
+    )
+    alive_interval_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=SHORTEST_OUTAGE_S / 2,
+        description="How often each process writes that it is serving its live sessions (one "
+        "small UPDATE for all of them), so a restart can tell how long the server was away. At "
+        "most half the shortest outage counted (docs/timekeeping.md).",
     )
     # Accounts: password hashing and the limits on registering and logging in
     # (docs/security.md, "Password work bounded" and "Accounts: registering and logging in").

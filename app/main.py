@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with _background(
             broker.run(registry),
             registry.check_versions_forever(settings.catch_up_interval_s),
+            registry.keep_alive_forever(settings.alive_interval_s),
             purge_expired_forever(app, Chores(engine)),
         ):
             yield

@@ -18,15 +18,19 @@ from app.realtime.hub import Clock, Committed, SessionHub, load_state
 from app.realtime.store_calls import in_thread
 from app.realtime.viewers import Renderer
 from app.session.command_base import Actor, FacilitatorSpec, GroupPlan, Role
-from app.session.commands import CreateSession
-from app.session.state import SessionSettings, SessionState
+from app.session.commands import CreateSession, RecordOutage
+from app.session.state import SessionSettings, SessionState, SessionStatus
 from app.store.event_store import EventStore
 from app.store.live_sessions import JoinCodeTaken, LiveSessionRecord, LiveSessions
+from app.timekeeping.outage import Outage, outage_before
 
 # No 0/O or 1/I/L: join codes are read aloud and typed on phones.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
 LINKS_REVOKED = "The links to this session were replaced. Please ask a facilitator for a new one."
+
+# Who records what only the server can know (an outage) in a session's log.
+SERVER = Actor(role=Role.SERVER, id="server")
 
 log = structlog.get_logger(__name__)
 
@@ -41,6 +45,14 @@ def new_join_code() -> str:
 
 def new_id() -> str:
     return secrets.token_urlsafe(9)
+
+
+def _record(outage: Outage) -> RecordOutage:
+    # Named after the moment the server went away, so processes that load the session at
+    # once after the same outage record it once: the store refuses a second copy.
+    return RecordOutage(
+        id=f"outage-{outage.down_at:.6f}", down_at=outage.down_at, back_at=outage.back_at
+    )
 
 
 def new_command_id() -> str:
@@ -70,6 +82,8 @@ class HubRegistry:
         self._snapshot_every = snapshot_every
         self._hubs: dict[str, SessionHub] = {}
         self._loading = asyncio.Lock()
+        # From now on this process can serve any session: where an outage ends.
+        self.serving_since = clock()
 
     async def get(self, session_id: str) -> SessionHub | None:
         """The session's hub, current as of now: every new connection and request starts here.
@@ -97,7 +111,47 @@ class HubRegistry:
                 state = await in_thread(load_state, self.store, session_id)
                 hub = self._hub(record, state)
                 self._hubs[session_id] = hub
+                if state.status is SessionStatus.LIVE:
+                    await self._record_outage(hub)
             return hub
+
+    async def _record_outage(self, hub: SessionHub) -> None:
+        """If no process served the session for a while before this one loaded it, its clocks
+        wait through that time (docs/timekeeping.md, "When the server was away")."""
+        session_id = hub.record.id
+        outage = outage_before(
+            alive_at=await in_thread(self.sessions.alive_at, session_id),
+            last_commit_at=await in_thread(self.store.last_recorded_at, session_id),
+            serving_since=self.serving_since,
+        )
+        if outage is None:
+            return
+        outcome = await hub.execute(_record(outage), SERVER)
+        log.info(
+            "outage_recorded",
+            session_id=session_id,
+            seconds=round(outage.seconds, 3),
+            outcome=type(outcome).__name__,
+        )
+
+    async def keep_alive_forever(self, interval_s: float) -> None:
+        """The heartbeat: every `interval_s`, say that this process is serving its live
+        sessions (see LiveSessions.mark_alive), so a restart can tell how long it was away."""
+        while True:
+            await self.keep_alive()
+            await asyncio.sleep(interval_s)
+
+    async def keep_alive(self) -> None:
+        live = [
+            session_id
+            for session_id, hub in self._hubs.items()
+            if hub.state.status is SessionStatus.LIVE
+        ]
+        try:
+            await in_thread(self.sessions.mark_alive, live, self._clock())
+        except SQLAlchemyError as error:
+            # A missed heartbeat only makes the next one matter; the outage rule allows for it.
+            log.warning("heartbeat_failed", error=str(error))
 
     async def by_join_code(self, code: str) -> SessionHub | None:
         record = await in_thread(self.sessions.by_join_code, code.strip().upper())

@@ -134,6 +134,11 @@ class _History:
             )
         elif isinstance(event, ev.SessionResumed):
             self._session_pause_ended(event.at)
+        elif isinstance(event, ev.ServerWasAway):
+            away = event.back_at - event.down_at
+            self.adjustments.append(
+                _Adjustment(version, AdjustmentKind.SERVER_AWAY, None, None, away)
+            )
         elif isinstance(event, ev.FlowUndone):
             self.adjustments = [a for a in self.adjustments if a.version < event.undone_version]
             for people in self.given_floor.values():

@@ -60,19 +60,22 @@ class AdjustmentKind(StrEnum):
     SPEAKER_EXTENDED = "speaker_extended"
     SPEAKER_PAUSED = "speaker_paused"
     SESSION_PAUSED = "session_paused"
+    # No process could serve the session: every clock waited, so it is nobody's speaking time.
+    SERVER_AWAY = "server_away"
 
 
 class AdjustmentFact(Fact):
     """A change to the plan after the session started, in the order they were made."""
 
     kind: AdjustmentKind
-    # None for a pause of the whole session.
+    # None for a pause of the whole session, or time without a server.
     stage_id: str | None
     title: str | None
     # The speaker, for an extension or a pause of their time.
     name: str | None
     # Time added to the item or the speaker (less than zero where a new plan shortened an
-    # item); for a pause, how long it lasted (so far, while it lasts).
+    # item); for a pause, how long it lasted (so far, while it lasts); for time without a server,
+    # how long that was.
     seconds: float
 
 

@@ -17,6 +17,8 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
     ROOM = "room"
+    # The server itself, for facts only it can know (an outage). No link is ever issued for it.
+    SERVER = "server"
 
 
 class Actor(BaseModel):
@@ -36,6 +38,7 @@ Seconds = Annotated[float, Field(gt=0, le=4 * 60 * 60)]
 BY_FACILITATOR = frozenset({Role.FACILITATOR})
 BY_PARTICIPANT = frozenset({Role.PARTICIPANT})
 BY_EITHER = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
+BY_SERVER = frozenset({Role.SERVER})
 
 
 class CommandBase(BaseModel):

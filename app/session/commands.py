@@ -14,6 +14,7 @@ from app.rounds.order import OrderPolicy
 from app.session.command_base import (
     BY_EITHER,
     BY_PARTICIPANT,
+    BY_SERVER,
     CommandBase,
     FacilitatorSpec,
     PersonId,
@@ -182,6 +183,16 @@ class ExtendTime(CommandBase):
     type: Literal["extend_time"] = "extend_time"
     seconds: Seconds
     target: Literal["speaker", "stage"] = "speaker"
+
+
+class RecordOutage(CommandBase):
+    """Sent by the server itself when it loads a session after being away from it: its clocks
+    wait through the gap (docs/timekeeping.md). No screen can send it."""
+
+    type: Literal["record_outage"] = "record_outage"
+    senders: ClassVar[frozenset[Role]] = BY_SERVER
+    down_at: float
+    back_at: float
 
 
 class Join(CommandBase):
@@ -395,7 +406,7 @@ ClientCommandKind = (
 )
 # What only the server sends, carrying facts no client can vouch for (who may join and as whom,
 # what the group page recorded): each says in `what_to_do_instead` how people get it done.
-ServerCommandKind = CreateSession | Join | RecordNameCheck | ForgetMember
+ServerCommandKind = CreateSession | Join | RecordNameCheck | ForgetMember | RecordOutage
 
 ClientCommand = Annotated[ClientCommandKind, Field(discriminator="type")]
 # Every command decide() knows, from clients and from the server.

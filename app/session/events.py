@@ -55,6 +55,16 @@ class SessionResumed(EventBase):
     at: float
 
 
+class ServerWasAway(EventBase):
+    """No process could serve the session from `down_at` to `back_at`: every clock that was
+    running waited through it. Final for undo: the clocks an undo would bring back are from
+    before the outage, and would count it as spoken."""
+
+    type: Literal["server_was_away"] = "server_was_away"
+    down_at: float
+    back_at: float
+
+
 class SessionEnded(EventBase):
     type: Literal["session_ended"] = "session_ended"
     moves_flow: ClassVar[bool] = True
@@ -350,6 +360,7 @@ Event = Annotated[
     | SessionEnded
     | SessionPaused
     | SessionResumed
+    | ServerWasAway
     | StageStarted
     | StageClosed
     | StageInserted

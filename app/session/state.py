@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.agenda.carry_over import CarriedAction, SessionGuideline
 from app.agenda.stages import StageKind
 from app.rounds.turns import Round, Turn
+from app.timekeeping.outage import Outage
 from app.timekeeping.timer import Timer
 
 
@@ -230,6 +231,8 @@ class SessionState(Frozen):
     flow_change: FlowChange | None = None
     undo_point: UndoPoint | None = None
     pause: SessionPause | None = None
+    # The server's latest time away from the session, which every screen mentions once.
+    outage: Outage | None = None
     command_versions: dict[str, int] = {}
     # Brought from the group at creation (app/agenda/carry_over.py); fixed for the session.
     guidelines: tuple[SessionGuideline, ...] = ()

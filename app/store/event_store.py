@@ -178,6 +178,18 @@ class EventStore:
             version: int = result.scalar_one()
         return version
 
+    def last_recorded_at(self, session_id: str) -> float | None:
+        """When the session's newest commit was recorded; None when it has none."""
+        query = (
+            select(_COMMITS.c.recorded_at)
+            .where(_COMMITS.c.session_id == session_id)
+            .order_by(_COMMITS.c.version.desc())
+            .limit(1)
+        )
+        with self._engine.connect() as connection:
+            recorded_at: float | None = connection.execute(query).scalar_one_or_none()
+        return recorded_at
+
     def current_versions(self, session_ids: list[str]) -> dict[str, int]:
         """Each session's newest version in one query; a session with no commits is left out."""
         if not session_ids:

@@ -27,6 +27,10 @@ class LiveSessionRecord:
     token_secret_version: int = 1
 
 
+# What a record is read from: the heartbeat (alive_at) is read on its own, when a session loads.
+_RECORD_COLUMNS = [_LIVE_SESSIONS.c[field.name] for field in dataclasses.fields(LiveSessionRecord)]
+
+
 class JoinCodeTaken(Exception):
     """Another session holds the join code; the caller picks a new code and tries again."""
 
@@ -42,7 +46,10 @@ class LiveSessions:
         self._engine = engine
 
     def create(self, record: LiveSessionRecord) -> None:
-        statement = _LIVE_SESSIONS.insert().values(**dataclasses.asdict(record))
+        # The process creating a session serves it from that moment.
+        statement = _LIVE_SESSIONS.insert().values(
+            **dataclasses.asdict(record), alive_at=record.created_at
+        )
         try:
             with self._engine.begin() as connection:
                 connection.execute(statement)
@@ -61,7 +68,7 @@ class LiveSessions:
     def list_recent(self, limit: int = 50) -> list[LiveSessionRecord]:
         """The newest sessions first (ties broken by id, so the order is stable)."""
         query = (
-            select(_LIVE_SESSIONS)
+            select(*_RECORD_COLUMNS)
             .order_by(_LIVE_SESSIONS.c.created_at.desc(), _LIVE_SESSIONS.c.id.desc())
             .limit(limit)
         )
@@ -80,9 +87,36 @@ class LiveSessions:
             version: int | None = connection.execute(statement).scalar_one_or_none()
         return version
 
+    def mark_alive(self, session_ids: list[str], now: float) -> None:
+        """The heartbeat: this process is serving these sessions at `now`. One statement for all
+        of them; a later heartbeat of another process is never moved back."""
+        if not session_ids:
+            return
+        statement = (
+            _LIVE_SESSIONS.update()
+            .where(
+                _LIVE_SESSIONS.c.id.in_(session_ids),
+                sqlalchemy.or_(
+                    _LIVE_SESSIONS.c.alive_at.is_(None), _LIVE_SESSIONS.c.alive_at < now
+                ),
+            )
+            .values(alive_at=now)
+        )
+        with self._engine.begin() as connection:
+            connection.execute(statement)
+
+    def alive_at(self, session_id: str) -> float | None:
+        """When a process last said it was serving the session; None if none ever did (a
+        session from before heartbeats, or one that does not exist)."""
+        query = select(_LIVE_SESSIONS.c.alive_at).where(_LIVE_SESSIONS.c.id == session_id)
+        with self._engine.connect() as connection:
+            alive_at: float | None = connection.execute(query).scalar_one_or_none()
+        return alive_at
+
     def _one(self, condition: sqlalchemy.ColumnElement[bool]) -> LiveSessionRecord | None:
         with self._engine.connect() as connection:
-            row = connection.execute(select(_LIVE_SESSIONS).where(condition)).mappings().first()
+            query = select(*_RECORD_COLUMNS).where(condition)
+            row = connection.execute(query).mappings().first()
         return None if row is None else _record(row)
 
 

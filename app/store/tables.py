@@ -65,6 +65,9 @@ class LiveSessionRow(SQLModel, table=True):
     template_key: str
     created_at: float
     token_secret_version: int = 1
+    # The last moment a process said it was serving the session (its heartbeat); see
+    # app/timekeeping/outage.py for what a gap in it means.
+    alive_at: float | None = None
 
 
 def table_of(row_type: type[SQLModel]) -> Table:

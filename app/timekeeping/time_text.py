@@ -26,3 +26,12 @@ def minutes_text(seconds: float) -> str:
     if 0 < seconds < 60:
         return "under a minute"
     return f"{round(seconds / 60)} min"
+
+
+def duration_text(seconds: float) -> str:
+    """A length said in passing, to the second: "12 s", "2 min", "2 min 5 s"."""
+    total = max(0, round(seconds))
+    minutes, secs = divmod(total, 60)
+    if minutes == 0:
+        return f"{secs} s"
+    return f"{minutes} min" if secs == 0 else f"{minutes} min {secs} s"

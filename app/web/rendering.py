@@ -17,7 +17,7 @@ from markupsafe import Markup
 from app.plain_text import quoted
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
-from app.timekeeping.time_text import clock_text, minutes_text
+from app.timekeeping.time_text import clock_text, duration_text, minutes_text
 from app.web.local_time import LocalTime, zone_named
 from app.web.services import Services
 
@@ -47,6 +47,7 @@ def add_filters(env: Environment, time_zone: str | None = None) -> None:
     """Formatting every template shares, so a number reads the same on every screen."""
     env.filters["clock"] = clock_text
     env.filters["minutes"] = minutes_text
+    env.filters["duration"] = duration_text
     env.filters["quoted"] = quoted
     env.filters["local_time"] = LocalTime(zone_named(time_zone))
 

@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from app.session.command_base import Actor, Role
 
 LINK_EXPIRED = "This link has expired. Please ask a facilitator for a fresh one."
+NOT_VALID = "This link is not valid. Ask a facilitator for a new one."
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,8 @@ class Tokens:
         self._max_age_s = max_age_s
 
     def issue(self, grant: Grant) -> str:
+        if grant.role is Role.SERVER:
+            raise ValueError("the server speaks for itself: no link is issued for it")
         return self._serializer.dumps(
             [grant.session_id, grant.role.value, grant.person_id, grant.token_version]
         )
@@ -54,10 +57,16 @@ class Tokens:
         except SignatureExpired as expired:
             raise TokenError(LINK_EXPIRED) from expired
         except (BadSignature, ValueError, TypeError) as broken:
-            raise TokenError("This link is not valid. Ask a facilitator for a new one.") from broken
+            raise TokenError(NOT_VALID) from broken
+        try:
+            screen_role = Role(role)
+        except ValueError as broken:
+            raise TokenError(NOT_VALID) from broken
+        if screen_role is Role.SERVER:
+            raise TokenError(NOT_VALID)  # no link is ever issued for the server
         return Grant(
             session_id=str(session_id),
-            role=Role(role),
+            role=screen_role,
             person_id=str(person_id),
             token_version=int(version),
             expires_at=signed_at.timestamp() + self._max_age_s,

@@ -5,7 +5,7 @@
 //   heartbeat.js   noticing a socket that has gone quiet while still looking open
 //   commands.js    each command's id and the version this screen shows; taps kept until answered
 //   swaps.js       what someone is typing or has opened survives a new version
-//   notices.js     calm words: notices and the connection banner
+//   notices.js     calm words: notices, the connection banner, and that the server was away
 //   announcer.js   what screen readers hear when the turn changes
 //   alerts.js      the console's alerts: the tab's title, what is new read out, a soft chime
 //   shortcuts.js   the console's keyboard shortcuts
@@ -17,7 +17,7 @@ import { announce, announceChanges } from "./announcer.js";
 import { installCommands } from "./commands.js";
 import { installConnection } from "./connection.js";
 import { installHeartbeat } from "./heartbeat.js";
-import { installNotices, showNotice, watchNotice } from "./notices.js";
+import { installNotices, sayServerAwayOnce, showNotice, watchNotice } from "./notices.js";
 import { installReconnect } from "./reconnect.js";
 import { installReorder } from "./reorder.js";
 import { installShortcuts } from "./shortcuts.js";
@@ -89,12 +89,14 @@ document.addEventListener("htmx:wsAfterMessage", () => {
   announceChanges({ also: noticeNewAlerts() });
   showAlertsInTitle();
   watchNotice();
+  sayServerAwayOnce();
 });
 
 function start() {
   announceChanges({ silently: true });
   noticeNewAlerts({ silently: true });
   showAlertsInTitle();
+  sayServerAwayOnce();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

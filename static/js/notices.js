@@ -42,6 +42,23 @@ export function watchNotice() {
   noticeTimer = window.setTimeout(() => notices.replaceChildren(), NOTICE_MS);
 }
 
+/** Says once on this screen (reloads of the tab included) that the server was away and every
+ * clock waited: the page's version marker carries the server's latest time away. */
+export function sayServerAwayOnce() {
+  const marker = document.getElementById("live-version");
+  const key = marker?.dataset.serverAway;
+  const text = marker?.dataset.serverAwayText;
+  if (!key || !text) return;
+  const said = `peer-rounds:server-away:${location.pathname}:${key}`;
+  try {
+    if (sessionStorage.getItem(said)) return;
+    sessionStorage.setItem(said, "said");
+  } catch {
+    // Storage refused (a private window): saying it again after a reload is the lesser harm.
+  }
+  showNotice(text);
+}
+
 /** Dismissing by its button, and timing a notice the server sends on its own. */
 export function installNotices() {
   document.addEventListener("click", (event) => {

@@ -87,6 +87,8 @@ PINNED: dict[tuple[str, Role], str] = {
     ("forget_member", "facilitator"): D,
     ("create_session", "facilitator"): D,
     ("join", "self"): D,
+    ("record_outage", "facilitator"): D,  # only the server knows when it was away
+    ("record_outage", "self"): D,
 }
 
 
@@ -162,6 +164,7 @@ def fields_for(kind: str, world: World, role: Role) -> dict[str, Any]:
         "accept_schedule_suggestion": {"stage_id": "s2", "share_s": 60, "speakers_to_come": 2},
         "reorder_round": {"order": [world.ids["Tom"], world.ids["Priya"]]},
         "extend_time": {"seconds": 60},
+        "record_outage": {"down_at": 1_000.0, "back_at": 1_012.0},
         "join": {"name": "Again"},
         "record_name_check": {"member_id": "a-member"},
         "forget_member": {"member_id": "a-member"},

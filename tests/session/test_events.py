@@ -24,6 +24,7 @@ ONE_OF_EACH: list[EventBase] = [
     ev.SessionEnded(at=3),
     ev.SessionPaused(at=2),
     ev.SessionResumed(at=3),
+    ev.ServerWasAway(down_at=3, back_at=15),
     ev.StageStarted(stage_id="s1", at=1),
     ev.StageClosed(stage_id="s1", skipped=True, at=2),
     ev.StageInserted(

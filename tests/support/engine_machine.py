@@ -8,7 +8,9 @@ never raises and never mutates its input, refusals change nothing, versions go u
 accepted command, the log rebuilds the live state, nobody's turn is silently lost, at most one
 person speaks, and no command ever adds or removes time from a running or paused clock —
 except "undo the last action", which puts the agenda back exactly as it was before the undone
-commit. Every share a round gives follows docs/timekeeping.md: what is left divided among all
+commit, and the server's record of an outage, after which every clock that was running has
+used what it had when the server went away plus the time since it came back. Every share a
+round gives follows docs/timekeeping.md: what is left divided among all
 the round still owes a turn, between the group's minimum and maximum, and the same whoever else
 happens to be stepped out at that moment.
 """
@@ -37,7 +39,13 @@ from app.session.command_base import Actor, CommandBase, FacilitatorSpec, Role, 
 from app.session.decide import decide
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
 from app.session.event_base import EventBase, UndoEffect
-from app.session.events import EVENT_ADAPTER, FlowUndone, RoundStarted, TurnStarted
+from app.session.events import (
+    EVENT_ADAPTER,
+    FlowUndone,
+    RoundStarted,
+    ServerWasAway,
+    TurnStarted,
+)
 from app.session.evolve import apply_commit, fold
 from app.session.shares import MINIMUM_REFLECTION_S, REFLECTION_SHARE, shares_owed
 from app.session.state import (
@@ -76,6 +84,7 @@ SESSION_ID = "stateful"
 PEOPLE = tuple(participant(i) for i in range(6))
 FACS = (facilitator(0), facilitator(1))
 STRANGER = Actor(role=Role.FACILITATOR, id="f-unknown")
+SERVER = Actor(role=Role.SERVER, id="server")
 EPSILON = 1e-6
 # Commands after which a stepped-out person's pending turn may end up skipped.
 MAY_SKIP_THE_ABSENT: tuple[type[CommandBase], ...] = (
@@ -259,6 +268,10 @@ class EngineMachine(RuleBasedStateMachine):
         if state.status is SessionStatus.NEW:
             assert isinstance(command, c.CreateSession)
             return
+        if actor.role is Role.SERVER or Role.SERVER in kind.senders:
+            assert actor.role is Role.SERVER
+            assert kind.senders == {Role.SERVER}
+            return
         if actor.role is Role.FACILITATOR:
             assert actor.id in state.facilitators
             assert Role.FACILITATOR in kind.senders
@@ -283,6 +296,8 @@ class EngineMachine(RuleBasedStateMachine):
     ) -> None:
         assert after.version == before.version + 1
         if self.check_undo(before, after, events):
+            return
+        if self.check_outage(before, after, events):
             return
         now = self.now
         # No command adds or removes time from any clock at the moment it is decided.
@@ -437,6 +452,31 @@ class EngineMachine(RuleBasedStateMachine):
                         given,
                         event,
                     )
+
+    def check_outage(
+        self, before: SessionState, after: SessionState, events: tuple[EventBase, ...]
+    ) -> bool:
+        """Every clock that was running waited through the outage, and nothing else changed.
+        True when this commit recorded an outage (checked in full)."""
+        outages = [event for event in events if isinstance(event, ServerWasAway)]
+        if not outages:
+            return False
+        assert len(events) == 1
+        away = outages[0]
+        old_timers = _timers(before)
+        new_timers = _timers(after)
+        assert new_timers.keys() == old_timers.keys()
+        for key, timer in old_timers.items():
+            if not timer.running:
+                assert new_timers[key] == timer, key
+                continue
+            as_when_away = timer.elapsed(away.down_at) + (self.now - away.back_at)
+            assert math.isclose(new_timers[key].elapsed(self.now), as_when_away, abs_tol=EPSILON), (
+                key
+            )
+        assert after.participants == before.participants
+        assert after.undo_point is None
+        return True
 
     def check_undo(
         self, before: SessionState, after: SessionState, events: tuple[EventBase, ...]
@@ -684,6 +724,20 @@ class EngineMachine(RuleBasedStateMachine):
             self.send(actor, c.ResumeTimer)
         else:
             self.send(actor, c.ExtendTime, seconds=30.0, target="speaker")
+
+    @rule(
+        away=st.floats(3, 900, allow_nan=False),
+        back_for=st.sampled_from([0.0, 0.5, 4.0, 60.0]),
+        by=st.sampled_from([SERVER] * 6 + [FACS[0], PEOPLE[0]]),
+    )
+    def server_away(self, away: float, back_for: float, by: Actor) -> None:
+        """The server goes away and comes back; `back_for` later a screen reconnects and the
+        process loads the session, recording the outage (only the server can)."""
+        down_at = self.now
+        self.now += away
+        back_at = self.now
+        self.now += back_for
+        self.send(by, c.RecordOutage, down_at=down_at, back_at=back_at)
 
     @rule(action=st.sampled_from(["pause", "resume"]), by=facilitator_actors)
     def everything_waits(self, action: str, by: Actor) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,9 @@ import pytest
 
 from app.config import Settings
 from app.main import create_app
+from app.realtime.hub import Committed
+from app.realtime.registry import SERVER
+from app.session.commands import RecordOutage
 from tests.support import api
 from tests.support.api import bearer
 
@@ -162,6 +166,26 @@ async def test_changes_to_the_plan_are_rows_of_their_own_and_never_rewrite_it(
         await client.get(f"/s/{session.id}/summary.json", headers=bearer(session.sam))
     ).json()
     assert [a["seconds"] for a in exported["adjustments"]] == [300, 300]
+
+
+async def test_time_without_a_server_is_a_row_of_its_own(tmp_path: Path, database_url: str) -> None:
+    app = create_app(Settings(data_dir=tmp_path, database_url=database_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url=BASE, headers={"Origin": BASE}
+    ) as http:
+        session = await a_round_shared(http)
+        hub = await app.state.services.registry.get(session.id)
+        now = time.time()
+        outage = RecordOutage(id="outage", down_at=now - 20, back_at=now - 8)
+        assert isinstance(await hub.execute(outage, SERVER), Committed)
+        page = (await http.get(f"/s/{session.id}/summary", headers=bearer(session.sam))).text
+        changes = await http.get(
+            f"/s/{session.id}/summary/changes.csv", headers=bearer(session.sam)
+        )
+    assert "12 s without a server; every clock waited" in page
+    rows = list(csv.reader(io.StringIO(changes.text)))
+    assert rows[1:] == [["", "server_away", "", "12.0"]]
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,12 @@ def authorize(state: SessionState, command: CommandBase, actor: Actor) -> None:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "This session has already been set up.")
     if state.status is SessionStatus.ENDED:
         raise Refusal(RejectionCode.SESSION_ENDED, "This session has ended. Thank you.")
+    if (actor.role is Role.SERVER) != (Role.SERVER in senders):
+        # What only the server knows (an outage) no screen may claim, and the server speaks
+        # for nobody.
+        raise Refusal(RejectionCode.NOT_ALLOWED, "Only the server itself records that.")
+    if actor.role is Role.SERVER:
+        return
     if actor.role is Role.FACILITATOR:
         if actor.id not in state.facilitators:
             raise Refusal(RejectionCode.NOT_ALLOWED, "You are not a facilitator of this session.")

@@ -88,3 +88,13 @@ def _resume_session(draft: Draft, command: cmd.ResumeSession) -> None:
     if draft.state.pause is None:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "Nothing is paused just now.")
     draft.emit(ev.SessionResumed(at=draft.now))
+
+
+@handles(cmd.RecordOutage)
+def _record_outage(draft: Draft, command: cmd.RecordOutage) -> None:
+    draft.require_live()
+    if not command.down_at < command.back_at <= draft.now:
+        raise Refusal(
+            RejectionCode.INVALID, "An outage ends after it begins, and not later than now."
+        )
+    draft.emit(ev.ServerWasAway(down_at=command.down_at, back_at=command.back_at))

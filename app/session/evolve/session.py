@@ -7,6 +7,7 @@ from collections.abc import Callable
 from app.session import events as ev
 from app.session.evolve.rule import change_active_turn, rule, stage_from, with_stage
 from app.session.state import SessionPause, SessionState, SessionStatus, Stage
+from app.timekeeping.outage import Outage
 from app.timekeeping.timer import Timer
 
 
@@ -59,11 +60,26 @@ def _(event: ev.SessionResumed, state: SessionState) -> SessionState:
     return _with_current_clocks(resumed, lambda timer: timer.start(event.at), hold=False)
 
 
+@rule.register
+def _(event: ev.ServerWasAway, state: SessionState) -> SessionState:
+    """Every running clock waits through the outage: what it had used when the server went away
+    is what it has used when the server is back."""
+
+    def wait(timer: Timer) -> Timer:
+        if timer.started_at is None:
+            return timer
+        return timer.stop(max(event.down_at, timer.started_at)).start(event.back_at)
+
+    outage = Outage(down_at=event.down_at, back_at=event.back_at)
+    return _with_current_clocks(state.model_copy(update={"outage": outage}), wait, hold=None)
+
+
 def _with_current_clocks(
-    state: SessionState, change: Callable[[Timer], Timer], *, hold: bool
+    state: SessionState, change: Callable[[Timer], Timer], *, hold: bool | None
 ) -> SessionState:
     """``change`` the current stage's clock, and the speaker's when it is running (to hold it)
-    or held (to let it go)."""
+    or held (to let it go); ``hold`` None changes a running speaker's clock and leaves whether it
+    is held alone."""
     stage = state.current_stage
     if stage is None:
         return state
@@ -73,12 +89,15 @@ def _with_current_clocks(
         slot, turn = stage.active_slot, stage.active_turn
         if slot is None or turn is None or turn.timer is None:
             return changed
-        if turn.timer.running if hold else turn.held:
+        if turn.timer.running if hold is not False else turn.held:
             changed = change_active_turn(
                 changed,
                 slot,
                 lambda t: t.model_copy(
-                    update={"timer": change(t.timer) if t.timer else None, "held": hold}
+                    update={
+                        "timer": change(t.timer) if t.timer else None,
+                        "held": t.held if hold is None else hold,
+                    }
                 ),
             )
         return changed

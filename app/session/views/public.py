@@ -19,6 +19,8 @@ from app.session.state import (
     TurnSlot,
 )
 from app.session.views.base import PersonRef, View, person
+from app.timekeeping.outage import Outage
+from app.timekeeping.time_text import duration_text
 from app.timekeeping.timer import Timer
 
 PUBLIC_UP_NEXT = 2
@@ -92,6 +94,22 @@ class TakingTimeView(View):
     taker_passed: bool = False
 
 
+class ServerAwayNotice(View):
+    """Said once on every screen: the server was away, and the clocks waited for it."""
+
+    # Tells this outage from any other, so a screen says it once (static/js/live.js).
+    key: str
+    text: str
+
+
+def server_away_notice(outage: Outage) -> ServerAwayNotice:
+    return ServerAwayNotice(
+        key=f"{outage.down_at:.3f}",
+        text=f"We lost the server for {duration_text(outage.seconds)}. "
+        "Everyone's time waited, so nobody lost any of theirs.",
+    )
+
+
 class PublicView(View):
     session_id: str
     version: int
@@ -111,6 +129,8 @@ class PublicView(View):
     present_count: int
     # Everything is waiting since then (a session-wide pause); every clock is stopped.
     paused_since: float | None = None
+    # The server's latest time away (docs/timekeeping.md, "When the server was away").
+    server_away: ServerAwayNotice | None = None
 
 
 def countdown(timer: Timer, cue_s: float) -> Countdown:
@@ -203,6 +223,7 @@ def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
         "show_numbers": state.settings.show_numbers_to_participants,
         "near_end_cue_s": state.settings.near_end_cue_s,
         "paused_since": None if state.pause is None else state.pause.at,
+        "server_away": None if state.outage is None else server_away_notice(state.outage),
         "stages": [
             StageSummary(
                 id=s.id, kind=s.kind, title=s.title, planned_s=s.planned_s, status=s.status
