@@ -38,6 +38,7 @@ Seconds = Annotated[float, Field(gt=0, le=4 * 60 * 60)]
 BY_FACILITATOR = frozenset({Role.FACILITATOR})
 BY_PARTICIPANT = frozenset({Role.PARTICIPANT})
 BY_EITHER = frozenset({Role.FACILITATOR, Role.PARTICIPANT})
+MAX_PARTICIPANTS = 200
 BY_SERVER = frozenset({Role.SERVER})
 
 

@@ -4,71 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
 
-from app.agenda.carry_over import CarriedAction, SessionGuideline
-from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
 from app.session.event_base import EventBase, UndoEffect
-from app.session.state import Facilitator, Presence, SessionSettings, TakingTimePhase, TurnSlot
 
-
-class StageSpec(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    kind: StageKind
-    title: str
-    prompt: str | None = None
-    planned_s: float
-
-
-class SessionCreated(EventBase):
-    type: Literal["session_created"] = "session_created"
-    title: str
-    group_name: str
-    template_key: str
-    settings: SessionSettings
-    facilitators: tuple[Facilitator, ...]
-    stages: tuple[StageSpec, ...]
-    guidelines: tuple[SessionGuideline, ...] = ()
-    carried_over: tuple[CarriedAction, ...] = ()
-    apologies: tuple[str, ...] = ()
-    for_group: bool = False
-    time_zone: str | None = None
-
-
-class SessionStarted(EventBase):
-    type: Literal["session_started"] = "session_started"
-    moves_flow: ClassVar[bool] = True
-    at: float
-    planned_end: float
-
-
-class SessionPaused(EventBase):
-    type: Literal["session_paused"] = "session_paused"
-    at: float
-
-
-class SessionResumed(EventBase):
-    type: Literal["session_resumed"] = "session_resumed"
-    at: float
-
-
-class ServerWasAway(EventBase):
-    """No process could serve the session from `down_at` to `back_at`: every clock that was
-    running waited through it. Final for undo: the clocks an undo would bring back are from
-    before the outage, and would count it as spoken."""
-
-    type: Literal["server_was_away"] = "server_was_away"
-    down_at: float
-    back_at: float
-
-
-class SessionEnded(EventBase):
-    type: Literal["session_ended"] = "session_ended"
-    moves_flow: ClassVar[bool] = True
-    at: float
+# Re-exported: every event is found here.
+from app.session.session_events import ServerWasAway as ServerWasAway
+from app.session.session_events import SessionCreated as SessionCreated
+from app.session.session_events import SessionEnded as SessionEnded
+from app.session.session_events import SessionPaused as SessionPaused
+from app.session.session_events import SessionResumed as SessionResumed
+from app.session.session_events import SessionStarted as SessionStarted
+from app.session.session_events import StageSpec as StageSpec
+from app.session.state import Presence, SessionSettings, TakingTimePhase, TurnSlot
 
 
 class StageStarted(EventBase):

@@ -91,6 +91,12 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Remove someone from the session; their link stops working.",
         {"participant_id": TOM},
     ),
+    "readmit": (
+        "Facilitators",
+        "Let back in someone who left or was removed: back in if they had been let in before,"
+        " else back to the waiting room.",
+        {"participant_id": TOM},
+    ),
     "send_waiting_away": (
         "Facilitators",
         "Remove everyone waiting who joined with the code (members stay).",
@@ -118,6 +124,11 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         {},
     ),
     "raise_hand": ("Participants", "Raise a hand: something to say or ask.", {}),
+    "acknowledge_hand": (
+        "Facilitators",
+        "Mark someone's raised hand as seen: their phone says a facilitator has seen it.",
+        {"participant_id": PRIYA},
+    ),
     "lower_hand": (
         "Participants for themselves, or facilitators for anyone",
         "Lower a raised hand.",

@@ -121,11 +121,23 @@ def test_the_command_schema_offers_only_what_a_client_may_send(schema: Any) -> N
     body = operations(schema)["send_command"]["requestBody"]["content"]["application/json"]
     offered = {ref["$ref"].rsplit("/", 1)[1] for ref in body["schema"]["oneOf"]}
     server_only = {kind.__name__ for kind in EVERY_COMMAND if kind.what_to_do_instead}
-    assert server_only == {"CreateSession", "Join", "RecordNameCheck", "ForgetMember"}
+    assert server_only == {
+        "CreateSession",
+        "Join",
+        "RecordNameCheck",
+        "ForgetMember",
+        "RecordOutage",
+    }
     assert offered == {kind.__name__ for kind in EVERY_COMMAND} - server_only
     assert not server_only & set(schema["components"]["schemas"])
     # The server's own union keeps them: decide() still runs what the shell sends.
-    assert set(SERVER_ONLY) == {"create_session", "join", "record_name_check", "forget_member"}
+    assert set(SERVER_ONLY) == {
+        "create_session",
+        "join",
+        "record_name_check",
+        "forget_member",
+        "record_outage",
+    }
 
 
 def test_every_client_command_has_an_example_that_is_well_formed(schema: Any) -> None:
