@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from app.timekeeping.outage import SHORTEST_OUTAGE_S
-from tests.support.live_server import Client, LiveServer, create_session, join, timeless
+from tests.support.live_server import Client, LiveServer, timeless
+from tests.support.processes import session_in_a_round
 
 pytestmark = pytest.mark.anyio
 
@@ -46,21 +47,13 @@ async def test_a_killed_server_restarts_exactly_where_it_was(
     first = LiveServer(tmp_path, database_url)
     first.start()
     try:
-        created = create_session(first)
-        session_id = created["session_id"]
-        token = created["facilitators"][0]["token"]
+        session = session_in_a_round(first, ("Priya", "Tom", "Mere", "Lee"))
+        session_id, token = session.id, session.facilitator_token(0)
         sam = await Client.open(first, session_id, "facilitator", token)
-        people = {}
-        for name in ("Priya", "Tom", "Mere", "Lee"):
-            joined = join(first, session_id, name)
-            await sam.send_command("admit", participant_id=joined["participant_id"])
-            people[name] = joined
-        for command in ("start_session", "advance_stage", "start_round"):
-            assert (await sam.send_command(command))["type"] == "ack"
-        priya = await Client.open(first, session_id, "participant", people["Priya"]["token"])
+        priya = await Client.open(first, session_id, "participant", session.token_of("Priya"))
         await priya.until(lambda v: v["you"]["is_speaking"])
         assert (await priya.send_command("pass_for_now"))["type"] == "ack"
-        tom = await Client.open(first, session_id, "participant", people["Tom"]["token"])
+        tom = await Client.open(first, session_id, "participant", session.token_of("Tom"))
         await tom.until(lambda v: v["you"]["is_speaking"])
         assert (await tom.send_command("pause_timer"))["type"] == "ack"
         before = await sam.until(lambda v: v["speaker"]["taking_a_moment"])
@@ -81,7 +74,7 @@ async def test_a_killed_server_restarts_exactly_where_it_was(
         assert stage_used <= used_s(before["current_stage"]["timer"], killed_at) + (
             now - launched_at
         )
-        tom = await Client.open(second, session_id, "participant", people["Tom"]["token"])
+        tom = await Client.open(second, session_id, "participant", session.token_of("Tom"))
         assert tom.view["you"]["is_speaking"] is True
         assert (await tom.send_command("resume_timer"))["type"] == "ack"
         assert (await tom.send_command("share"))["type"] == "ack"
@@ -98,15 +91,9 @@ async def test_time_without_a_server_is_nobodys_speaking_time(
     first = LiveServer(tmp_path, database_url)
     first.start()
     try:
-        created = create_session(first)
-        session_id = created["session_id"]
-        token = created["facilitators"][0]["token"]
+        session = session_in_a_round(first, ("Priya", "Tom"))
+        session_id, token = session.id, session.facilitator_token(0)
         sam = await Client.open(first, session_id, "facilitator", token)
-        for name in ("Priya", "Tom"):
-            joined = join(first, session_id, name)
-            await sam.send_command("admit", participant_id=joined["participant_id"])
-        for command in ("start_session", "advance_stage", "start_round"):
-            assert (await sam.send_command(command))["type"] == "ack"
         await sam.until(lambda v: v["speaker"] is not None and v["speaker"]["name"] == "Priya")
         await asyncio.sleep(2 * HEARTBEAT_S)  # Priya speaks; heartbeats are written
         before = sam.view
