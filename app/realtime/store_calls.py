@@ -27,10 +27,15 @@ async def in_thread(call: Callable[[*Args], T], *args: *Args) -> T:
     kept one), and appends (the database refuses a second copy of a command, and the caller is
     told so with DuplicateCommand).
     """
+    return await to_thread.run_sync(lambda: retried(call, *args))
+
+
+def retried(call: Callable[[*Args], T], *args: *Args) -> T:
+    """``call(*args)``, again if its connection died under it (the rules of ``in_thread``)."""
     attempt = 1
     while True:
         try:
-            return await to_thread.run_sync(call, *args)
+            return call(*args)
         except DBAPIError as error:
             if not error.connection_invalidated or attempt >= STORE_ATTEMPTS:
                 raise
