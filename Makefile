@@ -18,7 +18,7 @@ pytest = @rc=0; $(PYTEST) $(1) || rc=$$?; \
 # given in tests/conftest.py).
 FAST_TESTS := not e2e and not services and not slow
 
-.PHONY: help bootstrap chromium nginx demo serve test test-fast check fmt
+.PHONY: help bootstrap chromium nginx demo serve test test-fast check fmt messages
 
 help:
 	@echo "make demo      - set up, then run the demo"
@@ -27,6 +27,7 @@ help:
 	@echo "make check     - format check, lint, type check, import contracts only"
 	@echo "make serve     - set up, then run the server"
 	@echo "make fmt       - reformat and apply lint autofixes"
+	@echo "make messages  - gather the words to translate into app/locales (docs/translating.md)"
 
 bootstrap:
 	@scripts/bootstrap
@@ -66,3 +67,10 @@ test-fast: bootstrap
 fmt: bootstrap
 	$(BIN)/ruff format
 	$(BIN)/ruff check --fix
+
+# The words to translate, gathered from the code and templates into the catalog template, and
+# every language's catalog brought up to date with it (new words empty, for its translator).
+messages: bootstrap
+	$(BIN)/pybabel extract -F babel.cfg -k translatable --no-location --sort-output \
+		--project "Peer Rounds" --copyright-holder "Peer Rounds" -o app/locales/messages.pot .
+	$(BIN)/pybabel update -i app/locales/messages.pot -d app/locales --no-fuzzy-matching --ignore-obsolete

@@ -134,6 +134,12 @@ class Settings(BaseSettings):
         "'back at' time in, for sessions that are not a group's (a group's session uses the "
         "group's own zone). Unset: those breaks show only their countdown.",
     )
+    locales_dir: Path | None = Field(
+        default=None,
+        description="Where the compiled translation catalogs are "
+        "(<dir>/<language>/LC_MESSAGES/messages.mo), e.g. a translator's copy to try out. "
+        "Unset: the ones shipped in app/locales (docs/translating.md).",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis for telling other processes that a session moved on, e.g. "

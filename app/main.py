@@ -25,6 +25,7 @@ from app.web import (
     api_actions,
     api_docs,
     health,
+    language_choice,
     live,
     outages,
     pages,
@@ -35,6 +36,7 @@ from app.web import (
 )
 from app.web.groups import routes as group_routes
 from app.web.groups.records import purge_expired_forever
+from app.web.languages import LOCALES_DIR, LanguageMiddleware, Languages
 from app.web.rate_limits import UnauthenticatedSockets, rate_limits_of
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates
 from app.web.screens import OpenScreens
@@ -62,7 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = create_database_engine(settings.resolved_database_url())
     migrate(engine)
-    templates = make_templates(settings.time_zone)
+    languages = Languages.from_directory(settings.locales_dir or LOCALES_DIR)
+    templates = make_templates(settings.time_zone, languages)
     broker = _broker_for(settings.redis_url)
     registry = HubRegistry(
         store=EventStore(engine),
@@ -99,12 +102,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     security.install_security(app, settings)
+    app.add_middleware(LanguageMiddleware, languages=languages)
     app.state.services = Services(
         settings=settings,
         registry=registry,
         tokens=Tokens(settings.resolved_secret_key(), settings.token_max_age_s),
         templates=templates,
         clock=time.time,
+        languages=languages,
     )
     app.state.readiness = health.Readiness(checks)
     app.state.unauthenticated = UnauthenticatedSockets(
@@ -119,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(revocation.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(language_choice.router)
     app.include_router(health.router)
     app.include_router(api_docs.router)
     api_docs.install_examples(app)

@@ -14,6 +14,7 @@ from app.realtime.hub import SessionHub
 from app.session.command_base import Role
 from app.session.decide.people import JOINING_CLOSED
 from app.session.views import view_for
+from app.translatable import translatable
 from app.web.access import authorize, cookie_name, current_token_version, not_allowed, session_hub
 from app.web.deps import SERVICES
 from app.web.links import (
@@ -32,6 +33,9 @@ from app.web.tokens import TokenError
 
 router = APIRouter(include_in_schema=False)
 PREFERRED_NAME: TypeAdapter[str] = TypeAdapter(PlainName)
+NAME_NEEDED = translatable(
+    "Please enter the name you'd like the group to use (up to 40 characters)."
+)
 
 GUIDELINES = [
     "What is said in the room stays in the room.",
@@ -202,8 +206,7 @@ async def join(
             422,
             name=name,
             word=word,
-            error=plain_text_error(problem.errors())
-            or "Please enter the name you'd like the group to use (up to 40 characters).",
+            error=plain_text_error(problem.errors()) or NAME_NEEDED,
         )
     try:
         joined = await join_with_code(request, svc, hub, preferred, said)

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from app.session.decisions import Rejected, RejectionCode
+from app.translatable import translatable
 from app.web.rendering import message_page
 from app.web.services import Services
 
@@ -146,8 +147,8 @@ class Problem(Exception):
 class NoSuchSession(Problem):
     status = status.HTTP_404_NOT_FOUND
     code = "not_found"
-    title = "We couldn't find that session"
-    message = "Please check the link or code with your facilitator and try again."
+    title = translatable("We couldn't find that session")
+    message = translatable("Please check the link or code with your facilitator and try again.")
 
 
 STATUS_OF_REJECTION: Mapping[RejectionCode, int] = {

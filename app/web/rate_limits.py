@@ -30,6 +30,7 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from app.config import Settings
+from app.translatable import translatable
 
 Bucket = Literal["create_session", "join", "register"]
 # The machine itself (the demo, health checks, the test suite), or a reverse proxy that does not
@@ -41,12 +42,13 @@ LOOPBACK = frozenset({"127.0.0.1", "::1"})
 SLOW_DOWN: dict[Bucket, str] = {
     "create_session": "Several sessions have just been started from here. "
     "Please wait a minute, then try again.",
-    "join": "Lots of people have just joined from this network. "
-    "Please wait a moment, then try again.",
+    "join": translatable(
+        "Lots of people have just joined from this network. Please wait a moment, then try again."
+    ),
     "register": "Several accounts have just been created from this network. "
     "Please wait a while, then try again.",
 }
-SESSION_JOINS_TOO_FAST = (
+SESSION_JOINS_TOO_FAST = translatable(
     "Lots of people are joining this session just now. Please wait a moment, then try again."
 )
 COMMANDS_TOO_FAST = "That was a lot at once. Please wait a moment, then try again."

@@ -18,6 +18,7 @@ from app.plain_text import quoted
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text, duration_text, minutes_text
+from app.web.languages import LOCALES_DIR, Languages, current_language, gettext, ngettext
 from app.web.local_time import LocalTime, zone_named
 from app.web.services import Services
 
@@ -36,20 +37,36 @@ VENDOR_FILES = {
 }
 
 
-def make_templates(time_zone: str | None = None) -> Jinja2Templates:
-    """`time_zone`: the server's (Settings.time_zone), for sessions that have no group's."""
+def make_templates(
+    time_zone: str | None = None, languages: Languages | None = None
+) -> Jinja2Templates:
+    """`time_zone`: the server's (Settings.time_zone), for sessions that have no group's;
+    `languages`: the catalogs it can answer in (the shipped ones when not given)."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    add_filters(templates.env, time_zone)
+    add_filters(templates.env, time_zone, languages)
     return templates
 
 
-def add_filters(env: Environment, time_zone: str | None = None) -> None:
-    """Formatting every template shares, so a number reads the same on every screen."""
+def add_filters(
+    env: Environment, time_zone: str | None = None, languages: Languages | None = None
+) -> None:
+    """Formatting every template shares, so a number reads the same on every screen, and the
+    words: `{{ _("…") }}` answers in the language of the request or render at hand
+    (app/web/languages.py)."""
     env.filters["clock"] = clock_text
     env.filters["minutes"] = minutes_text
     env.filters["duration"] = duration_text
     env.filters["quoted"] = quoted
     env.filters["local_time"] = LocalTime(zone_named(time_zone))
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True
+    )
+    # Words made elsewhere (a refusal, a page's title), marked there with `translatable`: looked
+    # up as they are, never used as a format string.
+    env.filters["translated"] = gettext
+    env.globals["current_language"] = current_language
+    env.globals["languages"] = (languages or Languages.from_directory(LOCALES_DIR)).offered
 
 
 def page(

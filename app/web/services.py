@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 from app.config import Settings
 from app.realtime.hub import Clock
 from app.realtime.registry import HubRegistry
+from app.web.languages import Languages
 from app.web.tokens import Tokens
 
 
@@ -20,6 +21,7 @@ class Services:
     tokens: Tokens
     templates: Jinja2Templates
     clock: Clock
+    languages: Languages
 
 
 def services(request: Request) -> Services:

@@ -16,13 +16,19 @@ from app.session.state import (
     TakingTimePhase,
     TurnSlot,
 )
+from app.translatable import translatable
 
-JOINING_CLOSED = "This session is not taking new people right now. Please ask a facilitator."
-WORD_NEEDED = "Please type the word the facilitators said in the room."
-WRONG_WORD = "That isn't the word the facilitators gave. Please check with them and try again."
-WAITING_ROOM_FULL = (
+JOINING_CLOSED = translatable(
+    "This session is not taking new people right now. Please ask a facilitator."
+)
+WORD_NEEDED = translatable("Please type the word the facilitators said in the room.")
+WRONG_WORD = translatable(
+    "That isn't the word the facilitators gave. Please check with them and try again."
+)
+WAITING_ROOM_FULL = translatable(
     "The waiting room is full just now. Please wait a moment, then try again, or ask a facilitator."
 )
+SESSION_FULL = translatable("This session is full.")
 
 
 @handles(cmd.Join)
@@ -39,7 +45,7 @@ def _join(draft: Draft, command: cmd.Join) -> None:
     if cap is not None and len(draft.state.waiting_room) >= cap:
         raise Refusal(RejectionCode.INVALID, WAITING_ROOM_FULL)
     if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
-        raise Refusal(RejectionCode.INVALID, "This session is full.")
+        raise Refusal(RejectionCode.INVALID, SESSION_FULL)
     draft.emit(
         ev.ParticipantJoined(
             participant_id=draft.actor.id,
@@ -145,7 +151,7 @@ def _readmit(draft: Draft, command: cmd.Readmit) -> None:
     if presence is not Presence.LEFT:
         raise Refusal(RejectionCode.NOTHING_TO_DO, f"{name} is still in the session.")
     if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
-        raise Refusal(RejectionCode.INVALID, "This session is full.")
+        raise Refusal(RejectionCode.INVALID, SESSION_FULL)
     if not draft.state.participants[person].was_let_in:
         draft.emit(ev.ParticipantReadmitted(participant_id=person, presence=Presence.WAITING_ROOM))
         return

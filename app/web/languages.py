@@ -1,0 +1,151 @@
+"""The language each person reads: their own choice on this device, else what their device asks
+for, else English (docs/translating.md).
+
+Catalogs are gettext's, compiled from app/locales/<code>/LC_MESSAGES/messages.po by the set-up
+(scripts/bootstrap). English is the source language: its words are the message ids, so it needs
+no catalog. A catalog that was not compiled is not offered.
+
+Which catalog applies is held in a context variable for the request (or the render) at hand:
+templates and the kind messages of refusals call `gettext` without being handed a language.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.support import NullTranslations, Translations
+from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+SOURCE_LANGUAGE = "en"
+# The device's own choice, kept for a year: people keep their phones longer than their links.
+LANGUAGE_COOKIE = "peer_rounds_language"
+LANGUAGE_COOKIE_MAX_AGE_S = 365 * 24 * 60 * 60
+DOMAIN = "messages"
+
+# None outside any request or render: the source language.
+_current: ContextVar[gettext_module.NullTranslations | None] = ContextVar(
+    "peer_rounds_translations", default=None
+)
+_SOURCE = NullTranslations()
+_current_language: ContextVar[str] = ContextVar("peer_rounds_language", default=SOURCE_LANGUAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    # The language's name in itself, as a person looking for it would recognise it.
+    name: str
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The languages this server can show, each with its catalog."""
+
+    catalogs: Mapping[str, gettext_module.NullTranslations]
+    names: Mapping[str, str]
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> Languages:
+        catalogs: dict[str, gettext_module.NullTranslations] = {SOURCE_LANGUAGE: NullTranslations()}
+        names = {SOURCE_LANGUAGE: "English"}
+        for compiled in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
+            code = compiled.parent.parent.name
+            catalog = Translations.load(str(directory), [code], DOMAIN)
+            tag = code.replace("_", "-").lower()
+            catalogs[tag] = catalog
+            names[tag] = name_in_itself(code)
+        return cls(catalogs, names)
+
+    @property
+    def offered(self) -> list[Language]:
+        return [Language(code, self.names[code]) for code in self.catalogs]
+
+    def chosen(self, cookie: str | None, accept_language: str | None) -> str:
+        """The person's own choice when it is one we have, else the first of their device's
+        that we have (by its whole tag, then by its language: "es-MX" reads "es"), else
+        English."""
+        if cookie is not None and cookie in self.catalogs:
+            return cookie
+        for wanted in preferred_languages(accept_language or ""):
+            for candidate in (wanted, wanted.split("-")[0]):
+                if candidate in self.catalogs:
+                    return candidate
+        return SOURCE_LANGUAGE
+
+    @contextmanager
+    def speaking(self, code: str) -> Iterator[None]:
+        """Within the block, `gettext` answers in `code`'s catalog."""
+        catalog_token = _current.set(self.catalogs.get(code, self.catalogs[SOURCE_LANGUAGE]))
+        language_token = _current_language.set(code if code in self.catalogs else SOURCE_LANGUAGE)
+        try:
+            yield
+        finally:
+            _current.reset(catalog_token)
+            _current_language.reset(language_token)
+
+
+def name_in_itself(code: str) -> str:
+    """ "Español" for es: how a person looking for their language would recognise it (the
+    Unicode CLDR's name, through Babel); the code itself for one CLDR does not know."""
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        return code
+    return code if name is None else name[:1].upper() + name[1:]
+
+
+def preferred_languages(header: str) -> list[str]:
+    """An Accept-Language header's tags, most wanted first, lower case; "*" and q=0 dropped."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, parameters = part.strip().partition(";")
+        tag = tag.strip().lower()
+        quality = 1.0
+        name, _, value = parameters.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def gettext(message: str) -> str:
+    return (_current.get() or _SOURCE).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return (_current.get() or _SOURCE).ngettext(singular, plural, count)
+
+
+def current_language() -> str:
+    return _current_language.get()
+
+
+class LanguageMiddleware:
+    """Every request and websocket is answered in the language its person reads."""
+
+    def __init__(self, app: ASGIApp, languages: Languages) -> None:
+        self._app = app
+        self._languages = languages
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self._app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookie = cookie_parser(headers.get("cookie", "")).get(LANGUAGE_COOKIE)
+        code = self._languages.chosen(cookie, headers.get("accept-language"))
+        with self._languages.speaking(code):
+            await self._app(scope, receive, send)
