@@ -32,7 +32,7 @@ from app.store.live_sessions import LiveSessionRecord, LiveSessions
 COMMANDS = 2000
 
 
-def render(view: AnyView, record: LiveSessionRecord) -> str:
+def render(view: AnyView, record: LiveSessionRecord, language: str) -> str:
     return ""
 
 

@@ -23,6 +23,7 @@ from app.session import commands as c
 from app.session.command_base import Role
 from app.session.state import SessionState
 from app.session.views import SharedViews, view_for
+from app.web.languages import LOCALES_DIR, Languages
 from app.web.rendering import FragmentRenderer, make_templates
 from tests.support.engine import Driver
 from tests.support.frames import NOW, RECORD, render
@@ -58,13 +59,13 @@ def spliced(state: SessionState) -> list[str]:
     ]
 
 
-RENDER_FRAGMENT = FragmentRenderer(make_templates())
+RENDER_FRAGMENT = FragmentRenderer(make_templates(), Languages.from_directory(LOCALES_DIR))
 
 
 def html_fragments(state: SessionState) -> list[str]:
     shared = SharedViews(state)
     return [
-        RENDER_FRAGMENT(view_for(state, role, person or None, now=NOW, shared=shared), RECORD)
+        RENDER_FRAGMENT(view_for(state, role, person or None, now=NOW, shared=shared), RECORD, "en")
         for role, person in screens_of(state)
     ]
 

@@ -25,7 +25,7 @@ from app.session.views import (
 )
 from app.store.live_sessions import LiveSessionRecord
 
-ViewKey = tuple[Role, str, Format]
+ViewKey = tuple[Role, str, Format, str]
 
 
 class VersionFrames:
@@ -56,7 +56,7 @@ class VersionFrames:
                     self._state, viewer.role, viewer.person_id or None, shared=self._shared
                 )
             )
-            return self._renderer(view, self._record)
+            return self._renderer(view, self._record, viewer.language)
         return snapshot_message(self._state.version, self.view_json(viewer.role, viewer.person_id))
 
     @cached_property

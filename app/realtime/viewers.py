@@ -15,7 +15,7 @@ Format = Literal["json", "html"]
 
 
 class Renderer(Protocol):
-    def __call__(self, view: AnyView, record: LiveSessionRecord) -> str: ...
+    def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str: ...
 
 
 @dataclass(eq=False)
@@ -26,8 +26,11 @@ class Viewer:
     outbox: Outbox = field(default_factory=Outbox)
     # The session's link generation the viewer's token belongs to (see revoke_links_before).
     token_version: int = 1
+    # The language its person reads (app/web/languages.py): HTML is made in it; JSON is the
+    # same for everyone.
+    language: str = "en"
 
     @property
-    def view_key(self) -> tuple[Role, str, Format]:
+    def view_key(self) -> tuple[Role, str, Format, str]:
         person = self.person_id if self.role is Role.PARTICIPANT else ""
-        return (self.role, person, self.format)
+        return (self.role, person, self.format, self.language if self.format == "html" else "")

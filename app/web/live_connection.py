@@ -34,6 +34,7 @@ from app.session.decisions import AlreadyDone
 from app.web import strict_json
 from app.web.access import membership_problem
 from app.web.commands import submit
+from app.web.languages import current_language
 from app.web.problems import Problem
 from app.web.rate_limits import COMMANDS_TOO_FAST, rate_limits_of
 from app.web.screens import OpenScreens
@@ -75,6 +76,7 @@ class LiveConnection:
             format=fmt,
             outbox=Outbox(),
             token_version=grant.token_version,
+            language=current_language(),
         )
         self.budget = rate_limits_of(websocket.app).connection()
         # Commands wait here, in the order they came, while the socket goes on being read: a

@@ -91,13 +91,15 @@ def live_fragment_name(view: AnyView) -> str:
 
 
 class FragmentRenderer:
-    def __init__(self, templates: Jinja2Templates) -> None:
+    def __init__(self, templates: Jinja2Templates, languages: Languages) -> None:
         self._env = templates.env
+        self._languages = languages
 
-    def __call__(self, view: AnyView, record: LiveSessionRecord) -> str:
-        return self._env.get_template(live_fragment_name(view)).render(
-            view=view, session=record, join_code=record.join_code
-        )
+    def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str:
+        with self._languages.speaking(language):
+            return self._env.get_template(live_fragment_name(view)).render(
+                view=view, session=record, join_code=record.join_code
+            )
 
 
 def qr_svg(data: str) -> Markup:

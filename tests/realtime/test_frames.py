@@ -11,7 +11,7 @@ from hypothesis.stateful import invariant
 from app.realtime import frames as frames_module
 from app.realtime.frames import VersionFrames
 from app.realtime.outbox import Outbox
-from app.realtime.viewers import Viewer
+from app.realtime.viewers import Format, Viewer
 from app.session import commands as c
 from app.session import views as views_module
 from app.session.command_base import Role
@@ -64,7 +64,21 @@ def test_each_distinct_message_is_made_once_per_version() -> None:
     assert message["type"] == "snapshot"
     assert message["version"] == driver.state.version
     assert message["view"]["you"]["id"] == driver.pid(1)
-    assert frames.for_viewer(room_html) == f"<p>ABC234 room {driver.state.version}</p>"
+    assert frames.for_viewer(room_html) == f"<p lang='en'>ABC234 room {driver.state.version}</p>"
+
+
+def test_html_is_made_once_per_language_and_json_once_for_all() -> None:
+    driver = Driver.weekly(participants=2)
+    frames = frames_of(driver.state)
+
+    def screen(format_: Format, language: str) -> Viewer:
+        return Viewer(role=Role.ROOM, person_id="", format=format_, language=language)
+
+    in_spanish = frames.for_viewer(screen("html", "es"))
+    assert in_spanish.startswith("<p lang='es'>")
+    assert frames.for_viewer(screen("html", "en")).startswith("<p lang='en'>")
+    assert frames.for_viewer(screen("html", "es")) is in_spanish
+    assert frames.for_viewer(screen("json", "es")) is frames.for_viewer(screen("json", "en"))
 
 
 def test_the_console_view_is_built_once_for_both_formats(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,5 +16,5 @@ RECORD = LiveSessionRecord(
 )
 
 
-def render(view: AnyView, record: LiveSessionRecord) -> str:
-    return f"<p>{record.join_code} {view.role} {view.version}</p>"
+def render(view: AnyView, record: LiveSessionRecord, language: str) -> str:
+    return f"<p lang='{language}'>{record.join_code} {view.role} {view.version}</p>"

@@ -8,7 +8,7 @@ from app.session.views import AnyView
 from app.store.live_sessions import LiveSessionRecord
 
 
-def render(view: AnyView, record: LiveSessionRecord) -> str:
+def render(view: AnyView, record: LiveSessionRecord, language: str) -> str:
     return f"<p id='v'>{view.version}</p>"
 
 
