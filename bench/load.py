@@ -4,6 +4,9 @@
     .venv/bin/python bench/load.py --sessions 100 500 --seconds 45 --warmup 10
     .venv/bin/python bench/load.py --sessions 100 --servers peer-rounds --profile /tmp/pr.prof
     .venv/bin/python bench/load.py --sessions 20 50 --format json html --seconds 10 --warmup 3
+    .venv/bin/python bench/load.py --sessions 50 --servers peer-rounds --proxy 2 --rounds 3 \
+        --database-url postgresql+psycopg://postgres@127.0.0.1/test \
+        --redis-url redis://127.0.0.1:6379/0
 
 For each S it runs, one after the other (never at the same time), the baseline
 (`../shared/bench/ws_baseline.py`) and `peer-rounds serve` (fresh temporary SQLite, or a scratch
@@ -22,6 +25,9 @@ other threads) and per frame delivered in the window, event-loop lag and GC paus
 inside each server process by bench/server_probe.py), server RSS before the sockets open and
 with them all open and idle (-> RSS per connection), dropped connections, and the generators'
 own CPU (so a saturated generator is visible).
+`--proxy N` adds a third server: N `peer-rounds serve` processes behind Debian's nginx running
+deploy/nginx.conf (bench/proxied.py), measured like the others (CPU and memory summed over every
+process, nginx's included) and reported with the sessions each process held.
 See bench/README.md.
 """
 
@@ -747,7 +753,7 @@ async def measure(
         "cpu_per_process_s": [
             end - start for start, end in zip(per_process_start, per_process_end, strict=True)
         ],
-        **sessions_held(server.app_logs),
+        **sessions_held(server.app_logs, {plan["id"] for plan in plans}),
         "avg_message_bytes": total("bytes_received") / max(1, messages),
     }
 
@@ -790,9 +796,10 @@ async def run_server(name: str, sessions: int, format: str, args: Any) -> dict[s
     return result
 
 
-def sessions_held(app_logs: list[Path]) -> dict[str, Any]:
-    """Which sessions each Peer Rounds process held screens of (its `connected` log lines):
-    how many per process, and how many had screens on more than one."""
+def sessions_held(app_logs: list[Path], measured: set[str]) -> dict[str, Any]:
+    """Which of the `measured` sessions each Peer Rounds process held screens of (its
+    `connected` log lines; a log goes on across rounds): how many per process, and how many
+    had screens on more than one."""
     held: list[set[str]] = []
     for log in app_logs:
         sessions: set[str] = set()
@@ -801,6 +808,7 @@ def sessions_held(app_logs: list[Path]) -> dict[str, Any]:
                 fields = json.loads(line)
                 if isinstance(fields, dict) and fields.get("event") == "connected":
                     sessions.add(str(fields.get("session_id")))
+        sessions &= measured
         held.append(sessions)
     everywhere = [session for sessions in held for session in sessions]
     return {
@@ -915,7 +923,7 @@ ROWS: list[tuple[str, str, int, bool]] = [
     ("  of which other processes (%)", "others_cpu_pct", 0, False),
     ("time to open all sockets (s)", "connect_s", 1, True),
     ("sessions held per process (split)", "sessions_held", 0, False),
-    ("CPU per process (s; apps, then nginx's)", "cpu_per_process", 2, False),
+    ("CPU per process (s), nginx's last", "cpu_per_process", 2, False),
 ]
 # Ratio columns: (numerator, denominator, heading), shown when both were measured.
 RATIOS = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import tempfile
 from pathlib import Path
 
 from bench.load import Server, free_port, start_peer_rounds
@@ -50,8 +51,7 @@ def start_proxied(
             )
             running.callback(app.stop)
             apps.append(app)
-        nginx_work = work / "nginx"
-        nginx_work.mkdir()
+        nginx_work = Path(tempfile.mkdtemp(prefix="nginx-", dir=work))
         # A proxied socket holds two of nginx's connections: the client's and the app's.
         proxy = running.enter_context(
             nginx_in_front(
