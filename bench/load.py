@@ -45,6 +45,7 @@ import pstats
 import resource
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -399,7 +400,9 @@ async def setup_peer_rounds(
 
     async with httpx.AsyncClient(
         base_url=server.base_url,
-        verify=True if server.ca_file is None else str(server.ca_file),
+        verify=True
+        if server.ca_file is None
+        else ssl.create_default_context(cafile=server.ca_file),
         timeout=60,
         limits=httpx.Limits(max_connections=SETUP_CONCURRENCY),
     ) as client:
