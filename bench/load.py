@@ -4,6 +4,9 @@
     .venv/bin/python bench/load.py --sessions 100 500 --seconds 45 --warmup 10
     .venv/bin/python bench/load.py --sessions 100 --servers peer-rounds --profile /tmp/pr.prof
     .venv/bin/python bench/load.py --sessions 20 50 --format json html --seconds 10 --warmup 3
+    .venv/bin/python bench/load.py --sessions 50 --servers peer-rounds --proxy 2 --rounds 3 \
+        --database-url postgresql+psycopg://postgres@127.0.0.1/test \
+        --redis-url redis://127.0.0.1:6379/0
 
 For each S it runs, one after the other (never at the same time), the baseline
 (`../shared/bench/ws_baseline.py`) and `peer-rounds serve` (fresh temporary SQLite, or a scratch
@@ -22,6 +25,9 @@ other threads) and per frame delivered in the window, event-loop lag and GC paus
 inside each server process by bench/server_probe.py), server RSS before the sockets open and
 with them all open and idle (-> RSS per connection), dropped connections, and the generators'
 own CPU (so a saturated generator is visible).
+`--proxy N` adds a third server: N `peer-rounds serve` processes behind Debian's nginx running
+deploy/nginx.conf (bench/proxied.py), measured like the others (CPU and memory summed over every
+process, nginx's included) and reported with the sessions each process held.
 See bench/README.md.
 """
 
@@ -39,6 +45,7 @@ import pstats
 import resource
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -167,16 +174,36 @@ class Server:
     log_path: Path
     probes_path: Path
     ws_base: str = ""
+    # Proxied (bench/proxied.py): the processes counted besides `process` (the other Peer
+    # Rounds processes, nginx's), where requests go, the proxy's certificate, each Peer Rounds
+    # process's log and probes, and what stops the rest.
+    others: list[int] = field(default_factory=list)
+    http_base: str = ""
+    ca_file: Path | None = None
+    app_logs: list[Path] = field(default_factory=list)
+    more_probes: list[Path] = field(default_factory=list)
+    on_stop: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    @property
+    def pids(self) -> list[int]:
+        """Every process whose CPU and memory count as this server's."""
+        return [self.pid, *self.others]
+
+    @property
+    def base_url(self) -> str:
+        return self.http_base or f"http://127.0.0.1:{self.port}"
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def stop(self) -> None:
         """SIGINT first (uvicorn shuts down cleanly and cProfile writes its file), then kill."""
+        for stop in self.on_stop:
+            stop()
         if not self.alive():
             return
         self.process.send_signal(signal.SIGINT)
@@ -245,10 +272,17 @@ def start_baseline(work: Path, nice: int, fragments: Path | None) -> Server:
 
 
 def start_peer_rounds(
-    work: Path, database_url: str | None, profile: Path | None, nice: int
+    work: Path,
+    database_url: str | None,
+    profile: Path | None,
+    nice: int,
+    *,
+    name: str = "peer-rounds",
+    settings: dict[str, str] | None = None,
 ) -> Server:
+    """`settings`: more PEER_ROUNDS_* variables (several processes share Redis and a key)."""
     port = free_port()
-    data_dir = work / "peer-rounds-data"
+    data_dir = work / f"{name}-data"
     data_dir.mkdir(exist_ok=True)
     env = {
         **os.environ,
@@ -256,6 +290,7 @@ def start_peer_rounds(
         "PEER_ROUNDS_PORT": str(port),
         "PEER_ROUNDS_HOST": "127.0.0.1",
         "PYTHONPATH": str(REPO),
+        **(settings or {}),
     }
     env.pop("PEER_ROUNDS_DATABASE_URL", None)
     if database_url:
@@ -263,9 +298,9 @@ def start_peer_rounds(
     command = [sys.executable]
     if profile is not None:
         command += ["-m", "cProfile", "-o", str(profile)]
-    probes = probes_file(work, "peer-rounds")
+    probes = probes_file(work, name)
     command += [str(SERVER_PROBE), str(probes), "peer-rounds"]
-    log = work / "peer-rounds.log"
+    log = work / f"{name}.log"
     process = subprocess.Popen(
         command,
         cwd=REPO,
@@ -274,7 +309,8 @@ def start_peer_rounds(
         stderr=subprocess.STDOUT,
         preexec_fn=with_niceness(nice),
     )
-    server = Server("peer-rounds", process, port, log, probes, ws_base=f"ws://127.0.0.1:{port}")
+    server = Server(name, process, port, log, probes, ws_base=f"ws://127.0.0.1:{port}")
+    server.app_logs.append(log)
     wait_until_listening(server, "http")
     return server
 
@@ -363,7 +399,10 @@ async def setup_peer_rounds(
             return await set_up_session(client, index, viewers, viewer_mix, format)
 
     async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{server.port}",
+        base_url=server.base_url,
+        verify=True
+        if server.ca_file is None
+        else ssl.create_default_context(cafile=server.ca_file),
         timeout=60,
         limits=httpx.Limits(max_connections=SETUP_CONCURRENCY),
     ) as client:
@@ -488,6 +527,7 @@ async def start_generators(
             "kind": kind,
             "format": format,
             "ws_base": server.ws_base,
+            "ca_file": None if server.ca_file is None else str(server.ca_file),
             "total_sessions": len(plans),
             "warmup_s": args.warmup,
             "measure_s": args.seconds,
@@ -529,6 +569,30 @@ def main_thread_split(pid: int) -> tuple[float, float]:
     return 0.0, 0.0
 
 
+# A server may be several processes (bench/proxied.py): each measurement is their sum.
+
+
+def summed_cpu(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
+def summed_kib(pids: list[int], key: str) -> int:
+    return sum(status_kib(pid, key) for pid in pids)
+
+
+def summed_split(pids: list[int], *, main_only: bool) -> tuple[float, float]:
+    """(user, kernel) of the processes, or of their main threads only."""
+    splits = [
+        main_thread_split(pid) if main_only else cpu_split(f"/proc/{pid}/stat") for pid in pids
+    ]
+    return sum(user for user, _ in splits), sum(kernel for _, kernel in splits)
+
+
+def summed_threads(pids: list[int]) -> dict[int, float]:
+    """Every thread of the processes (thread ids are unique across the machine)."""
+    return {tid: cpu for pid in pids for tid, cpu in thread_cpu_seconds(pid).items()}
+
+
 async def measure(
     server: Server, kind: str, format: str, plans: list[dict[str, Any]], args: Any
 ) -> dict[str, Any]:
@@ -536,8 +600,8 @@ async def measure(
     tag = f"{server.name}-{format}-{len(plans)}-{uuid.uuid4().hex[:6]}"
     sockets = len(plans) * (args.viewers + 1)
     await asyncio.sleep(1.0)
-    rss_before = status_kib(server.pid, "VmRSS")
-    fds_before = open_fds(server.pid)
+    rss_before = summed_kib(server.pids, "VmRSS")
+    fds_before = sum(map(open_fds, server.pids))
     generators = await start_generators(work, tag, kind, format, server, plans, args)
     try:
         connect_started = time.monotonic()
@@ -549,11 +613,11 @@ async def measure(
             generator.ready = json.loads(line[6:])
         connect_s = time.monotonic() - connect_started
         await asyncio.sleep(SETTLE_S / 2)
-        idle_start, idle_wall = cpu_seconds(server.pid), time.monotonic()
+        idle_start, idle_wall = summed_cpu(server.pids), time.monotonic()
         await asyncio.sleep(SETTLE_S / 2)
-        idle_cpu_pct = 100 * (cpu_seconds(server.pid) - idle_start) / (time.monotonic() - idle_wall)
-        rss_idle = status_kib(server.pid, "VmRSS")
-        fds_idle = open_fds(server.pid)
+        idle_cpu_pct = 100 * (summed_cpu(server.pids) - idle_start) / (time.monotonic() - idle_wall)
+        rss_idle = summed_kib(server.pids, "VmRSS")
+        fds_idle = sum(map(open_fds, server.pids))
 
         t0 = time.monotonic() + 1.0
         for generator in generators:
@@ -561,24 +625,26 @@ async def measure(
             generator.process.stdin.write(f"GO {t0}\n".encode())
             await generator.process.stdin.drain()
         await sleep_until(t0 + args.warmup)
-        split_start = cpu_split(f"/proc/{server.pid}/stat")
-        main_split_start = main_thread_split(server.pid)
-        cpu_start = cpu_seconds(server.pid)
-        threads_start = thread_cpu_seconds(server.pid)
+        split_start = summed_split(server.pids, main_only=False)
+        main_split_start = summed_split(server.pids, main_only=True)
+        per_process_start = [cpu_seconds(pid) for pid in server.pids]
+        cpu_start = sum(per_process_start)
+        threads_start = summed_threads(server.pids)
         gen_start = [cpu_seconds(g.process.pid) for g in generators]
         machine_start = machine_cpu()
         wall_start = time.monotonic()
         await sleep_until(t0 + args.warmup + args.seconds)
-        split_end = cpu_split(f"/proc/{server.pid}/stat")
-        main_split_end = main_thread_split(server.pid)
-        cpu_end = cpu_seconds(server.pid)
-        threads_end = thread_cpu_seconds(server.pid)
+        split_end = summed_split(server.pids, main_only=False)
+        main_split_end = summed_split(server.pids, main_only=True)
+        per_process_end = [cpu_seconds(pid) for pid in server.pids]
+        cpu_end = sum(per_process_end)
+        threads_end = summed_threads(server.pids)
         window = (wall_start, time.monotonic())
         gen_end = [cpu_seconds(g.process.pid) for g in generators]
         machine_end = machine_cpu()
         wall = time.monotonic() - wall_start
-        rss_end = status_kib(server.pid, "VmRSS")
-        hwm = status_kib(server.pid, "VmHWM")
+        rss_end = summed_kib(server.pids, "VmRSS")
+        hwm = summed_kib(server.pids, "VmHWM")
 
         results: list[dict[str, Any]] = []
         for generator in generators:
@@ -609,7 +675,10 @@ async def measure(
     lateness = merged("send_lateness_s")
     cpu = cpu_end - cpu_start
     # The process's and the thread's counters are read a moment apart: one tick may differ.
-    main_thread = min(cpu, threads_end.get(server.pid, 0.0) - threads_start.get(server.pid, 0.0))
+    main_thread = min(
+        cpu,
+        sum(threads_end.get(pid, 0.0) - threads_start.get(pid, 0.0) for pid in server.pids),
+    )
     busy = machine_end[0] - machine_start[0]
     machine_total = machine_end[1] - machine_start[1]
     delivered = len(latencies)
@@ -684,6 +753,10 @@ async def measure(
         / max(1, machine_total)
         * (os.cpu_count() or 1),
         "messages_received": messages,
+        "cpu_per_process_s": [
+            end - start for start, end in zip(per_process_start, per_process_end, strict=True)
+        ],
+        **sessions_held(server.app_logs, {plan["id"] for plan in plans}),
         "avg_message_bytes": total("bytes_received") / max(1, messages),
     }
 
@@ -692,8 +765,19 @@ async def run_server(name: str, sessions: int, format: str, args: Any) -> dict[s
     work: Path = args.work
     if name == "baseline":
         server = start_baseline(work, args.nice, args.fragments if format == "html" else None)
+    elif name == "proxied":
+        from bench.proxied import start_proxied
+
+        sockets = sessions * (args.viewers + 1)
+        server = start_proxied(
+            work, args.scratch_database_url, args.redis_url, args.proxy, args.nice, sockets
+        )
     else:
-        server = start_peer_rounds(work, args.scratch_database_url, args.profile, args.nice)
+        # With --redis-url the one process publishes each version too, as each proxied one does.
+        redis = {"PEER_ROUNDS_REDIS_URL": args.redis_url} if args.redis_url else None
+        server = start_peer_rounds(
+            work, args.scratch_database_url, args.profile, args.nice, settings=redis
+        )
     try:
         setup_started = time.monotonic()
         if name == "baseline":
@@ -711,8 +795,39 @@ async def run_server(name: str, sessions: int, format: str, args: Any) -> dict[s
         result["setup_s"] = setup_s
     finally:
         server.stop()
-    result.update(probed(server.probes_path, result["window"]))
+    result.update(worst_probed([server.probes_path, *server.more_probes], result["window"]))
     return result
+
+
+def sessions_held(app_logs: list[Path], measured: set[str]) -> dict[str, Any]:
+    """Which of the `measured` sessions each Peer Rounds process held screens of (its
+    `connected` log lines; a log goes on across rounds): how many per process, and how many
+    had screens on more than one."""
+    held: list[set[str]] = []
+    for log in app_logs:
+        sessions: set[str] = set()
+        for line in log.read_text(errors="replace").splitlines():
+            with contextlib.suppress(ValueError):
+                fields = json.loads(line)
+                if isinstance(fields, dict) and fields.get("event") == "connected":
+                    sessions.add(str(fields.get("session_id")))
+        sessions &= measured
+        held.append(sessions)
+    everywhere = [session for sessions in held for session in sessions]
+    return {
+        "sessions_per_process": [len(sessions) for sessions in held],
+        "sessions_split": len(everywhere) - len(set(everywhere)),
+    }
+
+
+def worst_probed(paths: list[Path], window: tuple[float, float]) -> dict[str, Any]:
+    """probed() of each process; the worst of each measurement (a server of one process: its)."""
+    each = [probed(path, window) for path in paths]
+    worst = dict(each[0])
+    for key in worst:
+        values = [result[key] for result in each if result.get(key) is not None]
+        worst[key] = max(values) if values else None
+    return worst
 
 
 def probed(path: Path, window: tuple[float, float]) -> dict[str, Any]:
@@ -810,10 +925,24 @@ ROWS: list[tuple[str, str, int, bool]] = [
     ("machine busy, steal (% of one core)", "machine_busy_pct", 0, False),
     ("  of which other processes (%)", "others_cpu_pct", 0, False),
     ("time to open all sockets (s)", "connect_s", 1, True),
+    ("sessions held per process (split)", "sessions_held", 0, False),
+    ("CPU per process (s), nginx's last", "cpu_per_process", 2, False),
 ]
+# Ratio columns: (numerator, denominator, heading), shown when both were measured.
+RATIOS = (
+    ("peer-rounds", "baseline", "ratio PR/base"),
+    ("proxied", "peer-rounds", "proxied/PR"),
+)
 
 
 def cell(result: dict[str, Any], key: str, digits: int) -> str:
+    if key == "sessions_held":
+        held = result["sessions_per_process"]
+        if not held:
+            return "-"
+        return " / ".join(map(str, held)) + f" ({result['sessions_split']})"
+    if key == "cpu_per_process":
+        return "/".join(f"{seconds:.{digits}f}" for seconds in result["cpu_per_process_s"])
     if key == "ack":
         return f"{fmt(result['ack_p50_ms'])} / {fmt(result['ack_p99_ms'])}"
     if key == "threads_split":
@@ -859,7 +988,8 @@ def numeric(result: dict[str, Any], key: str) -> float:
 
 
 def table(results: dict[str, dict[str, Any]], args: Any) -> str:
-    names = [name for name in ("baseline", "peer-rounds") if name in results]
+    names = [name for name in ("baseline", "peer-rounds", "proxied") if name in results]
+    ratios = [(top, bottom, head) for top, bottom, head in RATIOS if {top, bottom} <= set(results)]
     first = results[names[0]]
     lines = [
         f"S = {first['sessions']} sessions x ({args.viewers} viewers + 1 facilitator) = "
@@ -869,15 +999,15 @@ def table(results: dict[str, dict[str, Any]], args: Any) -> str:
         "",
         f"{'':38}"
         + "".join(f"{name:>20}" for name in names)
-        + (f"{'ratio PR/base':>16}" if len(names) == 2 else ""),
+        + "".join(f"{head:>16}" for _, _, head in ratios),
     ]
     for label, key, digits, ratio in ROWS:
         if key == "ack" and "peer-rounds" not in results:
             continue
         row = f"{label:38}" + "".join(f"{cell(results[n], key, digits):>20}" for n in names)
-        if ratio and len(names) == 2:
-            base = numeric(results["baseline"], key)
-            mine = numeric(results["peer-rounds"], key)
+        for top, bottom, _ in ratios if ratio else []:
+            base = numeric(results[bottom], key)
+            mine = numeric(results[top], key)
             ratio_text = f"{mine / base:.2f}x" if base and math.isfinite(mine) else "-"
             row += f"{ratio_text:>16}"
         lines.append(row)
@@ -932,6 +1062,18 @@ def verdict(results: dict[str, dict[str, Any]]) -> str:
         lines.append(
             f"  warning: {mine['unattributed']} versions not attributed to the commands sent "
             "(a refused command or a change nobody sent): HTML latencies may be misattributed"
+        )
+    proxied = results.get("proxied")
+    if proxied is not None:
+        per_process = " / ".join(map(str, proxied["sessions_per_process"]))
+        lost = proxied["dropped"] + proxied["connect_failures"] + proxied["incomplete"]
+        p99 = proxied["latency_p99_ms"] / mine["latency_p99_ms"]
+        per_frame = proxied["cpu_us_per_frame"] / mine["cpu_us_per_frame"]
+        lines.append(
+            f"  proxied ({len(proxied['sessions_per_process'])} processes behind nginx): sessions "
+            f"held per process {per_process}, {proxied['sessions_split']} with screens on "
+            f"more than one; p99 {p99:.2f}x one process's, CPU per frame {per_frame:.2f}x "
+            f"(nginx included); {lost} dropped, failed or undelivered"
         )
     for result in results.values():
         if result["drop_reasons"]:
@@ -1077,11 +1219,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="measure each server this many times per S (odd: 3 or 5), alternating which goes "
         "first, and report medians (a shared machine's bursts then weigh on both sides alike)",
     )
+    parser.add_argument(
+        "--proxy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run N Peer Rounds processes behind Debian's nginx running deploy/nginx.conf "
+        "(sessions pinned by id; bench/proxied.py), reported next to one process and with the "
+        "sessions each process held; needs --database-url and --redis-url",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help="Redis for the processes, e.g. redis://127.0.0.1:6379/0 (one process uses it too)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
     if args.viewers < 2:
         parser.error("--viewers must be at least 2 (participants + a room view)")
+    if args.proxy and not (args.database_url and args.redis_url):
+        parser.error("--proxy needs --database-url and --redis-url (processes share both)")
+    if args.proxy and args.servers == "baseline":
+        parser.error("--proxy runs Peer Rounds: use --servers both or peer-rounds")
     return args
 
 
@@ -1122,6 +1282,8 @@ def combine_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 async def main_async(args: argparse.Namespace) -> int:
     everything: list[dict[str, dict[str, Any]]] = []
     names = ["baseline", "peer-rounds"] if args.servers == "both" else [args.servers]
+    if args.proxy:
+        names.append("proxied")
     args.fragments = None
     if "html" in args.format and "baseline" in names:
         print("capturing the HTML fragments of a Peer Rounds session for the bare server…")
@@ -1180,7 +1342,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the baseline server is missing: {BASELINE_SCRIPT}", file=sys.stderr)
         return 2
     largest = max(args.sessions) * (args.viewers + 1)
-    limit = raise_fd_limit(largest + 1000)
+    # nginx (a child: it inherits the limit) holds two descriptors per proxied socket.
+    limit = raise_fd_limit(largest * (3 if args.proxy else 1) + 1000)
     stamp = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     print(
         f"bench/load.py {' '.join(sys.argv[1:])}\n{stamp}, {platform.node()}, "

@@ -38,6 +38,7 @@ import contextlib
 import json
 import math
 import resource
+import ssl
 import sys
 import time
 import uuid
@@ -131,6 +132,9 @@ class Generator:
         self.format: Format = plan.get("format", "json")
         self.ws_base: str = plan["ws_base"]
         self.origin = Origin("http" + self.ws_base.removeprefix("ws"))
+        # wss:// through the proxy (bench/proxied.py): its certificate is the test's own.
+        ca_file = plan.get("ca_file")
+        self.tls = None if ca_file is None else ssl.create_default_context(cafile=ca_file)
         self.total_sessions: int = plan["total_sessions"]
         self.warmup_s: float = plan["warmup_s"]
         self.measure_s: float = plan["measure_s"]
@@ -163,6 +167,7 @@ class Generator:
                 try:
                     connection = await connect(
                         self.ws_base + sock.path,
+                        ssl=self.tls,
                         compression=self.compression,
                         origin=self.origin if sock.cookie is not None else None,
                         additional_headers={"Cookie": sock.cookie} if sock.cookie else None,

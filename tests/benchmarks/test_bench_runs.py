@@ -60,3 +60,28 @@ def test_the_stack_profile_runs_one_command_at_a_time_for_both_formats() -> None
     assert json_["wire_bytes_per_command"] == json_["text_bytes_per_command"]
     assert html["parts_s"]["rendering (jinja2, templates/)"] > 0
     assert "where the main thread's time goes" in "\n".join(lines)
+
+
+def test_the_smallest_proxied_run_pins_each_session_to_one_process(
+    tmp_path: Path, postgres_url: str, redis_url: str
+) -> None:
+    """`--proxy 2`: one process, then two behind Debian's nginx (deploy/nginx.conf), the same
+    load through each; every session's screens on one of the two."""
+    out = tmp_path / "results.json"
+    services = ["--database-url", postgres_url, "--redis-url", redis_url]
+    smallest = ["--sessions", "3", "--servers", "peer-rounds", "--seconds", "3", "--warmup", "1"]
+    code = load.main([*smallest, "--proxy", "2", *services, "--json", str(out)])
+    assert code == 0
+    (results,) = json.loads(out.read_text())
+    one, proxied = results["peer-rounds"], results["proxied"]
+    for result in (one, proxied):
+        assert result["connected"] == 3 * SCREENS
+        assert result["delivered"] == result["window_commands"] >= 2
+        failures = ("incomplete", "unacked", "dropped", "connect_failures")
+        assert [result[key] for key in failures] == [0] * len(failures)
+    assert one["sessions_per_process"] == [3]
+    assert sum(proxied["sessions_per_process"]) == 3
+    assert len(proxied["sessions_per_process"]) == 2
+    assert proxied["sessions_split"] == 0
+    # Both processes and nginx's master and worker were measured.
+    assert len(proxied["cpu_per_process_s"]) == 4

@@ -7,83 +7,23 @@ client that trickles its headers cut off by nginx itself.
 from __future__ import annotations
 
 import asyncio
-import getpass
 import json
-import shutil
 import socket
 import ssl
-import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.support.live_server import Client, LiveServer, free_port
+from tests.support.nginx import DEPLOYED, Proxied, nginx_in_front
 
 pytestmark = pytest.mark.anyio
 
-DEPLOYED = Path(__file__).parents[2] / "deploy" / "nginx.conf"
-NGINX = "/usr/sbin/nginx"
 HEADER_TIMEOUT_S = 10  # client_header_timeout in deploy/nginx.conf
 LATE_S = 3.0
-
-
-@dataclass(frozen=True)
-class Proxied:
-    port: int
-    certificate: Path
-
-    @property
-    def base_url(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    def tls(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=str(self.certificate))
-
-    def api(self, address: str = "127.0.0.1") -> httpx.Client:
-        transport = httpx.HTTPTransport(verify=self.tls(), local_address=address)
-        return httpx.Client(base_url=self.base_url, transport=transport, timeout=10)
-
-
-def configured(deployed: str, *, app_port: int, port: int, work: Path) -> str:
-    """deploy/nginx.conf with the test's ports and certificate, each change made exactly once
-    (if the file moves on, this fails rather than testing something else)."""
-    changes = {
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-        "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
-        "/etc/letsencrypt/live/peer-rounds.example.org/fullchain.pem": str(work / "cert.pem"),
-        "/etc/letsencrypt/live/peer-rounds.example.org/privkey.pem": str(work / "key.pem"),
-    }
-    for old, new in changes.items():
-        assert deployed.count(old) == 1, f"deploy/nginx.conf no longer has {old!r} once"
-        deployed = deployed.replace(old, new)
-    return deployed
-
-
-def main_config(work: Path) -> str:
-    """What /etc/nginx/nginx.conf gives the site file on Debian, kept inside `work`."""
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {work / kind};" for kind in ("client_body", "proxy", "fastcgi")
-    )
-    return f"""
-user {getpass.getuser()};
-worker_processes 1;
-pid {work / "nginx.pid"};
-error_log {work / "error.log"} info;
-events {{ worker_connections 1024; }}
-http {{
-    access_log {work / "access.log"};
-{temp_paths}
-    uwsgi_temp_path {work / "uwsgi"};
-    scgi_temp_path {work / "scgi"};
-    include {work / "peer-rounds.conf"};
-}}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -95,52 +35,10 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
     )
     server.start()
     try:
-        with nginx_in_front(tmp_path_factory.mktemp("nginx"), server.port, port) as proxy:
+        with nginx_in_front(tmp_path_factory.mktemp("nginx"), [server.port], port) as proxy:
             yield proxy
     finally:
         server.stop()
-
-
-@contextmanager
-def nginx_in_front(work: Path, app_port: int, port: int) -> Iterator[Proxied]:
-    """Debian's nginx on `port`, running deploy/nginx.conf in front of `app_port`."""
-    assert shutil.which(NGINX), "nginx is missing: run scripts/ensure-nginx (make test does)"
-    self_signed = ["-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
-    key_and_cert = ["-keyout", str(work / "key.pem"), "-out", str(work / "cert.pem")]
-    subprocess.run(
-        ["openssl", "req", *self_signed, "-addext", "subjectAltName=IP:127.0.0.1", *key_and_cert],
-        check=True,
-        capture_output=True,
-    )
-    site = configured(DEPLOYED.read_text(), app_port=app_port, port=port, work=work)
-    (work / "peer-rounds.conf").write_text(site)
-    (work / "nginx.conf").write_text(main_config(work))
-    nginx = subprocess.Popen(
-        [NGINX, "-e", str(work / "error.log"), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    proxy = Proxied(port, work / "cert.pem")
-    try:
-        wait_until_answering(proxy, nginx, work)
-        yield proxy
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
-
-
-def wait_until_answering(proxy: Proxied, nginx: subprocess.Popen[bytes], work: Path) -> None:
-    deadline = time.monotonic() + 10
-    with proxy.api() as api:
-        while time.monotonic() < deadline:
-            if nginx.poll() is not None:
-                raise RuntimeError((work / "error.log").read_text())
-            try:
-                api.get("/healthz")
-                return
-            except httpx.TransportError:
-                time.sleep(0.1)
-    raise RuntimeError("nginx did not start in time")
 
 
 NEW_SESSION = {"title": "Tuesday", "group_name": "Riverside", "facilitator_names": ["Sam"]}
@@ -255,7 +153,7 @@ def test_a_body_too_large_is_refused_in_the_app_s_words(proxied: Proxied) -> Non
 
 
 def test_while_the_app_is_away_the_proxy_answers_calmly(tmp_path: Path) -> None:
-    with nginx_in_front(tmp_path, free_port(), free_port()) as proxy, proxy.api() as api:
+    with nginx_in_front(tmp_path, [free_port()], free_port()) as proxy, proxy.api() as api:
         answer = api.get("/")
     assert answer.status_code == 503
     assert answer.text.startswith("We couldn't reach Peer Rounds just now. Nothing you did")

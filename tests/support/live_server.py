@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -19,7 +20,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
@@ -38,6 +39,17 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+class Reachable(Protocol):
+    """Where a test reaches Peer Rounds: one server's own port, or a proxy in front of several."""
+
+    @property
+    def ws_base(self) -> str: ...
+
+    def tls(self) -> ssl.SSLContext | None: ...
+
+    def api(self) -> httpx.Client: ...
 
 
 class LiveServer:
@@ -118,6 +130,10 @@ class LiveServer:
     def api(self) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=10)
 
+    def tls(self) -> None:
+        """Plain HTTP and websockets: the server's own port has no certificate."""
+        return None
+
 
 @contextmanager
 def running_server(data_dir: Path, database_url: str | None = None) -> Iterator[LiveServer]:
@@ -130,7 +146,7 @@ def running_server(data_dir: Path, database_url: str | None = None) -> Iterator[
 
 
 def create_session(
-    server: LiveServer,
+    server: Reachable,
     facilitators: tuple[str, ...] = FACILITATORS,
     *,
     title: str = "Tuesday group",
@@ -142,7 +158,7 @@ def create_session(
         return created_session(api.post("/api/sessions", json=request))
 
 
-def join(server: LiveServer, session_id: str, name: str) -> Any:
+def join(server: Reachable, session_id: str, name: str) -> Any:
     with server.api() as api:
         response = api.post(f"/api/sessions/{session_id}/participants", json={"name": name})
         assert response.status_code == 201, response.text
@@ -163,8 +179,9 @@ class Client:
         self.versions_seen: list[int] = []
 
     @classmethod
-    async def open(cls, server: LiveServer, session_id: str, role: str, token: str) -> Client:
-        connection = await connect(f"{server.ws_base}/ws/sessions/{session_id}/{role}")
+    async def open(cls, server: Reachable, session_id: str, role: str, token: str) -> Client:
+        url = f"{server.ws_base}/ws/sessions/{session_id}/{role}"
+        connection = await connect(url, ssl=server.tls())
         client = cls(connection)
         await connection.send(json.dumps({"type": "hello", "token": token}))
         await client.until(lambda view: True)

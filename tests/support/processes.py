@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from tests.support.live_server import (
     Client,
     LiveServer,
+    Reachable,
     create_session,
     free_port,
     join,
@@ -148,7 +149,7 @@ class Screen:
         self.connections: list[Client] = []
 
     @classmethod
-    async def open(cls, server: LiveServer, role: str, session_id: str, token: str) -> Screen:
+    async def open(cls, server: Reachable, role: str, session_id: str, token: str) -> Screen:
         screen = cls(role, session_id, token)
         await screen.connect(server)
         return screen
@@ -161,7 +162,7 @@ class Screen:
     def view(self) -> dict[str, Any]:
         return self.client.view
 
-    async def connect(self, server: LiveServer) -> None:
+    async def connect(self, server: Reachable) -> None:
         self.connections.append(await Client.open(server, self.session_id, self.role, self.token))
 
     async def reach(self, version: int, wait_s: float = 5.0) -> dict[str, Any]:
@@ -218,7 +219,7 @@ class Session:
         return participant_id
 
 
-def session_in_a_round(server: LiveServer, names: tuple[str, ...]) -> Session:
+def session_in_a_round(server: Reachable, names: tuple[str, ...]) -> Session:
     """Everyone admitted, the session started and its first round begun (in that order)."""
     created = create_session(server)
     session = Session(created, {name: join(server, created["session_id"], name) for name in names})
@@ -229,7 +230,7 @@ def session_in_a_round(server: LiveServer, names: tuple[str, ...]) -> Session:
     return session
 
 
-def api_command(server: LiveServer, session: Session, kind: str, **fields: Any) -> int:
+def api_command(server: Reachable, session: Session, kind: str, **fields: Any) -> int:
     """Run a facilitator command over HTTP; the version it committed."""
     with server.api() as api:
         response = api.post(
