@@ -59,7 +59,9 @@ class StoredEngineMachine(EngineMachine):
 @pytest.mark.slow
 def test_the_engine_replays_from_the_event_store(migrated_engine: sqlalchemy.Engine) -> None:
     store = EventStore(migrated_engine)
-    run_state_machine_as_test(
-        lambda: StoredEngineMachine(store),
-        settings=engine_settings(15, stateful_step_count=40),
-    )
+
+    class OnThisDatabase(StoredEngineMachine):
+        def __init__(self) -> None:
+            super().__init__(store)
+
+    run_state_machine_as_test(OnThisDatabase, settings=engine_settings(15, stateful_step_count=40))
