@@ -108,6 +108,11 @@ def test_a_facilitator_releases_the_promise_and_can_undo_it() -> None:
 
 
 def test_only_a_promise_of_this_session_can_be_released_and_not_once_kept() -> None:
+    ready = promised_week(start=False)
+    # Not before the start: "Undo" could not take it back then.
+    assert ready.refused(ready.sam, c.ReleasePromise, promise="a-priya").code is (
+        RejectionCode.NOT_STARTED
+    )
     d = promised_week()
     assert d.refused(d.sam, c.ReleasePromise, promise="a-h").code is RejectionCode.NOT_FOUND
     assert d.refused(d.sam, c.ReleasePromise, promise="else").code is RejectionCode.NOT_FOUND

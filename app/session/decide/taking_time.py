@@ -92,6 +92,8 @@ def _invite_reflection(draft: Draft, command: cmd.InviteReflection) -> None:
 
 @handles(cmd.ReleasePromise)
 def _release_promise(draft: Draft, command: cmd.ReleasePromise) -> None:
+    # Once the session is on, so that "Undo" can take a release made by mistake back.
+    draft.require_live()
     action = next((a for a in draft.state.carried_over if a.key == command.promise), None)
     if action is None or not action.is_promise:
         raise Refusal(RejectionCode.NOT_FOUND, "That promise is not part of this session.")
