@@ -12,8 +12,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.agenda.stages import StageKind
 from app.session.command_base import Actor, Role
-from app.session.commands import EndSession, ReleasePromise, StartSession
+from app.session.commands import (
+    Admit,
+    AdvanceStage,
+    EndSession,
+    Join,
+    ReleasePromise,
+    StartSession,
+)
 from app.web.services import Services
 from tests.groups.test_groups_web import group_id, start_session
 from tests.support.groups import browser, create_group, groups_of, post, register, today
@@ -110,3 +118,26 @@ async def test_apologies_from_the_promised_person_show_beside_the_promise(app: F
         r"promise can wait for a meeting they come to\.",
         console.text,
     )
+
+
+async def test_planning_taking_time_preselects_the_promised_person(app: FastAPI) -> None:
+    async with browser(app) as client:
+        path = await promise_priya_time(client)
+        session_id = await start_session(client, path)
+        svc: Services = app.state.services
+        hub = await svc.registry.get(session_id)
+        assert hub is not None
+        sam = Actor(role=Role.FACILITATOR, id=next(iter(hub.state.facilitators)))
+        for name in ("Tom", "Priya"):
+            person = Actor(role=Role.PARTICIPANT, id=f"p-{name.lower()}")
+            await hub.execute(Join(id=str(uuid.uuid4()), name=name), person)
+            await hub.execute(Admit(id=str(uuid.uuid4()), participant_id=person.id), sam)
+        await hub.execute(StartSession(id=str(uuid.uuid4())), sam)
+        while hub.state.current_stage.kind is not StageKind.INVITE_TAKING_TIME:  # type: ignore[union-attr]
+            await hub.execute(AdvanceStage(id=str(uuid.uuid4())), sam)
+        console = await client.get(f"/s/{session_id}/console")
+
+    plans = re.findall(r'<select id="plan-[^"]+".*?</select>', console.text, re.S)
+    assert len(plans) == 2  # Taking Time 1 and 2
+    assert '<option value="p-priya" selected>Priya — promised time today</option>' in plans[0]
+    assert "selected" not in plans[1]  # one promise: the second is left to the group
