@@ -136,7 +136,16 @@ async def test_planning_taking_time_preselects_the_promised_person(app: FastAPI)
         while hub.state.current_stage.kind is not StageKind.INVITE_TAKING_TIME:  # type: ignore[union-attr]
             await hub.execute(AdvanceStage(id=str(uuid.uuid4())), sam)
         console = await client.get(f"/s/{session_id}/console")
+        [action] = groups_of(app).actions(group_id(path))
+        await hub.execute(ReleasePromise(id=str(uuid.uuid4()), promise=action.id), sam)
+        released = await client.get(f"/s/{session_id}/console")
 
+    assert re.search(r'id="guaranteed-time">.*<bdi>Priya</bdi>', console.text, re.S)
+    # Released: no longer named as owed today, and nobody is preselected for it.
+    assert 'id="guaranteed-time"' not in released.text
+    assert " selected>" not in "".join(
+        re.findall(r"<select id=\"plan-.*?</select>", released.text, re.S)
+    )
     plans = re.findall(r'<select id="plan-[^"]+".*?</select>', console.text, re.S)
     assert len(plans) == 2  # Taking Time 1 and 2
     assert '<option value="p-priya" selected>Priya — promised time today</option>' in plans[0]
