@@ -10,13 +10,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.plain_text import PlainName, PlainWords
+from app.plain_text import PLAIN, PlainName, PlainWords
 
 GuidelineText = PlainWords
 ActionDetail = PlainWords
 PeerName = PlainName
+ActionId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
 
 
 class ActionKind(StrEnum):
@@ -52,6 +53,20 @@ class CarriedAction(BaseModel):
     kind: ActionKind
     detail: ActionDetail
     peer_name: PeerName | None = None
+    # The group's record of it, so the group can settle a promise from the session (kept,
+    # released or still owed); None for an action no group keeps.
+    action_id: ActionId | None = None
+
+    @property
+    def key(self) -> str:
+        """How the session names this action in its log: the group's id for it, or (for an
+        action no group keeps) what it says."""
+        return self.action_id or f"{self.kind.value}:{self.peer_name or ''}:{self.detail}"
+
+    @property
+    def is_promise(self) -> bool:
+        """A promise of Taking Time to a named person: settled only by keeping or releasing."""
+        return self.kind is ActionKind.GUARANTEED_TIME and self.peer_name is not None
 
 
 class SessionGuideline(BaseModel):

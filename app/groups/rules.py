@@ -6,7 +6,7 @@ which meetings welcome new members, and which records have outlived the group's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -161,6 +161,26 @@ def action_date_problem(due_on: date, today: date) -> str | None:
 def actions_for_meeting(actions: Iterable[PendingAction], meeting_on: date) -> list[str]:
     """The ids of the actions a meeting opens with: due by then and not yet carried."""
     return [a.id for a in actions if a.carried_into is None and a.due_on <= meeting_on]
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseSettlement:
+    """What the group records once a session that opened with promises of Taking Time is
+    over: how each kept or released one was settled, and which are still owed."""
+
+    settled: dict[str, str]
+    owed: list[str]
+
+
+def settle_promises(carried: Iterable[str], outcomes: Mapping[str, str]) -> PromiseSettlement:
+    """``carried``: the ids of the promises the session opened with; ``outcomes``: how the
+    session settled some of them (its ``promises``, "kept" or "released"). Those it did not
+    settle are owed, and the group's next meeting opens with them."""
+    ids = list(carried)
+    return PromiseSettlement(
+        settled={i: outcomes[i] for i in ids if i in outcomes},
+        owed=[i for i in ids if i not in outcomes],
+    )
 
 
 # --- retention --------------------------------------------------------------------------------

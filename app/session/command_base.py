@@ -33,6 +33,8 @@ class Actor(BaseModel):
 CommandId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
 PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
 StageId = Annotated[str, StringConstraints(min_length=1, max_length=64), PLAIN]
+# A promise's CarriedAction.key: the group's id for it, or its kind, name and words (up to 360).
+PromiseKey = Annotated[str, StringConstraints(min_length=1, max_length=400), PLAIN]
 Seconds = Annotated[float, Field(gt=0, le=4 * 60 * 60)]
 
 BY_FACILITATOR = frozenset({Role.FACILITATOR})

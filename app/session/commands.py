@@ -15,6 +15,7 @@ from app.session.command_base import (
     BY_PARTICIPANT,
     CommandBase,
     PersonId,
+    PromiseKey,
     Role,
     Seconds,
     SelfServiceCommand,
@@ -283,6 +284,14 @@ class InviteReflection(CommandBase):
     moves_flow: ClassVar[bool] = True
 
 
+class ReleasePromise(CommandBase):
+    """The facilitators decide, openly, that a promise of Taking Time is no longer owed."""
+
+    type: Literal["release_promise"] = "release_promise"
+    # CarriedAction.key of the promise, as the facilitator view lists it.
+    promise: PromiseKey
+
+
 class UndoLast(CommandBase):
     """Put the agenda back as it was before the last change of turn or stage."""
 
@@ -338,6 +347,7 @@ ClientCommandKind = (
     | ChooseTaker
     | SetAgreedQuestion
     | InviteReflection
+    | ReleasePromise
     | UndoLast
     | ChangeSettings
 )

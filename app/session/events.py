@@ -279,6 +279,26 @@ class TakingTimePhaseChanged(EventBase):
     phase: TakingTimePhase
 
 
+class PromiseKept(EventBase):
+    """The promised person was given the taker's turn: the group's promise is kept. Part of
+    the commit that gives the turn, so undoing that step owes the promise again."""
+
+    type: Literal["promise_kept"] = "promise_kept"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
+    promise: str
+    stage_id: str
+
+
+class PromiseReleased(EventBase):
+    """A facilitator released a promise of Taking Time: it is no longer owed. A step of its
+    own that the console can undo, and its co-facilitators see."""
+
+    type: Literal["promise_released"] = "promise_released"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.AGENDA
+    moves_flow: ClassVar[bool] = True
+    promise: str
+
+
 class AgreedQuestionSet(EventBase):
     type: Literal["agreed_question_set"] = "agreed_question_set"
     stage_id: str
@@ -345,6 +365,8 @@ Event = Annotated[
     | TakerChosen
     | TakingTimePhaseChanged
     | AgreedQuestionSet
+    | PromiseKept
+    | PromiseReleased
     | FlowUndone
     | SettingsChanged,
     Field(discriminator="type"),

@@ -206,6 +206,17 @@ class UndoPoint(Frozen):
     actor_id: str
     description: str
     stages: tuple[Stage, ...]
+    # A promise kept by the step being undone is owed again once it is undone.
+    promises: dict[str, PromiseOutcome] = {}
+
+
+class PromiseOutcome(StrEnum):
+    """How a promise of Taking Time was settled in the session (docs/timekeeping.md)."""
+
+    # The promised person was given the taker's turn.
+    KEPT = "kept"
+    # A facilitator released it openly, on the console.
+    RELEASED = "released"
 
 
 class SessionPause(Frozen):
@@ -238,6 +249,8 @@ class SessionState(Frozen):
     guidelines: tuple[SessionGuideline, ...] = ()
     carried_over: tuple[CarriedAction, ...] = ()
     apologies: tuple[str, ...] = ()
+    # The promises of Taking Time settled so far (CarriedAction.key): one still owed is absent.
+    promises: dict[str, PromiseOutcome] = {}
     for_group: bool = False
     # The group's time zone (an IANA name), for times said in local time; None without a group.
     time_zone: str | None = None
@@ -263,6 +276,19 @@ class SessionState(Frozen):
         return next(
             (s for s in self.stages[after_index + 1 :] if s.status is StageStatus.UPCOMING), None
         )
+
+    @property
+    def open_promises(self) -> list[CarriedAction]:
+        """The promises of Taking Time brought from the group and not yet kept or released."""
+        return [a for a in self.carried_over if a.is_promise and a.key not in self.promises]
+
+    def promises_to(self, participant_id: str) -> list[CarriedAction]:
+        """The open promises made to this person (by the name they go by in the group)."""
+        person = self.participants.get(participant_id)
+        if person is None:
+            return []
+        name = same_name(person.name)
+        return [a for a in self.open_promises if same_name(a.peer_name or "") == name]
 
     def is_present(self, participant_id: str) -> bool:
         person = self.participants.get(participant_id)

@@ -263,8 +263,11 @@ class HousekeepingActionRow(SQLModel, table=True):
     # The meeting the action is for; never in the past when recorded.
     due_on: date
     recorded_at: float
-    # The session that opened with it, once one has.
+    # The session that opened with it, once one has. A promise of Taking Time the session did
+    # not settle is cleared again, so the next meeting opens with it (docs/timekeeping.md).
     carried_into: str | None = None
+    # A promise of Taking Time only: "kept" or "released" in the session it was carried into.
+    settled_as: str | None = None
 
 
 class MemberApologyRow(SQLModel, table=True):

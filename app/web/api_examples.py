@@ -164,6 +164,12 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "End the Round of Sharing early and give the taker their reflection.",
         {},
     ),
+    "release_promise": (
+        "Facilitators",
+        "Release a housekeeping promise of Taking Time (its `key` in the facilitator view's "
+        "`promises`): it is no longer owed, and does not carry to the next meeting.",
+        {"promise": "a7c3e0d9b1f24c55"},
+    ),
     "undo_last": ("Facilitators", "Put back the last change of turn or stage.", {}),
     "change_settings": (
         "Facilitators",

@@ -347,6 +347,9 @@ async def test_an_action_for_a_past_date_is_refused_and_nothing_is_recorded(app:
     assert response.status_code == 422
     assert "already passed" in response.text
     assert "The grounding handout" in response.text  # kept in the form, nothing lost
+    # The kind and the date too: sent again as it is, it would otherwise be a "Next meeting".
+    assert '<option value="handout" selected>' in response.text
+    assert f'value="{(today() - timedelta(days=1)).isoformat()}" required>' in response.text
     assert groups_of(app).actions(group_id(path)) == []
 
 

@@ -55,7 +55,16 @@ def test_a_facilitator_sets_up_a_group_and_starts_its_session(
     page.get_by_role("link", name="Riverside").click()
     page.get_by_role("button", name="Start this week's session").click()
     expect(page.locator("#carried-over")).to_contain_text("Priya has time first")
+    expect(page.locator("#promise-1")).to_contain_text("still owed")
     audit("console of the group's session")
+    # Priya said she is fine this week: the promise is released, openly, on the console, and
+    # "Undo" takes it back.
+    page.get_by_role("button", name="Start the session").click()
+    page.locator("#release-promise-1").click()
+    expect(page.locator("#promise-1")).to_contain_text("released")
+    expect(page.locator("#release-promise-1")).to_have_count(0)
+    page.locator("#undo-last").click()
+    expect(page.locator("#promise-1")).to_contain_text("still owed")
 
     audited.assert_no_problems()
 

@@ -171,6 +171,7 @@ def fields_for(kind: str, world: World, role: Role) -> dict[str, Any]:
         "set_agreed_question": {"question": "What helped?"},
         "change_settings": {"settings": {"minimum_share_s": 90}},
         "set_joining": {"open": False},
+        "release_promise": {"promise": "a-promise"},
     }
     names_someone = {
         "share",

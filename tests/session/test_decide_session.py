@@ -76,6 +76,7 @@ EVERY_COMMAND: list[CommandBase] = [
     c.ChooseTaker(id="x", participant_id="p1"),
     c.SetAgreedQuestion(id="x", question="What helps?"),
     c.InviteReflection(id="x"),
+    c.ReleasePromise(id="x", promise="a-priya"),
     c.UndoLast(id="x"),
     c.PauseSession(id="x"),
     c.ResumeSession(id="x"),

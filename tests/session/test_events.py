@@ -62,6 +62,8 @@ ONE_OF_EACH: list[EventBase] = [
     ev.TakerChosen(stage_id="s1", participant_id=None),
     ev.TakingTimePhaseChanged(stage_id="s1", phase=TakingTimePhase.COMPLETE),
     ev.AgreedQuestionSet(stage_id="s1", question="What helps?"),
+    ev.PromiseKept(promise="a-priya", stage_id="s4"),
+    ev.PromiseReleased(promise="a-priya"),
     ev.SettingsChanged(settings=SessionSettings(minimum_share_s=10)),
     ev.FlowUndone(undone_version=4, description="moved to the next speaker (Priya)"),
 ]
@@ -118,6 +120,7 @@ def test_flow_events_are_marked() -> None:
         "TurnReopened",
         "TakerChosen",
         "TakingTimePhaseChanged",
+        "PromiseReleased",
         "FlowUndone",
     }
 
@@ -146,6 +149,8 @@ def test_undo_effects_are_marked() -> None:
         "SpeakerTimerResumed",
         "SpeakerTimeExtended",
         "TakingTimePhaseChanged",
+        "PromiseKept",
+        "PromiseReleased",
     }
     assert by_effect[UndoEffect.BYSTANDER] == {
         "ParticipantJoined",

@@ -119,10 +119,11 @@ class Driver:
     # --- building a session --------------------------------------------------------------------
 
     @classmethod
-    def weekly(cls, participants: int = 3, *, start: bool = True) -> Driver:
+    def weekly(cls, participants: int = 3, *, start: bool = True, **plan: Any) -> Driver:
         """The weekly template, ``participants`` people joined and admitted, optionally started.
 
-        When started, the first stage ("Welcome") is on.
+        When started, the first stage ("Welcome") is on. ``plan``: what a group brings to
+        CreateSession (``carried_over``, ``apologies``, ``for_group``, ...).
         """
         driver = cls()
         driver.ok(
@@ -132,6 +133,7 @@ class Driver:
             group_name="Peer Support Plus",
             template_key=TEMPLATE,
             facilitators=tuple(FacilitatorSpec(id=i, name=n) for i, n in FACILITATORS),
+            **plan,
         )
         for index in range(participants):
             driver.join(index)

@@ -12,7 +12,10 @@ commit, and the server's record of an outage, after which every clock that was r
 used what it had when the server went away plus the time since it came back. Every share a
 round gives follows docs/timekeeping.md: what is left divided among all
 the round still owes a turn, between the group's minimum and maximum, and the same whoever else
-happens to be stepped out at that moment.
+happens to be stepped out at that moment. A housekeeping promise of Taking Time is settled only
+by promise_kept, in the step that gives its person the taker's turn, or promise_released, and
+owed again only by undoing that step. tests/session/test_decide_stateful_stored.py runs it with
+every commit appended to the real event store and the session replayed from it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from app.agenda.carry_over import ActionKind, CarriedAction
 from app.agenda.stages import StageKind
 from app.rounds.order import OrderPolicy
 from app.rounds.turns import Turn, TurnStatus
@@ -50,6 +54,7 @@ from app.session.evolve import apply_commit, fold
 from app.session.shares import MINIMUM_REFLECTION_S, REFLECTION_SHARE, shares_owed
 from app.session.state import (
     Presence,
+    PromiseOutcome,
     SessionSettings,
     SessionState,
     SessionStatus,
@@ -81,6 +86,17 @@ from tests.support.engine import (
 )
 
 SESSION_ID = "stateful"
+# Promises of Taking Time the group brings: to Priya (p1, the usual first taker) and to Lee (p3).
+PROMISES = tuple(
+    CarriedAction(
+        kind=ActionKind.GUARANTEED_TIME,
+        detail="Time first",
+        peer_name=NAMES[index],
+        action_id=f"a-{NAMES[index].lower()}",
+    )
+    for index in (0, 2)
+)
+HANDOUT = CarriedAction(kind=ActionKind.HANDOUT, detail="A handout", action_id="a-h")
 PEOPLE = tuple(participant(i) for i in range(6))
 FACS = (facilitator(0), facilitator(1))
 STRANGER = Actor(role=Role.FACILITATOR, id="f-unknown")
@@ -154,10 +170,11 @@ def _taker(stage: Stage | None) -> str | None:
 
 
 class EngineMachine(RuleBasedStateMachine):
-    def __init__(self) -> None:
+    def __init__(self, session_id: str = SESSION_ID) -> None:
         super().__init__()
-        self.state = SessionState(session_id=SESSION_ID)
-        self.mirror = SessionState(session_id=SESSION_ID)
+        self.session_id = session_id
+        self.state = SessionState(session_id=session_id)
+        self.mirror = SessionState(session_id=session_id)
         self.now = START
         self.commits: list[Commit] = []
         self.ids = itertools.count(1)
@@ -216,6 +233,7 @@ class EngineMachine(RuleBasedStateMachine):
             before, decision.events, version=version, command_id=command.id, actor_id=actor.id
         )
         self.check_transition(before, after, decision.events, command)
+        self.check_promises(before, after, decision.events)
         self.follow_hands(decision.events)
         self.check_shares(before, decision.events, command, actor)
         self.state = after
@@ -483,7 +501,8 @@ class EngineMachine(RuleBasedStateMachine):
     ) -> bool:
         """What undo touches and keeps. True when this commit was an undo (checked in full)."""
         effects = {event.undo_effect for event in events}
-        beyond_the_agenda = {"stages", "stages_created", *UNDO_BOOKKEEPING}
+        # A promise is kept in the same step as the taker's turn, and owed again when undone.
+        beyond_the_agenda = {"stages", "stages_created", "promises", *UNDO_BOOKKEEPING}
         if effects == {UndoEffect.AGENDA}:
             assert before.model_dump(exclude=beyond_the_agenda) == after.model_dump(
                 exclude=beyond_the_agenda
@@ -494,16 +513,40 @@ class EngineMachine(RuleBasedStateMachine):
         point = after.undo_point
         if point is not None:
             assert point.stages == self.history[point.version - 1].stages
+            assert point.promises == self.history[point.version - 1].promises
         undone = [event for event in events if isinstance(event, FlowUndone)]
         if not undone:
             return False
         assert len(events) == 1
         assert after.stages == self.history[undone[0].undone_version - 1].stages
+        assert after.promises == self.history[undone[0].undone_version - 1].promises
         assert after.model_dump(exclude=beyond_the_agenda) == before.model_dump(
             exclude=beyond_the_agenda
         )
         assert after.undo_point is None
         return True
+
+    def check_promises(
+        self, before: SessionState, after: SessionState, events: tuple[EventBase, ...]
+    ) -> None:
+        """A promise of Taking Time is settled only by promise_kept (its person given the
+        taker's turn, in the same step) or promise_released, and owed again only by an undo."""
+        if any(isinstance(e, FlowUndone) for e in events):
+            return  # check_undo: the promises as they were before the undone step
+        kept = {e.promise for e in events if isinstance(e, ev.PromiseKept)}
+        released = {e.promise for e in events if isinstance(e, ev.PromiseReleased)}
+        assert before.promises.items() <= after.promises.items(), "a settled promise changed"
+        for key, outcome in after.promises.items():
+            if key not in before.promises:
+                assert key in (kept if outcome is PromiseOutcome.KEPT else released), key
+        given = {
+            e.participant_id
+            for e in events
+            if isinstance(e, TurnStarted) and e.slot is TurnSlot.TAKER
+        }
+        # Kept exactly when its person is given the taker's turn.
+        owed_to_takers = {a.key for person in given for a in before.promises_to(person)}
+        assert kept == owed_to_takers, (kept, owed_to_takers)
 
     # --- setting up ----------------------------------------------------------------------------
 
@@ -513,9 +556,16 @@ class EngineMachine(RuleBasedStateMachine):
         started=st.sampled_from([True] * 9 + [False]),
         opening=st.sampled_from(["round", "taking time", "welcome"]),
         policy=st.sampled_from(OrderPolicy),
+        promised=st.sampled_from([PROMISES, PROMISES[:1], ()]),
     )
     def create(
-        self, admitted: int, waiting: int, started: bool, opening: str, policy: OrderPolicy
+        self,
+        admitted: int,
+        waiting: int,
+        started: bool,
+        opening: str,
+        policy: OrderPolicy,
+        promised: tuple[CarriedAction, ...],
     ) -> None:
         self.send(
             FACS[0],
@@ -524,6 +574,8 @@ class EngineMachine(RuleBasedStateMachine):
             group_name="Peer Support Plus",
             template_key=TEMPLATE,
             facilitators=tuple(FacilitatorSpec(id=i, name=n) for i, n in FACILITATORS),
+            carried_over=(*promised, HANDOUT),
+            for_group=True,
         )
         for index in range(admitted + waiting):
             self.send(PEOPLE[index], c.Join, name=NAMES[index])
@@ -863,6 +915,10 @@ class EngineMachine(RuleBasedStateMachine):
         else:
             self.send(FACS[0], c.InviteReflection)
 
+    @rule(by=facilitator_actors, which=st.sampled_from([*(a.key for a in PROMISES), "a-h"]))
+    def release_promise(self, by: Actor, which: str) -> None:
+        self.send(by, c.ReleasePromise, promise=which)
+
     # --- undo ----------------------------------------------------------------------------------
 
     @rule(by=facilitator_actors, expect=expectations)
@@ -1114,11 +1170,11 @@ class EngineMachine(RuleBasedStateMachine):
             }
 
     def teardown(self) -> None:
-        assert rebuild(SESSION_ID, self.commits) == self.state
+        assert rebuild(self.session_id, self.commits) == self.state
         events = [event for commit in self.commits for event in commit.events]
         if any(isinstance(event, FlowUndone) for event in events):
             return  # an undo needs the commit boundaries that only apply_commit knows
-        folded = fold(SessionState(session_id=SESSION_ID), events)
+        folded = fold(SessionState(session_id=self.session_id), events)
         assert folded.model_dump(exclude=UNDO_BOOKKEEPING) == self.state.model_dump(
             exclude=UNDO_BOOKKEEPING
         )

@@ -129,3 +129,6 @@ def start_taker_turn(draft: Draft, stage: Stage, taker_id: str) -> None:
             at=draft.now,
         )
     )
+    # Being given the taker's turn is what keeps a promise of Taking Time, and nothing else.
+    for promise in draft.state.promises_to(taker_id):
+        draft.emit(ev.PromiseKept(promise=promise.key, stage_id=stage.id))

@@ -10,7 +10,14 @@ from app.session import events as ev
 from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import end_active_turn, start_reflection, start_taker_turn
 from app.session.decisions import Refusal, RejectionCode
-from app.session.state import Presence, Stage, StageStatus, TakingTime, TakingTimePhase
+from app.session.state import (
+    Presence,
+    PromiseOutcome,
+    Stage,
+    StageStatus,
+    TakingTime,
+    TakingTimePhase,
+)
 
 
 def _taking_time_stage(draft: Draft, stage_id: str | None = None) -> tuple[Stage, TakingTime]:
@@ -81,3 +88,21 @@ def _invite_reflection(draft: Draft, command: cmd.InviteReflection) -> None:
         for person in stage.round.pending():
             draft.emit(ev.TurnSkipped(stage_id=stage.id, participant_id=person))
     start_reflection(draft, draft.stage(stage.id), taking.taker_id)
+
+
+@handles(cmd.ReleasePromise)
+def _release_promise(draft: Draft, command: cmd.ReleasePromise) -> None:
+    # Once the session is on, so that "Undo" can take a release made by mistake back.
+    draft.require_live()
+    action = next((a for a in draft.state.carried_over if a.key == command.promise), None)
+    if action is None or not action.is_promise:
+        raise Refusal(RejectionCode.NOT_FOUND, "That promise is not part of this session.")
+    outcome = draft.state.promises.get(action.key)
+    if outcome is PromiseOutcome.KEPT:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            f"{action.peer_name} has already been given their time to Take Time today.",
+        )
+    if outcome is PromiseOutcome.RELEASED:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "That promise has already been released.")
+    draft.emit(ev.PromiseReleased(promise=action.key))

@@ -50,7 +50,11 @@ def apply_commit(
         )
         if all(event.undo_effect is UndoEffect.AGENDA for event in batch):
             update["undo_point"] = UndoPoint(
-                version=version, actor_id=actor_id, description=description, stages=before.stages
+                version=version,
+                actor_id=actor_id,
+                description=description,
+                stages=before.stages,
+                promises=before.promises,
             )
         else:
             update["undo_point"] = None
@@ -107,7 +111,14 @@ def describe_flow(batch: list[EventBase], state: SessionState, actor_id: str) ->
             return "chose who is Taking Time"
         if isinstance(event, ev.TakingTimePhaseChanged):
             return "moved Taking Time on"
+        if isinstance(event, ev.PromiseReleased):
+            return f"released the promise of Taking Time to {_promised(state, event.promise)}"
     return "changed the agenda"
+
+
+def _promised(state: SessionState, key: str) -> str:
+    action = next((a for a in state.carried_over if a.key == key), None)
+    return "someone" if action is None or action.peer_name is None else action.peer_name
 
 
 def evolve(state: SessionState, event: EventBase) -> SessionState:

@@ -110,7 +110,9 @@ def _(event: ev.FlowUndone, state: SessionState) -> SessionState:
     point = state.undo_point
     if point is None or point.version != event.undone_version:
         raise ValueError(f"nothing to undo at version {event.undone_version}")
-    return state.model_copy(update={"stages": point.stages, "undo_point": None})
+    return state.model_copy(
+        update={"stages": point.stages, "promises": point.promises, "undo_point": None}
+    )
 
 
 @rule.register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.session import events as ev
 from app.session.evolve.rule import rule, with_participant, with_stage, with_taking_time
-from app.session.state import SessionState, TakingTimePhase
+from app.session.state import PromiseOutcome, SessionState, TakingTimePhase
 
 
 @rule.register
@@ -32,3 +32,16 @@ def _(event: ev.AgreedQuestionSet, state: SessionState) -> SessionState:
     return with_stage(
         state, event.stage_id, lambda s: with_taking_time(s, agreed_question=event.question)
     )
+
+
+@rule.register
+def _(event: ev.PromiseKept, state: SessionState) -> SessionState:
+    return state.model_copy(
+        update={"promises": {**state.promises, event.promise: PromiseOutcome.KEPT}}
+    )
+
+
+@rule.register
+def _(event: ev.PromiseReleased, state: SessionState) -> SessionState:
+    released = {**state.promises, event.promise: PromiseOutcome.RELEASED}
+    return state.model_copy(update={"promises": released})

@@ -23,6 +23,7 @@ from app.session.state import (
     TakingTimePhase,
 )
 from app.session.views.base import PersonRef, StageRef, View, person
+from app.session.views.promises import PromiseRow, promise_rows, promised_takers
 from app.session.views.public import PublicView, SharedViews, round_progress
 from app.session.views.schedule import ScheduleView, floor_signal, schedule_view
 
@@ -144,8 +145,11 @@ class FacilitatorView(PublicView):
     schedule: ScheduleView | None = None
     # Brought from the group (app/agenda/carry_over.py), for the Welcome and invite stages.
     carried_over: list[CarriedAction] = Field(default_factory=list)
-    # Of those, who was promised a chance to Take Time today.
+    # Of those, who was promised a chance to Take Time today, and how each promise stands.
     guaranteed_time: list[CarriedAction] = Field(default_factory=list)
+    promises: list[PromiseRow] = Field(default_factory=list)
+    # Planning a Taking Time preselects them, in order (still owed, and here).
+    promised_takers: list[PersonRef] = Field(default_factory=list)
     guidelines_due_review: list[str] = Field(default_factory=list)
     apologies: list[str] = Field(default_factory=list)
     for_group: bool = False
@@ -227,6 +231,8 @@ def facilitator_view(
                 a for a in state.carried_over if a.kind is ActionKind.GUARANTEED_TIME
             ],
             "guidelines_due_review": [g.text for g in state.guidelines if g.review_due],
+            "promises": promise_rows(state),
+            "promised_takers": promised_takers(state),
             "apologies": list(state.apologies),
             "for_group": state.for_group,
             "floor_signal": None if now is None else floor_signal(state, now),

@@ -3,13 +3,14 @@ actions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import sqlalchemy
 from sqlalchemy import func, select
 
 from app.agenda.carry_over import ActionKind
-from app.groups.rules import default_review_date
+from app.groups.rules import default_review_date, settle_promises
 from app.store.groups.schema import (
     ACTIONS,
     GUIDELINE_REVIEWS,
@@ -147,6 +148,40 @@ class Meetings(Store):
                     ACTIONS.update()
                     .where(ACTIONS.c.group_id == group_id, ACTIONS.c.id.in_(carried))
                     .values(carried_into=session_id)
+                )
+
+    def unsettled_promises(self, group_id: str) -> dict[str, list[str]]:
+        """The promises of Taking Time carried into a session and not yet settled, by session."""
+        query = select(ACTIONS.c.id, ACTIONS.c.carried_into).where(
+            ACTIONS.c.group_id == group_id,
+            ACTIONS.c.kind == ActionKind.GUARANTEED_TIME.value,
+            ACTIONS.c.carried_into.is_not(None),
+            ACTIONS.c.settled_as.is_(None),
+        )
+        by_session: dict[str, list[str]] = {}
+        with self._engine.connect() as connection:
+            for action_id, session_id in connection.execute(query).all():
+                by_session.setdefault(session_id, []).append(action_id)
+        return by_session
+
+    def settle_promises(self, group_id: str, session_id: str, outcomes: Mapping[str, str]) -> None:
+        """Settle the promises a session that is over opened with, from how the session
+        settled them (``outcomes``: kept or released): the others are owed, and carried again."""
+        carried = self.unsettled_promises(group_id).get(session_id, [])
+        settlement = settle_promises(carried, outcomes)
+        mine = (ACTIONS.c.group_id == group_id, ACTIONS.c.carried_into == session_id)
+        with self._engine.begin() as connection:
+            for action_id, outcome in settlement.settled.items():
+                connection.execute(
+                    ACTIONS.update()
+                    .where(*mine, ACTIONS.c.id == action_id)
+                    .values(settled_as=outcome)
+                )
+            if settlement.owed:
+                connection.execute(
+                    ACTIONS.update()
+                    .where(*mine, ACTIONS.c.id.in_(settlement.owed))
+                    .values(carried_into=None)
                 )
 
     def session_on(self, group_id: str, meeting_on: date) -> str | None:

@@ -99,6 +99,9 @@ class Action:
     due_on: date
     recorded_at: float
     carried_into: str | None = None
+    # A promise of Taking Time the group has settled: "kept" or "released" (PromiseOutcome), or
+    # "carried" for one spent by opening a session before revision 0006.
+    settled_as: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

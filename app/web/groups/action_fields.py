@@ -50,7 +50,11 @@ class ActionFields(BaseModel):
         )
 
     def as_typed(self) -> dict[str, str]:
+        # The kind too: a promise of Taking Time refused for its date must not come back as
+        # the list's first kind ("Next meeting") and be recorded as that.
         return {
+            "kind": self.kind[:20],
             "detail": self.detail.strip()[:MAX_DETAIL],
             "peer_name": self.peer_name.strip()[:40],
+            "due_on": self.due_on[:10],
         }

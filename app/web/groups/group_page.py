@@ -29,6 +29,7 @@ from app.web.account_services import AccountServices
 from app.web.groups.access import Facilitating
 from app.web.groups.calendar_feeds import facilitator_feed_url
 from app.web.groups.form_values import known_zones
+from app.web.groups.group_sessions import settle_promises
 from app.web.rendering import page
 from app.web.services import Services
 
@@ -49,6 +50,7 @@ async def group_page(
 ) -> HTMLResponse:
     group = mine.group
     today = accounts.today(group.time_zone)
+    this_week = this_weeks_meeting(group.first_meeting_on, group.meeting_pattern, today)
 
     def gather() -> dict[str, Any]:
         groups = accounts.groups
@@ -60,6 +62,10 @@ async def group_page(
             "guidelines_last_reviewed": groups.guidelines_last_reviewed(group.id),
             "sessions": groups.sessions(group.id),
             "actions": groups.actions(group.id),
+            # Beside a promise of Taking Time: the promised person cannot come this week.
+            "apologised_this_week": (
+                set() if this_week is None else set(groups.apologies(group.id, this_week))
+            ),
             "calendar": [
                 {
                     "on": on,
@@ -73,6 +79,7 @@ async def group_page(
             ],
         }
 
+    await settle_promises(svc, accounts, group)
     records = await to_thread.run_sync(gather)
     # Read from each session's own log: only the recent ones, so the page stays quick.
     members = {m.id: m for m in records["members"]}
@@ -89,7 +96,7 @@ async def group_page(
         group=group,
         today=today,
         meeting_time_of_day=time_of_day_text(time.fromisoformat(group.meeting_time)),
-        this_week=this_weeks_meeting(group.first_meeting_on, group.meeting_pattern, today),
+        this_week=this_week,
         attendance=attendance,
         error=error,
         notice=notice,

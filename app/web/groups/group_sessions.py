@@ -34,7 +34,7 @@ def session_plan(
         (PendingAction(a.id, a.kind, a.due_on, a.carried_into) for a in actions), meeting_on
     )
     carried = tuple(
-        CarriedAction(kind=a.kind, detail=a.detail, peer_name=a.peer_name)
+        CarriedAction(kind=a.kind, detail=a.detail, peer_name=a.peer_name, action_id=a.id)
         for a in actions
         if a.id in carried_ids
     )
@@ -46,6 +46,23 @@ def session_plan(
         time_zone=group.time_zone,
     )
     return plan, carried_ids
+
+
+async def settle_promises(
+    svc: Services, accounts: AccountServices, group: Group, *, next_meeting: bool = False
+) -> None:
+    """Settle the promises of Taking Time of the group's sessions that are over, from each
+    session's final state (docs/timekeeping.md). With ``next_meeting`` the group is starting
+    its next session, and every earlier one counts as over, ended or not."""
+    groups = accounts.groups
+    unsettled = await to_thread.run_sync(groups.unsettled_promises, group.id)
+    for session_id in unsettled:
+        hub = await svc.registry.get(session_id)
+        if hub is not None and hub.state.status is not SessionStatus.ENDED and not next_meeting:
+            continue
+        # A session whose records are gone settled nothing: its promises are owed.
+        outcomes = {} if hub is None else {k: o.value for k, o in hub.state.promises.items()}
+        await to_thread.run_sync(groups.settle_promises, group.id, session_id, outcomes)
 
 
 async def open_session_on(

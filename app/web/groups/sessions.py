@@ -12,7 +12,12 @@ from app.session.command_base import Role
 from app.web.access import current_token_version
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.group_page import group_page
-from app.web.groups.group_sessions import facilitator_in, open_session_on, session_plan
+from app.web.groups.group_sessions import (
+    facilitator_in,
+    open_session_on,
+    session_plan,
+    settle_promises,
+)
 from app.web.links import enter_as, issue, start_session
 from app.web.problems import Problem
 from app.web.services import Services
@@ -47,6 +52,7 @@ async def start_this_weeks_session(
             error="There is no meeting of this group in the coming week, so there is no "
             "session to start yet.",
         )
+    await settle_promises(svc, accounts, group, next_meeting=True)
     plan, carried_ids = await to_thread.run_sync(
         session_plan, accounts, group, meeting_on, template
     )
