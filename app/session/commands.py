@@ -260,6 +260,14 @@ class ClearSupportRequest(SelfServiceCommand):
     for_oneself: ClassVar[str] = "clear a support request"
 
 
+class FollowUpDone(CommandBase):
+    """After the end: someone has followed up with everyone who asked for support. The session
+    then keeps only how many asked, and the stored log is rewritten to match (docs/privacy.md)."""
+
+    type: Literal["follow_up_done"] = "follow_up_done"
+    after_the_end: ClassVar[bool] = True
+
+
 class OfferToTakeTime(CommandBase):
     type: Literal["offer_to_take_time"] = "offer_to_take_time"
     senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
@@ -334,6 +342,7 @@ ClientCommandKind = (
     | AcknowledgeHand
     | RequestSupport
     | ClearSupportRequest
+    | FollowUpDone
     | OfferToTakeTime
     | ChooseTaker
     | SetAgreedQuestion

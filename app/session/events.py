@@ -257,6 +257,16 @@ class SupportRequestCleared(EventBase):
     participant_id: str
 
 
+class SupportFollowedUp(EventBase):
+    """The facilitators followed up with everyone who asked for support: from now on the
+    session keeps only how many did. Storing it rewrites the session's earlier commits
+    without its support requests (app/session/storage.py, forget_support_requests)."""
+
+    type: Literal["support_followed_up"] = "support_followed_up"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    count: int
+
+
 class TakeTimeOffered(EventBase):
     type: Literal["take_time_offered"] = "take_time_offered"
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
@@ -341,6 +351,7 @@ Event = Annotated[
     | HandAcknowledged
     | SupportRequested
     | SupportRequestCleared
+    | SupportFollowedUp
     | TakeTimeOffered
     | TakerChosen
     | TakingTimePhaseChanged

@@ -7,7 +7,12 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
+from app.agenda.carry_over import (
+    Apologies,
+    CarriedActions,
+    SessionGuidelines,
+    SupportResources,
+)
 from app.agenda.stages import StagePlan
 from app.plain_text import PLAIN, PlainName, PlainTitle
 from app.session.command_base import (
@@ -43,6 +48,8 @@ class CreateSession(CommandBase):
     for_group: bool = False
     # The group's time zone, for the times screens say in local time (a break's "back at").
     time_zone: ZoneName | None = None
+    # Where to find support, as the group confirmed it: shown privately to whoever asks.
+    support_resources: SupportResources = ()
 
 
 class RecordOutage(CommandBase):

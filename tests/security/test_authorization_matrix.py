@@ -77,6 +77,9 @@ PINNED: dict[tuple[str, Role], str] = {
     ("acknowledge_hand", "other"): D,
     ("end_session", "self"): D,
     ("raise_hand", "facilitator"): D,
+    # After the end, a facilitator marks the follow-up of support requests done; nobody else.
+    ("follow_up_done", "facilitator"): A,
+    ("follow_up_done", "self"): D,
     ("share", "facilitator"): A,
     ("share", "self"): A,
     ("share", "other"): D,
