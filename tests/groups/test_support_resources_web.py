@@ -121,3 +121,13 @@ async def test_another_groups_facilitator_cannot_touch_them(app: FastAPI) -> Non
 
     assert answer.status_code == 404
     assert groups_of(app).support_resources(group_id(path))[0] == resource
+
+
+async def test_the_privacy_page_says_how_long_a_support_request_is_kept(app: FastAPI) -> None:
+    async with browser(app) as client:
+        response = await client.get("/privacy")
+
+    said = re.search(r'<li id="privacy-support">(.*?)</li>', response.text, re.S)
+    assert said is not None
+    assert "Only until a facilitator marks the follow-up done" in said.group(1)
+    assert "only how many people asked is kept, never who" in said.group(1)
