@@ -68,6 +68,9 @@ def test_a_person_who_asks_for_support_sees_the_groups_resources_on_their_phone_
     console = sam.page
     confirm_the_crisis_line(console)
     sam.audit("group page, support resources, one confirmed")
+    console.locator("#support").screenshot(
+        path=str(shots / "group-support.png"), animations="disabled"
+    )
 
     console.get_by_role("button", name=re.compile("Start this week's session")).click()
     found = re.search(r"/s/([^/]+)/console", console.url)
