@@ -30,6 +30,7 @@ from app.session.server_commands import Join as Join
 from app.session.server_commands import RecordNameCheck as RecordNameCheck
 from app.session.server_commands import RecordOutage as RecordOutage
 from app.session.server_commands import ServerCommandKind
+from app.session.server_commands import SetSupportResources as SetSupportResources
 from app.session.state import SessionSettings
 
 

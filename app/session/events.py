@@ -6,6 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter
 
+from app.agenda.carry_over import SupportResource
 from app.rounds.turns import TurnStatus
 from app.session.event_base import EventBase, UndoEffect
 
@@ -267,6 +268,14 @@ class SupportFollowedUp(EventBase):
     count: int
 
 
+class SupportResourcesSet(EventBase):
+    """The group's support resources as confirmed now, for the rest of the session."""
+
+    type: Literal["support_resources_set"] = "support_resources_set"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    support_resources: tuple[SupportResource, ...]
+
+
 class TakeTimeOffered(EventBase):
     type: Literal["take_time_offered"] = "take_time_offered"
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
@@ -352,6 +361,7 @@ Event = Annotated[
     | SupportRequested
     | SupportRequestCleared
     | SupportFollowedUp
+    | SupportResourcesSet
     | TakeTimeOffered
     | TakerChosen
     | TakingTimePhaseChanged

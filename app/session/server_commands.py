@@ -99,4 +99,17 @@ class ForgetMember(CommandBase):
     member_id: PersonId
 
 
-ServerCommandKind = CreateSession | Join | RecordNameCheck | ForgetMember | RecordOutage
+class SetSupportResources(CommandBase):
+    """Sent by the shell when a facilitator confirms, adds or removes one of the group's support
+    resources while today's session is on: its phones show the group's list as it is now."""
+
+    type: Literal["set_support_resources"] = "set_support_resources"
+    what_to_do_instead: ClassVar[str | None] = (
+        "Please confirm the group's support resources on the group's page."
+    )
+    support_resources: SupportResources = ()
+
+
+ServerCommandKind = (
+    CreateSession | Join | RecordNameCheck | ForgetMember | RecordOutage | SetSupportResources
+)

@@ -72,6 +72,27 @@ async def test_confirming_keeps_the_checked_words_and_only_confirmed_ones_reach_
     assert "Samaritans" not in room.model_dump_json()
 
 
+async def test_todays_session_is_told_of_a_resource_confirmed_after_it_started(
+    app: FastAPI,
+) -> None:
+    async with browser(app) as client:
+        await register(client)
+        path = await create_group(client)
+        session_id = await start_session(client, path)
+        svc: Services = app.state.services
+        hub = await svc.registry.get(session_id)
+        assert hub is not None
+        before = list(hub.state.support_resources)
+        crisis_line = groups_of(app).support_resources(group_id(path))[0]
+        await post(client, f"{path}/support-resources/{crisis_line.id}/confirm", **SAMARITANS)
+        confirmed = [r.name for r in hub.state.support_resources]
+        await post(client, f"{path}/support-resources/{crisis_line.id}/remove")
+
+    assert before == []
+    assert confirmed == ["Samaritans"]
+    assert list(hub.state.support_resources) == []
+
+
 async def test_a_resource_typed_wrong_is_refused_and_nothing_typed_is_lost(app: FastAPI) -> None:
     async with browser(app) as client:
         await register(client)

@@ -88,6 +88,7 @@ PINNED: dict[tuple[str, Role], str] = {
     # Sent by the server for the group page, create_session and join by the server alone.
     ("record_name_check", "facilitator"): D,
     ("forget_member", "facilitator"): D,
+    ("set_support_resources", "facilitator"): D,
     ("create_session", "facilitator"): D,
     ("join", "self"): D,
     ("record_outage", "facilitator"): D,  # only the server knows when it was away

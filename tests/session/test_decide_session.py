@@ -73,6 +73,7 @@ EVERY_COMMAND: list[CommandBase] = [
     c.RequestSupport(id="x"),
     c.ClearSupportRequest(id="x"),
     c.FollowUpDone(id="x"),
+    c.SetSupportResources(id="x"),
     c.OfferToTakeTime(id="x"),
     c.ChooseTaker(id="x", participant_id="p1"),
     c.SetAgreedQuestion(id="x", question="What helps?"),

@@ -44,6 +44,20 @@ def test_the_resources_are_on_each_phone_and_never_on_the_room_view() -> None:
     assert "Samaritans" not in room_view(d.state).model_dump_json()
 
 
+def test_the_group_page_changes_the_list_for_the_rest_of_the_session() -> None:
+    d = with_resources()
+    text_line = SupportResource(
+        name="Shout", how_to_reach="Text 85258", when_available="Day and night"
+    )
+
+    d.ok(d.sam, c.SetSupportResources, support_resources=(LINE, text_line))
+    same = d.refused(d.sam, c.SetSupportResources, support_resources=(LINE, text_line))
+
+    assert participant_view(d.state, d.pid(0)).you.support_resources == [LINE, text_line]
+    assert same.message == "The session shows these already."
+    assert d.rebuilt() == d.state
+
+
 def test_a_session_without_a_group_has_no_resources_to_show() -> None:
     d = Driver.weekly(1)
     d.ok(d.person(0), c.RequestSupport)

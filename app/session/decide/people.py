@@ -330,6 +330,13 @@ def _clear_support_request(draft: Draft, command: cmd.ClearSupportRequest) -> No
     draft.emit(ev.SupportRequestCleared(participant_id=person))
 
 
+@handles(cmd.SetSupportResources)
+def _set_support_resources(draft: Draft, command: cmd.SetSupportResources) -> None:
+    if command.support_resources == draft.state.support_resources:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "The session shows these already.")
+    draft.emit(ev.SupportResourcesSet(support_resources=command.support_resources))
+
+
 @handles(cmd.FollowUpDone)
 def _follow_up_done(draft: Draft, command: cmd.FollowUpDone) -> None:
     state = draft.state

@@ -115,6 +115,11 @@ def _(event: ev.SupportRequestCleared, state: SessionState) -> SessionState:
 
 
 @rule.register
+def _(event: ev.SupportResourcesSet, state: SessionState) -> SessionState:
+    return state.model_copy(update={"support_resources": event.support_resources})
+
+
+@rule.register
 def _(event: ev.SupportFollowedUp, state: SessionState) -> SessionState:
     forgotten = {
         person.id: person.model_copy(

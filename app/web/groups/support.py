@@ -1,9 +1,10 @@
 """A group's support resources on its page: added, confirmed (with the words checked) and
-removed by its facilitators. Only confirmed ones reach the group's sessions; a change takes
-effect from the next session on (docs/groups.md)."""
+removed by its facilitators. Only confirmed ones reach the group's sessions: a new one brings
+them, and today's, if it is on, is told of each change at once (docs/groups.md)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 from anyio import to_thread
@@ -11,11 +12,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.agenda.carry_over import SupportResource
+from app.realtime.registry import new_command_id
+from app.session.commands import SetSupportResources
 from app.web.account_services import AccountServices
+from app.web.commands import submit
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.access import Facilitating
 from app.web.groups.form_values import text_problem
 from app.web.groups.group_page import group_page
+from app.web.groups.group_sessions import facilitator_in, todays_session
+from app.web.problems import Problem
 from app.web.services import Services
 
 router = APIRouter(include_in_schema=False)
@@ -68,6 +74,7 @@ async def add_support_resource(
     await to_thread.run_sync(
         accounts.groups.add_support_resource, group.id, resource, accounts.today(group.time_zone)
     )
+    await _tell_todays_session(svc, accounts, mine)
     return RedirectResponse(f"/groups/{group.id}#support", status_code=303)
 
 
@@ -116,4 +123,23 @@ async def _back_to_the_list(
 ) -> Response:
     if not done:
         return await group_page(request, svc, accounts, mine, 409, error=GONE)
+    await _tell_todays_session(svc, accounts, mine)
     return RedirectResponse(f"/groups/{mine.group.id}#support", status_code=303)
+
+
+async def _tell_todays_session(
+    svc: Services, accounts: AccountServices, mine: Facilitating
+) -> None:
+    """Today's session, if it is on, shows the group's confirmed list from now on."""
+    hub = await todays_session(svc, accounts, mine.group)
+    if hub is None:
+        return
+    confirmed = await to_thread.run_sync(accounts.groups.confirmed_support_resources, mine.group.id)
+    # A change that leaves the confirmed list as it was (a placeholder removed) is "nothing
+    # to do" for the session, and that is fine.
+    with contextlib.suppress(Problem):
+        await submit(
+            hub,
+            SetSupportResources(id=new_command_id(), support_resources=confirmed),
+            facilitator_in(hub, mine.me),
+        )
