@@ -16,6 +16,7 @@ from app.accounts.passwords import hash_password
 from app.agenda.carry_over import ActionKind
 from app.config import Settings
 from app.groups.rules import DEFAULT_RETENTION_DAYS, GroupKind, MeetingPattern
+from app.groups.support_resources import PLACEHOLDERS
 from app.main import create_app
 from app.observability.logging import install_for_uvicorn
 from app.realtime.hub import SessionHub
@@ -167,7 +168,11 @@ async def create_demo_group(app: FastAPI) -> DemoLogin:
         created_at=accounts.clock(),
     )
     accounts.groups.create(
-        group, account.id, list(template.template.guidelines), group.first_meeting_on
+        group,
+        account.id,
+        list(template.template.guidelines),
+        group.first_meeting_on,
+        PLACEHOLDERS,
     )
     for name in DEMO_REGULARS:
         member_id = accounts.groups.add_member(group.id, name, group.first_meeting_on)

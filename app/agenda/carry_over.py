@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.plain_text import PLAIN, PlainName, PlainWords
+from app.plain_text import PLAIN, PlainName, PlainTitle, PlainWords
 
 GuidelineText = PlainWords
 ActionDetail = PlainWords
@@ -79,9 +79,22 @@ class SessionGuideline(BaseModel):
     review_due: bool = False
 
 
+class SupportResource(BaseModel):
+    """Where a person can find support (a helpline, a text line, the facilitators), as the
+    group has confirmed it: only confirmed resources are brought into a session."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: PlainTitle
+    how_to_reach: PlainWords
+    when_available: PlainWords
+
+
 MAX_GUIDELINES = 60
 MAX_APOLOGIES = 200
 Apologies = Annotated[tuple[PeerName, ...], Field(max_length=MAX_APOLOGIES)]
 MAX_CARRIED_ACTIONS = 40
 CarriedActions = Annotated[tuple[CarriedAction, ...], Field(max_length=MAX_CARRIED_ACTIONS)]
 SessionGuidelines = Annotated[tuple[SessionGuideline, ...], Field(max_length=MAX_GUIDELINES)]
+MAX_SUPPORT_RESOURCES = 20
+SupportResources = Annotated[tuple[SupportResource, ...], Field(max_length=MAX_SUPPORT_RESOURCES)]

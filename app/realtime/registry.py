@@ -186,6 +186,7 @@ class HubRegistry:
             apologies=plan.apologies,
             for_group=group_plan is not None,
             time_zone=plan.time_zone,
+            support_resources=plan.support_resources,
         )
         record = await self._register(title, group_name, template_key)
         hub = self._hub(record, SessionState(session_id=record.id))

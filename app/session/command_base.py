@@ -7,7 +7,12 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
+from app.agenda.carry_over import (
+    Apologies,
+    CarriedActions,
+    SessionGuidelines,
+    SupportResources,
+)
 from app.agenda.stages import StagePlan
 from app.plain_text import PLAIN, PlainName
 from app.timekeeping.zone_name import ZoneName
@@ -56,6 +61,9 @@ class CommandBase(BaseModel):
     # Set on the commands only the server sends (commands.ServerCommandKind): what people do
     # instead, told to a client that sends one.
     what_to_do_instead: ClassVar[str | None] = None
+    # Accepted after the session has ended too (everything else is refused then): what the
+    # facilitators do once everyone has gone, such as marking a follow-up done.
+    after_the_end: ClassVar[bool] = False
 
     id: CommandId
     expected_version: int | None = Field(default=None, ge=0)
@@ -93,3 +101,4 @@ class GroupPlan(BaseModel):
     carried_over: CarriedActions = ()
     apologies: Apologies = ()
     time_zone: ZoneName | None = None
+    support_resources: SupportResources = ()

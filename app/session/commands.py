@@ -31,6 +31,7 @@ from app.session.server_commands import Join as Join
 from app.session.server_commands import RecordNameCheck as RecordNameCheck
 from app.session.server_commands import RecordOutage as RecordOutage
 from app.session.server_commands import ServerCommandKind
+from app.session.server_commands import SetSupportResources as SetSupportResources
 from app.session.state import SessionSettings
 
 
@@ -261,6 +262,14 @@ class ClearSupportRequest(SelfServiceCommand):
     for_oneself: ClassVar[str] = "clear a support request"
 
 
+class FollowUpDone(CommandBase):
+    """After the end: someone has followed up with everyone who asked for support. The session
+    then keeps only how many asked, and the stored log is rewritten to match (docs/privacy.md)."""
+
+    type: Literal["follow_up_done"] = "follow_up_done"
+    after_the_end: ClassVar[bool] = True
+
+
 class OfferToTakeTime(CommandBase):
     type: Literal["offer_to_take_time"] = "offer_to_take_time"
     senders: ClassVar[frozenset[Role]] = BY_PARTICIPANT
@@ -343,6 +352,7 @@ ClientCommandKind = (
     | AcknowledgeHand
     | RequestSupport
     | ClearSupportRequest
+    | FollowUpDone
     | OfferToTakeTime
     | ChooseTaker
     | SetAgreedQuestion

@@ -6,6 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter
 
+from app.agenda.carry_over import SupportResource
 from app.rounds.turns import TurnStatus
 from app.session.event_base import EventBase, UndoEffect
 
@@ -257,6 +258,24 @@ class SupportRequestCleared(EventBase):
     participant_id: str
 
 
+class SupportFollowedUp(EventBase):
+    """The facilitators followed up with everyone who asked for support: from now on the
+    session keeps only how many did. Storing it rewrites the session's earlier commits
+    without its support requests (app/session/storage.py, forget_support_requests)."""
+
+    type: Literal["support_followed_up"] = "support_followed_up"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    count: int
+
+
+class SupportResourcesSet(EventBase):
+    """The group's support resources as confirmed now, for the rest of the session."""
+
+    type: Literal["support_resources_set"] = "support_resources_set"
+    undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
+    support_resources: tuple[SupportResource, ...]
+
+
 class TakeTimeOffered(EventBase):
     type: Literal["take_time_offered"] = "take_time_offered"
     undo_effect: ClassVar[UndoEffect] = UndoEffect.BYSTANDER
@@ -361,6 +380,8 @@ Event = Annotated[
     | HandAcknowledged
     | SupportRequested
     | SupportRequestCleared
+    | SupportFollowedUp
+    | SupportResourcesSet
     | TakeTimeOffered
     | TakerChosen
     | TakingTimePhaseChanged

@@ -7,7 +7,12 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from app.agenda.carry_over import Apologies, CarriedActions, SessionGuidelines
+from app.agenda.carry_over import (
+    Apologies,
+    CarriedActions,
+    SessionGuidelines,
+    SupportResources,
+)
 from app.agenda.stages import StagePlan
 from app.plain_text import PLAIN, PlainName, PlainTitle
 from app.session.command_base import (
@@ -43,6 +48,8 @@ class CreateSession(CommandBase):
     for_group: bool = False
     # The group's time zone, for the times screens say in local time (a break's "back at").
     time_zone: ZoneName | None = None
+    # Where to find support, as the group confirmed it: shown privately to whoever asks.
+    support_resources: SupportResources = ()
 
 
 class RecordOutage(CommandBase):
@@ -92,4 +99,17 @@ class ForgetMember(CommandBase):
     member_id: PersonId
 
 
-ServerCommandKind = CreateSession | Join | RecordNameCheck | ForgetMember | RecordOutage
+class SetSupportResources(CommandBase):
+    """Sent by the shell when a facilitator confirms, adds or removes one of the group's support
+    resources while today's session is on: its phones show the group's list as it is now."""
+
+    type: Literal["set_support_resources"] = "set_support_resources"
+    what_to_do_instead: ClassVar[str | None] = (
+        "Please confirm the group's support resources on the group's page."
+    )
+    support_resources: SupportResources = ()
+
+
+ServerCommandKind = (
+    CreateSession | Join | RecordNameCheck | ForgetMember | RecordOutage | SetSupportResources
+)

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from app.agenda.carry_over import CarriedAction, SessionGuideline
+from app.agenda.carry_over import CarriedAction, SessionGuideline, SupportResource
 from app.agenda.stages import StageKind
 from app.session.event_base import EventBase
 from app.session.state import Facilitator, SessionSettings
@@ -36,6 +36,7 @@ class SessionCreated(EventBase):
     apologies: tuple[str, ...] = ()
     for_group: bool = False
     time_zone: str | None = None
+    support_resources: tuple[SupportResource, ...] = ()
 
 
 class SessionStarted(EventBase):

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.agenda.carry_over import CarriedAction, SessionGuideline
+from app.agenda.carry_over import CarriedAction, SessionGuideline, SupportResource
 from app.agenda.stages import StageKind
 from app.rounds.turns import Round, Turn
 from app.timekeeping.outage import Outage
@@ -99,6 +99,9 @@ class Participant(Frozen):
     # The facilitator who marked the raised hand as seen; their phone says a facilitator has.
     hand_seen_by: str | None = None
     support_requested: bool = False
+    # Asked for support at some point in this session (support_requested is only while it is
+    # open): the facilitators follow up after the end, then only a count is kept.
+    asked_for_support: bool = False
     offered_to_take_time: bool = False
     # Let in from the waiting room at some point: if they leave, a readmit brings them back in.
     was_let_in: bool = False
@@ -254,6 +257,11 @@ class SessionState(Frozen):
     for_group: bool = False
     # The group's time zone (an IANA name), for times said in local time; None without a group.
     time_zone: str | None = None
+    # Where to find support, as the group confirmed it (app/agenda/carry_over.py).
+    support_resources: tuple[SupportResource, ...] = ()
+    # How many people asked for support, once a facilitator has marked the follow-up done:
+    # from then on the session no longer knows who (docs/privacy.md). None until then.
+    support_followed_up: int | None = None
     # Whether someone new may join with the session's code (facilitators close the door).
     joining_open: bool = True
     # A word the facilitators say aloud in the room, asked of everyone joining with the code.

@@ -70,3 +70,24 @@ def _names_member(event: dict[str, Any], member_id: str, name: str | None) -> bo
         return False
     carried = event.get("carried_over", ())
     return name in event.get("apologies", ()) or any(a.get("peer_name") == name for a in carried)
+
+
+# The events that say who asked for support: kept only until the follow-up is marked done.
+SUPPORT_REQUEST_TYPES = frozenset({"support_requested", "support_request_cleared"})
+FOLLOWED_UP_TYPE = "support_followed_up"
+
+
+def closes_support_follow_up(events: list[dict[str, Any]]) -> bool:
+    """Whether storing these events must first forget who asked for support."""
+    return any(event.get("type") == FOLLOWED_UP_TYPE for event in events)
+
+
+def forget_support_requests(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stored events without who asked for support (the same list if none said it).
+
+    The count stays, in the follow-up's own event; a commit may be left with no events, which
+    folds to nothing and keeps the versions whole.
+    """
+    if not any(event.get("type") in SUPPORT_REQUEST_TYPES for event in events):
+        return events
+    return [event for event in events if event.get("type") not in SUPPORT_REQUEST_TYPES]

@@ -3,9 +3,10 @@
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.session.storage import closes_support_follow_up, forget_support_requests
 from app.store.commits import Commit, DuplicateCommand, VersionConflict
 from app.store.tables import JSON_DOCUMENT, SessionCommitRow, SessionSnapshotRow, table_of
 
@@ -145,6 +146,8 @@ class EventStore:
             "events": commit.events,
         }
         if connection.execute(self._append, parameters).rowcount == 1:
+            if closes_support_follow_up(commit.events):
+                _forget_support_requests(connection, commit.session_id)
             return None
         committed = connection.execute(
             _VERSION_OF_COMMAND,
@@ -211,3 +214,22 @@ class EventStore:
             return None
         version, state = row
         return version, state
+
+
+def _forget_support_requests(connection: sqlalchemy.Connection, session_id: str) -> None:
+    """Rewrite the session's stored commits without who asked for support, in the transaction
+    that stores the follow-up (so the log never holds both), as erasing a member does
+    (app/store/groups/members.py). The snapshot goes too: it is only a cache of the events,
+    and would still say who asked."""
+    commits = connection.execute(
+        select(_COMMITS.c.version, _COMMITS.c.events).where(_COMMITS.c.session_id == session_id)
+    ).all()
+    for version, events in commits:
+        forgotten = forget_support_requests(events)
+        if forgotten is not events:
+            connection.execute(
+                _COMMITS.update()
+                .where(_COMMITS.c.session_id == session_id, _COMMITS.c.version == version)
+                .values(events=forgotten)
+            )
+    connection.execute(delete(_SNAPSHOTS).where(_SNAPSHOTS.c.session_id == session_id))

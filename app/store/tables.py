@@ -229,6 +229,30 @@ class GroupGuidelineReviewRow(SQLModel, table=True):
     reviewed_on: date
 
 
+class GroupSupportResourceRow(SQLModel, table=True):
+    """Where the group's members can find support: shown to someone who asks for it, and on
+    the ended page, once a facilitator has confirmed it."""
+
+    __tablename__ = "group_support_resources"
+    __table_args__ = (
+        PrimaryKeyConstraint("id", name="pk_group_support_resources"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_group_support_resources_group", ondelete="CASCADE"
+        ),
+        Index("ix_group_support_resources_group_id", "group_id"),
+    )
+
+    id: str
+    group_id: str
+    # The group's own order: the placeholders first, then each one added after the last.
+    position: int
+    name: str
+    how_to_reach: str
+    when_available: str
+    # Empty for a placeholder or a change nobody has checked: not shown outside the group page.
+    confirmed_on: date | None = None
+
+
 class GroupSessionRow(SQLModel, table=True):
     __tablename__ = "group_sessions"
     __table_args__ = (

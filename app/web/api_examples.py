@@ -144,6 +144,12 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "The support request has been seen to.",
         {"participant_id": PRIYA},
     ),
+    "follow_up_done": (
+        "Facilitators, after the session has ended",
+        "Someone has followed up with everyone who asked for support: from now on the session "
+        "keeps only how many asked, and its stored record no longer says who.",
+        {},
+    ),
     "offer_to_take_time": (
         "Participants",
         "Offer to Take Time (`offered: false` takes the offer back).",

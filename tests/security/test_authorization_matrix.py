@@ -77,6 +77,9 @@ PINNED: dict[tuple[str, Role], str] = {
     ("acknowledge_hand", "other"): D,
     ("end_session", "self"): D,
     ("raise_hand", "facilitator"): D,
+    # After the end, a facilitator marks the follow-up of support requests done; nobody else.
+    ("follow_up_done", "facilitator"): A,
+    ("follow_up_done", "self"): D,
     ("share", "facilitator"): A,
     ("share", "self"): A,
     ("share", "other"): D,
@@ -85,6 +88,7 @@ PINNED: dict[tuple[str, Role], str] = {
     # Sent by the server for the group page, create_session and join by the server alone.
     ("record_name_check", "facilitator"): D,
     ("forget_member", "facilitator"): D,
+    ("set_support_resources", "facilitator"): D,
     ("create_session", "facilitator"): D,
     ("join", "self"): D,
     ("record_outage", "facilitator"): D,  # only the server knows when it was away

@@ -72,6 +72,8 @@ EVERY_COMMAND: list[CommandBase] = [
     c.AcknowledgeHand(id="x", participant_id="p1"),
     c.RequestSupport(id="x"),
     c.ClearSupportRequest(id="x"),
+    c.FollowUpDone(id="x"),
+    c.SetSupportResources(id="x"),
     c.OfferToTakeTime(id="x"),
     c.ChooseTaker(id="x", participant_id="p1"),
     c.SetAgreedQuestion(id="x", question="What helps?"),
@@ -203,10 +205,16 @@ def test_ending_the_session_closes_the_stage_and_the_turn_and_then_refuses_every
     assert stage.round.complete
     for actor in (d.sam, d.person(0)):
         for command in EVERY_COMMAND[1:]:  # (setting it up again is refused as such)
+            if type(command).after_the_end:
+                continue
             decision = d.run(actor, command.model_copy(update={"id": d.next_id()}))
             assert decision == Rejected(
                 RejectionCode.SESSION_ENDED, "This session has ended. Thank you."
             ), by_name(command)
+
+
+def test_after_the_end_only_what_is_done_after_it_is_accepted() -> None:
+    assert [by_name(c) for c in EVERY_COMMAND if type(c).after_the_end] == ["FollowUpDone"]
 
 
 # --- who may act -----------------------------------------------------------------------------

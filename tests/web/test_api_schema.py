@@ -127,6 +127,7 @@ def test_the_command_schema_offers_only_what_a_client_may_send(schema: Any) -> N
         "RecordNameCheck",
         "ForgetMember",
         "RecordOutage",
+        "SetSupportResources",
     }
     assert offered == {kind.__name__ for kind in EVERY_COMMAND} - server_only
     assert not server_only & set(schema["components"]["schemas"])
@@ -137,6 +138,7 @@ def test_the_command_schema_offers_only_what_a_client_may_send(schema: Any) -> N
         "record_name_check",
         "forget_member",
         "record_outage",
+        "set_support_resources",
     }
 
 

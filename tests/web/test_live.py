@@ -102,9 +102,10 @@ async def test_commands_only_the_server_sends_are_refused_saying_what_to_do_inst
     """A facilitator cannot vouch for a name check, nor a participant join as someone else."""
     _, lead, (priya,) = await started_round(server, ("Priya",))
     before = lead.version
-    tries = [
+    tries: list[tuple[Client, str, dict[str, Any]]] = [
         (lead, "record_name_check", {"member_id": "m1"}),
         (lead, "forget_member", {"member_id": "m1"}),
+        (lead, "set_support_resources", {"support_resources": ()}),
         (lead, "create_session", {"title": "T", "group_name": "G"}),
         (priya, "join", {"name": "Priya", "member_id": "m1"}),
     ]

@@ -18,7 +18,7 @@ def authorize(state: SessionState, command: CommandBase, actor: Actor) -> None:
         return
     if isinstance(command, cmd.CreateSession):
         raise Refusal(RejectionCode.NOTHING_TO_DO, "This session has already been set up.")
-    if state.status is SessionStatus.ENDED:
+    if state.status is SessionStatus.ENDED and not type(command).after_the_end:
         raise Refusal(RejectionCode.SESSION_ENDED, "This session has ended. Thank you.")
     if (actor.role is Role.SERVER) != (Role.SERVER in senders):
         # What only the server knows (an outage) no screen may claim, and the server speaks

@@ -13,6 +13,7 @@ from app.session.state import (
     ERASED_NAME,
     Membership,
     Presence,
+    SessionStatus,
     TakingTimePhase,
     TurnSlot,
 )
@@ -333,6 +334,26 @@ def _clear_support_request(draft: Draft, command: cmd.ClearSupportRequest) -> No
     if not draft.state.participants[person].support_requested:
         raise Refusal(RejectionCode.NOTHING_TO_DO, "There is no support request to clear.")
     draft.emit(ev.SupportRequestCleared(participant_id=person))
+
+
+@handles(cmd.SetSupportResources)
+def _set_support_resources(draft: Draft, command: cmd.SetSupportResources) -> None:
+    if command.support_resources == draft.state.support_resources:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "The session shows these already.")
+    draft.emit(ev.SupportResourcesSet(support_resources=command.support_resources))
+
+
+@handles(cmd.FollowUpDone)
+def _follow_up_done(draft: Draft, command: cmd.FollowUpDone) -> None:
+    state = draft.state
+    if state.status is not SessionStatus.ENDED:
+        raise Refusal(RejectionCode.INVALID, "Follow-up is marked done once the session has ended.")
+    if state.support_followed_up is not None:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "The follow-up is already marked done.")
+    asked = sum(1 for person in state.participants.values() if person.asked_for_support)
+    if asked == 0:
+        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody asked for support in this session.")
+    draft.emit(ev.SupportFollowedUp(count=asked))
 
 
 @handles(cmd.OfferToTakeTime)

@@ -48,6 +48,7 @@ def _create_session(draft: Draft, command: cmd.CreateSession) -> None:
             apologies=command.apologies,
             for_group=command.for_group,
             time_zone=command.time_zone,
+            support_resources=command.support_resources,
         )
     )
 

@@ -104,12 +104,30 @@ def _(event: ev.HandAcknowledged, state: SessionState) -> SessionState:
 
 @rule.register
 def _(event: ev.SupportRequested, state: SessionState) -> SessionState:
-    return with_participant(state, event.participant_id, support_requested=True)
+    return with_participant(
+        state, event.participant_id, support_requested=True, asked_for_support=True
+    )
 
 
 @rule.register
 def _(event: ev.SupportRequestCleared, state: SessionState) -> SessionState:
     return with_participant(state, event.participant_id, support_requested=False)
+
+
+@rule.register
+def _(event: ev.SupportResourcesSet, state: SessionState) -> SessionState:
+    return state.model_copy(update={"support_resources": event.support_resources})
+
+
+@rule.register
+def _(event: ev.SupportFollowedUp, state: SessionState) -> SessionState:
+    forgotten = {
+        person.id: person.model_copy(
+            update={"support_requested": False, "asked_for_support": False}
+        )
+        for person in state.participants.values()
+    }
+    return state.model_copy(update={"participants": forgotten, "support_followed_up": event.count})
 
 
 @rule.register

@@ -28,6 +28,7 @@ def _(event: ev.SessionCreated, state: SessionState) -> SessionState:
             "apologies": event.apologies,
             "for_group": event.for_group,
             "time_zone": event.time_zone,
+            "support_resources": event.support_resources,
         }
     )
 

@@ -121,6 +121,10 @@ class FacilitatorView(PublicView):
     not_offered_to_take_time: list[PersonRef]
     may_start_with: list[PersonRef]
     asked_for_support: list[PersonRef]
+    # Everyone who asked for support at any time in the session, for the follow-up after the
+    # end; once it is marked done, only how many (support_followed_up).
+    support_follow_up: list[PersonRef] = Field(default_factory=list)
+    support_followed_up: int | None = None
     # In the order raised; of them, those no facilitator has marked as seen yet (the alert
     # strip counts these: a hand seen no longer needs anyone's attention).
     hands_raised: list[RaisedHand]
@@ -202,6 +206,12 @@ def facilitator_view(
             "not_offered_to_take_time": [_ref(r) for r in listed if not r.offered_to_take_time],
             "may_start_with": [_ref(r) for r in listed if not r.is_taker],
             "asked_for_support": [_ref(r) for r in listed if r.support_requested],
+            "support_follow_up": [
+                PersonRef(id=p.id, name=p.label)
+                for p in state.participants.values()
+                if p.asked_for_support
+            ],
+            "support_followed_up": state.support_followed_up,
             "hands_raised": hands,
             "hands_unseen": [
                 PersonRef(id=hand.id, name=hand.name) for hand in hands if hand.seen_by is None

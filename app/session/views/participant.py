@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
+from app.agenda.carry_over import SupportResource
 from app.rounds.turns import TurnStatus
 from app.session.state import Presence, SessionState, StageStatus
 from app.session.views.base import View
@@ -28,6 +31,10 @@ class You(View):
     is_taking_time: bool
     # The title of a Taking Time still to come that a facilitator has chosen this person for.
     chosen_to_take_time_in: str | None = None
+    # Where to find support, as the group confirmed it: the phone shows them to this person
+    # when they ask for support, and to everyone once the session has ended. Part of `you`,
+    # never of the public view: the room view is projected.
+    support_resources: list[SupportResource] = Field(default_factory=list)
 
 
 class ParticipantView(PublicView):
@@ -69,6 +76,7 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
         offered_to_take_time=person.offered_to_take_time,
         is_taking_time=taking is not None and taking.taker_id == participant_id,
         chosen_to_take_time_in=_chosen_to_take_time_in(state, participant_id),
+        support_resources=list(state.support_resources),
     )
 
 

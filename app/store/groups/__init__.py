@@ -20,8 +20,10 @@ from app.store.groups.schema import (
     GroupSession,
     Guideline,
     Member,
+    SupportResourceRecord,
     new_id,
 )
+from app.store.groups.support import SupportResources
 
 __all__ = [
     "Action",
@@ -31,11 +33,12 @@ __all__ = [
     "Groups",
     "Guideline",
     "Member",
+    "SupportResourceRecord",
     "new_id",
 ]
 
 
-class Groups(Directory, Membership, Meetings, Retention):
+class Groups(Directory, Membership, Meetings, Retention, SupportResources):
     """The group store: shared by every thread of a process, it holds nothing but the engine."""
 
     def records(self, group: Group) -> GroupRecords:

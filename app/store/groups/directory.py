@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
 
+from app.agenda.carry_over import SupportResource
 from app.store.groups.schema import (
     ACCOUNTS,
     FACILITATORS,
@@ -20,13 +22,22 @@ from app.store.groups.schema import (
     new_id,
 )
 from app.store.groups.store import Store
+from app.store.groups.support import insert_placeholders
 
 
 class Directory(Store):
     """Groups, their facilitators and invitations."""
 
-    def create(self, group: Group, account_id: str, guidelines: list[str], today: date) -> None:
-        """The group, its first facilitator, and its template's guidelines (agreed today)."""
+    def create(
+        self,
+        group: Group,
+        account_id: str,
+        guidelines: list[str],
+        today: date,
+        support_placeholders: Sequence[SupportResource] = (),
+    ) -> None:
+        """The group, its first facilitator, its template's guidelines (agreed today) and the
+        placeholders of its support resources (for its facilitators to confirm)."""
         with self._engine.begin() as connection:
             connection.execute(
                 GROUPS.insert().values(
@@ -47,6 +58,7 @@ class Directory(Store):
                         agreed_on=today,
                     )
                 )
+            insert_placeholders(connection, group.id, support_placeholders)
 
     def for_facilitator(self, account_id: str) -> list[Group]:
         query = (

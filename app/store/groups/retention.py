@@ -21,6 +21,7 @@ from app.store.groups.schema import (
     MEMBERS,
     SESSIONS,
     SNAPSHOTS,
+    SUPPORT_RESOURCES,
 )
 from app.store.groups.store import Store
 
@@ -61,7 +62,15 @@ class Retention(Store):
             _forget_sessions(connection, sessions)
             member_ids = select(MEMBERS.c.id).where(MEMBERS.c.group_id == group_id)
             connection.execute(delete(APOLOGIES).where(APOLOGIES.c.member_id.in_(member_ids)))
-            tables = (ACTIONS, GUIDELINES, GUIDELINE_REVIEWS, MEMBERS, INVITATIONS, FACILITATORS)
+            tables = (
+                ACTIONS,
+                GUIDELINES,
+                GUIDELINE_REVIEWS,
+                SUPPORT_RESOURCES,
+                MEMBERS,
+                INVITATIONS,
+                FACILITATORS,
+            )
             for table in tables:
                 connection.execute(delete(table).where(table.c.group_id == group_id))
             connection.execute(delete(GROUPS).where(GROUPS.c.id == group_id))

@@ -21,6 +21,7 @@ from app.store.tables import (
     GroupMemberRow,
     GroupRow,
     GroupSessionRow,
+    GroupSupportResourceRow,
     HousekeepingActionRow,
     LiveSessionRow,
     MemberApologyRow,
@@ -36,6 +37,7 @@ MEMBERS = table_of(GroupMemberRow)
 INVITATIONS = table_of(GroupInvitationRow)
 GUIDELINES = table_of(GroupGuidelineRow)
 GUIDELINE_REVIEWS = table_of(GroupGuidelineReviewRow)
+SUPPORT_RESOURCES = table_of(GroupSupportResourceRow)
 SESSIONS = table_of(GroupSessionRow)
 ACTIONS = table_of(HousekeepingActionRow)
 APOLOGIES = table_of(MemberApologyRow)
@@ -81,6 +83,15 @@ class Guideline:
     agreed_on: date | None
     review_on: date | None
     retired_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupportResourceRecord:
+    id: str
+    name: str
+    how_to_reach: str
+    when_available: str
+    confirmed_on: date | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from app.groups.rules import (
     retention_cutoff,
     upcoming_meetings,
 )
+from app.groups.support_resources import PLACEHOLDERS
 from app.groups.time_zones import MAX_ZONE_NAME, pickable_zones, zone_named, zone_problem
 from app.store.groups import Group, new_id
 from app.store.templates import StoredTemplate
@@ -202,6 +203,7 @@ async def create_group(
         me.account.id,
         list(chosen.template.guidelines),
         accounts.today(group.time_zone),
+        PLACEHOLDERS,
     )
     return RedirectResponse(f"/groups/{group.id}", status_code=303)
 

@@ -60,6 +60,7 @@ async def group_page(
             "members": groups.members(group.id),
             "guidelines": groups.guidelines(group.id),
             "guidelines_last_reviewed": groups.guidelines_last_reviewed(group.id),
+            "support_resources": groups.support_resources(group.id),
             "sessions": groups.sessions(group.id),
             "actions": groups.actions(group.id),
             # Beside a promise of Taking Time: the promised person cannot come this week.

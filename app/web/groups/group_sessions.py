@@ -44,6 +44,7 @@ def session_plan(
         carried_over=carried,
         apologies=tuple(groups.apologies(group.id, meeting_on)),
         time_zone=group.time_zone,
+        support_resources=groups.confirmed_support_resources(group.id),
     )
     return plan, carried_ids
 

@@ -26,6 +26,7 @@ from app.web.groups import (
     privacy,
     records,
     sessions,
+    support,
 )
 from app.web.password_work import PasswordWork
 from app.web.services import Services
@@ -37,6 +38,7 @@ ROUTERS = (
     members.router,
     member_link.router,
     guidelines.router,
+    support.router,
     actions.router,
     sessions.router,
     records.router,
