@@ -19,6 +19,7 @@ from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text, duration_text, minutes_text
 from app.web.local_time import LocalTime, zone_named
+from app.web.minutes import minutes_value
 from app.web.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -48,6 +49,7 @@ def add_filters(env: Environment, time_zone: str | None = None) -> None:
     env.filters["clock"] = clock_text
     env.filters["minutes"] = minutes_text
     env.filters["duration"] = duration_text
+    env.filters["minutes_value"] = minutes_value
     env.filters["quoted"] = quoted
     env.filters["local_time"] = LocalTime(zone_named(time_zone))
 
