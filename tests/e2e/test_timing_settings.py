@@ -1,5 +1,6 @@
 """The console's timing settings in a browser: every length in minutes, a refusal is a calm
-notice and the drawer keeps what was typed, and a half minute is saved to the second."""
+notice and the drawer keeps what was typed, and a half minute is saved to the second; the open
+drawer never hides the alert strip."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ def test_timing_settings_take_minutes_and_a_refusal_keeps_what_was_typed(
 ) -> None:
     session.round_with("Priya", "Tom")
     sam = screens.live(session.sam_url)
+    session.command("raise_hand", token=session.participants["Tom"]["token"])
+    strip = sam.locator("#console-alerts")
+    expect(strip).to_contain_text("1 hand raised")
     sam.get_by_text("Links and settings").click()
+    drawer = sam.locator("#console-menu .menu__body").bounding_box()
+    strip_box = strip.bounding_box()
+    assert drawer is not None and strip_box is not None
+    assert drawer["y"] + drawer["height"] <= strip_box["y"], "the drawer hides the alerts"
     minimum = sam.get_by_label("Minimum share for each speaker (minutes)")
     longest = sam.get_by_label("Longest share for each speaker (minutes)")
     cue = sam.get_by_label("Gentle cue before the end (minutes)")

@@ -97,3 +97,12 @@ def test_ending_the_session_names_what_ends() -> None:
     ask = text_of(by_id(fragment("console", console_of(session)), "end-session-confirm"))
     assert "End the session for everyone? Every screen says it has ended" in ask
     assert "It cannot be undone." in ask
+
+
+def test_once_the_session_has_ended_a_raised_hand_is_no_longer_an_alert() -> None:
+    session = round_session()
+    session.by("p-jo", "raise_hand")
+    session.facilitate("end_session")
+    strip = by_id(fragment("console", console_of(session)), "console-alerts")
+    assert "hand" not in text_of(strip)
+    assert strip.startswith('<div id="console-alerts" class="alert-strip" data-count="0" hidden>')
