@@ -5,6 +5,7 @@ ending that names its consequence, and what the alert strip reads out."""
 from __future__ import annotations
 
 from tests.web.test_templates import (
+    Session,
     by_id,
     console_of,
     fragment,
@@ -106,3 +107,14 @@ def test_once_the_session_has_ended_a_raised_hand_is_no_longer_an_alert() -> Non
     strip = by_id(fragment("console", console_of(session)), "console-alerts")
     assert "hand" not in text_of(strip)
     assert strip.startswith('<div id="console-alerts" class="alert-strip" data-count="0" hidden>')
+
+
+def test_before_anyone_is_let_in_the_console_says_nobody_is_here_yet() -> None:
+    """Not "0 people are here" (a screenshot showed it)."""
+    session = Session()
+    session.join("p-ray", "Ray", admit=False)
+    stage = text_of(by_id(fragment("console", console_of(session)), "stage-panel"))
+    assert "Nobody is here yet, and 1 is waiting to be let in." in stage
+    session.join("p-jo", "Jo")
+    stage = text_of(by_id(fragment("console", console_of(session)), "stage-panel"))
+    assert "1 person is here, and 1 is waiting to be let in." in stage
