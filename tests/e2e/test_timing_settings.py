@@ -21,7 +21,8 @@ def test_timing_settings_take_minutes_and_a_refusal_keeps_what_was_typed(
     sam.get_by_text("Links and settings").click()
     drawer = sam.locator("#console-menu .menu__body").bounding_box()
     strip_box = strip.bounding_box()
-    assert drawer is not None and strip_box is not None
+    assert drawer is not None
+    assert strip_box is not None
     assert drawer["y"] + drawer["height"] <= strip_box["y"], "the drawer hides the alerts"
     minimum = sam.get_by_label("Minimum share for each speaker (minutes)")
     longest = sam.get_by_label("Longest share for each speaker (minutes)")
