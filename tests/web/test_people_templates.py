@@ -109,6 +109,19 @@ def test_once_the_session_has_ended_a_raised_hand_is_no_longer_an_alert() -> Non
     assert strip.startswith('<div id="console-alerts" class="alert-strip" data-count="0" hidden>')
 
 
+def test_after_the_end_the_console_still_names_who_asked_for_support() -> None:
+    """The strip still points at them: the panel names who has not been checked in with."""
+    session = round_session()
+    session.by("p-jo", "request_support")
+    session.by("p-ray", "request_support")
+    session.facilitate("end_session")
+    html = fragment("console", console_of(session))
+    assert "2 people asking for support" in text_of(by_id(html, "console-alerts"))
+    panel = text_of(by_id(html, "signals-panel"))
+    assert "Not checked in with yet: Jo and Ray. You may like to find them" in panel
+    assert "Checked in" not in panel.replace("Not checked in", "")
+
+
 def test_before_anyone_is_let_in_the_console_says_nobody_is_here_yet() -> None:
     """Not "0 people are here" (a screenshot showed it)."""
     session = Session()
