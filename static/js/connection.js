@@ -45,8 +45,7 @@ export function installConnection(hooks) {
   let finished = false;
   const returnCheck = installReturnCheck(() => socket?.reconnect());
 
-  document.addEventListener("htmx:wsOpen", (event) => {
-    socket = /** @type {CustomEvent} */ (event).detail.socketWrapper;
+  function opened() {
     connected = true;
     everOpened = true;
     retryPending = false;
@@ -54,6 +53,18 @@ export function installConnection(hooks) {
     returnCheck.stop();
     setConnectionBanner("");
     hooks.opened();
+  }
+
+  document.addEventListener("htmx:wsOpen", (event) => {
+    socket = /** @type {CustomEvent} */ (event).detail.socketWrapper;
+    // The server accepts every socket before it reads who is asking, so while checking whether
+    // this person has been let back in an open socket proves nothing: its first message does
+    // (a refused one is closed with 4403 before any).
+    if (!returnCheck.active) opened();
+  });
+
+  document.addEventListener("htmx:wsBeforeMessage", () => {
+    if (returnCheck.active && !connected) opened();
   });
 
   document.addEventListener("htmx:wsConnecting", () => {
