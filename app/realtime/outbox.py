@@ -20,7 +20,7 @@ class OutboxFull(Exception):
 
 
 class Outbox:
-    __slots__ = ("_due", "_replies", "_snapshot", "_waiter", "closing")
+    __slots__ = ("_due", "_replies", "_snapshot", "_waiter", "closing", "taken_over")
 
     def __init__(self) -> None:
         self._snapshot: str | None = None
@@ -28,6 +28,9 @@ class Outbox:
         self._due = False
         self._waiter: asyncio.Future[None] | None = None
         self.closing: str | None = None
+        # Closed because a newer screen of the same link took its place, not because its
+        # person's access ended: the page must not try again (docs/protocol.md, 4409).
+        self.taken_over = False
 
     def offer_snapshot(self, message: str) -> None:
         self._snapshot = message
@@ -39,9 +42,11 @@ class Outbox:
         self._replies.append(message)
         self._wake()
 
-    def close(self, reason: str) -> None:
-        """Ask the connection to close (its access has ended), after sending what is due."""
+    def close(self, reason: str, *, taken_over: bool = False) -> None:
+        """Ask the connection to close (its access has ended, or another screen has taken its
+        place), after sending what is due."""
         self.closing = reason
+        self.taken_over = taken_over
         self._wake()
 
     def _wake(self) -> None:

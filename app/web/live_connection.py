@@ -59,6 +59,9 @@ class Close:
     UNAUTHORIZED = 4401
     FORBIDDEN = 4403
     NOT_FOUND = 4404
+    # A newer screen of the same link took this one's place. Not 4403: a phone closed with 4403
+    # checks now and then whether its person has been let back in (docs/protocol.md).
+    TAKEN_OVER = 4409
     TOO_MANY = 4429
 
 
@@ -135,6 +138,10 @@ class LiveConnection:
                 if self._expired and denied is None:
                     self.log.info("link_expired")
                     await self._close(Close.UNAUTHORIZED, LINK_EXPIRED)
+                    return
+                if reason is not None and denied is None and self.viewer.outbox.taken_over:
+                    self.log.info("taken_over")
+                    await self._close(Close.TAKEN_OVER, reason)
                     return
                 if reason is not None:
                     self.metrics.sockets_revoked.inc()

@@ -20,6 +20,7 @@ from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text, duration_text, minutes_text
 from app.web.languages import LOCALES_DIR, Languages, current_language, gettext, ngettext
 from app.web.local_time import LocalTime, zone_named
+from app.web.minutes import minutes_value
 from app.web.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -56,6 +57,7 @@ def add_filters(
     env.filters["clock"] = clock_text
     env.filters["minutes"] = minutes_text
     env.filters["duration"] = duration_text
+    env.filters["minutes_value"] = minutes_value
     env.filters["quoted"] = quoted
     env.filters["local_time"] = LocalTime(zone_named(time_zone))
     env.add_extension("jinja2.ext.i18n")

@@ -3,7 +3,7 @@
 A waiting-room link costs nothing to get (anyone with the join code), and every open socket
 costs the server memory and a render on every update; without a cap one link could hold a
 thousand. A person rarely needs more than a phone and a laptop, so past `MAX_SCREENS_PER_LINK`
-the oldest screen of that link is closed calmly (4403, which a page does not reconnect from:
+the oldest screen of that link is closed calmly (4409, which a page does not reconnect from:
 two screens must not take turns closing each other) and the newest stays. The room's link is
 not capped: a facilitator hands it to every screen the room has, and only a facilitator can.
 """
@@ -40,7 +40,7 @@ class OpenScreens:
         screens[id(outbox)] = outbox
         while len(screens) > self.limit:
             _, oldest = screens.popitem(last=False)
-            oldest.close(REPLACED)
+            oldest.close(REPLACED, taken_over=True)
 
     def closed(self, grant: Grant, outbox: Outbox) -> None:
         key = _key(grant)

@@ -15,7 +15,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from app.realtime.hub import SessionHub
 from app.realtime.registry import new_command_id
@@ -30,6 +29,7 @@ from app.store.event_store import EventStore
 from app.web.access import authorize, cookie_name, not_allowed, session_hub
 from app.web.commands import submit
 from app.web.deps import SERVICES, TOKEN
+from app.web.minutes import seconds_in
 from app.web.problems import Problem, responses
 from app.web.rendering import message_page
 from app.web.services import Services
@@ -52,11 +52,16 @@ LABEL_WIDTH = 260
 ROW_HEIGHT = 30
 BAR_AREA_HEIGHT = 160
 SETTINGS_HELP = (
-    f"Please give the gentle cue as 0 to {SessionSettings.MAX_NEAR_END_CUE_S} seconds and the"
-    f" minimum share as 0 to {SessionSettings.MAX_MINIMUM_SHARE_S} seconds and the longest"
-    f" share as {SessionSettings.MIN_MAXIMUM_SHARE_S} to {SessionSettings.MAX_MAXIMUM_SHARE_S}"
-    " seconds."
+    f"Please give the gentle cue as 0 to {SessionSettings.MAX_NEAR_END_CUE_S // 60} minutes, the"
+    f" minimum share as 0 to {SessionSettings.MAX_MINIMUM_SHARE_S // 60} minutes and the longest"
+    f" share as {SessionSettings.MIN_MAXIMUM_SHARE_S // 60} to"
+    f" {SessionSettings.MAX_MAXIMUM_SHARE_S // 60} minutes (2.5 is two and a half minutes)."
     " Nothing has been changed."
+)
+# A console page from before the settings were in minutes posts seconds under other names.
+OLDER_SETTINGS_FORM = (
+    "This console page is from before an update. Please reload it and change the settings"
+    " again. Nothing has been changed."
 )
 # htmx stops polling on this status (hx-trigger="every 15s" in live/schedule.html).
 STOP_POLLING = 286
@@ -271,32 +276,34 @@ async def change_settings(
     session_id: str,
     request: Request,
     svc: SERVICES,
-    near_end_cue_s: Annotated[str, Form()] = "",
-    minimum_share_s: Annotated[str, Form()] = "",
-    # A console page loaded before this setting existed posts without it: keep the current one.
-    maximum_share_s: Annotated[str | None, Form()] = None,
+    near_end_cue_min: Annotated[str | None, Form()] = None,
+    minimum_share_min: Annotated[str | None, Form()] = None,
+    maximum_share_min: Annotated[str | None, Form()] = None,
     sound_cue: Annotated[str | None, Form()] = None,
     alert_sound: Annotated[str | None, Form()] = None,
     hide_numbers: Annotated[str | None, Form()] = None,
 ) -> Response:
-    """The console's settings panel: htmx gets a calm notice, a plain form post goes back."""
+    """The console's settings panel: htmx gets a calm notice, a plain form post goes back.
+
+    Lengths are typed in minutes (app/web/minutes.py); the session keeps seconds.
+    """
     hub = await session_hub(svc, session_id)
     grant = await _facilitator_only(svc, request, hub, None)
     by_htmx = request.headers.get("hx-request") == "true"
+    if near_end_cue_min is None or minimum_share_min is None or maximum_share_min is None:
+        return _settings_answer(svc, request, hub, by_htmx, OLDER_SETTINGS_FORM, 422)
     try:
         wanted = SessionSettings.model_validate(
             {
-                "near_end_cue_s": near_end_cue_s,
-                "minimum_share_s": minimum_share_s,
-                "maximum_share_s": hub.state.settings.maximum_share_s
-                if maximum_share_s is None
-                else maximum_share_s,
+                "near_end_cue_s": seconds_in(near_end_cue_min),
+                "minimum_share_s": seconds_in(minimum_share_min),
+                "maximum_share_s": seconds_in(maximum_share_min),
                 "sound_cue": sound_cue is not None,
                 "alert_sound": alert_sound is not None,
                 "show_numbers_to_participants": hide_numbers is None,
             }
         )
-    except ValidationError:
+    except ValueError:  # a pydantic ValidationError is a ValueError too
         return _settings_answer(svc, request, hub, by_htmx, SETTINGS_HELP, 422)
     try:
         await submit(hub, ChangeSettings(id=new_command_id(), settings=wanted), grant.actor)

@@ -174,6 +174,8 @@ def test_screenshots_of_the_people_column(screens: Screens, session: Session, sh
     session.command("acknowledge_hand", participant_id=session.id_of("Tom"))
     session.command("leave", token=session.participants["Lee"]["token"])
     expect(tom.locator("#hand-seen")).to_be_visible()
+    # Where the person raised their hand, so the shot shows what it is named after.
+    tom.locator("#presence-panel").scroll_into_view_if_needed()
     shoot(tom, shots, "phone-hand-seen.png")
     mere = session.id_of("Mere")
     sam.locator(f"#more-{mere} > summary").click()

@@ -74,5 +74,5 @@ def test_one_screen_too_many_closes_the_oldest_calmly(server: LiveServer) -> Non
         with contextlib.suppress(ConnectionClosed):
             while True:
                 oldest.recv(timeout=5)
-        assert (oldest.close_code, oldest.close_reason) == (4403, REPLACED)
+        assert (oldest.close_code, oldest.close_reason) == (4409, REPLACED)
         assert all(answers_a_ping(ws) for ws in newest)

@@ -5,6 +5,7 @@ ending that names its consequence, and what the alert strip reads out."""
 from __future__ import annotations
 
 from tests.web.test_templates import (
+    Session,
     by_id,
     console_of,
     fragment,
@@ -97,3 +98,36 @@ def test_ending_the_session_names_what_ends() -> None:
     ask = text_of(by_id(fragment("console", console_of(session)), "end-session-confirm"))
     assert "End the session for everyone? Every screen says it has ended" in ask
     assert "It cannot be undone." in ask
+
+
+def test_once_the_session_has_ended_a_raised_hand_is_no_longer_an_alert() -> None:
+    session = round_session()
+    session.by("p-jo", "raise_hand")
+    session.facilitate("end_session")
+    strip = by_id(fragment("console", console_of(session)), "console-alerts")
+    assert "hand" not in text_of(strip)
+    assert strip.startswith('<div id="console-alerts" class="alert-strip" data-count="0" hidden>')
+
+
+def test_after_the_end_the_console_still_names_who_asked_for_support() -> None:
+    """The strip still points at them: the panel names who has not been checked in with."""
+    session = round_session()
+    session.by("p-jo", "request_support")
+    session.by("p-ray", "request_support")
+    session.facilitate("end_session")
+    html = fragment("console", console_of(session))
+    assert "2 people asking for support" in text_of(by_id(html, "console-alerts"))
+    panel = text_of(by_id(html, "signals-panel"))
+    assert "Not checked in with yet: Jo and Ray. You may like to find them" in panel
+    assert "Checked in" not in panel.replace("Not checked in", "")
+
+
+def test_before_anyone_is_let_in_the_console_says_nobody_is_here_yet() -> None:
+    """Not "0 people are here" (a screenshot showed it)."""
+    session = Session()
+    session.join("p-ray", "Ray", admit=False)
+    stage = text_of(by_id(fragment("console", console_of(session)), "stage-panel"))
+    assert "Nobody is here yet, and 1 is waiting to be let in." in stage
+    session.join("p-jo", "Jo")
+    stage = text_of(by_id(fragment("console", console_of(session)), "stage-panel"))
+    assert "1 person is here, and 1 is waiting to be let in." in stage

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -269,10 +270,11 @@ async def test_the_console_schedule_block_is_served_fresh_to_facilitators_only(
     assert (ended.status_code, ended.text) == (286, "")
 
 
+# Typed in minutes, as a facilitator would (45 s, a minute and a half, four minutes).
 SETTINGS = {
-    "near_end_cue_s": "45",
-    "minimum_share_s": "90",
-    "maximum_share_s": "240",
+    "near_end_cue_min": "0.75",
+    "minimum_share_min": "1.5",
+    "maximum_share_min": "4",
     "sound_cue": "on",
 }
 
@@ -300,6 +302,14 @@ async def test_facilitators_change_the_timing_settings_from_the_console(
     console = await client.get(f"/s/{session.id}/console")
     assert 'id="timing-settings"' in console.text
     assert "data-sound-cue" not in console.text
+    # Every length asks for minutes, and shows the session's seconds as minutes.
+    assert "(seconds)" not in console.text
+    for name, minutes in (
+        ("near_end_cue_min", "0.5"),
+        ("minimum_share_min", "1"),
+        ("maximum_share_min", "5"),
+    ):
+        assert re.search(rf'name="{name}"[^>]*step="any"[^>]*value="{minutes}"', console.text)
     saved = await client.post(f"/s/{session.id}/settings", data={**SETTINGS, "hide_numbers": "on"})
     assert saved.status_code == 303
     assert saved.headers["location"] == f"/s/{session.id}/console"
@@ -322,13 +332,20 @@ async def test_facilitators_change_the_timing_settings_from_the_console(
     assert (await session.view())["settings"]["show_numbers_to_participants"] is True
 
 
+def in_minutes(cue: str, minimum: str, maximum: str = "5") -> dict[str, str]:
+    return {"near_end_cue_min": cue, "minimum_share_min": minimum, "maximum_share_min": maximum}
+
+
 @pytest.mark.parametrize(
     "fields",
     [
-        {"near_end_cue_s": "-5", "minimum_share_s": "60"},
-        {"near_end_cue_s": "30", "minimum_share_s": "864000"},
-        {"near_end_cue_s": "soon", "minimum_share_s": "60"},
-        {"near_end_cue_s": "30", "minimum_share_s": "60", "maximum_share_s": "10"},
+        in_minutes("-5", "1"),
+        in_minutes("0.5", "14400"),
+        in_minutes("soon", "1"),
+        in_minutes("nan", "1"),
+        in_minutes("1e1", "1"),
+        in_minutes("", "1"),
+        in_minutes("0.5", "1", maximum="0.5"),
     ],
 )
 async def test_absurd_settings_are_refused_kindly_and_change_nothing(
@@ -347,14 +364,34 @@ async def test_absurd_settings_are_refused_kindly_and_change_nothing(
     assert (await session.view())["settings"] == before
 
 
-async def test_a_page_from_before_the_longest_share_keeps_it(client: httpx.AsyncClient) -> None:
+async def test_the_console_reads_minutes_to_the_second(client: httpx.AsyncClient) -> None:
     session = await new_session(client)
     await client.get(f"/enter/{session.sam}")
-    await client.post(f"/s/{session.id}/settings", data=SETTINGS)
-    older_form = {k: v for k, v in SETTINGS.items() if k != "maximum_share_s"}
-    await client.post(f"/s/{session.id}/settings", data={**older_form, "minimum_share_s": "75"})
+    typed = {**in_minutes("0,5", "2.25", " 10 "), "alert_sound": "on"}
+    assert (await client.post(f"/s/{session.id}/settings", data=typed)).status_code == 303
     settings = (await session.view())["settings"]
-    assert (settings["minimum_share_s"], settings["maximum_share_s"]) == (75.0, 240.0)
+    assert (settings["near_end_cue_s"], settings["minimum_share_s"]) == (30.0, 135.0)
+    assert settings["maximum_share_s"] == 600.0
+    # Forty seconds (set by a script) shows as 0.67 minutes, and saving it again keeps 40 s.
+    await session.ok(session.sam, "change_settings", settings={**settings, "near_end_cue_s": 40})
+    console = (await client.get(f"/s/{session.id}/console")).text
+    assert re.search(r'name="near_end_cue_min"[^>]*value="0.67"', console)
+    await client.post(f"/s/{session.id}/settings", data={**typed, "near_end_cue_min": "0.67"})
+    assert (await session.view())["settings"]["near_end_cue_s"] == 40.0
+
+
+async def test_a_console_page_from_before_minutes_is_asked_to_reload(
+    client: httpx.AsyncClient,
+) -> None:
+    """Its fields were seconds: read as minutes, 90 would be an hour and a half."""
+    session = await new_session(client)
+    await client.get(f"/enter/{session.sam}")
+    before = (await session.view())["settings"]
+    older_form = {"near_end_cue_s": "45", "minimum_share_s": "90", "maximum_share_s": "240"}
+    refused = await client.post(f"/s/{session.id}/settings", data=older_form)
+    assert refused.status_code == 422
+    assert "Please reload it and change the settings again." in refused.text
+    assert (await session.view())["settings"] == before
 
 
 async def test_a_longest_share_below_the_minimum_is_refused_kindly(
@@ -363,7 +400,7 @@ async def test_a_longest_share_below_the_minimum_is_refused_kindly(
     session = await new_session(client)
     await client.get(f"/enter/{session.sam}")
     before = (await session.view())["settings"]
-    crossed = {**SETTINGS, "minimum_share_s": "600", "maximum_share_s": "120"}
+    crossed = {**SETTINGS, "minimum_share_min": "10", "maximum_share_min": "2"}
     refused = await client.post(f"/s/{session.id}/settings", data=crossed)
     assert refused.status_code == 409
     assert "The longest share can&#39;t be shorter than the minimum share." in refused.text

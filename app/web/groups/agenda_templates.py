@@ -17,6 +17,7 @@ from app.store.groups import new_id
 from app.store.templates import StoredTemplate
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, SERVICES
+from app.web.minutes import minutes_in
 from app.web.problems import Problem
 from app.web.rendering import page
 from app.web.services import Services
@@ -136,7 +137,7 @@ async def save_template(
                     StagePlan(
                         kind=StageKind(k),
                         title=t.strip(),
-                        minutes=float(m),
+                        minutes=minutes_in(m),
                         prompt=p.strip() or None,
                     )
                     for k, t, m, p in rows
