@@ -29,14 +29,21 @@ import psycopg
 import pytest
 import redis
 import sqlalchemy
+from hypothesis import settings
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from app.store.database import create_database_engine, migrate, sqlite_url_for
 from tests.support import groups, live_server, processes
 from tests.support.api import in_process
+from tests.support.engine import ENGINE_PROFILE
 from tests.support.live_server import LiveServer, running_server
 from tests.support.services import service_missing
+
+# Every property test, not only the engine's: derandomised (a CI run repeats the last one), no
+# deadline (a loaded machine makes an example slow, not wrong: plain `@given` tests used to fail
+# on the 200 ms default when the machine was busy), no example database.
+settings.load_profile(ENGINE_PROFILE)
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # A numbered database of its own, away from db 0 where a developer's data usually lives.

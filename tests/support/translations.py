@@ -95,15 +95,18 @@ class _VisibleText(HTMLParser):
 
 
 def untranslated(html: str, data: tuple[str, ...]) -> list[str]:
-    """What is left of each visible text on a pseudo-language page once its translated words
-    and the `data` people typed (names, titles, codes) are taken out: words that escaped."""
+    """The words left on a pseudo-language page once its translated words and the `data`
+    people typed (names, titles, codes) are taken out: words that escaped translation.
+
+    The page's visible texts are read as one stream, since a translated sentence may hold an
+    element (a name in `<bdi>`); brackets may nest (a translated place inside a sentence)."""
     parser = _VisibleText()
     parser.feed(html)
-    escaped = []
-    for text in parser.texts:
-        rest = re.sub(f"{OPEN}[^{CLOSE}]*{CLOSE}", " ", text)
-        for item in sorted(data, key=len, reverse=True):
-            rest = rest.replace(item, " ")
-        if re.search(r"\w", rest):
-            escaped.append(text.strip())
-    return escaped
+    rest = " \n ".join(parser.texts)
+    for item in sorted(data, key=len, reverse=True):
+        rest = rest.replace(item, " ")
+    innermost = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+    while innermost.search(rest):
+        rest = innermost.sub(" ", rest)
+    # A letter: numbers and clocks are no language's.
+    return [word for word in rest.split() if re.search(r"[^\W\d_]", word)]
