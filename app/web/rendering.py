@@ -21,6 +21,7 @@ from app.timekeeping.time_text import clock_text, duration_text, minutes_text
 from app.web.languages import LOCALES_DIR, Languages, current_language, gettext, ngettext
 from app.web.local_time import LocalTime, zone_named
 from app.web.minutes import minutes_value
+from app.web.script_words import script_words
 from app.web.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -68,6 +69,7 @@ def add_filters(
     # up as they are, never used as a format string.
     env.filters["translated"] = gettext
     env.globals["current_language"] = current_language
+    env.globals["script_words"] = script_words
     env.globals["languages"] = (languages or Languages.from_directory(LOCALES_DIR)).offered
 
 

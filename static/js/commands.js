@@ -10,12 +10,13 @@
 // Nothing here touches the page until installCommands() is called.
 
 import { showNotice } from "./notices.js";
+import { gettext } from "./words.js";
 
-const OFFLINE = "You're offline for a moment, so that didn't go through. Please try again when the connection is back.";
-export const QUEUED = "You're offline — we'll send this when you're back.";
-export const SENT = "Sent.";
-export const MOVED_ON = "While you were offline, things moved on.";
-export const TOO_MANY_QUEUED = "You're offline, and a few taps are already waiting to be sent. We'll send those when you're back.";
+const OFFLINE = gettext("You're offline for a moment, so that didn't go through. Please try again when the connection is back.");
+export const QUEUED = gettext("You're offline — we'll send this when you're back.");
+export const SENT = gettext("Sent.");
+export const MOVED_ON = gettext("While you were offline, things moved on.");
+export const TOO_MANY_QUEUED = gettext("You're offline, and a few taps are already waiting to be sent. We'll send those when you're back.");
 // The server takes at most 16 commands waiting at once from a screen; a person offline for a
 // while needs far fewer.
 export const MOST_KEPT = 8;

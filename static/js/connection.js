@@ -3,9 +3,10 @@
 // touches the page until installConnection() is called.
 
 import { setConnectionBanner } from "./notices.js";
+import { gettext } from "./words.js";
 
 const RETRYING_CLOSE_CODES = new Set([1006, 1011, 1012, 1013]); // htmx-ext-ws reconnects on these
-const RECONNECTING = "Reconnecting… Everything is kept; this page will catch up by itself.";
+const RECONNECTING = gettext("Reconnecting… Everything is kept; this page will catch up by itself.");
 
 // A phone closed with 4403 (its person was removed, was not let in, or left) may be let back in
 // by a facilitator ("Let X back in"). So it tries its socket again now and then, slowly (the
@@ -16,7 +17,7 @@ const RETURN_CHECK_FIRST_MS = 3_000;
 const RETURN_CHECK_MAX_MS = 30_000;
 // Longer than any session: a page left open for days does not go on knocking.
 const RETURN_CHECK_FOR_MS = 4 * 60 * 60 * 1000;
-const LET_BACK_IN = "If a facilitator lets you back in, this page will carry on by itself.";
+const LET_BACK_IN = gettext("If a facilitator lets you back in, this page will carry on by itself.");
 
 /**
  * @typedef {{
@@ -84,7 +85,7 @@ export function installConnection(hooks) {
     if (code === 4401 || code === 4403 || code === 4404 || code === 4409) finished = true;
     if (code === 4403 && mayBeLetBackIn()) {
       // The first close says why, kindly; the checks' own refusals change nothing on screen.
-      const why = reason || "You are no longer part of this session.";
+      const why = reason || gettext("You are no longer part of this session.");
       if (!returnCheck.active) setConnectionBanner(`${why} ${LET_BACK_IN}`);
       if (!returnCheck.next()) setConnectionBanner(why);
       return;
@@ -95,14 +96,14 @@ export function installConnection(hooks) {
     } else if (code === 4403 || code === 4409) {
       // Someone was removed or left, the links were replaced, or (4409) a newer screen of the
       // same link took this one's place: the server says which, kindly.
-      setConnectionBanner(reason || "This page can't connect any more. Please open your link again.");
+      setConnectionBanner(reason || gettext("This page can't connect any more. Please open your link again."));
     } else if (code === 4401) {
       // The link has expired, or was never right: the server says which and what to do.
-      setConnectionBanner(reason || "This page can't connect any more. Please open your link again.");
+      setConnectionBanner(reason || gettext("This page can't connect any more. Please open your link again."));
     } else if (code === 4404) {
-      setConnectionBanner("This session is no longer available.");
+      setConnectionBanner(gettext("This session is no longer available."));
     } else if (!ended) {
-      setConnectionBanner("The connection has closed.", { reload: true });
+      setConnectionBanner(gettext("The connection has closed."), { reload: true });
     }
   });
 

@@ -2,6 +2,8 @@
 // when dismissed, and the connection banner while the page is not connected. Nothing here touches
 // the page until it is called.
 
+import { gettext } from "./words.js";
+
 const NOTICE_MS = 12_000;
 
 let noticeTimer = 0;
@@ -24,7 +26,7 @@ export function showNotice(/** @type {string} */ message) {
   close.type = "button";
   close.className = "notice__close";
   close.dataset.dismissNotice = "";
-  close.setAttribute("aria-label", "Dismiss this message");
+  close.setAttribute("aria-label", gettext("Dismiss this message"));
   close.textContent = "×";
   box.append(text, close);
   notices.replaceChildren(box);
@@ -88,7 +90,7 @@ export function setConnectionBanner(/** @type {string} */ message, { reload = fa
     const button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn--secondary btn--small";
-    button.textContent = "Reload the page";
+    button.textContent = gettext("Reload the page");
     button.addEventListener("click", () => location.reload());
     box.append(button);
   }

@@ -4,6 +4,8 @@ escaped (docs/translating.md)."""
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from babel.messages.pofile import read_po
 from app.agenda.templates import SEED_TEMPLATES
 from app.web.languages import LANGUAGE_COOKIE, LOCALES_DIR
 from app.web.pages import GUIDELINES
+from app.web.script_words import script_messages
 from tests.support.api import SAME_ORIGIN, accepted, bearer, in_process, join, new_session
 from tests.support.translations import (
     PLACEHOLDER,
@@ -203,3 +206,26 @@ async def test_no_word_escapes_translation_on_a_phone_through_a_whole_round(
     for name, html in screens.items():
         assert 'lang="qps"' in html, name
         assert untranslated(html, data) == [], name
+
+
+def script_words_of(html: str) -> dict[str, str]:
+    found = re.search(r'<script type="application/json" id="script-words">(.*?)</script>', html)
+    assert found is not None
+    words: dict[str, str] = json.loads(found.group(1))
+    return words
+
+
+async def test_the_scripts_words_reach_the_page_translated(pseudo_api: httpx.AsyncClient) -> None:
+    created = await new_session(pseudo_api)
+    words = script_words_of((await pseudo_api.get(f"/join/{created['join_code']}")).text)
+    assert set(words) == set(script_messages())
+    assert "Reconnecting… Everything is kept; this page will catch up by itself." in words
+    untranslated_words = [english for english, said in words.items() if not said.startswith("⟦")]
+    assert untranslated_words == []
+
+
+async def test_an_english_page_carries_no_script_words(tmp_path: Path) -> None:
+    async with in_process(tmp_path) as api:
+        created = await new_session(api)
+        page = await api.get(f"/join/{created['join_code']}", headers={"Accept-Language": "en"})
+    assert script_words_of(page.text) == {}
