@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from app.web.deps import SERVICES
 from app.web.languages import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE_S
+from app.web.security import same_origin
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.post("/language")
 async def choose_language(
+    request: Request,
     svc: SERVICES,
     language: Annotated[str, Form(max_length=16)] = "",
-    back: Annotated[str, Form(max_length=2048)] = "/",
 ) -> RedirectResponse:
-    """Remember the choice on this device and return to the page it was made on. A language
-    this server does not have, or a way back off this site, is not followed: the person lands
-    on what they had, in the language they had."""
-    response = RedirectResponse(_on_this_site(back), status_code=303)
+    """Remember the choice on this device and return to the page it was made on (the form's
+    Referer: the page need not write its own address into the form, so two pages that must be
+    the same, such as "not yours" and "not there", stay the same). A language this server does
+    not have changes nothing."""
+    response = RedirectResponse(_back(request, svc.settings.base_url()), status_code=303)
     if language in svc.languages.catalogs:
         response.set_cookie(
             LANGUAGE_COOKIE,
@@ -35,8 +38,13 @@ async def choose_language(
     return response
 
 
-def _on_this_site(path: str) -> str:
-    # "//host" and "/\host" are other sites to a browser.
-    if not path.startswith("/") or path.startswith(("//", "/\\")):
+def _back(request: Request, public_url: str) -> str:
+    """The page on this site the form was sent from; the home page when it cannot be told."""
+    referer = request.headers.get("referer", "")
+    if not same_origin(referer, request.headers.get("host"), public_url):
         return "/"
-    return path
+    parts = urlsplit(referer)
+    path = parts.path or "/"
+    if path.startswith(("//", "/\\")):
+        return "/"
+    return f"{path}?{parts.query}" if parts.query else path

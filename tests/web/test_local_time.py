@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.web.languages import LOCALES_DIR, Languages
 from app.web.local_time import LocalTime, back_at_text, zone_named
+
+SHIPPED = Languages.from_directory(LOCALES_DIR)
 
 # 22:13:20 UTC on Tuesday 14 November 2023.
 AT = 1_700_000_000.0
@@ -27,6 +30,12 @@ def test_the_time_is_said_on_a_twelve_hour_clock_in_the_zone() -> None:
     assert back_at_text(midnight, ZoneInfo("UTC")) == "12:00 am"
     assert back_at_text(midnight + 12 * 3600, ZoneInfo("UTC")) == "12:00 pm"
     assert back_at_text(midnight - 0.5, ZoneInfo("UTC")) == "12:00 am"
+
+
+def test_spanish_says_the_time_as_spanish_clocks_read_it() -> None:
+    with SHIPPED.speaking("es"):
+        assert back_at_text(AT, ZoneInfo("America/Chicago")) == "16:14"
+        assert back_at_text(AT, ZoneInfo("Pacific/Auckland")) == "11:14"
 
 
 @given(

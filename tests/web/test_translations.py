@@ -19,7 +19,7 @@ from app.agenda.templates import SEED_TEMPLATES
 from app.web.languages import LANGUAGE_COOKIE, LOCALES_DIR
 from app.web.pages import GUIDELINES
 from app.web.script_words import script_messages
-from tests.support.api import SAME_ORIGIN, accepted, bearer, in_process, join, new_session
+from tests.support.api import BASE_URL, SAME_ORIGIN, accepted, bearer, in_process, join, new_session
 from tests.support.translations import (
     PLACEHOLDER,
     PSEUDO,
@@ -119,34 +119,35 @@ async def test_a_person_chooses_their_language_and_it_is_kept_on_their_device(
     async with in_process(tmp_path) as api:
         created = await new_session(api)
         join_path = f"/join/{created['join_code']}"
-        chosen = await api.post(
-            "/language", data={"language": "es", "back": join_path}, headers=SAME_ORIGIN
-        )
+        from_the_join_page = {"Origin": BASE_URL, "Referer": f"{BASE_URL}{join_path}?x=1"}
+        chosen = await api.post("/language", data={"language": "es"}, headers=from_the_join_page)
         again = await api.get(join_path, headers={"Accept-Language": "en"})
         back_to_english = await api.post(
-            "/language", data={"language": "en", "back": join_path}, headers=SAME_ORIGIN
+            "/language", data={"language": "en"}, headers=from_the_join_page
         )
 
     assert chosen.status_code == 303
-    assert chosen.headers["location"] == join_path
+    assert chosen.headers["location"] == f"{join_path}?x=1"
     assert "Tu nombre" in again.text
     assert back_to_english.cookies[LANGUAGE_COOKIE] == "en"
 
 
-@pytest.mark.parametrize("back", ["//elsewhere.example/x", "https://elsewhere.example", "/\\x"])
-async def test_the_way_back_never_leaves_the_site(tmp_path: Path, back: str) -> None:
+@pytest.mark.parametrize(
+    "referer", ["https://elsewhere.example/x", "http://testserver//elsewhere.example/x", "", "/x"]
+)
+async def test_the_way_back_never_leaves_the_site(tmp_path: Path, referer: str) -> None:
     async with in_process(tmp_path) as api:
         response = await api.post(
-            "/language", data={"language": "es", "back": back}, headers=SAME_ORIGIN
+            "/language",
+            data={"language": "es"},
+            headers={"Origin": BASE_URL, "Referer": referer},
         )
     assert response.headers["location"] == "/"
 
 
 async def test_a_language_the_server_does_not_have_changes_nothing(tmp_path: Path) -> None:
     async with in_process(tmp_path) as api:
-        response = await api.post(
-            "/language", data={"language": "tlh", "back": "/"}, headers=SAME_ORIGIN
-        )
+        response = await api.post("/language", data={"language": "tlh"}, headers=SAME_ORIGIN)
     assert response.status_code == 303
     assert LANGUAGE_COOKIE not in response.cookies
 
@@ -229,3 +230,37 @@ async def test_an_english_page_carries_no_script_words(tmp_path: Path) -> None:
         created = await new_session(api)
         page = await api.get(f"/join/{created['join_code']}", headers={"Accept-Language": "en"})
     assert script_words_of(page.text) == {}
+
+
+async def test_no_word_escapes_translation_on_the_room_view(pseudo_api: httpx.AsyncClient) -> None:
+    created = await new_session(pseudo_api)
+    session_id, sam = created["session_id"], created["facilitators"][0]["token"]
+    priya = await join(pseudo_api, session_id, "Priya")
+    data = (
+        "Priya",
+        "Tuesday group",
+        "Riverside",
+        created["join_code"],
+        created["join_url"],
+        PRODUCT,
+        *AGENDA_WORDS,
+    )
+
+    async def room() -> str:
+        await pseudo_api.get(f"/enter/{created['room']['token']}")
+        page = await pseudo_api.get(f"/s/{session_id}/room")
+        assert page.status_code == 200, page.text
+        return page.text
+
+    screens = {"before the start": await room()}
+    await accepted(pseudo_api, session_id, sam, "admit", participant_id=priya["participant_id"])
+    await accepted(pseudo_api, session_id, sam, "start_session")
+    screens["welcome"] = await room()
+    await accepted(pseudo_api, session_id, sam, "advance_stage")
+    await accepted(pseudo_api, session_id, sam, "start_round")
+    screens["speaking"] = await room()
+    await accepted(pseudo_api, session_id, sam, "end_session")
+    screens["ended"] = await room()
+
+    for name, html in screens.items():
+        assert untranslated(html, data) == [], name
