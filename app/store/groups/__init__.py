@@ -1,4 +1,5 @@
-"""Groups across weeks: facilitators, members, guidelines, sessions, actions and apologies.
+"""Groups across weeks: facilitators, members, guidelines, sessions, actions, apologies and
+cancelled meetings.
 
 One `Groups` store, made of a part per concept. Nothing said in a session is stored here.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.store.groups.cancellations import Cancellations
 from app.store.groups.directory import Directory
 from app.store.groups.meetings import Meetings
 from app.store.groups.members import Membership
@@ -38,7 +40,7 @@ __all__ = [
 ]
 
 
-class Groups(Directory, Membership, Meetings, Retention, SupportResources):
+class Groups(Directory, Membership, Meetings, Cancellations, Retention, SupportResources):
     """The group store: shared by every thread of a process, it holds nothing but the engine."""
 
     def records(self, group: Group) -> GroupRecords:

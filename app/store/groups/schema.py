@@ -18,6 +18,7 @@ from app.store.tables import (
     GroupGuidelineReviewRow,
     GroupGuidelineRow,
     GroupInvitationRow,
+    GroupMeetingChangeRow,
     GroupMemberRow,
     GroupRow,
     GroupSessionRow,
@@ -39,6 +40,7 @@ GUIDELINES = table_of(GroupGuidelineRow)
 GUIDELINE_REVIEWS = table_of(GroupGuidelineReviewRow)
 SUPPORT_RESOURCES = table_of(GroupSupportResourceRow)
 SESSIONS = table_of(GroupSessionRow)
+MEETING_CHANGES = table_of(GroupMeetingChangeRow)
 ACTIONS = table_of(HousekeepingActionRow)
 APOLOGIES = table_of(MemberApologyRow)
 COMMITS = table_of(SessionCommitRow)
