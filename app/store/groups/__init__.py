@@ -6,8 +6,11 @@ One `Groups` store, made of a part per concept. Nothing said in a session is sto
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
+from app.groups.cancellations import cancelled_only
 from app.store.groups.cancellations import Cancellations
 from app.store.groups.directory import Directory
 from app.store.groups.meetings import Meetings
@@ -62,4 +65,8 @@ class Groups(Directory, Membership, Meetings, Cancellations, Retention, SupportR
             actions=self.actions(group.id),
             apologies=apologies,
             guideline_reviews=self.guideline_reviews(group.id),
+            cancelled_meetings=sorted(
+                cancelled_only(self.meeting_changes(group.id, date.min)).values(),
+                key=lambda change: change.meeting_on,
+            ),
         )
