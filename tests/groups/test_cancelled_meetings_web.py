@@ -4,7 +4,7 @@ member's own page and both calendar feeds; what is refused, kindly; and meeting 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
@@ -25,7 +25,9 @@ def statuses(feed: bytes) -> dict[date, tuple[str, int, str]]:
     """Each meeting's status, sequence and summary, by date, read back with the library."""
     found = {}
     for event in Calendar.from_ical(feed).events:
-        found[event.start.date()] = (
+        start = event.start
+        assert isinstance(start, datetime), start
+        found[start.date()] = (
             str(event["STATUS"]),
             int(event.get("SEQUENCE", 0)),
             str(event["SUMMARY"]),
