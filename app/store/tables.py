@@ -269,6 +269,28 @@ class GroupSessionRow(SQLModel, table=True):
     created_at: float
 
 
+class GroupMeetingChangeRow(SQLModel, table=True):
+    """A meeting the facilitators cancelled, or cancelled and then restored (kept, so calendar
+    apps see its change count go on rising: app/groups/calendar_feed.py)."""
+
+    __tablename__ = "group_meeting_changes"
+    __table_args__ = (
+        PrimaryKeyConstraint("group_id", "meeting_on", name="pk_group_meeting_changes"),
+        ForeignKeyConstraint(
+            ["group_id"], ["groups.id"], name="fk_group_meeting_changes_group", ondelete="CASCADE"
+        ),
+    )
+
+    group_id: str
+    meeting_on: date
+    cancelled: bool
+    # Shown to members with the date; empty when the facilitator gave none.
+    reason: str
+    # Every cancelling and restoring of this meeting, counted from 1.
+    revision: int
+    changed_at: float
+
+
 class HousekeepingActionRow(SQLModel, table=True):
     __tablename__ = "housekeeping_actions"
     __table_args__ = (

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.web.groups.routes import ROUTERS
-from tests.support.groups import browser, create_group, groups_of, post, register
+from tests.support.groups import browser, create_group, groups_of, post, register, today
 
 pytestmark = pytest.mark.anyio
 
@@ -38,7 +38,11 @@ async def test_every_group_form_without_this_browsers_key_is_refused_and_changes
         answers = {
             form: await sam.post(
                 form.format(
-                    group_id=path.rsplit("/", 1)[-1], member_id=member.id, guideline_id="g"
+                    group_id=path.rsplit("/", 1)[-1],
+                    member_id=member.id,
+                    guideline_id="g",
+                    meeting_on=today().isoformat(),
+                    resource_id="r",
                 ),
                 data={"form_key": "not this browser's", "confirm_name": "Riverside"},
             )

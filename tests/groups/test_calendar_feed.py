@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from app.groups.calendar_feed import GroupMeetings, meetings_feed
+from app.groups.cancellations import MeetingChange
 from app.groups.rules import MeetingPattern, upcoming_meetings
 from tests.support.calendars import meetings_in
 
@@ -80,4 +81,70 @@ def test_an_online_group_meets_online_and_no_feed_names_anyone() -> None:
     (event,) = parsed(feed).events
 
     assert str(event["LOCATION"]) == "Online"
-    assert set(event) == {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LOCATION"}
+    assert set(event) == {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "STATUS"}
+
+
+def change_on(on: date, *, cancelled: bool, revision: int, reason: str = "") -> MeetingChange:
+    return MeetingChange(
+        meeting_on=on, cancelled=cancelled, reason=reason, revision=revision, changed_at=1.8e9
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "cancelled_on"),
+    [
+        ("Pacific/Auckland", date(2026, 4, 7)),  # the first meeting after NZDT ends
+        ("America/Chicago", date(2026, 3, 10)),  # the first meeting after CDT starts
+    ],
+)
+def test_a_cancelled_meeting_stays_the_same_event_and_is_confirmed_again_once_restored(
+    zone: str, cancelled_on: date
+) -> None:
+    meetings = upcoming_meetings(ACROSS_A_CHANGE[zone], MeetingPattern.WEEKLY, MADE_AT.date(), 4)
+    assert cancelled_on in meetings
+    cancelled = change_on(cancelled_on, cancelled=True, revision=1, reason="Easter holidays")
+    restored = change_on(cancelled_on, cancelled=False, revision=2)
+
+    before = parsed(meetings_feed(group_in(zone), meetings, MADE_AT)).events
+    during = parsed(
+        meetings_feed(group_in(zone), meetings, MADE_AT, changes={cancelled_on: cancelled})
+    ).events
+    after = parsed(
+        meetings_feed(group_in(zone), meetings, MADE_AT, changes={cancelled_on: restored})
+    ).events
+
+    at = meetings.index(cancelled_on)
+    assert [str(e["UID"]) for e in before] == [str(e["UID"]) for e in during]
+    assert [str(e["UID"]) for e in during] == [str(e["UID"]) for e in after]
+    assert [str(e["STATUS"]) for e in during] == [
+        "CANCELLED" if i == at else "CONFIRMED" for i in range(4)
+    ]
+    event = during[at]
+    assert event.start == datetime.combine(cancelled_on, time(19, 0), tzinfo=ZoneInfo(zone))
+    assert str(event["SUMMARY"]) == "Cancelled: Riverside"
+    day = f"{cancelled_on:%A} {cancelled_on.day} {cancelled_on:%B}"
+    assert str(event["DESCRIPTION"]) == f"No meeting on {day}: Easter holidays."
+    assert str(event["TRANSP"]) == "TRANSPARENT"
+    assert "SEQUENCE" not in before[at]
+    assert (event["SEQUENCE"], after[at]["SEQUENCE"]) == (1, 2)
+    assert str(after[at]["STATUS"]) == "CONFIRMED"
+    assert str(after[at]["SUMMARY"]) == "Riverside"
+    assert "DESCRIPTION" not in after[at]
+    assert "TRANSP" not in after[at]
+
+
+def test_a_meeting_cancelled_without_a_reason_says_only_that_and_outranks_an_apology() -> None:
+    on = date(2026, 3, 3)
+    feed = meetings_feed(
+        group_in("Europe/London"),
+        [on],
+        MADE_AT,
+        frozenset({on}),
+        {on: change_on(on, cancelled=True, revision=3)},
+    )
+    (event,) = parsed(feed).events
+
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["SUMMARY"]) == "Cancelled: Riverside"
+    assert str(event["DESCRIPTION"]) == "No meeting on Tuesday 3 March."
+    assert event["SEQUENCE"] == 3

@@ -1,8 +1,9 @@
 """The group pages at a laptop's 1280x800 (issue 13 item 9, issue 17), in Debian's Chromium
 with axe: a navigation bar, two columns that use the width, the time zone proposed from the
 browser and a zone not found answered with the close ones, and meeting times in the group's
-zone and where the viewer is. Screenshots go to docs/screenshots/group-*.png with
-UPDATE_SCREENSHOTS=1 (to a temporary folder otherwise).
+zone and where the viewer is; a meeting cancelled, on the group page and the member's.
+Screenshots go to docs/screenshots/group-*.png with UPDATE_SCREENSHOTS=1 (to a temporary folder
+otherwise).
 """
 
 from __future__ import annotations
@@ -167,6 +168,21 @@ def test_the_group_pages_use_the_width_and_speak_each_persons_time_zone(
     page.locator("#settings").evaluate("section => section.scrollIntoView()")
     shoot(page, shots, "group-details.png")
 
+    # Sam cancels the meeting after next (a holiday): asked first, then struck in the list.
+    later = page.locator("#calendar-list > li").nth(1)
+    later.locator("summary").click()
+    asked = later.locator(".hint").last
+    expect(asked).to_contain_text("Members will see “No meeting on")
+    later.get_by_label("Reason for members (optional)").fill("Christmas Eve")
+    later.get_by_role("button", name=re.compile(r"^Cancel the meeting on")).click()
+    cancelled = page.locator("#calendar-list > li").nth(1)
+    expect(cancelled.locator(".tag--cancelled")).to_have_text("cancelled")
+    expect(cancelled).to_contain_text("Christmas Eve")
+    expect(cancelled.get_by_role("button", name=re.compile(r"^Restore it"))).to_be_visible()
+    page.locator("#calendar").evaluate("section => section.scrollIntoView()")
+    audit("group page, a meeting cancelled")
+    shoot(page, shots, "group-cancelled-meeting.png")
+
     page.goto(f"{server.base_url}/templates/stronger-together-grief-support")
     first_item = boxes(page, {"title": "#stage-title-1", "minutes": "#stage-minutes-1"})
     assert first_item["title"] is not None
@@ -180,6 +196,7 @@ def test_the_group_pages_use_the_width_and_speak_each_persons_time_zone(
     next_meeting = member.page.locator("#next-meeting")
     expect(next_meeting).to_contain_text("7:00 pm in Auckland")
     expect(next_meeting).to_contain_text("6:00 am where you are")
+    expect(member.page.locator("#cancelled-meetings")).to_contain_text(": Christmas Eve.")
     assert_no_sideways_scroll(member.page, "a member's own page")
     member.audit("a member's own page")
     shoot(member.page, shots, "group-member-phone.png")

@@ -1,12 +1,17 @@
-"""Groups across weeks: facilitators, members, guidelines, sessions, actions and apologies.
+"""Groups across weeks: facilitators, members, guidelines, sessions, actions, apologies and
+cancelled meetings.
 
 One `Groups` store, made of a part per concept. Nothing said in a session is stored here.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
+from app.groups.cancellations import cancelled_only
+from app.store.groups.cancellations import Cancellations
 from app.store.groups.directory import Directory
 from app.store.groups.meetings import Meetings
 from app.store.groups.members import Membership
@@ -38,7 +43,7 @@ __all__ = [
 ]
 
 
-class Groups(Directory, Membership, Meetings, Retention, SupportResources):
+class Groups(Directory, Membership, Meetings, Cancellations, Retention, SupportResources):
     """The group store: shared by every thread of a process, it holds nothing but the engine."""
 
     def records(self, group: Group) -> GroupRecords:
@@ -60,4 +65,8 @@ class Groups(Directory, Membership, Meetings, Retention, SupportResources):
             actions=self.actions(group.id),
             apologies=apologies,
             guideline_reviews=self.guideline_reviews(group.id),
+            cancelled_meetings=sorted(
+                cancelled_only(self.meeting_changes(group.id, date.min)).values(),
+                key=lambda change: change.meeting_on,
+            ),
         )

@@ -18,6 +18,7 @@ from app.store.groups.schema import (
     GUIDELINES,
     INVITATIONS,
     LIVE_SESSIONS,
+    MEETING_CHANGES,
     MEMBERS,
     SESSIONS,
     SNAPSHOTS,
@@ -43,6 +44,11 @@ class Retention(Store):
             connection.execute(
                 delete(ACTIONS).where(ACTIONS.c.group_id == group_id, ACTIONS.c.due_on < cutoff)
             )
+            connection.execute(
+                delete(MEETING_CHANGES).where(
+                    MEETING_CHANGES.c.group_id == group_id, MEETING_CHANGES.c.meeting_on < cutoff
+                )
+            )
             member_ids = select(MEMBERS.c.id).where(MEMBERS.c.group_id == group_id)
             connection.execute(
                 delete(APOLOGIES).where(
@@ -67,6 +73,7 @@ class Retention(Store):
                 GUIDELINES,
                 GUIDELINE_REVIEWS,
                 SUPPORT_RESOURCES,
+                MEETING_CHANGES,
                 MEMBERS,
                 INVITATIONS,
                 FACILITATORS,

@@ -11,6 +11,7 @@ import sqlalchemy
 from sqlalchemy import select
 
 from app.agenda.carry_over import ActionKind
+from app.groups.cancellations import MeetingChange
 from app.groups.rules import GroupKind, MeetingPattern
 from app.store.tables import (
     AccountRow,
@@ -18,6 +19,7 @@ from app.store.tables import (
     GroupGuidelineReviewRow,
     GroupGuidelineRow,
     GroupInvitationRow,
+    GroupMeetingChangeRow,
     GroupMemberRow,
     GroupRow,
     GroupSessionRow,
@@ -39,6 +41,7 @@ GUIDELINES = table_of(GroupGuidelineRow)
 GUIDELINE_REVIEWS = table_of(GroupGuidelineReviewRow)
 SUPPORT_RESOURCES = table_of(GroupSupportResourceRow)
 SESSIONS = table_of(GroupSessionRow)
+MEETING_CHANGES = table_of(GroupMeetingChangeRow)
 ACTIONS = table_of(HousekeepingActionRow)
 APOLOGIES = table_of(MemberApologyRow)
 COMMITS = table_of(SessionCommitRow)
@@ -128,6 +131,8 @@ class GroupRecords:
     apologies: list[tuple[str, date]] = field(default_factory=list)
     # The days the group reviewed its guidelines together, oldest first.
     guideline_reviews: list[date] = field(default_factory=list)
+    # The meetings that stand cancelled, with the reason members were shown.
+    cancelled_meetings: list[MeetingChange] = field(default_factory=list)
 
 
 def group_from_row(row: sqlalchemy.RowMapping) -> Group:

@@ -83,6 +83,7 @@ async def signed_in_feed(accounts: ACCOUNTS, mine: FACILITATING) -> Response:
 async def _feed(accounts: AccountServices, group: Group, apologised: frozenset[date]) -> Response:
     today = accounts.today(group.time_zone)
     length = await to_thread.run_sync(_length_of, accounts, group.template_key)
+    changes = await to_thread.run_sync(accounts.groups.meeting_changes, group.id, today)
     hours, minutes = (int(part) for part in group.meeting_time.split(":")[:2])
     meetings = GroupMeetings(
         group_id=group.id,
@@ -98,6 +99,7 @@ async def _feed(accounts: AccountServices, group: Group, apologised: frozenset[d
         upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today, MEETINGS_AHEAD),
         datetime.fromtimestamp(accounts.clock(), UTC),
         apologised,
+        changes,
     )
     return Response(feed, media_type=ICALENDAR, headers={"Cache-Control": "private, max-age=300"})
 

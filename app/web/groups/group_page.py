@@ -14,6 +14,7 @@ from anyio import to_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from app.groups.cancellations import MAX_REASON, cancelled_only
 from app.groups.meeting_times import meeting_time, time_of_day_text
 from app.groups.rules import (
     GroupKind,
@@ -55,6 +56,7 @@ async def group_page(
     def gather() -> dict[str, Any]:
         groups = accounts.groups
         upcoming = upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today)
+        cancelled = cancelled_only(groups.meeting_changes(group.id, today))
         return {
             "facilitators": groups.facilitator_names(group.id),
             "members": groups.members(group.id),
@@ -67,6 +69,8 @@ async def group_page(
             "apologised_this_week": (
                 set() if this_week is None else set(groups.apologies(group.id, this_week))
             ),
+            # The facilitators may meet anyway: the page says so beside "Start".
+            "this_week_cancelled": None if this_week is None else cancelled.get(this_week),
             "calendar": [
                 {
                     "on": on,
@@ -75,6 +79,7 @@ async def group_page(
                     ),
                     "apologies": groups.apologies(group.id, on),
                     "time": meeting_time(on, group.meeting_time, group.time_zone),
+                    "cancelled": cancelled.get(on),
                 }
                 for on in upcoming
             ],
@@ -98,6 +103,7 @@ async def group_page(
         today=today,
         meeting_time_of_day=time_of_day_text(time.fromisoformat(group.meeting_time)),
         this_week=this_week,
+        max_reason=MAX_REASON,
         attendance=attendance,
         error=error,
         notice=notice,

@@ -14,6 +14,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.groups.cancellations import cancelled_only, cancelled_text
 from app.groups.meeting_times import meeting_time
 from app.groups.rules import next_welcoming_meeting, upcoming_meetings
 from app.session.command_base import Role
@@ -45,6 +46,10 @@ async def _member_page(
     group = linked.group
     today = accounts.today(group.time_zone)
     prospective = linked.member.name_checked_on is None
+    upcoming = upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today)
+    cancelled = cancelled_only(
+        await to_thread.run_sync(accounts.groups.meeting_changes, group.id, today)
+    )
     context: dict[str, object] = {"sent": None, "proposed": None, "error": None, **outcome}
     return page(
         svc,
@@ -57,8 +62,10 @@ async def _member_page(
         feed_url=member_feed_url(svc, linked.token),
         meetings=[
             meeting_time(on, group.meeting_time, group.time_zone)
-            for on in upcoming_meetings(group.first_meeting_on, group.meeting_pattern, today)
+            for on in upcoming
+            if on not in cancelled
         ],
+        cancellations=[cancelled_text(cancelled[on]) for on in upcoming if on in cancelled],
         session_on_now=await todays_session(svc, accounts, group) is not None,
         prospective=prospective,
         welcoming_on=next_welcoming_meeting(
@@ -140,6 +147,12 @@ async def send_apologies(
         return await _member_page(
             svc, request, accounts, linked, 422, error="Please choose one of the meetings listed."
         )
+    changes = await to_thread.run_sync(accounts.groups.meeting_changes, group.id, chosen)
+    change = changes.get(chosen)
+    if change is not None and change.cancelled:
+        # Cancelled while the page was open: nobody will be there to miss them.
+        told = f"{cancelled_text(change)}, so there is no need to send apologies for it."
+        return await _member_page(svc, request, accounts, linked, 409, error=told)
     await to_thread.run_sync(
         accounts.groups.send_apology, linked.member_id, chosen, accounts.clock()
     )

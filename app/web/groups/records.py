@@ -122,6 +122,9 @@ def export_rows(records: GroupRecords) -> list[list[object]]:
         ["action", a.due_on, a.kind.value, a.detail, a.peer_name or ""] for a in records.actions
     ]
     rows += [["apology", on, "", "", name] for name, on in records.apologies]
+    rows += [
+        ["cancelled meeting", c.meeting_on, "", c.reason, ""] for c in records.cancelled_meetings
+    ]
     return [[plain_cell(cell) for cell in row] for row in rows]
 
 
