@@ -60,7 +60,7 @@ def test_schedule_view_and_summary_charts(
     # over (htmx settles "style") and the policy would refuse: carry on in a fresh page.
     sam.reload()
     sam.get_by_text("Links and settings").click()  # the console's drawer
-    sam.get_by_label("Gentle cue before the end (seconds)").fill("45")
+    sam.get_by_label("Gentle cue before the end (minutes)").fill("0.75")
     sam.get_by_label("A soft sound with the cue").check()
     sam.get_by_role("button", name="Save settings").click()
     expect(sam.locator("#notice")).to_contain_text("Settings saved.")
