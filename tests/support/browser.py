@@ -154,9 +154,11 @@ class Screens:
         url: str,
         viewport: ViewportSize = LAPTOP,
         prepare: Callable[[Page], None] | None = None,
+        locale: str | None = None,
     ) -> Page:
-        """`prepare` runs before the page loads (e.g. to route its websockets)."""
-        context = self.browser.new_context(viewport=viewport)
+        """`prepare` runs before the page loads (e.g. to route its websockets); `locale` is the
+        browser's language (its Accept-Language)."""
+        context = self.browser.new_context(viewport=viewport, locale=locale)
         context.add_init_script(PROBE_SCRIPT)
         self.contexts.append(context)
         page = context.new_page()
@@ -171,9 +173,10 @@ class Screens:
         url: str,
         viewport: ViewportSize = LAPTOP,
         prepare: Callable[[Page], None] | None = None,
+        locale: str | None = None,
     ) -> Page:
         """Open a live screen and wait until its websocket is open."""
-        page = self.open(url, viewport, prepare)
+        page = self.open(url, viewport, prepare, locale)
         wait_connected(page)
         return page
 
