@@ -9,6 +9,7 @@ from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import close_stage, enter_stage
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import StageStatus
+from app.translatable import translatable
 
 
 @handles(cmd.AdvanceStage)
@@ -76,7 +77,9 @@ def _insert_stage(draft: Draft, command: cmd.InsertStage) -> None:
 def _move_stage(draft: Draft, command: cmd.MoveStage) -> None:
     stage = draft.stage(command.stage_id)
     if stage.status is not StageStatus.UPCOMING:
-        raise Refusal(RejectionCode.INVALID, "Only agenda items still to come can be moved.")
+        raise Refusal(
+            RejectionCode.INVALID, translatable("Only agenda items still to come can be moved.")
+        )
     index = min(command.to_index, len(draft.state.stages) - 1)
     if index == draft.state.stage_index(stage.id):
         raise Refusal(RejectionCode.NOTHING_TO_DO, f"{quoted(stage.title)} is already there.")

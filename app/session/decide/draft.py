@@ -10,6 +10,7 @@ from app.session.decisions import Refusal, RejectionCode
 from app.session.event_base import EventBase
 from app.session.evolve import evolve
 from app.session.state import Presence, SessionState, SessionStatus, Stage
+from app.translatable import translatable
 
 
 class Draft:
@@ -28,13 +29,17 @@ class Draft:
     def stage(self, stage_id: str) -> Stage:
         stage = self.state.stage(stage_id)
         if stage is None:
-            raise Refusal(RejectionCode.NOT_FOUND, "That agenda item is no longer there.")
+            raise Refusal(
+                RejectionCode.NOT_FOUND, translatable("That agenda item is no longer there.")
+            )
         return stage
 
     def current_stage(self) -> Stage:
         stage = self.state.current_stage
         if stage is None:
-            raise Refusal(RejectionCode.INVALID, "No agenda item is running just now.")
+            raise Refusal(
+                RejectionCode.INVALID, translatable("No agenda item is running just now.")
+            )
         return stage
 
     def person_id(self, named: str | None) -> str:
@@ -43,12 +48,14 @@ class Draft:
             return named
         if self.actor.role is Role.PARTICIPANT:
             return self.actor.id
-        raise Refusal(RejectionCode.INVALID, "Choose whose turn this is about.")
+        raise Refusal(RejectionCode.INVALID, translatable("Choose whose turn this is about."))
 
     def presence_of(self, participant_id: str) -> Presence:
         person = self.state.participants.get(participant_id)
         if person is None:
-            raise Refusal(RejectionCode.NOT_FOUND, "That person is not in this session.")
+            raise Refusal(
+                RejectionCode.NOT_FOUND, translatable("That person is not in this session.")
+            )
         return person.presence
 
     def require_admitted(self, person: str, presence: Presence) -> None:
@@ -61,7 +68,9 @@ class Draft:
 
     def require_live(self) -> None:
         if self.state.status is SessionStatus.READY:
-            raise Refusal(RejectionCode.NOT_STARTED, "The session has not started yet.")
+            raise Refusal(
+                RejectionCode.NOT_STARTED, translatable("The session has not started yet.")
+            )
 
 
 C = TypeVar("C", bound=CommandBase)

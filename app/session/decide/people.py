@@ -70,7 +70,9 @@ def _record_name_check(draft: Draft, command: cmd.RecordNameCheck) -> None:
         if p.member_id == command.member_id and p.name_check_pending
     ]
     if not waiting:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody here is waiting for that name check.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, translatable("Nobody here is waiting for that name check.")
+        )
     for person in waiting:
         draft.emit(ev.NameCheckRecorded(participant_id=person))
 
@@ -83,7 +85,9 @@ def _forget_member(draft: Draft, command: cmd.ForgetMember) -> None:
         if p.member_id == command.member_id and p.name != ERASED_NAME
     ]
     if not named:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "That member is not named in this session.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, translatable("That member is not named in this session.")
+        )
     for person in named:
         draft.emit(ev.MemberForgotten(participant_id=person))
 
@@ -107,7 +111,7 @@ def _admit(draft: Draft, command: cmd.Admit) -> None:
 def _admit_everyone(draft: Draft, command: cmd.AdmitEveryone) -> None:
     waiting = draft.state.waiting_room
     if not waiting:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is waiting.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("Nobody is waiting."))
     ready = [p.id for p in waiting if admit_blocked(p) is None]
     if not ready:
         raise Refusal(
@@ -182,7 +186,7 @@ def _leave_session(draft: Draft, person: str, *, removed: bool) -> None:
 @handles(cmd.RemoveParticipant)
 def _remove_participant(draft: Draft, command: cmd.RemoveParticipant) -> None:
     if draft.presence_of(command.participant_id) is Presence.LEFT:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "They have already left.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("They have already left."))
     _leave_session(draft, command.participant_id, removed=True)
 
 
@@ -190,7 +194,7 @@ def _remove_participant(draft: Draft, command: cmd.RemoveParticipant) -> None:
 def _send_waiting_away(draft: Draft, command: cmd.SendWaitingAway) -> None:
     waiting = draft.state.waiting_room
     if not waiting:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is waiting.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("Nobody is waiting."))
     strangers = [p.id for p in waiting if membership(p) is Membership.NOT_LINKED]
     if not strangers:
         raise Refusal(
@@ -283,9 +287,11 @@ def _come_back(draft: Draft, command: cmd.ComeBack) -> None:
 @handles(cmd.RaiseHand)
 def _raise_hand(draft: Draft, command: cmd.RaiseHand) -> None:
     if draft.state.participants[draft.actor.id].hand_raised:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "Your hand is already raised.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("Your hand is already raised."))
     if not draft.state.is_present(draft.actor.id):
-        raise Refusal(RejectionCode.INVALID, "Come back in first, then raise your hand.")
+        raise Refusal(
+            RejectionCode.INVALID, translatable("Come back in first, then raise your hand.")
+        )
     draft.emit(ev.HandRaised(participant_id=draft.actor.id))
 
 
@@ -294,7 +300,7 @@ def _lower_hand(draft: Draft, command: cmd.LowerHand) -> None:
     person = draft.person_id(command.participant_id)
     draft.presence_of(person)
     if not draft.state.participants[person].hand_raised:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "That hand is already lowered.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("That hand is already lowered."))
     draft.emit(ev.HandLowered(participant_id=person))
 
 
@@ -332,14 +338,16 @@ def _clear_support_request(draft: Draft, command: cmd.ClearSupportRequest) -> No
     person = draft.person_id(command.participant_id)
     draft.presence_of(person)
     if not draft.state.participants[person].support_requested:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "There is no support request to clear.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, translatable("There is no support request to clear.")
+        )
     draft.emit(ev.SupportRequestCleared(participant_id=person))
 
 
 @handles(cmd.SetSupportResources)
 def _set_support_resources(draft: Draft, command: cmd.SetSupportResources) -> None:
     if command.support_resources == draft.state.support_resources:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "The session shows these already.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("The session shows these already."))
     draft.emit(ev.SupportResourcesSet(support_resources=command.support_resources))
 
 
@@ -347,12 +355,19 @@ def _set_support_resources(draft: Draft, command: cmd.SetSupportResources) -> No
 def _follow_up_done(draft: Draft, command: cmd.FollowUpDone) -> None:
     state = draft.state
     if state.status is not SessionStatus.ENDED:
-        raise Refusal(RejectionCode.INVALID, "Follow-up is marked done once the session has ended.")
+        raise Refusal(
+            RejectionCode.INVALID,
+            translatable("Follow-up is marked done once the session has ended."),
+        )
     if state.support_followed_up is not None:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "The follow-up is already marked done.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, translatable("The follow-up is already marked done.")
+        )
     asked = sum(1 for person in state.participants.values() if person.asked_for_support)
     if asked == 0:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody asked for support in this session.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, translatable("Nobody asked for support in this session.")
+        )
     draft.emit(ev.SupportFollowedUp(count=asked))
 
 

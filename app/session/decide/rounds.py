@@ -12,6 +12,7 @@ from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import end_active_turn, end_turn, start_next_turn
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import Presence, Stage, TakingTimePhase, TurnSlot
+from app.translatable import translatable
 
 
 @handles(cmd.StartRound)
@@ -21,12 +22,12 @@ def _start_round(draft: Draft, command: cmd.StartRound) -> None:
     if not stage.kind.has_round:
         raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} does not have a round.")
     if stage.round is not None:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "The round has already started.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("The round has already started."))
     taking = stage.taking_time
     excluded: set[str] = set()
     if taking is not None:
         if taking.taker_id is None or taking.phase is TakingTimePhase.CHOOSING:
-            raise Refusal(RejectionCode.INVALID, "Choose who is Taking Time first.")
+            raise Refusal(RejectionCode.INVALID, translatable("Choose who is Taking Time first."))
         if taking.phase in {TakingTimePhase.TAKER_REFLECTION, TakingTimePhase.COMPLETE}:
             # A round now would cut the reflection off, or start Taking Time over again.
             raise Refusal(
@@ -69,8 +70,8 @@ def _speaking_turn(draft: Draft, named: str | None) -> tuple[Stage, TurnSlot, Tu
     speaker = None if turn is None else draft.state.name_of(turn.participant_id)
     if turn is None or slot is None or turn.status is not TurnStatus.SPEAKING:
         if draft.actor.role is Role.PARTICIPANT:
-            raise Refusal(RejectionCode.NOT_YOUR_TURN, "It isn't your turn just now.")
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nobody is speaking just now.")
+            raise Refusal(RejectionCode.NOT_YOUR_TURN, translatable("It isn't your turn just now."))
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("Nobody is speaking just now."))
     target = (
         named
         if named is not None
@@ -124,7 +125,9 @@ def _round_of_current_stage(draft: Draft) -> tuple[Stage, Round]:
     draft.require_live()
     stage = draft.current_stage()
     if stage.round is None:
-        raise Refusal(RejectionCode.INVALID, "No round has started in this agenda item.")
+        raise Refusal(
+            RejectionCode.INVALID, translatable("No round has started in this agenda item.")
+        )
     return stage, stage.round
 
 
@@ -168,7 +171,7 @@ def _return_to(draft: Draft, command: cmd.ReturnTo) -> None:
     if stage.taking_time is not None and stage.taking_time.phase is not (
         TakingTimePhase.SHARING_ROUND
     ):
-        raise Refusal(RejectionCode.INVALID, "The Round of Sharing has finished.")
+        raise Refusal(RejectionCode.INVALID, translatable("The Round of Sharing has finished."))
     if turn is None:
         # Someone who came after the round ended (or was let in when it had): give them a turn.
         draft.emit(ev.LateArrivalAdded(stage_id=stage.id, participant_id=command.participant_id))
@@ -185,5 +188,7 @@ def _reorder_round(draft: Draft, command: cmd.ReorderRound) -> None:
             "The round has changed since you started reordering — please try again.",
         )
     if tuple(command.order) == round_.order:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "The round is already in that order.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, translatable("The round is already in that order.")
+        )
     draft.emit(ev.RoundReordered(stage_id=stage.id, order=tuple(command.order)))

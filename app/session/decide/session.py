@@ -10,6 +10,7 @@ from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import close_stage, enter_stage
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import Facilitator, SessionStatus
+from app.translatable import translatable
 
 
 @handles(cmd.CreateSession)
@@ -19,7 +20,9 @@ def _create_session(draft: Draft, command: cmd.CreateSession) -> None:
     if agenda is None:
         template = TEMPLATES.get(command.template_key)
         if template is None:
-            raise Refusal(RejectionCode.NOT_FOUND, "There is no agenda template with that name.")
+            raise Refusal(
+                RejectionCode.NOT_FOUND, translatable("There is no agenda template with that name.")
+            )
         agenda = template.stages
         # A session that is no group's reads its seed's guidelines on a guidelines stage; a
         # group's session reads only what the group agreed, even if that is nothing yet.
@@ -56,7 +59,7 @@ def _create_session(draft: Draft, command: cmd.CreateSession) -> None:
 @handles(cmd.StartSession)
 def _start_session(draft: Draft, command: cmd.StartSession) -> None:
     if draft.state.status is SessionStatus.LIVE:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "The session has already started.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("The session has already started."))
     planned_s = (
         command.planned_minutes * 60
         if command.planned_minutes is not None
@@ -80,14 +83,14 @@ def _end_session(draft: Draft, command: cmd.EndSession) -> None:
 def _pause_session(draft: Draft, command: cmd.PauseSession) -> None:
     draft.require_live()
     if draft.state.pause is not None:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "Everything is already paused.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("Everything is already paused."))
     draft.emit(ev.SessionPaused(at=draft.now))
 
 
 @handles(cmd.ResumeSession)
 def _resume_session(draft: Draft, command: cmd.ResumeSession) -> None:
     if draft.state.pause is None:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "Nothing is paused just now.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("Nothing is paused just now."))
     draft.emit(ev.SessionResumed(at=draft.now))
 
 

@@ -18,6 +18,7 @@ from app.session.state import (
     TakingTime,
     TakingTimePhase,
 )
+from app.translatable import translatable
 
 
 def _taking_time_stage(draft: Draft, stage_id: str | None = None) -> tuple[Stage, TakingTime]:
@@ -38,11 +39,13 @@ def _choose_taker(draft: Draft, command: cmd.ChooseTaker) -> None:
             f"{draft.state.name_of(taking.taker_id or '')} is already Taking Time.",
         )
     if taking.taker_id == command.participant_id:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "That is already the plan.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("That is already the plan."))
     if command.participant_id is not None:
         presence = draft.presence_of(command.participant_id)
         if presence not in {Presence.PRESENT, Presence.STEPPED_OUT}:
-            raise Refusal(RejectionCode.INVALID, "Only someone in the session can Take Time.")
+            raise Refusal(
+                RejectionCode.INVALID, translatable("Only someone in the session can Take Time.")
+            )
     draft.emit(ev.TakerChosen(stage_id=stage.id, participant_id=command.participant_id))
     stage = draft.stage(stage.id)
     if (
@@ -57,7 +60,7 @@ def _choose_taker(draft: Draft, command: cmd.ChooseTaker) -> None:
 def _set_agreed_question(draft: Draft, command: cmd.SetAgreedQuestion) -> None:
     stage, taking = _taking_time_stage(draft)
     if taking.phase in {TakingTimePhase.CHOOSING, TakingTimePhase.COMPLETE}:
-        raise Refusal(RejectionCode.INVALID, "There is nobody Taking Time just now.")
+        raise Refusal(RejectionCode.INVALID, translatable("There is nobody Taking Time just now."))
     if taking.phase is TakingTimePhase.TAKER_SPEAKING:
         end_active_turn(draft, stage, TurnStatus.SHARED)
         draft.emit(
@@ -74,7 +77,9 @@ def _invite_reflection(draft: Draft, command: cmd.InviteReflection) -> None:
         TakingTimePhase.TAKER_REFLECTION,
         TakingTimePhase.COMPLETE,
     }:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "There is no reflection to invite just now.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, translatable("There is no reflection to invite just now.")
+        )
     draft.require_admitted(taking.taker_id, draft.presence_of(taking.taker_id))
     if not draft.state.is_present(taking.taker_id):
         raise Refusal(
@@ -96,7 +101,9 @@ def _release_promise(draft: Draft, command: cmd.ReleasePromise) -> None:
     draft.require_live()
     action = next((a for a in draft.state.carried_over if a.key == command.promise), None)
     if action is None or not action.is_promise:
-        raise Refusal(RejectionCode.NOT_FOUND, "That promise is not part of this session.")
+        raise Refusal(
+            RejectionCode.NOT_FOUND, translatable("That promise is not part of this session.")
+        )
     outcome = draft.state.promises.get(action.key)
     if outcome is PromiseOutcome.KEPT:
         raise Refusal(
@@ -104,5 +111,7 @@ def _release_promise(draft: Draft, command: cmd.ReleasePromise) -> None:
             f"{action.peer_name} has already been given their time to Take Time today.",
         )
     if outcome is PromiseOutcome.RELEASED:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "That promise has already been released.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, translatable("That promise has already been released.")
+        )
     draft.emit(ev.PromiseReleased(promise=action.key))

@@ -9,6 +9,7 @@ from app.session.command_base import Role
 from app.session.decide.draft import Draft, handles
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import Stage, TurnSlot
+from app.translatable import translatable
 
 
 def _speaker_timer_target(draft: Draft) -> tuple[Stage, TurnSlot, Turn]:
@@ -17,9 +18,12 @@ def _speaker_timer_target(draft: Draft) -> tuple[Stage, TurnSlot, Turn]:
     turn = stage.active_turn
     slot = stage.active_slot
     if turn is None or slot is None or turn.status is not TurnStatus.SPEAKING:
-        raise Refusal(RejectionCode.INVALID, "That turn has already finished.")
+        raise Refusal(RejectionCode.INVALID, translatable("That turn has already finished."))
     if draft.actor.role is Role.PARTICIPANT and turn.participant_id != draft.actor.id:
-        raise Refusal(RejectionCode.NOT_YOUR_TURN, "Only the speaker or a facilitator can do that.")
+        raise Refusal(
+            RejectionCode.NOT_YOUR_TURN,
+            translatable("Only the speaker or a facilitator can do that."),
+        )
     return stage, slot, turn
 
 
@@ -37,7 +41,7 @@ def _pause_timer(draft: Draft, command: cmd.PauseTimer) -> None:
     _not_while_everything_waits(draft)
     stage, slot, turn = _speaker_timer_target(draft)
     if turn.timer is None or not turn.timer.running:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "The timer is already paused.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("The timer is already paused."))
     draft.emit(ev.SpeakerTimerPaused(stage_id=stage.id, slot=slot, at=draft.now))
 
 
@@ -46,7 +50,7 @@ def _resume_timer(draft: Draft, command: cmd.ResumeTimer) -> None:
     _not_while_everything_waits(draft)
     stage, slot, turn = _speaker_timer_target(draft)
     if turn.timer is None or turn.timer.running:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, "The timer is already running.")
+        raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("The timer is already running."))
     draft.emit(ev.SpeakerTimerResumed(stage_id=stage.id, slot=slot, at=draft.now))
 
 
