@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import get_args
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant
 from orjson import JSONEncodeError
+from pydantic import BaseModel
 
 from app.realtime.view_json import view_json
 from app.session.command_base import Role
 from app.session.state import SessionStatus
-from app.session.views import view_for
+from app.session.views import FacilitatorView, ParticipantView, RoomView, view_for
 from app.session.views.base import StageRef, View
 from app.session.views.schedule import ScheduleSuggestionView, ScheduleView
 from tests.support.engine import engine_settings
@@ -102,3 +106,43 @@ class ViewJsonMachine(EngineMachine):
 ViewJsonMachine.TestCase.settings = engine_settings(20, stateful_step_count=60)
 # A long hypothesis run: in `make test`, not in the fast lane.
 TestViewJsonUnderRandomUse = pytest.mark.slow(ViewJsonMachine.TestCase)
+
+
+def models_in(annotation: object) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for argument in get_args(annotation):
+        yield from models_in(argument)
+
+
+def every_model_a_view_holds() -> set[type[BaseModel]]:
+    found: set[type[BaseModel]] = set()
+    waiting: list[type[BaseModel]] = [FacilitatorView, ParticipantView, RoomView]
+    while waiting:
+        model = waiting.pop()
+        if model not in found:
+            found.add(model)
+            for field in model.model_fields.values():
+                waiting.extend(models_in(field.annotation))
+    return found
+
+
+VIEW_MODELS: list[type[BaseModel]] = sorted(every_model_a_view_holds(), key=lambda m: m.__name__)
+
+
+@pytest.mark.parametrize("model", VIEW_MODELS)
+def test_no_model_a_view_holds_is_written_other_than_as_its_fields(
+    model: type[BaseModel],
+) -> None:
+    """What view_json relies on: writing a model's `__dict__` is writing what pydantic would.
+    (A subclass's instance in a field declared as its base would differ too; no static check
+    sees that, the machine below does.)"""
+    decorators = model.__pydantic_decorators__
+    assert not model.model_computed_fields
+    assert not decorators.field_serializers
+    assert not decorators.model_serializers
+    assert model.model_config.get("extra") != "allow"
+    for field in model.model_fields.values():
+        assert field.alias is None
+        assert field.serialization_alias is None
+        assert not field.exclude
