@@ -3,22 +3,29 @@
 Run: .venv/bin/python bench/publish.py [--participants 11] [--batches 30]
 
 A/B in one process, interleaved batches so both sides see the same machine: "whole views"
-serialises each screen's view as a whole (as the hub did before app/realtime/frames.py);
-"spliced" is what the hub does now (the public part serialised once, each phone's `you` spliced
-in). Both make the same bytes (tests/realtime/test_frames.py). "html" is what the browser
+serialises each screen's view as a whole with pydantic's model_dump_json (as the hub did before
+app/realtime/frames.py); "spliced" is what the hub does for a version whose second has not been
+projected yet (the public part serialised once, each phone's `you` spliced in, all by
+app/realtime/view_json.py); "same second" is the same for a later version in that second whose
+change the schedule does not read (a hand raised): the session's projection is reused. All make
+the same bytes (tests/realtime/test_frames.py, asserted here too). "html" is what the browser
 pages get instead: each screen's fragment rendered from its view (templates/live/). Prints
-medians and the ratios to "whole views".
+medians of the main thread's CPU time, the ratios to "whole views", and the Python function
+calls of one publish (cProfile: the same every run).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import statistics
 import time
 from collections.abc import Callable
 
 from app.realtime.frames import VersionFrames
 from app.realtime.protocol import snapshot_message
+from app.realtime.schedules import ScheduleCache
 from app.session import commands as c
 from app.session.command_base import Role
 from app.session.state import SessionState
@@ -62,6 +69,17 @@ def spliced(state: SessionState) -> list[str]:
 RENDER_FRAGMENT = FragmentRenderer(make_templates(), Languages.from_directory(LOCALES_DIR))
 
 
+SESSION_SCHEDULES = ScheduleCache()
+
+
+def same_second(state: SessionState) -> list[str]:
+    frames = VersionFrames(state, RECORD, render, NOW, schedules=SESSION_SCHEDULES)
+    return [
+        snapshot_message(state.version, frames.view_json(role, person))
+        for role, person in screens_of(state)
+    ]
+
+
 def html_fragments(state: SessionState) -> list[str]:
     shared = SharedViews(state)
     return [
@@ -71,10 +89,16 @@ def html_fragments(state: SessionState) -> list[str]:
 
 
 def batch_seconds(publish: Callable[[SessionState], list[str]], state: SessionState) -> float:
-    started = time.perf_counter()
+    started = time.thread_time()
     for _ in range(PUBLISHES_PER_BATCH):
         publish(state)
-    return (time.perf_counter() - started) / PUBLISHES_PER_BATCH
+    return (time.thread_time() - started) / PUBLISHES_PER_BATCH
+
+
+def calls_of(publish: Callable[[SessionState], list[str]], state: SessionState) -> int:
+    profile = cProfile.Profile()
+    profile.runcall(publish, state)
+    return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -90,18 +114,24 @@ def main() -> None:
     driver.ok(driver.sam, c.StartRound)
     driver.ok(driver.person(0), c.Pass)
     state = driver.state
-    assert whole_views(state) == spliced(state)
-    publishers = {"whole views": whole_views, "spliced": spliced, "html": html_fragments}
+    assert whole_views(state) == spliced(state) == same_second(state)
+    publishers = {
+        "whole views": whole_views,
+        "spliced": spliced,
+        "same second": same_second,
+        "html": html_fragments,
+    }
     results: dict[str, list[float]] = {name: [] for name in publishers}
     for _ in range(args.batches):
         for name, publish in publishers.items():
             results[name].append(batch_seconds(publish, state))
     screens = len(screens_of(state))
     medians = {name: statistics.median(samples) for name, samples in results.items()}
-    print(f"one version to {screens} screens, median of {args.batches} batches")
+    print(f"one version to {screens} screens, CPU median of {args.batches} batches")
     for name, median in medians.items():
-        print(f"  {name:12} {median * 1e3:7.3f} ms")
-    for name in ("spliced", "html"):
+        calls = calls_of(publishers[name], state)
+        print(f"  {name:12} {median * 1e3:7.3f} ms  {calls:6d} calls")
+    for name in ("spliced", "same second", "html"):
         print(f"  ratio {name} / whole views: {medians[name] / medians['whole views']:.2f}x")
 
 

@@ -19,6 +19,7 @@ from app.observability.metrics import Metrics
 from app.realtime.appends import Appends
 from app.realtime.broker import Broker
 from app.realtime.frames import VersionFrames
+from app.realtime.schedules import ScheduleCache
 from app.realtime.store_calls import in_thread
 from app.realtime.viewers import Renderer, Viewer
 from app.session.command_base import Actor, CommandBase
@@ -100,6 +101,7 @@ class SessionHub:
         self._links_from = 0
         self._revoked_reason = ""
         self._catching_up: asyncio.Task[None] | None = None
+        self._schedules = ScheduleCache()
 
     @property
     def viewer_count(self) -> int:
@@ -246,4 +248,6 @@ class SessionHub:
             viewer.outbox.offer_snapshot(frames.for_viewer(viewer))
 
     def _frames(self) -> VersionFrames:
-        return VersionFrames(self.state, self.record, self._renderer, self._clock())
+        return VersionFrames(
+            self.state, self.record, self._renderer, self._clock(), schedules=self._schedules
+        )

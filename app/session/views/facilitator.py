@@ -25,7 +25,7 @@ from app.session.state import (
 from app.session.views.base import PersonRef, StageRef, View, person
 from app.session.views.promises import PromiseRow, promise_rows, promised_takers
 from app.session.views.public import PublicView, SharedViews, round_progress
-from app.session.views.schedule import ScheduleView, floor_signal, schedule_view
+from app.session.views.schedule import Projection, ScheduleView, floor_signal, schedule_view
 
 # Past this many waiting, the console shows how many and a few names, not one row each: a
 # burst of strangers must not bury the people the facilitators are looking for.
@@ -145,7 +145,6 @@ class FacilitatorView(PublicView):
     # Who made it, by their name on the console ("Someone" once they are no longer listed).
     last_change_by: str | None
     undo: UndoOffer | None = None
-    # Only when the shell passes the server time: the projection depends on the clock.
     schedule: ScheduleView | None = None
     # Brought from the group (app/agenda/carry_over.py), for the Welcome and invite stages.
     carried_over: list[CarriedAction] = Field(default_factory=list)
@@ -164,7 +163,11 @@ class FacilitatorView(PublicView):
 
 
 def facilitator_view(
-    state: SessionState, *, now: float | None = None, shared: SharedViews | None = None
+    state: SessionState,
+    *,
+    now: float | None = None,
+    shared: SharedViews | None = None,
+    projection: Projection = schedule_view,
 ) -> FacilitatorView:
     shared = shared or SharedViews(state)
     stage = state.current_stage
@@ -235,7 +238,7 @@ def facilitator_view(
             "last_change": change,
             "last_change_by": None if change is None else names.get(change.actor_id, "Someone"),
             "undo": _undo_offer(state),
-            "schedule": None if now is None else schedule_view(state, now),
+            "schedule": None if now is None else projection(state, now),
             "carried_over": list(state.carried_over),
             "guaranteed_time": [
                 a for a in state.carried_over if a.kind is ActionKind.GUARANTEED_TIME

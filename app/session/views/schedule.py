@@ -3,6 +3,9 @@ and only when the shell passes the server time, since both depend on the clock."
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Hashable
+
 from app.agenda.stages import StageKind
 from app.rounds.turns import TurnStatus
 from app.session.schedule import stage_load
@@ -34,12 +37,39 @@ class ScheduleView(View):
     advice: str | None = None
 
 
+# schedule_view, or the shell's cache of it (app/realtime/schedules.py).
+Projection = Callable[[SessionState, float], ScheduleView | None]
+
+
+def projection_instant(state: SessionState, now: float) -> float:
+    """The whole second of `now`: a projection is made at most once a second (the console
+    shows it in minutes), and every version within that second may share it. While everything
+    waits, so does the projection: as it stood when the pause began."""
+    return state.pause.at if state.pause is not None else float(math.floor(now))
+
+
+def schedule_inputs(state: SessionState, now: float) -> tuple[Hashable, ...]:
+    """All that schedule_view(state, now) reads: two calls with equal inputs give equal views.
+
+    The stages are compared as a whole (a new state shares an unchanged tuple of stages with
+    the one before it, so the comparison is one identity check); of the participants, only how
+    many are here and seated (a round not yet started counts them as its speakers to come).
+    """
+    return (
+        projection_instant(state, now),
+        state.status,
+        state.planned_end,
+        state.settings.minimum_share_s,
+        state.settings.maximum_share_s,
+        state.stages,
+        sum(1 for p in state.seating if state.is_present(p)),
+    )
+
+
 def schedule_view(state: SessionState, now: float) -> ScheduleView | None:
     if state.status is not SessionStatus.LIVE or state.planned_end is None:
         return None
-    # While everything waits, so does the projection: as it stood when the pause began.
-    if state.pause is not None:
-        now = state.pause.at
+    now = projection_instant(state, now)
     projection = project(
         [stage_load(state, stage, now) for stage in state.stages],
         now,
