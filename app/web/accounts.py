@@ -20,6 +20,7 @@ from app.accounts.passwords import (
 from app.store.accounts import Account, EmailTaken
 from app.store.groups import new_id
 from app.web.account_services import AccountServices
+from app.web.cookies import keep_in_browser
 from app.web.deps import ACCOUNTS, SERVICES
 from app.web.password_work import RETRY_AFTER_S, TOO_MANY_SIGNING_IN, TooManySigningIn
 from app.web.rate_limits import LOGIN_SLOW_DOWN, SLOW_DOWN, attempt, client_address, rate_limits_of
@@ -37,14 +38,7 @@ def _sign_in(
 ) -> RedirectResponse:
     response = RedirectResponse(to, status_code=303)
     value = accounts.cookies.dumps([account.id, credential_version, secrets.token_urlsafe(24)])
-    response.set_cookie(
-        LOGIN_COOKIE,
-        value,
-        max_age=LOGIN_MAX_AGE_S,
-        httponly=True,
-        samesite="lax",
-        secure=svc.settings.base_url().startswith("https://"),
-    )
+    keep_in_browser(response, svc.settings, LOGIN_COOKIE, value, LOGIN_MAX_AGE_S)
     return response
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
+from app.web.cookies import keep_in_browser
 from app.web.deps import SERVICES
 from app.web.languages import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE_S
 from app.web.security import same_origin
@@ -27,13 +28,8 @@ async def choose_language(
     not have changes nothing."""
     response = RedirectResponse(_back(request, svc.settings.base_url()), status_code=303)
     if language in svc.languages.catalogs:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            language,
-            max_age=LANGUAGE_COOKIE_MAX_AGE_S,
-            httponly=True,
-            samesite="lax",
-            secure=svc.settings.base_url().startswith("https://"),
+        keep_in_browser(
+            response, svc.settings, LANGUAGE_COOKIE, language, LANGUAGE_COOKIE_MAX_AGE_S
         )
     return response
 

@@ -17,6 +17,7 @@ from app.session.command_base import Actor, GroupPlan, Role
 from app.session.commands import Join
 from app.web.access import PAGE_OF_ROLE, cookie_name, current_token_version
 from app.web.commands import submit
+from app.web.cookies import keep_in_browser
 from app.web.problems import Problem
 from app.web.rate_limits import SESSION_JOINS_TOO_FAST, client_address, rate_limits_of
 from app.web.services import Services
@@ -228,12 +229,11 @@ async def join_session(
 def enter_as(svc: Services, hub: SessionHub, role: Role, token: str) -> RedirectResponse:
     """Into the session's screen for `role`, the token kept in a cookie from now on."""
     response = RedirectResponse(f"/s/{hub.record.id}/{PAGE_OF_ROLE[role]}", status_code=303)
-    response.set_cookie(
+    keep_in_browser(
+        response,
+        svc.settings,
         cookie_name(hub.record.id, role),
         token,
-        max_age=svc.settings.token_max_age_s,
-        httponly=True,
-        samesite="lax",
-        secure=svc.settings.base_url().startswith("https://"),
+        svc.settings.token_max_age_s,
     )
     return response

@@ -128,6 +128,8 @@ async def test_a_person_chooses_their_language_and_it_is_kept_on_their_device(
 
     assert chosen.status_code == 303
     assert chosen.headers["location"] == f"{join_path}?x=1"
+    assert "httponly" in chosen.headers["set-cookie"].lower()
+    assert "samesite=lax" in chosen.headers["set-cookie"].lower()
     assert "Tu nombre" in again.text
     assert back_to_english.cookies[LANGUAGE_COOKIE] == "en"
 
