@@ -106,7 +106,7 @@ async def create_session(
     return enter_as(svc, hub, Role.FACILITATOR, token)
 
 
-LINK_DOES_NOT_WORK = "This link doesn't work"
+LINK_DOES_NOT_WORK = translatable("This link doesn't work")
 FORM_HELP = "Please give the session a title, the group's name and your name (up to 40 characters)."
 
 

@@ -20,6 +20,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
+from app.translatable import translatable
 from app.web.problems import Problem, answer
 from app.web.rate_limits import RateLimitPolicy, install_rate_limits, policy_for
 
@@ -57,22 +58,26 @@ HSTS = "max-age=31536000"
 
 # Answered before (or instead of) any route; the message alone goes to scripts.
 CROSS_SITE = Problem(
-    "For everyone's safety, this form only works on the Peer Rounds page it belongs to. "
-    "Please go back to that page and try again.",
+    translatable(
+        "For everyone's safety, this form only works on the Peer Rounds page it belongs to. "
+        "Please go back to that page and try again."
+    ),
     status=403,
     code="cross_site",
-).on_page("Please use Peer Rounds itself")
+).on_page(translatable("Please use Peer Rounds itself"))
 TOO_LARGE = Problem(
-    "That was more than we can take in at once. Please shorten it and try again.",
+    translatable("That was more than we can take in at once. Please shorten it and try again."),
     status=413,
     code="too_large",
-).on_page("That was more than we can take")
+).on_page(translatable("That was more than we can take"))
 SERVER_ERROR = Problem(
-    "Something went wrong on our side, not yours. Please try again in a moment; if it keeps "
-    "happening, a facilitator can help.",
+    translatable(
+        "Something went wrong on our side, not yours. Please try again in a moment; if it keeps "
+        "happening, a facilitator can help."
+    ),
     status=500,
     code="server_error",
-).on_page("Something went wrong on our side")
+).on_page(translatable("Something went wrong on our side"))
 
 
 def same_origin(url: str, host: str | None, public_url: str) -> bool:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.session.command_base import Actor, Role
+from app.translatable import translatable
 
-LINK_EXPIRED = "This link has expired. Please ask a facilitator for a fresh one."
-NOT_VALID = "This link is not valid. Ask a facilitator for a new one."
+LINK_EXPIRED = translatable("This link has expired. Please ask a facilitator for a fresh one.")
+NOT_VALID = translatable("This link is not valid. Ask a facilitator for a new one.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,7 @@ async def test_no_word_escapes_translation_on_the_join_screens(
             f"/join/{code}", data={"name": "  "}, headers=SAME_ORIGIN
         ),
         "unknown code": await pseudo_api.get("/join/NOSUCH"),
+        "a link that does not work": await pseudo_api.get("/enter/not-a-link"),
     }
 
     for name, response in screens.items():
