@@ -21,17 +21,24 @@ def clock_text(seconds: float) -> str:
     return f"+{text}" if over else text
 
 
-def minutes_text(seconds: float) -> str:
-    """A calm length for planned items and airtime: "under a minute", "1 min", "12 min"."""
+def rounded_minutes(seconds: float) -> int | None:
+    """A planned item's or someone's airtime in whole minutes (89 s → 1, 90 s → 2), or None
+    for a length under a minute: said as "under a minute" rather than "0 min"."""
     if 0 < seconds < 60:
-        return "under a minute"
-    return f"{round(seconds / 60)} min"
+        return None
+    return round(seconds / 60)
+
+
+def minutes_and_seconds(seconds: float) -> tuple[int, int]:
+    """A length said in passing, to the second: 125.4 → (2, 5)."""
+    minutes, secs = divmod(max(0, round(seconds)), 60)
+    return minutes, secs
 
 
 def duration_text(seconds: float) -> str:
-    """A length said in passing, to the second: "12 s", "2 min", "2 min 5 s"."""
-    total = max(0, round(seconds))
-    minutes, secs = divmod(total, 60)
+    """In English, for what the API says: "12 s", "2 min", "2 min 5 s". Screens say it in
+    their own language (app/web/lengths.py)."""
+    minutes, secs = minutes_and_seconds(seconds)
     if minutes == 0:
         return f"{secs} s"
     return f"{minutes} min" if secs == 0 else f"{minutes} min {secs} s"

@@ -17,8 +17,9 @@ from markupsafe import Markup
 from app.plain_text import quoted
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
-from app.timekeeping.time_text import clock_text, duration_text, minutes_text
+from app.timekeeping.time_text import clock_text
 from app.web.languages import LOCALES_DIR, Languages, current_language, gettext, ngettext
+from app.web.lengths import duration_words, minutes_words, percent_words
 from app.web.local_time import LocalTime, zone_named
 from app.web.minutes import minutes_value
 from app.web.script_words import script_words
@@ -56,8 +57,9 @@ def add_filters(
     words: `{{ _("…") }}` answers in the language of the request or render at hand
     (app/web/languages.py)."""
     env.filters["clock"] = clock_text
-    env.filters["minutes"] = minutes_text
-    env.filters["duration"] = duration_text
+    env.filters["minutes"] = minutes_words
+    env.filters["duration"] = duration_words
+    env.filters["percent"] = percent_words
     env.filters["minutes_value"] = minutes_value
     env.filters["quoted"] = quoted
     env.filters["local_time"] = LocalTime(zone_named(time_zone))

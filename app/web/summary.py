@@ -26,6 +26,7 @@ from app.session.commands import ChangeSettings
 from app.session.state import SessionSettings, SessionStatus
 from app.session.views import view_for
 from app.store.event_store import EventStore
+from app.translatable import translatable
 from app.web.access import authorize, cookie_name, not_allowed, session_hub
 from app.web.commands import submit
 from app.web.deps import SERVICES, TOKEN
@@ -44,8 +45,8 @@ FACILITATORS_DOWNLOAD = (
 )
 CSV = {"text/csv": {"schema": {"type": "string"}, "example": "round,seat,name,...\r\n"}}
 
-FOR_FACILITATORS = "This page is for facilitators"
-FACILITATORS_ONLY = "The timing summary is for the facilitators of this session."
+FOR_FACILITATORS = translatable("This page is for facilitators")
+FACILITATORS_ONLY = translatable("The timing summary is for the facilitators of this session.")
 
 CHART_WIDTH = 960
 LABEL_WIDTH = 260
@@ -59,10 +60,11 @@ SETTINGS_HELP = (
     " Nothing has been changed."
 )
 # A console page from before the settings were in minutes posts seconds under other names.
-OLDER_SETTINGS_FORM = (
+OLDER_SETTINGS_FORM = translatable(
     "This console page is from before an update. Please reload it and change the settings"
     " again. Nothing has been changed."
 )
+SETTINGS_SAVED = translatable("Settings saved.")
 # htmx stops polling on this status (hx-trigger="every 15s" in live/schedule.html).
 STOP_POLLING = 286
 
@@ -309,7 +311,7 @@ async def change_settings(
         await submit(hub, ChangeSettings(id=new_command_id(), settings=wanted), grant.actor)
     except Problem as refused:
         return _settings_answer(svc, request, hub, by_htmx, refused.message, refused.status)
-    return _settings_answer(svc, request, hub, by_htmx, "Settings saved.", 200)
+    return _settings_answer(svc, request, hub, by_htmx, SETTINGS_SAVED, 200)
 
 
 def _settings_answer(

@@ -12,6 +12,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 
+from app.agenda.templates import SEED_TEMPLATES
+from app.web.pages import GUIDELINES
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "translatable": None}
 PSEUDO = "qps"
@@ -20,6 +23,15 @@ OPEN, CLOSE = "⟦", "⟧"
 # stands out on a screenshot as well as in the check below.
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
 ACCENTED = str.maketrans("aceinousyACEINOUSY", "áçéíñöúšýÁÇÉÍÑÖÚŠÝ")
+
+# The built-in agendas and guidelines are content, written in English like a group's own; they
+# are not yet translated (docs/translating.md).
+AGENDA_WORDS = (
+    *(stage.title for template in SEED_TEMPLATES for stage in template.stages),
+    *(stage.prompt for template in SEED_TEMPLATES for stage in template.stages if stage.prompt),
+    *(line for template in SEED_TEMPLATES for line in template.guidelines),
+    *GUIDELINES,
+)
 
 
 def extracted() -> Catalog:

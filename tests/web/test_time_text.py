@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.timekeeping.time_text import clock_text, minutes_text
+from app.timekeeping.time_text import clock_text
+from app.web.lengths import minutes_words
 from app.web.rendering import make_templates
 
 CLOCK_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "clock.js"
@@ -91,13 +92,13 @@ def test_clock_text_is_clock_js_s_own_rule() -> None:
         (5400, "90 min"),
     ],
 )
-def test_minutes_text(seconds: float, text: str) -> None:
-    assert minutes_text(seconds) == text
+def test_minutes_words(seconds: float, text: str) -> None:
+    assert minutes_words(seconds) == text
 
 
 def test_templates_write_times_with_them() -> None:
     env = make_templates().env
     assert env.filters["clock"] is clock_text
-    assert env.filters["minutes"] is minutes_text
+    assert env.filters["minutes"] is minutes_words
     rendered = env.from_string("{{ 59.4 | clock }} {{ -1.5 | clock }} {{ 30 | minutes }}").render()
     assert rendered == "1:00 +0:01 under a minute"

@@ -15,12 +15,11 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from app.agenda.templates import SEED_TEMPLATES
 from app.web.languages import LANGUAGE_COOKIE, LOCALES_DIR
-from app.web.pages import GUIDELINES
 from app.web.script_words import script_messages
 from tests.support.api import BASE_URL, SAME_ORIGIN, accepted, bearer, in_process, join, new_session
 from tests.support.translations import (
+    AGENDA_WORDS,
     PLACEHOLDER,
     PSEUDO,
     extracted,
@@ -31,14 +30,6 @@ from tests.support.translations import (
 pytestmark = pytest.mark.anyio
 
 PRODUCT = "Peer Rounds"
-# The built-in agendas and guidelines are content, written in English like a group's own; they
-# are not yet translated (docs/translating.md).
-AGENDA_WORDS = (
-    *(stage.title for template in SEED_TEMPLATES for stage in template.stages),
-    *(stage.prompt for template in SEED_TEMPLATES for stage in template.stages if stage.prompt),
-    *(line for template in SEED_TEMPLATES for line in template.guidelines),
-    *GUIDELINES,
-)
 
 
 def read_catalog(path: Path) -> Catalog:
