@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.support.browser import Screens
@@ -81,10 +82,11 @@ def problems(
 class Consoles:
     """Sam's console three times, one at each size, checked together after each step."""
 
-    def __init__(self, screens: Screens, session: Session) -> None:
+    def __init__(self, screens: Screens, session: Session, locale: str | None = None) -> None:
         self.session = session
         self.pages = {
-            label: screens.live(session.sam_url, size) for label, size in VIEWPORTS.items()
+            label: screens.live(session.sam_url, size, locale=locale)
+            for label, size in VIEWPORTS.items()
         }
         self.checked: list[str] = []
         self.failures: list[str] = []
@@ -106,13 +108,15 @@ class Consoles:
             self.lowest[label] = max([self.lowest[label], *shown])
 
 
+# Spanish says most things at greater length than English: the same layout must hold.
+@pytest.mark.parametrize("locale", [None, "es-MX"], ids=["en", "es"])
 def test_the_console_shows_what_matters_without_scrolling_in_every_stage(
-    screens: Screens, session: Session
+    screens: Screens, session: Session, locale: str | None
 ) -> None:
     for name in PEOPLE:
         session.join(name)
     session.admit_all()
-    consoles = Consoles(screens, session)
+    consoles = Consoles(screens, session, locale)
     token = {name: session.participants[name]["token"] for name in PEOPLE}
     # A hand and a call for support stay up all along: they must stay in sight throughout.
     consoles.step("raise_hand", token=token["Lee"])

@@ -26,6 +26,7 @@ from tests.support.pages import (
     axe_violations,
     first_seen_after,
     last_click,
+    to_the_top,
     version_of,
     wait_version_above,
 )
@@ -142,6 +143,7 @@ def test_a_whole_round_moves_on_every_screen_within_a_second(
     expect(room.locator("#room-next li").first).to_have_text("Tom")
     if language != "en":
         assert axe_violations(sam) == []
+        to_the_top(sam)
         sam.screenshot(path=str(shots / f"console-round-start-{language}.png"))
 
     def now_speaking(name: str, next_name: str | None) -> Callable[[Page], None]:
@@ -203,5 +205,6 @@ def test_a_whole_round_moves_on_every_screen_within_a_second(
     assert version_of(ana) == version_of(sam) == session.view()["version"]
     if language != "en":
         assert axe_violations(sam) == []
+        to_the_top(sam)
         sam.screenshot(path=str(shots / f"console-round-complete-{language}.png"))
         room.screenshot(path=str(shots / f"room-round-complete-{language}.png"))

@@ -180,6 +180,12 @@ def summary(values: list[float]) -> str:
 # --- accessibility --------------------------------------------------------------------------------
 
 
+def to_the_top(page: Page) -> None:
+    """A screen as its person sees it between actions, for a screenshot: at the top of the
+    page, nothing focused."""
+    page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core (served by the app from npm) on the page; serious or critical problems."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
