@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import Screens
+from tests.support.browser import LAPTOP, Screens
 from tests.support.pages import (
     Session,
     axe_violations,
@@ -25,7 +25,6 @@ from tests.support.translations import said
 
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SPANISH = "es-MX"
-LAPTOP = {"width": 1280, "height": 800}
 NAMES = ("Lucía", "Tom", "Mere", "Jo")
 
 
