@@ -45,7 +45,7 @@ def test_a_spanish_facilitator_runs_a_round_from_the_console(
         session.join(name)
     sam = screens.live(session.sam_url, LAPTOP, locale=SPANISH)
     expect(sam.locator("html")).to_have_attribute("lang", "es")
-    expect(sam.locator("#stage-heading")).to_have_text("Listo cuando quieras")
+    expect(sam.locator("#stage-heading")).to_have_text("Cuando quieras, empezamos")
     expect(sam.locator("#waiting-heading")).to_contain_text("Sala de espera")
     expect(sam.locator("#console-alerts")).to_contain_text("4 esperan para entrar")
     accessible(sam, "the waiting room")
