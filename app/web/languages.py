@@ -27,6 +27,8 @@ from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.translatable import Words
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SOURCE_LANGUAGE = "en"
 # The device's own choice, kept for a year: people keep their phones longer than their links.
@@ -147,6 +149,16 @@ def preferred_languages(header: str) -> list[str]:
 
 def gettext(message: str) -> str:
     return (_current.get() or _SOURCE).gettext(message)
+
+
+def translated(message: str) -> str:
+    """Words made elsewhere (a refusal, a page's title) in the language at hand: `Words` by
+    their message id, with their values put in (those that are `Words` translated too); other
+    text marked with `translatable` looked up as it is, never used as a format string."""
+    if isinstance(message, Words):
+        values = {name: translated(value) for name, value in message.values.items()}
+        return gettext(message.message) % values
+    return gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
