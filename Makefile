@@ -71,6 +71,6 @@ fmt: bootstrap
 # The words to translate, gathered from the code and templates into the catalog template, and
 # every language's catalog brought up to date with it (new words empty, for its translator).
 messages: bootstrap
-	$(BIN)/pybabel extract -F babel.cfg -k translatable --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k translatable -k Words --no-location --sort-output \
 		--project "Peer Rounds" --copyright-holder "Peer Rounds" -o app/locales/messages.pot .
 	$(BIN)/pybabel update -i app/locales/messages.pot -d app/locales --no-fuzzy-matching --ignore-obsolete

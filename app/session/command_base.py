@@ -80,8 +80,8 @@ class SelfServiceCommand(CommandBase):
     """Sent by a participant for themselves, or by a facilitator for anyone (`participant_id`)."""
 
     senders: ClassVar[frozenset[Role]] = BY_EITHER
-    # What it does, as in "You can only step out for yourself, not for someone else."
-    for_oneself: ClassVar[str]
+    # The refusal when someone else's is asked for, a whole sentence for the translators.
+    only_for_oneself: ClassVar[str]
     participant_id: PersonId | None = None
 
 

@@ -33,6 +33,7 @@ from app.session.server_commands import RecordOutage as RecordOutage
 from app.session.server_commands import ServerCommandKind
 from app.session.server_commands import SetSupportResources as SetSupportResources
 from app.session.state import SessionSettings
+from app.translatable import translatable
 
 
 class StartSession(CommandBase):
@@ -127,17 +128,23 @@ class Share(TurnCommand):
     """The speaker has finished sharing (sent by them, or by a facilitator: next speaker)."""
 
     type: Literal["share"] = "share"
-    for_oneself: ClassVar[str] = "finish a turn"
+    only_for_oneself: ClassVar[str] = translatable(
+        "You can only finish a turn for yourself, not for someone else."
+    )
 
 
 class Pass(TurnCommand):
     type: Literal["pass"] = "pass"
-    for_oneself: ClassVar[str] = "pass"
+    only_for_oneself: ClassVar[str] = translatable(
+        "You can only pass for yourself, not for someone else."
+    )
 
 
 class PassForNow(TurnCommand):
     type: Literal["pass_for_now"] = "pass_for_now"
-    for_oneself: ClassVar[str] = "pass for now"
+    only_for_oneself: ClassVar[str] = translatable(
+        "You can only pass for now for yourself, not for someone else."
+    )
 
 
 class SkipTurn(CommandBase):
@@ -227,12 +234,16 @@ class Leave(CommandBase):
 
 class StepOut(SelfServiceCommand):
     type: Literal["step_out"] = "step_out"
-    for_oneself: ClassVar[str] = "step out"
+    only_for_oneself: ClassVar[str] = translatable(
+        "You can only step out for yourself, not for someone else."
+    )
 
 
 class ComeBack(SelfServiceCommand):
     type: Literal["come_back"] = "come_back"
-    for_oneself: ClassVar[str] = "come back"
+    only_for_oneself: ClassVar[str] = translatable(
+        "You can only come back for yourself, not for someone else."
+    )
 
 
 class RaiseHand(CommandBase):
@@ -242,7 +253,9 @@ class RaiseHand(CommandBase):
 
 class LowerHand(SelfServiceCommand):
     type: Literal["lower_hand"] = "lower_hand"
-    for_oneself: ClassVar[str] = "lower a hand"
+    only_for_oneself: ClassVar[str] = translatable(
+        "You can only lower a hand for yourself, not for someone else."
+    )
 
 
 class AcknowledgeHand(CommandBase):
@@ -259,7 +272,9 @@ class RequestSupport(CommandBase):
 
 class ClearSupportRequest(SelfServiceCommand):
     type: Literal["clear_support_request"] = "clear_support_request"
-    for_oneself: ClassVar[str] = "clear a support request"
+    only_for_oneself: ClassVar[str] = translatable(
+        "You can only clear a support request for yourself, not for someone else."
+    )
 
 
 class FollowUpDone(CommandBase):

@@ -9,6 +9,7 @@ and again when the check is recorded, so the rule stays here, pure.
 from __future__ import annotations
 
 from app.session.state import Membership, Participant
+from app.translatable import Words
 
 
 def membership(person: Participant) -> Membership:
@@ -21,7 +22,8 @@ def admit_blocked(person: Participant) -> str | None:
     """Why a facilitator cannot let `person` in yet, kindly put; None when they can."""
     if not person.name_check_pending:
         return None
-    return (
-        f"Name check not recorded yet for {person.label} — ask the group first, then record "
-        "it on the group page."
+    return Words(
+        "Name check not recorded yet for %(name)s — ask the group first, then record it on the "
+        "group page.",
+        name=person.label,
     )

@@ -12,6 +12,7 @@ from app.agenda.stages import StageKind
 from app.rounds.turns import Round, Turn
 from app.timekeeping.outage import Outage
 from app.timekeeping.timer import Timer
+from app.translatable import Words, translatable
 
 
 class Frozen(BaseModel):
@@ -73,7 +74,7 @@ class Membership(StrEnum):
 
 
 # What is shown, and kept, instead of the name of a member the group has erased.
-ERASED_NAME = "A former member"
+ERASED_NAME = translatable("A former member")
 
 
 def labelled(name: str, namesake: int) -> str:
@@ -306,8 +307,10 @@ class SessionState(Frozen):
         if person_id in self.facilitators:
             return self.facilitators[person_id].name
         if person_id in self.participants:
-            return self.participants[person_id].label
-        return "Someone"
+            label = self.participants[person_id].label
+            # Our words, not theirs: said in the language of whoever reads the sentence.
+            return Words(ERASED_NAME) if label == ERASED_NAME else label
+        return Words("Someone")
 
     def namesake_for(self, name: str) -> int:
         """The first number that tells a newcomer called ``name`` apart from everyone already

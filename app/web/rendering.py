@@ -6,8 +6,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -18,7 +16,14 @@ from app.plain_text import quoted
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text
-from app.web.languages import LOCALES_DIR, Languages, current_language, gettext, ngettext
+from app.web.languages import (
+    LOCALES_DIR,
+    Languages,
+    current_language,
+    gettext,
+    ngettext,
+    translated,
+)
 from app.web.lengths import duration_words, minutes_words, percent_words
 from app.web.local_time import LocalTime, zone_named
 from app.web.minutes import minutes_value
@@ -67,9 +72,9 @@ def add_filters(
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True
     )
-    # Words made elsewhere (a refusal, a page's title), marked there with `translatable`: looked
-    # up as they are, never used as a format string.
-    env.filters["translated"] = gettext
+    # Words made elsewhere (a refusal, a page's title), marked there with `translatable` or
+    # built as `Words`.
+    env.filters["translated"] = translated
     env.globals["current_language"] = current_language
     env.globals["script_words"] = script_words
     env.globals["languages"] = (languages or Languages.from_directory(LOCALES_DIR)).offered
@@ -109,6 +114,10 @@ class FragmentRenderer:
 
 
 def qr_svg(data: str) -> Markup:
+    # Imported on the first room page, not at start-up: qrcode brings PIL, and a restarted
+    # server should answer its screens first (docs/operations.md, "Restart").
+    import qrcode.image.svg
+
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     buffer = io.BytesIO()
     image.save(buffer)

@@ -76,7 +76,7 @@ def test_a_command_a_participant_sends_about_someone_is_self_service() -> None:
     for kind in COMMAND_TYPES:
         if Role.PARTICIPANT in kind.senders and "participant_id" in kind.model_fields:
             assert issubclass(kind, SelfServiceCommand), kind.__name__
-            assert kind.for_oneself, kind.__name__
+            assert kind.only_for_oneself, kind.__name__
 
 
 def test_commands_that_move_the_flow() -> None:

@@ -149,8 +149,12 @@ def as_a_groups_session(app: FastAPI, session_id: str) -> str:
     return group.id
 
 
-def websocket_scope(path: str, client: tuple[str, int] = LOOPBACK_CLIENT) -> dict[str, Any]:
-    """The ASGI scope of a websocket to `path` opened from `client`."""
+def websocket_scope(
+    path: str, client: tuple[str, int] = LOOPBACK_CLIENT, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The ASGI scope of a websocket to `path` (and its query) opened from `client`, with
+    `headers` besides the host (an Accept-Language, say)."""
+    path, _, query = path.partition("?")
     return {
         "type": "websocket",
         "asgi": {"version": "3.0"},
@@ -158,9 +162,12 @@ def websocket_scope(path: str, client: tuple[str, int] = LOOPBACK_CLIENT) -> dic
         "http_version": "1.1",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": query.encode(),
         "root_path": "",
-        "headers": [(b"host", b"testserver")],
+        "headers": [
+            (b"host", b"testserver"),
+            *((name.lower().encode(), value.encode()) for name, value in (headers or {}).items()),
+        ],
         "client": client,
         "server": ("testserver", 80),
         "subprotocols": [],
@@ -178,18 +185,25 @@ class InProcessSocket:
         await self._to_app.put({"type": "websocket.receive", "text": json.dumps(message)})
 
     async def receive_json(self, wait_s: float = 5) -> Any:
+        return json.loads(await self.receive_text(wait_s))
+
+    async def receive_text(self, wait_s: float = 5) -> str:
         message = await asyncio.wait_for(self._from_app.get(), wait_s)
         assert message["type"] == "websocket.send", message
-        return json.loads(message["text"])
+        text: str = message["text"]
+        return text
 
 
 @asynccontextmanager
-async def in_process_websocket(app: FastAPI, path: str) -> AsyncIterator[InProcessSocket]:
+async def in_process_websocket(
+    app: FastAPI, path: str, headers: dict[str, str] | None = None
+) -> AsyncIterator[InProcessSocket]:
     """Open a websocket to `path`, accepted by `app`; closed by the client on the way out."""
     to_app: asyncio.Queue[Message] = asyncio.Queue()
     from_app: asyncio.Queue[Message] = asyncio.Queue()
     to_app.put_nowait({"type": "websocket.connect"})
-    running = asyncio.create_task(app(websocket_scope(path), to_app.get, from_app.put))
+    scope = websocket_scope(path, headers=headers)
+    running = asyncio.create_task(app(scope, to_app.get, from_app.put))
     try:
         accepted = await asyncio.wait_for(from_app.get(), 5)
         assert accepted["type"] == "websocket.accept", accepted

@@ -18,7 +18,13 @@ from app.web.languages import LOCALES_DIR, Languages, gettext
 from app.web.pages import GUIDELINES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "translatable": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "translatable": None,
+    "Words": None,
+}
 PSEUDO = "qps"
 OPEN, CLOSE = "⟦", "⟧"
 # Placeholders stay as they are; every other letter gets an accent, so a word left in English

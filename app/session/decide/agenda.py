@@ -9,7 +9,7 @@ from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import close_stage, enter_stage
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import StageStatus
-from app.translatable import translatable
+from app.translatable import Words, translatable
 
 
 @handles(cmd.AdvanceStage)
@@ -21,7 +21,7 @@ def _advance_stage(draft: Draft, command: cmd.AdvanceStage) -> None:
     if following is None:
         raise Refusal(
             RejectionCode.INVALID,
-            "This is the last agenda item. End the session when the group is ready.",
+            translatable("This is the last agenda item. End the session when the group is ready."),
         )
     if current is not None:
         close_stage(draft, current, skipped=False)
@@ -34,7 +34,10 @@ def _go_to_stage(draft: Draft, command: cmd.GoToStage) -> None:
     target = draft.stage(command.stage_id)
     current = draft.state.current_stage
     if current is not None and current.id == target.id:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{quoted(target.title)} is already on.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            Words("%(title)s is already on.", title=quoted(target.title)),
+        )
     if current is not None:
         close_stage(draft, current, skipped=False)
     enter_stage(draft, draft.stage(target.id))
@@ -44,7 +47,10 @@ def _go_to_stage(draft: Draft, command: cmd.GoToStage) -> None:
 def _skip_stage(draft: Draft, command: cmd.SkipStage) -> None:
     stage = draft.stage(command.stage_id)
     if stage.status in {StageStatus.DONE, StageStatus.SKIPPED}:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{quoted(stage.title)} is already finished.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            Words("%(title)s is already finished.", title=quoted(stage.title)),
+        )
     if stage.status is StageStatus.UPCOMING:
         draft.emit(ev.StageClosed(stage_id=stage.id, skipped=True, at=draft.now))
         return
@@ -82,7 +88,10 @@ def _move_stage(draft: Draft, command: cmd.MoveStage) -> None:
         )
     index = min(command.to_index, len(draft.state.stages) - 1)
     if index == draft.state.stage_index(stage.id):
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{quoted(stage.title)} is already there.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            Words("%(title)s is already there.", title=quoted(stage.title)),
+        )
     draft.emit(ev.StageMoved(stage_id=stage.id, index=index))
 
 
@@ -90,5 +99,8 @@ def _move_stage(draft: Draft, command: cmd.MoveStage) -> None:
 def _set_stage_budget(draft: Draft, command: cmd.SetStageBudget) -> None:
     stage = draft.stage(command.stage_id)
     if stage.status in {StageStatus.DONE, StageStatus.SKIPPED}:
-        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} has already finished.")
+        raise Refusal(
+            RejectionCode.INVALID,
+            Words("%(title)s has already finished.", title=quoted(stage.title)),
+        )
     draft.emit(ev.StageBudgetSet(stage_id=stage.id, planned_s=command.minutes * 60))

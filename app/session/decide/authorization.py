@@ -65,10 +65,7 @@ def authorize(state: SessionState, command: CommandBase, actor: Actor) -> None:
         None,
         actor.id,
     ):
-        raise Refusal(
-            RejectionCode.NOT_ALLOWED,
-            f"You can only {command.for_oneself} for yourself, not for someone else.",
-        )
+        raise Refusal(RejectionCode.NOT_ALLOWED, command.only_for_oneself)
 
 
 def check_fresh(state: SessionState, command: CommandBase, actor: Actor) -> None:

@@ -10,7 +10,7 @@ from app.session.decisions import Refusal, RejectionCode
 from app.session.event_base import EventBase
 from app.session.evolve import evolve
 from app.session.state import Presence, SessionState, SessionStatus, Stage
-from app.translatable import translatable
+from app.translatable import Words, translatable
 
 
 class Draft:
@@ -62,9 +62,11 @@ class Draft:
         """Refuse, naming where they are, when someone is in the waiting room or has left."""
         name = self.state.name_of(person)
         if presence is Presence.WAITING_ROOM:
-            raise Refusal(RejectionCode.INVALID, f"{name} is still in the waiting room.")
+            raise Refusal(
+                RejectionCode.INVALID, Words("%(name)s is still in the waiting room.", name=name)
+            )
         if presence is Presence.LEFT:
-            raise Refusal(RejectionCode.INVALID, f"{name} has left the session.")
+            raise Refusal(RejectionCode.INVALID, Words("%(name)s has left the session.", name=name))
 
     def require_live(self) -> None:
         if self.state.status is SessionStatus.READY:

@@ -17,7 +17,7 @@ from app.session.state import (
     TakingTimePhase,
     TurnSlot,
 )
-from app.translatable import translatable
+from app.translatable import Words, translatable
 
 JOINING_CLOSED = translatable(
     "This session is not taking new people right now. Please ask a facilitator."
@@ -98,9 +98,11 @@ def _admit(draft: Draft, command: cmd.Admit) -> None:
     presence = draft.presence_of(person)
     name = draft.state.name_of(person)
     if presence is Presence.LEFT:
-        raise Refusal(RejectionCode.INVALID, f"{name} has left the session.")
+        raise Refusal(RejectionCode.INVALID, Words("%(name)s has left the session.", name=name))
     if presence is not Presence.WAITING_ROOM:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{name} has already been let in.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, Words("%(name)s has already been let in.", name=name)
+        )
     blocked = admit_blocked(draft.state.participants[person])
     if blocked is not None:
         raise Refusal(RejectionCode.INVALID, blocked)
@@ -116,8 +118,10 @@ def _admit_everyone(draft: Draft, command: cmd.AdmitEveryone) -> None:
     if not ready:
         raise Refusal(
             RejectionCode.INVALID,
-            "Everyone waiting needs their name check first: ask the group, then record it "
-            "on the group page.",
+            translatable(
+                "Everyone waiting needs their name check first: ask the group, then record it "
+                "on the group page."
+            ),
         )
     for person in ready:
         _let_in(draft, person)
@@ -152,9 +156,14 @@ def _readmit(draft: Draft, command: cmd.Readmit) -> None:
     presence = draft.presence_of(person)
     name = draft.state.name_of(person)
     if presence is Presence.WAITING_ROOM:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{name} is already in the waiting room.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            Words("%(name)s is already in the waiting room.", name=name),
+        )
     if presence is not Presence.LEFT:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{name} is still in the session.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, Words("%(name)s is still in the session.", name=name)
+        )
     if draft.state.seats_taken >= cmd.MAX_PARTICIPANTS:
         raise Refusal(RejectionCode.INVALID, SESSION_FULL)
     if not draft.state.participants[person].was_let_in:
@@ -199,7 +208,10 @@ def _send_waiting_away(draft: Draft, command: cmd.SendWaitingAway) -> None:
     if not strangers:
         raise Refusal(
             RejectionCode.NOTHING_TO_DO,
-            "Everyone waiting came by their own member's link: let each one in, or not, by name.",
+            translatable(
+                "Everyone waiting came by their own member's link: let each one in, or not, by "
+                "name."
+            ),
         )
     # Nobody waiting has a turn, so nothing else about the session changes.
     for person in strangers:
@@ -211,7 +223,9 @@ def _set_joining(draft: Draft, command: cmd.SetJoining) -> None:
     if draft.state.joining_open == command.open:
         raise Refusal(
             RejectionCode.NOTHING_TO_DO,
-            "New people can already join." if command.open else "Joining is already closed.",
+            translatable("New people can already join.")
+            if command.open
+            else translatable("Joining is already closed."),
         )
     draft.emit(ev.JoiningSet(open=command.open))
 
@@ -221,7 +235,9 @@ def _set_join_word(draft: Draft, command: cmd.SetJoinWord) -> None:
     if draft.state.join_word == command.word:
         raise Refusal(
             RejectionCode.NOTHING_TO_DO,
-            "Joining does not ask for a word." if command.word is None else "That is the word now.",
+            translatable("Joining does not ask for a word.")
+            if command.word is None
+            else translatable("That is the word now."),
         )
     draft.emit(ev.JoinWordSet(word=command.word))
 
@@ -239,9 +255,9 @@ def _step_out(draft: Draft, command: cmd.StepOut) -> None:
         own = person == draft.actor.id
         raise Refusal(
             RejectionCode.NOTHING_TO_DO,
-            "Already stepped out — come back any time."
+            translatable("Already stepped out — come back any time.")
             if own
-            else f"{draft.state.name_of(person)} has already stepped out.",
+            else Words("%(name)s has already stepped out.", name=draft.state.name_of(person)),
         )
     draft.require_admitted(person, presence)
     draft.emit(ev.ParticipantSteppedOut(participant_id=person))
@@ -265,7 +281,9 @@ def _come_back(draft: Draft, command: cmd.ComeBack) -> None:
         own = person == draft.actor.id
         raise Refusal(
             RejectionCode.NOTHING_TO_DO,
-            "You are already here." if own else f"{draft.state.name_of(person)} is already here.",
+            translatable("You are already here.")
+            if own
+            else Words("%(name)s is already here.", name=draft.state.name_of(person)),
         )
     draft.require_admitted(person, presence)
     draft.emit(ev.ParticipantCameBack(participant_id=person))
@@ -310,16 +328,23 @@ def _acknowledge_hand(draft: Draft, command: cmd.AcknowledgeHand) -> None:
     draft.presence_of(person)
     someone = draft.state.participants[person]
     if not someone.hand_raised:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{someone.label}'s hand is no longer raised.")
-    if someone.hand_seen_by is not None:
-        seen_by = (
-            "You have"
-            if someone.hand_seen_by == draft.actor.id
-            else f"{draft.state.name_of(someone.hand_seen_by)} has"
-        )
         raise Refusal(
             RejectionCode.NOTHING_TO_DO,
-            f"{seen_by} already marked {someone.label}'s hand as seen.",
+            Words("%(name)s's hand is no longer raised.", name=someone.label),
+        )
+    if someone.hand_seen_by == draft.actor.id:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            Words("You have already marked %(name)s's hand as seen.", name=someone.label),
+        )
+    if someone.hand_seen_by is not None:
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            Words(
+                "%(who)s has already marked %(name)s's hand as seen.",
+                who=draft.state.name_of(someone.hand_seen_by),
+                name=someone.label,
+            ),
         )
     draft.emit(ev.HandAcknowledged(participant_id=person, by=draft.actor.id))
 
@@ -328,7 +353,8 @@ def _acknowledge_hand(draft: Draft, command: cmd.AcknowledgeHand) -> None:
 def _request_support(draft: Draft, command: cmd.RequestSupport) -> None:
     if draft.state.participants[draft.actor.id].support_requested:
         raise Refusal(
-            RejectionCode.NOTHING_TO_DO, "The facilitators already know; one of them will check in."
+            RejectionCode.NOTHING_TO_DO,
+            translatable("The facilitators already know; one of them will check in."),
         )
     draft.emit(ev.SupportRequested(participant_id=draft.actor.id))
 

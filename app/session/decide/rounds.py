@@ -12,7 +12,7 @@ from app.session.decide.draft import Draft, handles
 from app.session.decide.flow import end_active_turn, end_turn, start_next_turn
 from app.session.decisions import Refusal, RejectionCode
 from app.session.state import Presence, Stage, TakingTimePhase, TurnSlot
-from app.translatable import translatable
+from app.translatable import Words, translatable
 
 
 @handles(cmd.StartRound)
@@ -20,7 +20,10 @@ def _start_round(draft: Draft, command: cmd.StartRound) -> None:
     draft.require_live()
     stage = draft.current_stage()
     if not stage.kind.has_round:
-        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} does not have a round.")
+        raise Refusal(
+            RejectionCode.INVALID,
+            Words("%(title)s does not have a round.", title=quoted(stage.title)),
+        )
     if stage.round is not None:
         raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("The round has already started."))
     taking = stage.taking_time
@@ -32,15 +35,19 @@ def _start_round(draft: Draft, command: cmd.StartRound) -> None:
             # A round now would cut the reflection off, or start Taking Time over again.
             raise Refusal(
                 RejectionCode.INVALID,
-                f"{draft.state.name_of(taking.taker_id)}'s Taking Time has moved past "
-                "the Round of Sharing.",
+                Words(
+                    "%(name)s's Taking Time has moved past the Round of Sharing.",
+                    name=draft.state.name_of(taking.taker_id),
+                ),
             )
         excluded.add(taking.taker_id)
     seating = [person for person in draft.state.seating if person not in excluded]
     if not any(draft.state.is_present(person) for person in seating):
         raise Refusal(
             RejectionCode.INVALID,
-            "Nobody is here for the round yet — let people in from the waiting room first.",
+            translatable(
+                "Nobody is here for the round yet — let people in from the waiting room first."
+            ),
         )
     try:
         order = round_order(
@@ -67,11 +74,11 @@ def _speaking_turn(draft: Draft, named: str | None) -> tuple[Stage, TurnSlot, Tu
     stage = draft.current_stage()
     turn = stage.active_turn
     slot = stage.active_slot
-    speaker = None if turn is None else draft.state.name_of(turn.participant_id)
     if turn is None or slot is None or turn.status is not TurnStatus.SPEAKING:
         if draft.actor.role is Role.PARTICIPANT:
             raise Refusal(RejectionCode.NOT_YOUR_TURN, translatable("It isn't your turn just now."))
         raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("Nobody is speaking just now."))
+    speaker = draft.state.name_of(turn.participant_id)
     target = (
         named
         if named is not None
@@ -80,11 +87,16 @@ def _speaking_turn(draft: Draft, named: str | None) -> tuple[Stage, TurnSlot, Tu
     if target != turn.participant_id:
         if draft.actor.role is Role.PARTICIPANT:
             raise Refusal(
-                RejectionCode.NOT_YOUR_TURN, f"It isn't your turn just now — {speaker} is speaking."
+                RejectionCode.NOT_YOUR_TURN,
+                Words("It isn't your turn just now — %(speaker)s is speaking.", speaker=speaker),
             )
         raise Refusal(
             RejectionCode.STALE,
-            f"{draft.state.name_of(target)}'s turn has already ended; {speaker} is speaking now.",
+            Words(
+                "%(name)s's turn has already ended; %(speaker)s is speaking now.",
+                name=draft.state.name_of(target),
+                speaker=speaker,
+            ),
         )
     return stage, slot, turn
 
@@ -137,7 +149,10 @@ def _skip_turn(draft: Draft, command: cmd.SkipTurn) -> None:
     turn = round_.turn(command.participant_id)
     name = draft.state.name_of(command.participant_id)
     if turn is None or not turn.status.pending:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"{name} has no turn waiting in this round.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO,
+            Words("%(name)s has no turn waiting in this round.", name=name),
+        )
     if round_.current == command.participant_id:
         draft.emit(
             ev.TurnEnded(
@@ -162,12 +177,14 @@ def _return_to(draft: Draft, command: cmd.ReturnTo) -> None:
         not draft.state.is_present(command.participant_id)
         or (taking is not None and taking.taker_id == command.participant_id)
     ):
-        raise Refusal(RejectionCode.NOT_FOUND, f"{name} is not in this round.")
+        raise Refusal(RejectionCode.NOT_FOUND, Words("%(name)s is not in this round.", name=name))
     if round_.current == command.participant_id:
-        raise Refusal(RejectionCode.NOTHING_TO_DO, f"It is already {name}'s turn.")
+        raise Refusal(
+            RejectionCode.NOTHING_TO_DO, Words("It is already %(name)s's turn.", name=name)
+        )
     if draft.presence_of(command.participant_id) is Presence.LEFT:
         # Their turn could never be taken: the round would stay open for good.
-        raise Refusal(RejectionCode.INVALID, f"{name} has left the session.")
+        raise Refusal(RejectionCode.INVALID, Words("%(name)s has left the session.", name=name))
     if stage.taking_time is not None and stage.taking_time.phase is not (
         TakingTimePhase.SHARING_ROUND
     ):
@@ -185,7 +202,7 @@ def _reorder_round(draft: Draft, command: cmd.ReorderRound) -> None:
     if sorted(command.order) != sorted(round_.order):
         raise Refusal(
             RejectionCode.STALE,
-            "The round has changed since you started reordering — please try again.",
+            translatable("The round has changed since you started reordering — please try again."),
         )
     if tuple(command.order) == round_.order:
         raise Refusal(

@@ -12,6 +12,7 @@ from app.session.schedule import is_sharing_round, stage_load
 from app.session.shares import taking_time_budget_for
 from app.session.state import StageStatus
 from app.timekeeping.schedule import round_budget_for_share
+from app.translatable import Words, translatable
 
 
 @handles(cmd.AcceptScheduleSuggestion)
@@ -20,10 +21,13 @@ def _accept_schedule_suggestion(draft: Draft, command: cmd.AcceptScheduleSuggest
     stage = draft.stage(command.stage_id)
     if stage.kind is StageKind.BREAK:
         raise Refusal(
-            RejectionCode.INVALID, "The break is protected: the schedule never shortens it."
+            RejectionCode.INVALID,
+            translatable("The break is protected: the schedule never shortens it."),
         )
     if stage.kind not in {StageKind.ROUND, StageKind.TAKING_TIME}:
-        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} is not a round.")
+        raise Refusal(
+            RejectionCode.INVALID, Words("%(title)s is not a round.", title=quoted(stage.title))
+        )
     load = stage_load(draft.state, stage, draft.now)
     # A Taking Time is suggested a share only during its Round of Sharing.
     if (
@@ -33,12 +37,18 @@ def _accept_schedule_suggestion(draft: Draft, command: cmd.AcceptScheduleSuggest
     ):
         raise Refusal(
             RejectionCode.STALE,
-            f"{quoted(stage.title)} has moved on since that suggestion — see the new one.",
+            Words(
+                "%(title)s has moved on since that suggestion — see the new one.",
+                title=quoted(stage.title),
+            ),
         )
     if command.share_s < draft.state.settings.minimum_share_s:
         raise Refusal(
             RejectionCode.INVALID,
-            "That is less than the group's minimum share; everybody keeps a real chance to speak.",
+            translatable(
+                "That is less than the group's minimum share; everybody keeps a real chance to "
+                "speak."
+            ),
         )
     elapsed_s = stage.timer.elapsed(draft.now) if stage.status is StageStatus.CURRENT else 0.0
     planned_s = round_budget_for_share(

@@ -99,6 +99,7 @@ def _record_outage(draft: Draft, command: cmd.RecordOutage) -> None:
     draft.require_live()
     if not command.down_at < command.back_at <= draft.now:
         raise Refusal(
-            RejectionCode.INVALID, "An outage ends after it begins, and not later than now."
+            RejectionCode.INVALID,
+            translatable("An outage ends after it begins, and not later than now."),
         )
     draft.emit(ev.ServerWasAway(down_at=command.down_at, back_at=command.back_at))

@@ -17,6 +17,9 @@ def _change_settings(draft: Draft, command: cmd.ChangeSettings) -> None:
     if wanted.maximum_share_s < wanted.minimum_share_s:
         raise Refusal(
             RejectionCode.INVALID,
-            "The longest share can't be shorter than the minimum share. Nothing has been changed.",
+            translatable(
+                "The longest share can't be shorter than the minimum share. Nothing has been "
+                "changed."
+            ),
         )
     draft.emit(ev.SettingsChanged(settings=command.settings))

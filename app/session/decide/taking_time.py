@@ -18,13 +18,16 @@ from app.session.state import (
     TakingTime,
     TakingTimePhase,
 )
-from app.translatable import translatable
+from app.translatable import Words, translatable
 
 
 def _taking_time_stage(draft: Draft, stage_id: str | None = None) -> tuple[Stage, TakingTime]:
     stage = draft.stage(stage_id) if stage_id is not None else draft.current_stage()
     if stage.kind is not StageKind.TAKING_TIME or stage.taking_time is None:
-        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} is not a Taking Time.")
+        raise Refusal(
+            RejectionCode.INVALID,
+            Words("%(title)s is not a Taking Time.", title=quoted(stage.title)),
+        )
     return stage, stage.taking_time
 
 
@@ -32,11 +35,16 @@ def _taking_time_stage(draft: Draft, stage_id: str | None = None) -> tuple[Stage
 def _choose_taker(draft: Draft, command: cmd.ChooseTaker) -> None:
     stage, taking = _taking_time_stage(draft, command.stage_id)
     if stage.status in {StageStatus.DONE, StageStatus.SKIPPED}:
-        raise Refusal(RejectionCode.INVALID, f"{quoted(stage.title)} has already finished.")
+        raise Refusal(
+            RejectionCode.INVALID,
+            Words("%(title)s has already finished.", title=quoted(stage.title)),
+        )
     if taking.phase is not TakingTimePhase.CHOOSING:
         raise Refusal(
             RejectionCode.STALE,
-            f"{draft.state.name_of(taking.taker_id or '')} is already Taking Time.",
+            Words(
+                "%(name)s is already Taking Time.", name=draft.state.name_of(taking.taker_id or "")
+            ),
         )
     if taking.taker_id == command.participant_id:
         raise Refusal(RejectionCode.NOTHING_TO_DO, translatable("That is already the plan."))
@@ -84,8 +92,10 @@ def _invite_reflection(draft: Draft, command: cmd.InviteReflection) -> None:
     if not draft.state.is_present(taking.taker_id):
         raise Refusal(
             RejectionCode.INVALID,
-            f"{draft.state.name_of(taking.taker_id)} has stepped out; "
-            "invite their reflection when they are back.",
+            Words(
+                "%(name)s has stepped out; invite their reflection when they are back.",
+                name=draft.state.name_of(taking.taker_id),
+            ),
         )
     end_active_turn(draft, stage, TurnStatus.SHARED)
     stage = draft.stage(stage.id)
@@ -100,7 +110,7 @@ def _release_promise(draft: Draft, command: cmd.ReleasePromise) -> None:
     # Once the session is on, so that "Undo" can take a release made by mistake back.
     draft.require_live()
     action = next((a for a in draft.state.carried_over if a.key == command.promise), None)
-    if action is None or not action.is_promise:
+    if action is None or action.peer_name is None or not action.is_promise:
         raise Refusal(
             RejectionCode.NOT_FOUND, translatable("That promise is not part of this session.")
         )
@@ -108,7 +118,10 @@ def _release_promise(draft: Draft, command: cmd.ReleasePromise) -> None:
     if outcome is PromiseOutcome.KEPT:
         raise Refusal(
             RejectionCode.NOTHING_TO_DO,
-            f"{action.peer_name} has already been given their time to Take Time today.",
+            Words(
+                "%(name)s has already been given their time to Take Time today.",
+                name=action.peer_name,
+            ),
         )
     if outcome is PromiseOutcome.RELEASED:
         raise Refusal(

@@ -31,8 +31,10 @@ def _not_while_everything_waits(draft: Draft) -> None:
     if draft.state.pause is not None:
         raise Refusal(
             RejectionCode.INVALID,
-            "Everything is paused just now; the speaker's time carries on when the session"
-            " resumes.",
+            translatable(
+                "Everything is paused just now; the speaker's time carries on when the session "
+                "resumes."
+            ),
         )
 
 
