@@ -11,6 +11,7 @@ from app.session import events as ev
 from app.session.event_base import EventBase
 from app.session.evolve import apply_commit, evolve, fold
 from app.session.evolve.rule import rule
+from app.session.flow_steps import FlowStep
 from app.session.state import FlowChange, SessionSettings, SessionState
 from tests.support.engine import Driver, rebuild
 
@@ -97,7 +98,11 @@ def test_apply_commit_counts_versions_and_remembers_command_ids() -> None:
     started = ev.SessionStarted(at=5, planned_end=10)
     state = apply_commit(state, [started], version=3, command_id="c", actor_id="f1")
     assert state.flow_change == FlowChange(
-        version=3, actor_id="f1", description="started the session"
+        version=3,
+        actor_id="f1",
+        description="started the session",
+        step=FlowStep.STARTED_SESSION,
+        values={},
     )
     state = apply_commit(
         state, [ev.HandRaised(participant_id="p1")], version=4, command_id="d", actor_id="p1"
