@@ -53,7 +53,7 @@ SLOW_DOWN: dict[Bucket, str] = {
 SESSION_JOINS_TOO_FAST = translatable(
     "Lots of people are joining this session just now. Please wait a moment, then try again."
 )
-COMMANDS_TOO_FAST = "That was a lot at once. Please wait a moment, then try again."
+COMMANDS_TOO_FAST = translatable("That was a lot at once. Please wait a moment, then try again.")
 
 
 LoginCount = Literal["account", "address"]
