@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 # The newest migration's revision (tests/store/test_migrations.py checks it is Alembic's head).
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 
 # Writers wait this long for SQLite's single write lock before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000

@@ -115,6 +115,8 @@ class GroupRow(SQLModel, table=True):
     # Wellbeing groups: every n-th meeting welcomes new members (the Tautoko seed: about four).
     new_members_every: int | None = None
     created_at: float
+    # The language its pages and sessions read in for a device that asks for none we ship.
+    language: str = Field(default="en", sa_column_kwargs={"server_default": "en"})
 
 
 class GroupFacilitatorRow(SQLModel, table=True):

@@ -17,10 +17,11 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from app.plain_text import quoted
+from app.translatable import translatable
 
 # Within a minute either way the session is "on time": nobody should be nudged over seconds.
 ON_TIME_TOLERANCE_S = 60.0
-NOTHING_CAN_HELP = (
+NOTHING_CAN_HELP = translatable(
     "No round can be shared more briefly and still finish on time. The group could agree to"
     " finish a little later, or close an item early."
 )

@@ -1,5 +1,8 @@
-"""The language each person reads: their own choice on this device, else what their device asks
-for, else English (docs/translating.md).
+"""The language each person reads (docs/translating.md): their own choice on this device, else
+what their device asks for (any language we ship, English included), else, on a page of a group
+or of a group's session, the group's default, else English. The device's language is the
+person's; the group's default speaks for a device whose languages we do not ship (a Portuguese
+phone in a Spanish group reads Spanish) and for one that asks for none.
 
 Catalogs are gettext's, compiled from app/locales/<code>/LC_MESSAGES/messages.po by the set-up
 (scripts/bootstrap). English is the source language: its words are the message ids, so it needs
@@ -14,14 +17,14 @@ from __future__ import annotations
 import gettext as gettext_module
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.support import NullTranslations, Translations
 from starlette.datastructures import Headers
-from starlette.requests import cookie_parser
+from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.translatable import Words
@@ -71,28 +74,49 @@ class Languages:
     def offered(self) -> list[Language]:
         return [Language(code, self.names[code]) for code in self.catalogs]
 
-    def chosen(self, cookie: str | None, accept_language: str | None) -> str:
+    def chosen(
+        self, cookie: str | None, accept_language: str | None, group_default: str | None = None
+    ) -> str:
         """The person's own choice when it is one we have, else the first of their device's
-        that we have (by its whole tag, then by its language: "es-MX" reads "es"), else
-        English."""
+        that we have (by its whole tag, then by its language: "es-MX" reads "es"), else the
+        group's default when we have it, else English."""
         if cookie is not None and cookie in self.catalogs:
             return cookie
         for wanted in preferred_languages(accept_language or ""):
             for candidate in (wanted, wanted.split("-")[0]):
                 if candidate in self.catalogs:
                     return candidate
+        if group_default is not None and group_default in self.catalogs:
+            return group_default
         return SOURCE_LANGUAGE
+
+    def chosen_for(self, headers: Headers, group_default: str | None = None) -> str:
+        """chosen() for a request's or a websocket's headers (its cookie, its Accept-Language)."""
+        cookie = cookie_parser(headers.get("cookie", "")).get(LANGUAGE_COOKIE)
+        return self.chosen(cookie, headers.get("accept-language"), group_default)
 
     @contextmanager
     def speaking(self, code: str) -> Iterator[None]:
         """Within the block, `gettext` answers in `code`'s catalog."""
-        catalog_token = _current.set(self.catalogs.get(code, self.catalogs[SOURCE_LANGUAGE]))
-        language_token = _current_language.set(code if code in self.catalogs else SOURCE_LANGUAGE)
+        catalog_token, language_token = self._speak(code)
         try:
             yield
         finally:
             _current.reset(catalog_token)
             _current_language.reset(language_token)
+
+    def speak_for_group(self, connection: HTTPConnection, group_default: str) -> None:
+        """For the rest of this request or websocket, the language its person reads on a page of
+        a group whose default is `group_default`. The middleware chose before anyone knew the
+        group; this chooses again once it is known, and the middleware's block undoes it. Call
+        it from async code in the request's own task (a thread or a new task would keep the
+        choice to itself)."""
+        self._speak(self.chosen_for(connection.headers, group_default))
+
+    def _speak(self, code: str) -> tuple[Token[gettext_module.NullTranslations | None], Token[str]]:
+        catalog_token = _current.set(self.catalogs.get(code, self.catalogs[SOURCE_LANGUAGE]))
+        language_token = _current_language.set(code if code in self.catalogs else SOURCE_LANGUAGE)
+        return catalog_token, language_token
 
 
 def name_in_itself(code: str) -> str:
@@ -156,8 +180,5 @@ class LanguageMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self._app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        cookie = cookie_parser(headers.get("cookie", "")).get(LANGUAGE_COOKIE)
-        code = self._languages.chosen(cookie, headers.get("accept-language"))
-        with self._languages.speaking(code):
+        with self._languages.speaking(self._languages.chosen_for(Headers(scope=scope))):
             await self._app(scope, receive, send)

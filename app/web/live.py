@@ -22,6 +22,7 @@ from app.session.command_base import Role
 from app.translatable import translatable
 from app.web import strict_json
 from app.web.access import authorize, cookie_name, not_allowed
+from app.web.groups.language import speak_the_sessions_group_language
 from app.web.live_connection import Close, LiveConnection
 from app.web.problems import NoSuchSession, Problem, close_reason
 from app.web.rate_limits import UnauthenticatedSockets
@@ -68,6 +69,7 @@ async def live(websocket: WebSocket) -> None:
     if proved is None:
         return
     hub, grant, resumed = proved
+    await speak_the_sessions_group_language(websocket, session_id)
     connection = LiveConnection(websocket, svc, hub, grant, "html" if format == "html" else "json")
     await connection.run(resumed=resumed)
 

@@ -17,6 +17,7 @@ from app.session.views import view_for
 from app.translatable import translatable
 from app.web.access import authorize, cookie_name, current_token_version, not_allowed, session_hub
 from app.web.deps import SERVICES
+from app.web.groups.language import speak_the_sessions_group_language
 from app.web.links import (
     CreateSessionRequest,
     enter_as,
@@ -145,6 +146,7 @@ async def join_form(join_code: str, request: Request, svc: SERVICES) -> HTMLResp
     hub = await svc.registry.by_join_code(join_code)
     if hub is None:
         _unknown_code(request)
+    await speak_the_sessions_group_language(request, hub.record.id)
     return _join_page(svc, request, hub, 200, name="", word="", error=None)
 
 
@@ -192,6 +194,7 @@ async def join(
     hub = await svc.registry.by_join_code(join_code)
     if hub is None:
         _unknown_code(request)
+    await speak_the_sessions_group_language(request, hub.record.id)
     waiting = slow_down(request, "join")
     if waiting is not None:
         return _join_page(svc, request, hub, 429, name=name, word=word, error=waiting)
@@ -226,6 +229,7 @@ async def _live_page(
 ) -> HTMLResponse:
     session_id = hub.record.id
     grant = await authorize(svc, request.cookies.get(cookie_name(session_id, role)), hub, role)
+    await speak_the_sessions_group_language(request, session_id)
     return page(
         svc,
         request,

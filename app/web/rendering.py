@@ -6,8 +6,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -116,6 +114,10 @@ class FragmentRenderer:
 
 
 def qr_svg(data: str) -> Markup:
+    # Imported on the first room page, not at start-up: qrcode brings PIL, and a restarted
+    # server should answer its screens first (docs/operations.md, "Restart").
+    import qrcode.image.svg
+
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     buffer = io.BytesIO()
     image.save(buffer)

@@ -30,6 +30,7 @@ from app.translatable import translatable
 from app.web.access import authorize, cookie_name, not_allowed, session_hub
 from app.web.commands import submit
 from app.web.deps import SERVICES, TOKEN
+from app.web.languages import gettext
 from app.web.minutes import seconds_in
 from app.web.problems import Problem, responses
 from app.web.rendering import message_page
@@ -52,12 +53,10 @@ CHART_WIDTH = 960
 LABEL_WIDTH = 260
 ROW_HEIGHT = 30
 BAR_AREA_HEIGHT = 160
-SETTINGS_HELP = (
-    f"Please give the gentle cue as 0 to {SessionSettings.MAX_NEAR_END_CUE_S // 60} minutes, the"
-    f" minimum share as 0 to {SessionSettings.MAX_MINIMUM_SHARE_S // 60} minutes and the longest"
-    f" share as {SessionSettings.MIN_MAXIMUM_SHARE_S // 60} to"
-    f" {SessionSettings.MAX_MAXIMUM_SHARE_S // 60} minutes (2.5 is two and a half minutes)."
-    " Nothing has been changed."
+SETTINGS_HELP = translatable(
+    "Please give the gentle cue as 0 to %(cue)s minutes, the minimum share as 0 to %(minimum)s"
+    " minutes and the longest share as %(longest_from)s to %(longest_to)s minutes (2.5 is two"
+    " and a half minutes). Nothing has been changed."
 )
 # A console page from before the settings were in minutes posts seconds under other names.
 OLDER_SETTINGS_FORM = translatable(
@@ -306,12 +305,22 @@ async def change_settings(
             }
         )
     except ValueError:  # a pydantic ValidationError is a ValueError too
-        return _settings_answer(svc, request, hub, by_htmx, SETTINGS_HELP, 422)
+        return _settings_answer(svc, request, hub, by_htmx, settings_help(), 422)
     try:
         await submit(hub, ChangeSettings(id=new_command_id(), settings=wanted), grant.actor)
     except Problem as refused:
         return _settings_answer(svc, request, hub, by_htmx, refused.message, refused.status)
     return _settings_answer(svc, request, hub, by_htmx, SETTINGS_SAVED, 200)
+
+
+def settings_help() -> str:
+    """SETTINGS_HELP in the language of the request at hand, with the settings' bounds."""
+    return gettext(SETTINGS_HELP) % {
+        "cue": SessionSettings.MAX_NEAR_END_CUE_S // 60,
+        "minimum": SessionSettings.MAX_MINIMUM_SHARE_S // 60,
+        "longest_from": SessionSettings.MIN_MAXIMUM_SHARE_S // 60,
+        "longest_to": SessionSettings.MAX_MAXIMUM_SHARE_S // 60,
+    }
 
 
 def _settings_answer(

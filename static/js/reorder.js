@@ -4,6 +4,8 @@
 // The server decides: this sends `reorder_round` with the whole new order and, once the new
 // version is on the page, puts the focus back on the person moved and says where they are now.
 
+import { fill, gettext } from "./words.js";
+
 const ROW = "li.order__item--movable[data-person-id]";
 const PENDING_MS = 5_000;
 
@@ -26,7 +28,13 @@ export function moveAmong(order, movable, personId, targetIndex) {
   return order.map((id) => (stays.has(id) ? moved[next++] : id));
 }
 
+const MOVED = gettext("%(name)s moved to %(place)s of %(count)s still to speak.");
+// English writes its places itself; another language's catalog says how it writes one ("2.º").
+const ENGLISH_PLACE = "%(number)s (a place in line)";
+const PLACE = gettext("%(number)s (a place in line)");
+
 function ordinal(/** @type {number} */ n) {
+  if (PLACE !== ENGLISH_PLACE) return fill(PLACE, { number: n });
   const teen = n % 100 >= 11 && n % 100 <= 13;
   const suffix = teen ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] ?? "th");
   return `${n}${suffix}`;
@@ -130,7 +138,7 @@ export function installReorder(page) {
     pending = null;
     const row = list()?.querySelector(`li[data-person-id="${CSS.escape(personId)}"]`);
     const name = row?.querySelector(".order__name")?.textContent ?? "";
-    page.announce(`${name} moved to ${ordinal(index + 1)} of ${people.length} still to speak.`);
+    page.announce(fill(MOVED, { name, place: ordinal(index + 1), count: people.length }));
     if (!direction || !row) return;
     const other = direction === "up" ? "down" : "up";
     const button = /** @type {HTMLButtonElement | null} */ (

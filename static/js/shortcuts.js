@@ -8,8 +8,10 @@
 // page until installShortcuts() is called.
 
 import { announce } from "./announcer.js";
+import { gettext } from "./words.js";
 
 const KEYS = ["h", "n", "p", "s", "u", "space"];
+const AGAIN_TO_MOVE_ON = gettext("Press S again to move on, or Escape to stay.");
 
 function openShortcuts() {
   const dialog = document.getElementById("shortcuts-dialog");
@@ -44,7 +46,7 @@ function askFirst(/** @type {HTMLElement} */ summary) {
     details.open = true;
     summary.focus();
     const question = body?.querySelector("p")?.textContent ?? "";
-    if (question) announce(`${question.replace(/\s+/g, " ").trim()} Press S again to move on, or Escape to stay.`);
+    if (question) announce(`${question.replace(/\s+/g, " ").trim()} ${AGAIN_TO_MOVE_ON}`);
   } else {
     /** @type {HTMLButtonElement | null} */ (body?.querySelector("button[type=submit]") ?? null)?.click();
   }

@@ -14,3 +14,8 @@ export function gettext(/** @type {string} */ message) {
   }
   return catalog?.[message] ?? message;
 }
+
+/** `message` with each `%(name)s` filled from `values`, as the server fills its words. */
+export function fill(/** @type {string} */ message, /** @type {Record<string, string | number>} */ values) {
+  return message.replace(/%\((\w+)\)s/g, (whole, /** @type {string} */ name) => (name in values ? String(values[name]) : whole));
+}

@@ -4,6 +4,7 @@ glance which words on a screen escaped translation (docs/translating.md)."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 
 from app.agenda.templates import SEED_TEMPLATES
+from app.web.languages import LOCALES_DIR, Languages, gettext
 from app.web.pages import GUIDELINES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +40,19 @@ AGENDA_WORDS = (
     *(line for template in SEED_TEMPLATES for line in template.guidelines),
     *GUIDELINES,
 )
+
+
+@cache
+def shipped() -> Languages:
+    return Languages.from_directory(LOCALES_DIR)
+
+
+def said(language: str, message: str, **values: object) -> str:
+    """`message` as a screen in `language` says it, from the shipped catalog ("es": "Tu turno"
+    for "Your turn"); English says it as written."""
+    with shipped().speaking(language):
+        words = gettext(message)
+    return words % values if values else words
 
 
 def extracted() -> Catalog:

@@ -84,4 +84,4 @@ def test_the_console_says_so_beside_the_schedule() -> None:
         .render(view=facilitator_view(d.state, now=d.now), session=RECORD)
     )
     assert 'id="floor-signal"' in html
-    assert "Shares are at the group&#39;s minimum (1:00)." in html
+    assert "Shares are at the group's minimum (1:00)." in html

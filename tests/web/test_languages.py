@@ -1,5 +1,5 @@
 """Which language a person reads (app/web/languages.py): their choice on this device, else the
-first their device asks for that we have, else English."""
+first their device asks for that we have, else the group's default, else English."""
 
 from __future__ import annotations
 
@@ -57,11 +57,54 @@ def test_the_chosen_language(cookie: str | None, header: str | None, expected: s
     assert SHIPPED.chosen(cookie, header) == expected
 
 
-@given(cookie=st.none() | st.text(max_size=12), header=st.none() | st.text(max_size=80))
+@pytest.mark.parametrize(
+    ("cookie", "header", "expected"),
+    [
+        (None, None, "es"),  # a device that asks for nothing reads the group's
+        (None, "", "es"),
+        (None, "pt-BR,pt;q=0.9", "es"),  # a Portuguese phone in a Spanish group reads Spanish
+        (None, "en-US", "en"),  # the device's language is the person's, English included
+        (None, "pt-BR,en;q=0.3", "en"),
+        ("en", None, "en"),  # the person's own choice beats the group's
+        ("tlh", "pt", "es"),
+    ],
+)
+def test_a_spanish_groups_default(cookie: str | None, header: str | None, expected: str) -> None:
+    assert SHIPPED.chosen(cookie, header, "es") == expected
+
+
+LANGUAGE_TAGS = st.sampled_from(["en", "es", "es-MX", "EN-gb", "pt", "pt-BR", "de", "tlh", "*"])
+HEADERS = st.none() | st.text(max_size=80) | st.lists(LANGUAGE_TAGS, max_size=4).map(", ".join)
+COOKIES = st.none() | st.text(max_size=12) | LANGUAGE_TAGS
+GROUP_DEFAULTS = st.none() | LANGUAGE_TAGS
+
+
+@given(cookie=COOKIES, header=HEADERS, group_default=GROUP_DEFAULTS)
 def test_whatever_a_device_sends_the_choice_is_a_language_we_have(
-    cookie: str | None, header: str | None
+    cookie: str | None, header: str | None, group_default: str | None
 ) -> None:
-    assert SHIPPED.chosen(cookie, header) in SHIPPED.catalogs
+    assert SHIPPED.chosen(cookie, header, group_default) in SHIPPED.catalogs
+
+
+@given(cookie=COOKIES, header=HEADERS, group_default=GROUP_DEFAULTS)
+def test_the_group_decides_only_when_neither_the_person_nor_their_device_does(
+    cookie: str | None, header: str | None, group_default: str | None
+) -> None:
+    """The rule as a property: a person's own choice, or a device that asks for a language we
+    ship, is never overruled by the group; otherwise the group's default (one we ship) decides,
+    and English after it."""
+    personal = SHIPPED.chosen(cookie, header)
+    decided_by_the_person = (cookie in SHIPPED.catalogs) or any(
+        tag in SHIPPED.catalogs or tag.split("-")[0] in SHIPPED.catalogs
+        for tag in preferred_languages(header or "")
+    )
+    chosen = SHIPPED.chosen(cookie, header, group_default)
+    if decided_by_the_person:
+        assert chosen == personal
+    elif group_default in SHIPPED.catalogs:
+        assert chosen == group_default
+    else:
+        assert chosen == "en"
 
 
 def test_words_are_looked_up_in_the_language_being_spoken() -> None:

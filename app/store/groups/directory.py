@@ -103,6 +103,18 @@ class Directory(Store):
             group_id: str | None = connection.execute(query).scalar_one_or_none()
         return group_id
 
+    def language_of_session(self, session_id: str) -> str | None:
+        """The default language of the group the session belongs to; None for a session that
+        is no group's."""
+        query = (
+            select(GROUPS.c.language)
+            .join(SESSIONS, SESSIONS.c.group_id == GROUPS.c.id)
+            .where(SESSIONS.c.session_id == session_id)
+        )
+        with self._engine.connect() as connection:
+            language: str | None = connection.execute(query).scalar_one_or_none()
+        return language
+
     def facilitator_names(self, group_id: str) -> list[str]:
         query = (
             select(ACCOUNTS.c.display_name)

@@ -68,6 +68,9 @@ class Group:
     retention_days: int
     created_at: float
     new_members_every: int | None = None
+    # A language code we ship ("en", "es"): the default for whoever's device asks for none of
+    # them (app/web/languages.py).
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,7 @@ def changeable_columns(group: Group) -> dict[str, Any]:
         "template_key": group.template_key,
         "retention_days": group.retention_days,
         "new_members_every": group.new_members_every,
+        "language": group.language,
     }
 
 

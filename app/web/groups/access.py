@@ -16,6 +16,7 @@ from fastapi import Request, status
 from app.store.groups import Group
 from app.web.account_services import account_services
 from app.web.problems import Problem
+from app.web.services import services
 from app.web.signing_in import SignedIn, require_form, require_signed_in
 
 _READS = frozenset({"GET", "HEAD"})
@@ -50,4 +51,5 @@ async def facilitated_group(group_id: str, request: Request) -> Facilitating:
     group = await to_thread.run_sync(accounts.groups.get_for, group_id, me.account.id)
     if group is None:
         raise GroupNotFound
+    services(request).languages.speak_for_group(request, group.language)
     return Facilitating(me=me, group=group)

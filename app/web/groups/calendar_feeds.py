@@ -15,7 +15,6 @@ from anyio import to_thread
 from fastapi import APIRouter, Response, status
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from app.groups.calendar_feed import GroupMeetings, meetings_feed
 from app.groups.rules import upcoming_meetings
 from app.store.groups import Group
 from app.web.account_services import AccountServices
@@ -81,6 +80,9 @@ async def signed_in_feed(accounts: ACCOUNTS, mine: FACILITATING) -> Response:
 
 
 async def _feed(accounts: AccountServices, group: Group, apologised: frozenset[date]) -> Response:
+    # Imported on the first feed asked for, not at start-up: icalendar is a twentieth of it.
+    from app.groups.calendar_feed import GroupMeetings, meetings_feed
+
     today = accounts.today(group.time_zone)
     length = await to_thread.run_sync(_length_of, accounts, group.template_key)
     changes = await to_thread.run_sync(accounts.groups.meeting_changes, group.id, today)

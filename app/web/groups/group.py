@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 from typing import Annotated
 
@@ -30,6 +31,7 @@ from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.form_values import MAX_DETAIL, known_zones, parse_date, text_problem
 from app.web.groups.group_page import group_page
+from app.web.languages import SOURCE_LANGUAGE
 from app.web.rendering import page
 from app.web.services import Services
 from app.web.signing_in import SignedIn, require_form, require_signed_in
@@ -57,6 +59,8 @@ class GroupFields(BaseModel):
     template_key: str = ""
     retention_days: str = str(DEFAULT_RETENTION_DAYS)
     new_members_every: str = ""
+    # A form sent without the field (a script) keeps the source language.
+    language: str = SOURCE_LANGUAGE
 
     def as_typed(self) -> dict[str, str]:
         """What to show again in a refused form (trimmed, so nothing huge is echoed)."""
@@ -72,11 +76,15 @@ class GroupFields(BaseModel):
             "template_key": self.template_key,
             "retention_days": self.retention_days[:5],
             "new_members_every": self.new_members_every[:3],
+            "language": self.language[:16],
         }
 
 
-def group_fields_problem(fields: GroupFields, usable: list[StoredTemplate]) -> str | None:
-    """What to change in the group form, kindly put; None when a group can be made of it."""
+def group_fields_problem(
+    fields: GroupFields, usable: list[StoredTemplate], languages: Collection[str]
+) -> str | None:
+    """What to change in the group form, kindly put; None when a group can be made of it.
+    `languages`: the codes this server ships."""
     problem = name_problem(fields.name.strip(), "the group's name", MAX_GROUP_NAME)
     venue = fields.venue.strip()
     retention = fields.retention_days.strip()
@@ -108,6 +116,7 @@ def group_fields_problem(fields: GroupFields, usable: list[StoredTemplate]) -> s
             not every or (every.isdigit() and 1 <= int(every) <= 52),
             "Please give how often new members are welcomed as a number of meetings.",
         ),
+        (fields.language in languages, "Please choose the group's language from the list."),
     ]
     problem = problem or next((message for ok, message in checks if not ok), None)
     problem = problem or zone_problem(fields.time_zone, known_zones())
@@ -135,6 +144,7 @@ def group_from(fields: GroupFields, group_id: str, created_at: float) -> Group:
         retention_days=int(fields.retention_days.strip()),
         new_members_every=int(every) if every else None,
         created_at=created_at,
+        language=fields.language,
     )
 
 
@@ -189,7 +199,7 @@ async def create_group(
 ) -> Response:
     me = await require_form(request, accounts, fields.form_key)
     usable = await to_thread.run_sync(accounts.templates.usable_by, me.account.id)
-    problem = group_fields_problem(fields, usable)
+    problem = group_fields_problem(fields, usable, svc.languages.catalogs)
     if problem is not None:
         groups = await to_thread.run_sync(accounts.groups.for_facilitator, me.account.id)
         return _groups_list(
@@ -221,7 +231,7 @@ async def change_group(
 ) -> Response:
     group = mine.group
     usable = await to_thread.run_sync(accounts.templates.usable_by, mine.me.account.id)
-    problem = group_fields_problem(fields, usable)
+    problem = group_fields_problem(fields, usable, svc.languages.catalogs)
     if problem is not None:
         return await group_page(
             request, svc, accounts, mine, 422, error=problem, settings=fields.as_typed()

@@ -134,6 +134,7 @@ def as_form(group: Group) -> dict[str, str]:
         "new_members_every": ""
         if group.new_members_every is None
         else str(group.new_members_every),
+        "language": group.language,
     }
 
 

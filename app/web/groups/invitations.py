@@ -44,6 +44,7 @@ async def invitation(
     group = await to_thread.run_sync(accounts.groups.invitation_group, _hash(token))
     if group is None:
         return _spent_invitation(svc, request)
+    svc.languages.speak_for_group(request, group.language)
     return page(svc, request, "groups/invitation.html", me=me, group=group, token=token)
 
 

@@ -59,6 +59,7 @@ def _member_of_link(svc: Services, accounts: AccountServices, token: str) -> Lin
 
 
 async def linked_member(token: str, request: Request) -> LinkedMember:
-    return await to_thread.run_sync(
-        _member_of_link, services(request), account_services(request), token
-    )
+    svc = services(request)
+    linked = await to_thread.run_sync(_member_of_link, svc, account_services(request), token)
+    svc.languages.speak_for_group(request, linked.group.language)
+    return linked

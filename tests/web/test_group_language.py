@@ -1,0 +1,182 @@
+"""A group's default language on its pages and its sessions' (docs/translating.md): a device that
+asks for a language we ship reads it, English included; the group's default speaks for a device
+that asks for none we ship, or none at all; a person's own choice beats both."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.session.command_base import Role
+from app.web.languages import LANGUAGE_COOKIE
+from app.web.links import issue
+from tests.support.api import new_session
+from tests.support.groups import BASE, PASSWORD, browser, create_group, group_form, post, register
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> FastAPI:
+    return create_app(Settings(data_dir=tmp_path))
+
+
+HTML_LANG = re.compile(r'<html lang="([^"]+)">')
+
+
+def language_of(page: httpx.Response) -> str:
+    assert page.status_code == 200, page.text
+    found = HTML_LANG.search(page.text)
+    assert found is not None
+    return found.group(1)
+
+
+async def a_spanish_groups_session(app: FastAPI, client: httpx.AsyncClient) -> tuple[str, str]:
+    """Sam's group Riverside, Spanish by default, and its session started: (group path,
+    session id)."""
+    await register(client)
+    path = await create_group(client, language="es")
+    started = await post(client, f"{path}/sessions")
+    assert started.status_code == 303, started.text
+    entered = await client.get(started.headers["location"], follow_redirects=True)
+    found = re.search(r"/s/([^/]+)/console", str(entered.url))
+    assert found is not None
+    return path, found.group(1)
+
+
+async def join_code_and_room_token(app: FastAPI, session_id: str) -> tuple[str, str]:
+    svc = app.state.services
+    hub = await svc.registry.get(session_id)
+    room = issue(svc, hub, Role.ROOM, "room", hub.record.token_secret_version)
+    return hub.record.join_code, room
+
+
+REGISTRATION = {
+    "email": "sam@example.org",
+    "display_name": "Sam",
+    "password": PASSWORD,
+    "password_again": PASSWORD,
+}
+
+
+def spanish() -> dict[str, str]:
+    return group_form(language="es")
+
+
+def key_of(client: TestClient, path: str) -> str:
+    found = re.search(r'name="form_key" value="([^"]+)"', client.get(path).text)
+    assert found is not None
+    return found.group(1)
+
+
+def a_device(app: FastAPI, headers: dict[str, str], cookie: str | None) -> httpx.AsyncClient:
+    device = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE, headers={"Origin": BASE, **headers}
+    )
+    if cookie is not None:
+        device.cookies.set(LANGUAGE_COOKIE, cookie)
+    return device
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "cookie", "expected"),
+    [
+        (None, None, "es"),  # a device that asks for no language
+        ("pt-BR,pt;q=0.9", None, "es"),  # one that asks only for languages we do not ship
+        ("en-US,en;q=0.9", None, "en"),  # the device's language is the person's
+        ("pt-BR,en;q=0.5", None, "en"),
+        (None, "en", "en"),  # the person's own choice beats the group's
+        ("es", "en", "en"),
+    ],
+)
+async def test_the_groups_default_reaches_the_join_page_phone_console_and_room(
+    app: FastAPI, accept_language: str | None, cookie: str | None, expected: str
+) -> None:
+    headers = {} if accept_language is None else {"Accept-Language": accept_language}
+    async with browser(app) as sam:
+        path, session_id = await a_spanish_groups_session(app, sam)
+        code, room_token = await join_code_and_room_token(app, session_id)
+        sam.headers.update(headers)
+        if cookie is not None:
+            sam.cookies.set(LANGUAGE_COOKIE, cookie)
+        group_page = await sam.get(path)
+        console = await sam.get(f"/s/{session_id}/console")
+    async with a_device(app, headers, cookie) as phone:
+        join_page = await phone.get(f"/join/{code}")
+        phone_page = await phone.post(
+            f"/join/{code}", data={"name": "Lucía"}, follow_redirects=True
+        )
+    async with a_device(app, headers, cookie) as room_screen:
+        room = await room_screen.get(f"/enter/{room_token}", follow_redirects=True)
+
+    assert f"/s/{session_id}/me" in str(phone_page.url)
+    assert f"/s/{session_id}/room" in str(room.url)
+    assert {
+        "group page": language_of(group_page),
+        "console": language_of(console),
+        "join page": language_of(join_page),
+        "phone": language_of(phone_page),
+        "room view": language_of(room),
+    } == dict.fromkeys(("group page", "console", "join page", "phone", "room view"), expected)
+
+
+async def test_a_session_that_is_no_groups_reads_as_before(app: FastAPI) -> None:
+    async with browser(app) as sam:
+        await a_spanish_groups_session(app, sam)
+        created = await new_session(sam, ("Sam",))
+        join_page = await sam.get(f"/join/{created['join_code']}")
+
+    assert language_of(join_page) == "en"
+
+
+async def test_the_group_page_says_and_changes_the_groups_language(app: FastAPI) -> None:
+    async with browser(app) as sam:
+        await register(sam)
+        path = await create_group(sam)
+        english = await sam.get(path)
+        changed = await post(sam, f"{path}/settings", **group_form(language="es"))
+        spanish = await sam.get(path)
+        refused = await post(sam, f"{path}/settings", **group_form(language="tlh"))
+
+    assert language_of(english) == "en"
+    assert re.search(r'<option value="en" lang="en" selected>English</option>', english.text)
+    assert changed.status_code == 303
+    assert language_of(spanish) == "es"
+    assert re.search(r'<option value="es" lang="es" selected>Español</option>', spanish.text)
+    assert refused.status_code == 422
+    assert "language from the list" in refused.text or "idioma" in refused.text
+
+
+@pytest.mark.parametrize(
+    ("headers", "welcome"),
+    [({}, "Te damos la bienvenida"), ({"Accept-Language": "en-GB"}, "Welcome")],
+)
+def test_a_phones_live_updates_follow_the_same_rule(
+    app: FastAPI, headers: dict[str, str], welcome: str
+) -> None:
+    """The phone's screen over its websocket, chosen when the socket opens, in-process."""
+    site = {"Origin": BASE}
+    with TestClient(app, base_url=BASE, headers=site) as sam:
+        sam.post("/account/register", data=dict(REGISTRATION))
+        created = sam.post("/groups", data={"form_key": key_of(sam, "/groups"), **spanish()})
+        path = created.headers["location"] if created.is_redirect else str(created.url)
+        started = sam.post(f"{path}/sessions", data={"form_key": key_of(sam, path)})
+        session_id = re.search(r"/s/([^/]+)/console", str(started.url))
+        code = re.search(r"/join/([A-Za-z0-9-]+)", started.text)
+        assert session_id is not None
+        assert code is not None
+        phone = TestClient(app, base_url=BASE, headers={**site, **headers})
+        phone.post(f"/join/{code.group(1)}", data={"name": "Lucía"})
+        with phone.websocket_connect(
+            f"/ws/sessions/{session_id.group(1)}/participant?format=html"
+        ) as socket:
+            first = socket.receive_text()
+
+    assert f"{welcome}, <bdi>Lucía</bdi>" in first
