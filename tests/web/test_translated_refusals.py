@@ -23,9 +23,12 @@ from hypothesis import strategies as st
 from app.config import Settings
 from app.main import create_app
 from app.plain_text import quoted
+from app.realtime.protocol import Reject
+from app.session.decisions import Rejected, RejectionCode
 from app.session.flow_steps import FlowStep, already_done_by, done_by
 from app.translatable import Words
 from app.web.languages import LOCALES_DIR, Languages, translated
+from app.web.problems import refusal
 from tests.support.api import (
     InProcessSocket,
     accepted,
@@ -67,6 +70,15 @@ def test_words_are_translated_by_their_message_with_their_values_put_in(
         nested = Words("%(minutes)s min", minutes=Words("under a minute"))
         assert translated(nested) == f"⟦{pseudo('under a minute')} míñ⟧"
     assert translated(Words("%(minutes)s min", minutes="5")) == "5 min"
+
+
+def test_a_refusal_keeps_its_words_on_the_way_to_the_screen_and_a_model_would_not() -> None:
+    words = Words("%(name)s has left the session.", name="Priya")
+    problem = refusal(Rejected(RejectionCode.INVALID, words))
+    assert isinstance(problem.message, Words)
+    assert problem.message.message == "%(name)s has left the session."
+    # Why the way from the engine to the screen holds no pydantic model (docs/architecture.md).
+    assert type(Reject(id=None, code="invalid", message=words).message) is str
 
 
 @contextlib.asynccontextmanager
