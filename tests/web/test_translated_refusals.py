@@ -188,6 +188,9 @@ def test_any_name_reads_as_it_did_and_stays_as_typed_in_translation(name: str) -
         Words("%(name)s has left the session.", name=name): f"{name} has left the session.",
         Words("It is already %(name)s's turn.", name=name): f"It is already {name}'s turn.",
         Words("%(title)s is already on.", title=quoted(name)): f"{quoted(name)} is already on.",
+        already_done_by(FlowStep.NEXT_SPEAKER, {"name": name}, "Sam"): (
+            f"Sam already moved to the next speaker ({name})."
+        ),
     }
     for words, english in refusals.items():
         assert words == english
