@@ -26,16 +26,35 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from app.translatable import Words, translatable
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n]")
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-AGAIN = "Please type it again with ordinary letters, numbers and punctuation."
-CONTROL_CHARACTER_MESSAGE = f"it has a hidden control character in it (such as a tab). {AGAIN}"
-INVISIBLE_CHARACTER_MESSAGE = (
-    "it has an invisible formatting character in it (such as a direction mark or a "
-    f"zero-width space), which can make words show in the wrong order. {AGAIN}"
+# Each is the end of a sentence ("Please check your name: it has …"), and a sentence of its own
+# where a refusal says nothing before it.
+CONTROL_CHARACTER_MESSAGE = translatable(
+    "it has a hidden control character in it (such as a tab). Please type it again with "
+    "ordinary letters, numbers and punctuation."
 )
-LINE_BREAK_MESSAGE = "please write it on one line, without line breaks."
+INVISIBLE_CHARACTER_MESSAGE = translatable(
+    "it has an invisible formatting character in it (such as a direction mark or a zero-width "
+    "space), which can make words show in the wrong order. Please type it again with ordinary "
+    "letters, numbers and punctuation."
+)
+LINE_BREAK_MESSAGE = translatable("please write it on one line, without line breaks.")
+_ON_ITS_OWN = {
+    CONTROL_CHARACTER_MESSAGE: translatable(
+        "It has a hidden control character in it (such as a tab). Please type it again with "
+        "ordinary letters, numbers and punctuation."
+    ),
+    INVISIBLE_CHARACTER_MESSAGE: translatable(
+        "It has an invisible formatting character in it (such as a direction mark or a "
+        "zero-width space), which can make words show in the wrong order. Please type it "
+        "again with ordinary letters, numbers and punctuation."
+    ),
+    LINE_BREAK_MESSAGE: translatable("Please write it on one line, without line breaks."),
+}
 ERROR_TYPE = "control_characters"
 
 
@@ -50,20 +69,21 @@ def quoted(text: str) -> str:
 
 
 def control_character_problem(text: str) -> str | None:
-    """What is wrong with `text`, as the end of a sentence; None when it is plain text."""
+    """What is wrong with `text`, as the end of a sentence (Words, to be translated where it is
+    put in one); None when it is plain text."""
     if _INVISIBLE.search(text):
-        return INVISIBLE_CHARACTER_MESSAGE
+        return Words(INVISIBLE_CHARACTER_MESSAGE)
     if not _CONTROL.search(text):
         return None
     if not _CONTROL.search(_LINE_BREAKS.sub("", text)):
-        return LINE_BREAK_MESSAGE
-    return CONTROL_CHARACTER_MESSAGE
+        return Words(LINE_BREAK_MESSAGE)
+    return Words(CONTROL_CHARACTER_MESSAGE)
 
 
 def _refuse_control_characters(text: str) -> str:
     problem = control_character_problem(text)
     if problem is not None:
-        raise PydanticCustomError(ERROR_TYPE, problem[0].upper() + problem[1:])
+        raise PydanticCustomError(ERROR_TYPE, _ON_ITS_OWN[problem])
     return text
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.translatable import Words, translatable
+
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 
@@ -38,9 +40,15 @@ def needs_rehash(password_hash: str) -> bool:
 def new_password_problem(password: str, again: str) -> str | None:
     """What is wrong with a chosen password, kindly put; None when it will do."""
     if password != again:
-        return "The two passwords are not the same. Please type them again."
+        return translatable("The two passwords are not the same. Please type them again.")
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters."
+        return Words(
+            "Please choose a password of at least %(count)s characters.",
+            count=str(MIN_PASSWORD_LENGTH),
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Please choose a password of at most {MAX_PASSWORD_LENGTH} characters."
+        return Words(
+            "Please choose a password of at most %(count)s characters.",
+            count=str(MAX_PASSWORD_LENGTH),
+        )
     return None

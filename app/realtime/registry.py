@@ -23,11 +23,14 @@ from app.session.state import SessionSettings, SessionState, SessionStatus
 from app.store.event_store import EventStore
 from app.store.live_sessions import JoinCodeTaken, LiveSessionRecord, LiveSessions
 from app.timekeeping.outage import Outage, outage_before
+from app.translatable import translatable
 
 # No 0/O or 1/I/L: join codes are read aloud and typed on phones.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
-LINKS_REVOKED = "The links to this session were replaced. Please ask a facilitator for a new one."
+LINKS_REVOKED = translatable(
+    "The links to this session were replaced. Please ask a facilitator for a new one."
+)
 
 # Who records what only the server can know (an outage) in a session's log.
 SERVER = Actor(role=Role.SERVER, id="server")

@@ -4,6 +4,8 @@ import random
 from collections.abc import Sequence
 from enum import StrEnum
 
+from app.translatable import translatable
+
 
 class OrderPolicy(StrEnum):
     JOIN_ORDER = "join_order"
@@ -39,7 +41,7 @@ def round_order(
         random.Random(seed).shuffle(shuffled)
         return tuple(shuffled)
     if start_with is None or start_with not in seating:
-        raise OrderError("Choose who the round starts with.")
+        raise OrderError(translatable("Choose who the round starts with."))
     start = seating.index(start_with)
     around = tuple(seating[start:]) + tuple(seating[:start])
     if policy is OrderPolicy.LEFT_OF:
@@ -49,9 +51,9 @@ def round_order(
 
 def _facilitator_order(seating: Sequence[str], chosen: Sequence[str]) -> tuple[str, ...]:
     if len(set(chosen)) != len(chosen):
-        raise OrderError("Each person can appear only once in the order.")
+        raise OrderError(translatable("Each person can appear only once in the order."))
     unknown = [person for person in chosen if person not in seating]
     if unknown:
-        raise OrderError("The order names someone who is not in the session.")
+        raise OrderError(translatable("The order names someone who is not in the session."))
     # Anyone the facilitator left out still gets a turn, at the end: nobody loses their chance.
     return tuple(chosen) + tuple(person for person in seating if person not in chosen)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.agenda.carry_over import CarriedAction, SessionGuideline, SupportResource
 from app.agenda.stages import StageKind
 from app.rounds.turns import Round, Turn
+from app.session.flow_steps import FlowStep, already_done_by, done_by
 from app.timekeeping.outage import Outage
 from app.timekeeping.timer import Timer
 from app.translatable import Words, translatable
@@ -193,11 +194,25 @@ class SessionSettings(Frozen):
 
 
 class FlowChange(Frozen):
-    """The last change to whose turn it is or which stage is on, for stale-click messages."""
+    """The last change to whose turn it is or which stage is on, for stale-click messages and
+    the console's "Last change"."""
 
     version: int
     actor_id: str
+    # What was done, in English, phrased to follow "Sam …" (as the JSON API has always said).
     description: str
+    # The same as a kind of step and the names or title in it, said as whole sentences in any
+    # language (app/session/flow_steps.py). A snapshot from before they were kept has neither.
+    step: FlowStep = FlowStep.SOME_CHANGE
+    values: dict[str, str] = {}
+
+    def done_by(self, who: str) -> Words:
+        """ "Sam started the round." """
+        return done_by(self.step, self.values, who)
+
+    def already_done_by(self, who: str | None) -> Words:
+        """ "Sam already started the round."; with `who` None, "You already …"."""
+        return already_done_by(self.step, self.values, who)
 
 
 class UndoPoint(Frozen):
@@ -209,6 +224,8 @@ class UndoPoint(Frozen):
     version: int
     actor_id: str
     description: str
+    step: FlowStep = FlowStep.SOME_CHANGE
+    values: dict[str, str] = {}
     stages: tuple[Stage, ...]
     # A promise kept by the step being undone is owed again once it is undone.
     promises: dict[str, PromiseOutcome] = {}

@@ -10,14 +10,15 @@ from app.realtime.hub import SessionHub
 from app.realtime.store_calls import in_thread
 from app.session.command_base import Role
 from app.session.state import Presence
+from app.translatable import translatable
 from app.web.problems import NoSuchSession, Problem
 from app.web.services import Services
 from app.web.tokens import Grant, TokenError, Tokens
 
 # Said to someone a facilitator did not let in (it closes their screens, so at most 120 bytes).
-SENT_AWAY = (
-    "The facilitators could not let you in this time. "
-    "If you think that is a mistake, please speak to one of them."
+SENT_AWAY = translatable(
+    "The facilitators could not let you in this time. If you think that is a mistake, please "
+    "speak to one of them."
 )
 PAGE_OF_ROLE = {Role.FACILITATOR: "console", Role.PARTICIPANT: "me", Role.ROOM: "room"}
 
@@ -73,16 +74,19 @@ def check_grant(
 ) -> Grant:
     unauthorized = status.HTTP_401_UNAUTHORIZED
     if not token:
-        raise not_allowed("Please open the link you were given for this session.", unauthorized)
+        raise not_allowed(
+            translatable("Please open the link you were given for this session."), unauthorized
+        )
     try:
         grant = tokens.read(token)
     except TokenError as problem:
         raise not_allowed(str(problem), unauthorized) from problem
     if grant.session_id != hub.record.id or (role is not None and grant.role is not role):
-        raise not_allowed("This link is for a different session or screen.")
+        raise not_allowed(translatable("This link is for a different session or screen."))
     if grant.token_version != token_version:
         raise not_allowed(
-            "This link is no longer valid. Ask a facilitator for a new one.", unauthorized
+            translatable("This link is no longer valid. Ask a facilitator for a new one."),
+            unauthorized,
         )
     denied = membership_problem(grant, hub)
     if denied is not None:
@@ -101,7 +105,7 @@ def membership_problem(grant: Grant, hub: SessionHub) -> Problem | None:
         if person is not None and person.sent_away:
             return not_allowed(SENT_AWAY)
         if person is None or person.presence is Presence.LEFT:
-            return not_allowed("You are no longer part of this session. Take care.")
+            return not_allowed(translatable("You are no longer part of this session. Take care."))
     if grant.role is Role.FACILITATOR and grant.person_id not in state.facilitators:
-        return not_allowed("You are not a facilitator of this session.")
+        return not_allowed(translatable("You are not a facilitator of this session."))
     return None

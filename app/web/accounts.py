@@ -19,6 +19,7 @@ from app.accounts.passwords import (
 )
 from app.store.accounts import Account, EmailTaken
 from app.store.groups import new_id
+from app.translatable import translatable
 from app.web.account_services import AccountServices
 from app.web.cookies import keep_in_browser
 from app.web.deps import ACCOUNTS, SERVICES
@@ -28,7 +29,16 @@ from app.web.rendering import page
 from app.web.services import Services
 from app.web.signing_in import LOGIN_COOKIE, LOGIN_MAX_AGE_S, require_form, require_signed_in
 
-WRONG_LOGIN = "That email address and password don't match an account. Please try again."
+WRONG_LOGIN = translatable(
+    "That email address and password don't match an account. Please try again."
+)
+EMAIL_TAKEN = translatable(
+    "There is already an account with that email address. Please log in instead, or use "
+    "another address."
+)
+WRONG_PASSWORD = translatable(
+    "Your current password wasn't right. Nothing has changed; please try again."
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -115,10 +125,7 @@ async def register(
         try:
             await to_thread.run_sync(accounts.accounts.create, account)
         except EmailTaken:
-            problem = (
-                "There is already an account with that email address. "
-                "Please log in instead, or use another address."
-            )
+            problem = EMAIL_TAKEN
         else:
             return _sign_in(svc, accounts, account, 1, _safe_next(next))
     return page(svc, request, "accounts/register.html", 422, form=form, error=problem)
@@ -220,7 +227,7 @@ async def change_password(
             "accounts/password.html",
             401,
             me=me,
-            error="Your current password wasn't right. Nothing has changed; please try again.",
+            error=WRONG_PASSWORD,
             done=False,
         )
     problem = new_password_problem(new_password, new_password_again)

@@ -19,11 +19,12 @@ from app.realtime.protocol import (
     Hello,
 )
 from app.session.command_base import Role
+from app.translatable import translatable
 from app.web import strict_json
 from app.web.access import authorize, cookie_name, not_allowed
 from app.web.groups.language import speak_the_sessions_group_language
 from app.web.live_connection import Close, LiveConnection
-from app.web.problems import NoSuchSession, Problem
+from app.web.problems import NoSuchSession, Problem, close_reason
 from app.web.rate_limits import UnauthenticatedSockets
 from app.web.security import origin_allowed
 from app.web.services import Services, websocket_services
@@ -32,11 +33,11 @@ from app.web.tokens import Grant
 router = APIRouter()
 log = structlog.get_logger(__name__)
 
-TOO_MANY_WAITING = (
-    "Lots of screens from your network are connecting at once. Please wait a moment; "
-    "yours will try again by itself."
+TOO_MANY_WAITING = translatable(
+    "Lots of screens from your network are connecting at once. Please wait a moment; yours "
+    "will try again by itself."
 )
-NO_HELLO = "We did not hear from this screen in time. Please connect again."
+NO_HELLO = translatable("We did not hear from this screen in time. Please connect again.")
 
 
 async def live(websocket: WebSocket) -> None:
@@ -58,7 +59,7 @@ async def live(websocket: WebSocket) -> None:
     with unauthenticated_of(websocket.app).admitted(address) as admitted:
         if not admitted:
             metrics.connections_refused.labels(reason="too_many_unauthenticated").inc()
-            await websocket.close(code=Close.TOO_MANY, reason=TOO_MANY_WAITING)
+            await websocket.close(code=Close.TOO_MANY, reason=close_reason(TOO_MANY_WAITING))
             return
         metrics.unauthenticated_connections.inc()
         try:
@@ -103,7 +104,7 @@ async def _prove_who(
     except TimeoutError:
         metrics.connections_refused.labels(reason="hello_timeout").inc()
         with contextlib.suppress(RuntimeError):
-            await websocket.close(code=Close.UNAUTHORIZED, reason=NO_HELLO)
+            await websocket.close(code=Close.UNAUTHORIZED, reason=close_reason(NO_HELLO))
         return None
     except WebSocketDisconnect:
         return None
@@ -132,4 +133,6 @@ def _hello_in(text: str | None) -> Hello:
             raise ValueError("a binary frame")
         return Hello.model_validate(strict_json.loads(text))
     except (ValueError, RecursionError) as problem:  # ValidationError is a ValueError
-        raise not_allowed("Start with a hello message carrying your token.", 401) from problem
+        raise not_allowed(
+            translatable("Start with a hello message carrying your token."), 401
+        ) from problem

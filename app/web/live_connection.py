@@ -31,11 +31,12 @@ from app.realtime.protocol import (
 from app.realtime.viewers import Format, Viewer
 from app.session.commands import CLIENT_COMMAND_ADAPTER, SERVER_ONLY
 from app.session.decisions import AlreadyDone
+from app.translatable import translatable
 from app.web import strict_json
 from app.web.access import membership_problem
 from app.web.commands import submit
 from app.web.languages import current_language
-from app.web.problems import Problem
+from app.web.problems import Problem, close_reason
 from app.web.rate_limits import COMMANDS_TOO_FAST, rate_limits_of
 from app.web.screens import OpenScreens
 from app.web.services import Services
@@ -43,7 +44,8 @@ from app.web.tokens import LINK_EXPIRED, Grant
 
 log = structlog.get_logger(__name__)
 
-NOT_STORED = "We couldn't save that just now. Please try again in a moment."
+NOT_STORED = translatable("We couldn't save that just now. Please try again in a moment.")
+TOO_MANY_AT_ONCE = translatable("Too many messages at once.")
 # Commands a screen may have waiting for the hub at once (people send one at a time; a script
 # pipelines a few). Beyond this it is told to slow down, and nothing it sent is half-done.
 MAX_WAITING_COMMANDS = 16
@@ -111,7 +113,7 @@ class LiveConnection:
         try:
             await self._receive_forever()
         except OutboxFull:
-            await self._close(Close.TOO_MANY, "Too many messages at once.")
+            await self._close(Close.TOO_MANY, TOO_MANY_AT_ONCE)
         finally:
             expiry.cancel()
             # What the screen sent before it went is carried out: its person meant it, and a
@@ -157,7 +159,7 @@ class LiveConnection:
 
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(RuntimeError):
-            await self.websocket.close(code=code, reason=reason)
+            await self.websocket.close(code=code, reason=close_reason(reason))
 
     async def _receive_forever(self) -> None:
         limit = self.svc.settings.max_message_bytes
@@ -167,13 +169,13 @@ class LiveConnection:
                 return
             text = message.get("text")
             if text is None:
-                await self._close(Close.UNSUPPORTED_DATA, "Text JSON messages only.")
+                await self._close(Close.UNSUPPORTED_DATA, translatable("Text JSON messages only."))
                 return
             if len(text.encode()) > limit:
-                await self._close(Close.TOO_BIG, "That message is too large.")
+                await self._close(Close.TOO_BIG, translatable("That message is too large."))
                 return
             if not self.budget.message():
-                await self._close(Close.TOO_MANY, "Too many messages at once.")
+                await self._close(Close.TOO_MANY, TOO_MANY_AT_ONCE)
                 return
             self._handle(text)
             # Frames already buffered are read without ever waiting: give the sender its turn,
@@ -201,13 +203,15 @@ class LiveConnection:
                     self._refuse(_id_of(raw), "unavailable", NOT_STORED)
         except OutboxFull:
             self._waiting.clear()
-            await self._close(Close.TOO_MANY, "Too many messages at once.")
+            await self._close(Close.TOO_MANY, TOO_MANY_AT_ONCE)
         except Exception:
             # Not the person's doing and not the database's: close, so that the screen
             # reconnects (1011 is retried) to a fresh view rather than wait for an answer.
             self.log.exception("command_failed")
             self._waiting.clear()
-            await self._close(Close.INTERNAL_ERROR, "Something went wrong. Reconnecting.")
+            await self._close(
+                Close.INTERNAL_ERROR, translatable("Something went wrong. Reconnecting.")
+            )
         finally:
             self._running = None
 

@@ -14,9 +14,12 @@ from typing import TypeVar
 from anyio import CapacityLimiter, to_thread
 
 from app.accounts.passwords import hash_password, password_matches
+from app.translatable import translatable
 
 RETRY_AFTER_S = 5
-TOO_MANY_SIGNING_IN = "Too many people are signing in at once. Please try again in a moment."
+TOO_MANY_SIGNING_IN = translatable(
+    "Too many people are signing in at once. Please try again in a moment."
+)
 
 
 T = TypeVar("T")

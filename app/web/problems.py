@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from app.session.decisions import Rejected, RejectionCode
 from app.translatable import translatable
+from app.web.languages import translated
 from app.web.rendering import message_page
 from app.web.services import Services
 
@@ -129,7 +130,10 @@ class Problem(Exception):
 
     @property
     def reason(self) -> str:
-        return self.text.encode()[:MAX_CLOSE_REASON].decode(errors="ignore")
+        """The websocket close reason, in the language at hand."""
+        if self.title is None:
+            return close_reason(self.message)
+        return _fitting(f"{translated(self.title)}. {translated(self.message)}")
 
     @property
     def heading(self) -> str:
@@ -149,6 +153,17 @@ class NoSuchSession(Problem):
     code = "not_found"
     title = translatable("We couldn't find that session")
     message = translatable("Please check the link or code with your facilitator and try again.")
+
+
+def close_reason(reason: str) -> str:
+    """`reason` in the language at hand (a websocket's, as a page's: LanguageMiddleware), cut
+    to what a close frame holds. Every reason we send fits whole in the languages we ship
+    (tests/web/test_close_reasons.py)."""
+    return _fitting(translated(reason))
+
+
+def _fitting(text: str) -> str:
+    return text.encode()[:MAX_CLOSE_REASON].decode(errors="ignore")
 
 
 STATUS_OF_REJECTION: Mapping[RejectionCode, int] = {

@@ -45,21 +45,27 @@ SLOW_DOWN: dict[Bucket, str] = {
     "join": translatable(
         "Lots of people have just joined from this network. Please wait a moment, then try again."
     ),
-    "register": "Several accounts have just been created from this network. "
-    "Please wait a while, then try again.",
+    "register": translatable(
+        "Several accounts have just been created from this network. Please wait a while, then "
+        "try again."
+    ),
 }
 SESSION_JOINS_TOO_FAST = translatable(
     "Lots of people are joining this session just now. Please wait a moment, then try again."
 )
-COMMANDS_TOO_FAST = "That was a lot at once. Please wait a moment, then try again."
+COMMANDS_TOO_FAST = translatable("That was a lot at once. Please wait a moment, then try again.")
 
 
 LoginCount = Literal["account", "address"]
 LOGIN_SLOW_DOWN: dict[LoginCount, str] = {
-    "account": "There have been several tries to log in to this account just now. For its "
-    "safety, please wait a minute and try again.",
-    "address": "There have been a lot of tries to log in from this network just now. "
-    "Please wait a while, then try again.",
+    "account": translatable(
+        "There have been several tries to log in to this account just now. For its safety, "
+        "please wait a minute and try again."
+    ),
+    "address": translatable(
+        "There have been a lot of tries to log in from this network just now. Please wait a "
+        "while, then try again."
+    ),
 }
 
 

@@ -14,12 +14,13 @@ from collections import OrderedDict
 
 from app.realtime.outbox import Outbox
 from app.session.command_base import Role
+from app.translatable import translatable
 from app.web.tokens import Grant
 
 MAX_SCREENS_PER_LINK = 5
-REPLACED = (
-    "This link is open on another screen now, so this one has stopped. "
-    "Reload this page to carry on here instead."
+REPLACED = translatable(
+    "This link is open on another screen now, so this one has stopped. Reload this page to "
+    "carry on here instead."
 )
 # Who a link is for: the token version counts, as a replaced link is another link.
 LinkKey = tuple[str, Role, str, int]

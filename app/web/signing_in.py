@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature
 
 from app.store.accounts import Account
+from app.translatable import translatable
 from app.web.account_services import AccountServices
 from app.web.problems import Problem
 
@@ -45,10 +46,10 @@ class FormRefused(Problem):
 
     status = status.HTTP_403_FORBIDDEN
     code = "form_refused"
-    title = "Please try that again"
-    message = (
-        "That form had expired or came from somewhere else, so nothing was changed. "
-        "Please go back, reload the page and try again."
+    title = translatable("Please try that again")
+    message = translatable(
+        "That form had expired or came from somewhere else, so nothing was changed. Please go "
+        "back, reload the page and try again."
     )
 
 

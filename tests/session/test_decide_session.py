@@ -17,7 +17,6 @@ from app.session.decide import decide
 from app.session.decide.draft import HANDLERS, handles
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
 from app.session.state import (
-    FlowChange,
     SessionSettings,
     SessionState,
     SessionStatus,
@@ -405,9 +404,17 @@ def test_each_kind_of_flow_change_reads_well(
     setup(d)
     seen = d.state.version
     change(d)
-    assert d.state.flow_change == FlowChange(
-        version=d.state.version, actor_id="f1", description=description
+    made = d.state.flow_change
+    assert made is not None
+    assert (made.version, made.actor_id, made.description) == (
+        d.state.version,
+        "f1",
+        description,
     )
+    assert made.done_by("Sam") == f"Sam {description}."
     if d.state.status is SessionStatus.LIVE:
         refusal = d.refused(d.ana, c.AdvanceStage, expected_version=seen)
         assert refusal.message == f"Sam already {description}."
+        assert d.refused(d.sam, c.AdvanceStage, expected_version=seen).message == (
+            f"You already {description}."
+        )

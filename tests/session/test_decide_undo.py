@@ -62,7 +62,11 @@ def test_the_other_facilitator_sees_the_undo_as_the_latest_change() -> None:
     d.ok(d.sam, c.UndoLast)
     refusal = d.refused(d.ana, c.UndoLast, expected_version=seen)
     assert refusal.code is RejectionCode.STALE
-    assert refusal.message == "Sam already undid the last step: moved to the next speaker (Tom)."
+    assert refusal.message == "Sam already undid the last step."
+    assert d.state.flow_change is not None
+    assert d.state.flow_change.description == (
+        "undid the last step: moved to the next speaker (Tom)"
+    )
 
 
 def test_undoing_a_move_to_a_title_with_quotes_in_it_never_nests_double_quotes() -> None:
@@ -71,9 +75,12 @@ def test_undoing_a_move_to_a_title_with_quotes_in_it_never_nests_double_quotes()
     d.ok(d.sam, c.AdvanceStage)
     seen = d.state.version
     d.ok(d.sam, c.UndoLast)
-    refusal = d.refused(d.ana, c.UndoLast, expected_version=seen)
-    assert refusal.message == (
-        "Sam already undid the last step: moved to “Round of ‘Something I am taking away’”."
+    assert d.refused(d.ana, c.UndoLast, expected_version=seen).message == (
+        "Sam already undid the last step."
+    )
+    assert d.state.flow_change is not None
+    assert d.state.flow_change.description == (
+        "undid the last step: moved to “Round of ‘Something I am taking away’”"
     )
 
 

@@ -11,7 +11,9 @@ from app.session import events as ev
 from app.session.event_base import EventBase
 from app.session.evolve import apply_commit, evolve, fold
 from app.session.evolve.rule import rule
+from app.session.flow_steps import FlowStep
 from app.session.state import FlowChange, SessionSettings, SessionState
+from app.session.storage import state_for_storage
 from tests.support.engine import Driver, rebuild
 
 
@@ -97,13 +99,30 @@ def test_apply_commit_counts_versions_and_remembers_command_ids() -> None:
     started = ev.SessionStarted(at=5, planned_end=10)
     state = apply_commit(state, [started], version=3, command_id="c", actor_id="f1")
     assert state.flow_change == FlowChange(
-        version=3, actor_id="f1", description="started the session"
+        version=3,
+        actor_id="f1",
+        description="started the session",
+        step=FlowStep.STARTED_SESSION,
+        values={},
     )
     state = apply_commit(
         state, [ev.HandRaised(participant_id="p1")], version=4, command_id="d", actor_id="p1"
     )
     assert state.flow_change is not None
     assert state.flow_change.version == 3  # a raised hand is not flow
+
+
+def test_a_snapshot_from_before_flow_steps_still_loads_and_still_refuses_a_stale_click() -> None:
+    d = Driver.weekly(2)
+    seen = d.state.version
+    d.ok(d.sam, c.AdvanceStage)
+    stored = state_for_storage(d.state)
+    assert stored["flow_change"]["step"] == "moved_to_stage"
+    for kept in (stored["flow_change"], stored["undo_point"]):
+        del kept["step"], kept["values"]
+    d.state = SessionState.model_validate(stored)
+    refusal = d.refused(d.ana, c.AdvanceStage, expected_version=seen)
+    assert refusal.message == "Sam already made a change."
 
 
 def test_an_unknown_event_is_a_programming_error() -> None:

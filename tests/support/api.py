@@ -213,7 +213,9 @@ async def in_process_websocket(
         await asyncio.wait_for(running, 5)
 
 
-async def websocket_until_closed(app: FastAPI, path: str, *frames: str) -> list[Message]:
+async def websocket_until_closed(
+    app: FastAPI, path: str, *frames: str, headers: dict[str, str] | None = None
+) -> list[Message]:
     """Open a websocket to `app` in-process, send `frames`, and return what the app sends
     until it closes the connection (within a few seconds)."""
     to_app: asyncio.Queue[Message] = asyncio.Queue()
@@ -227,5 +229,5 @@ async def websocket_until_closed(app: FastAPI, path: str, *frames: str) -> list[
         if message["type"] == "websocket.close":
             to_app.put_nowait({"type": "websocket.disconnect", "code": message.get("code", 1000)})
 
-    await asyncio.wait_for(app(websocket_scope(path), to_app.get, send), timeout=5)
+    await asyncio.wait_for(app(websocket_scope(path, headers=headers), to_app.get, send), timeout=5)
     return sent

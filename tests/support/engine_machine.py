@@ -272,9 +272,9 @@ class EngineMachine(RuleBasedStateMachine):
         ):
             change = state.flow_change
             assert change is not None
-            who = "You" if change.actor_id == actor.id else state.name_of(change.actor_id)
+            who = None if change.actor_id == actor.id else state.name_of(change.actor_id)
             assert refusal.code is RejectionCode.STALE, refusal
-            assert refusal.message == f"{who} already {change.description}."
+            assert refusal.message == change.already_done_by(who)
 
     def check_may(self, command: CommandBase, actor: Actor) -> None:
         """An accepted command came from someone allowed to send it, and was not stale."""

@@ -78,5 +78,5 @@ def check_fresh(state: SessionState, command: CommandBase, actor: Actor) -> None
         or change.version <= command.expected_version
     ):
         return
-    who = "You" if change.actor_id == actor.id else state.name_of(change.actor_id)
-    raise Refusal(RejectionCode.STALE, f"{who} already {change.description}.")
+    who = None if change.actor_id == actor.id else state.name_of(change.actor_id)
+    raise Refusal(RejectionCode.STALE, change.already_done_by(who))

@@ -400,6 +400,10 @@ def _follow_up_done(draft: Draft, command: cmd.FollowUpDone) -> None:
 @handles(cmd.OfferToTakeTime)
 def _offer_to_take_time(draft: Draft, command: cmd.OfferToTakeTime) -> None:
     if draft.state.participants[draft.actor.id].offered_to_take_time == command.offered:
-        message = "You have already offered." if command.offered else "You have not offered."
+        message = (
+            translatable("You have already offered.")
+            if command.offered
+            else translatable("You have not offered.")
+        )
         raise Refusal(RejectionCode.NOTHING_TO_DO, message)
     draft.emit(ev.TakeTimeOffered(participant_id=draft.actor.id, offered=command.offered))

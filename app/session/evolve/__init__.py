@@ -21,6 +21,7 @@ from app.session.evolve import (  # noqa: F401
     taking_time,
 )
 from app.session.evolve.rule import rule
+from app.session.flow_steps import FlowStep, fragment
 from app.session.state import FlowChange, SessionState, TurnSlot, UndoPoint
 
 
@@ -44,15 +45,18 @@ def apply_commit(
         "undo_point": state.undo_point,
     }
     if any(event.moves_flow for event in batch):
-        description = describe_flow(batch, state, actor_id)
+        step, values = describe_flow(batch, state, actor_id)
+        description = fragment(step, values)
         update["flow_change"] = FlowChange(
-            version=version, actor_id=actor_id, description=description
+            version=version, actor_id=actor_id, description=description, step=step, values=values
         )
         if all(event.undo_effect is UndoEffect.AGENDA for event in batch):
             update["undo_point"] = UndoPoint(
                 version=version,
                 actor_id=actor_id,
                 description=description,
+                step=step,
+                values=values,
                 stages=before.stages,
                 promises=before.promises,
             )
@@ -63,57 +67,67 @@ def apply_commit(
     return state.model_copy(update=update)
 
 
-_OUTCOME_WORDS = {
-    TurnStatus.SHARED: "finished sharing",
-    TurnStatus.PASSED: "passed",
-    TurnStatus.PASSED_FOR_NOW: "passed for now",
-    TurnStatus.WAITING: "stepped out",
-    TurnStatus.SKIPPED: "skipped a turn",
+# The step of one's own turn ending, alone and with the next speaker's turn begun.
+_OWN_OUTCOME = {
+    TurnStatus.SHARED: (FlowStep.FINISHED_SHARING, FlowStep.FINISHED_SHARING_THEN),
+    TurnStatus.PASSED: (FlowStep.PASSED, FlowStep.PASSED_THEN),
+    TurnStatus.PASSED_FOR_NOW: (FlowStep.PASSED_FOR_NOW, FlowStep.PASSED_FOR_NOW_THEN),
+    TurnStatus.WAITING: (FlowStep.STEPPED_OUT, FlowStep.STEPPED_OUT_THEN),
+    TurnStatus.SKIPPED: (FlowStep.SKIPPED_OWN_TURN, FlowStep.SKIPPED_OWN_TURN_THEN),
 }
+# Steps that need nothing but who took them, by the event that makes them.
+_PLAIN_STEPS: tuple[tuple[type[EventBase], FlowStep], ...] = (
+    (ev.SessionEnded, FlowStep.ENDED_SESSION),
+    (ev.SessionStarted, FlowStep.STARTED_SESSION),
+    (ev.RoundStarted, FlowStep.STARTED_ROUND),
+    (ev.RoundReordered, FlowStep.REORDERED_ROUND),
+    (ev.TakerChosen, FlowStep.CHOSE_TAKER),
+    (ev.TakingTimePhaseChanged, FlowStep.MOVED_TAKING_TIME_ON),
+)
+# Steps that name the person whose turn it was about.
+_NAMING_STEPS: tuple[
+    tuple[type[ev.TurnEnded | ev.TurnSkipped | ev.TurnReopened], FlowStep], ...
+] = (
+    (ev.TurnEnded, FlowStep.ENDED_TURN),
+    (ev.TurnSkipped, FlowStep.SKIPPED_TURN),
+    (ev.TurnReopened, FlowStep.RETURNED_TO),
+)
 
 
-def describe_flow(batch: list[EventBase], state: SessionState, actor_id: str) -> str:
-    """What a flow commit did, phrased to follow "Sam already …"."""
+def describe_flow(
+    batch: list[EventBase], state: SessionState, actor_id: str
+) -> tuple[FlowStep, dict[str, str]]:
+    """What a flow commit did: its kind of step, and the names or title it is about."""
     started = next((e for e in reversed(batch) if isinstance(e, ev.TurnStarted)), None)
     own_turn = next(
         (e for e in batch if isinstance(e, ev.TurnEnded) and e.participant_id == actor_id), None
     )
     if own_turn is not None:
-        done = _OUTCOME_WORDS[own_turn.outcome]
+        alone, then = _OWN_OUTCOME[own_turn.outcome]
         if started is None:
-            return done
-        return f"{done} — it is {state.name_of(started.participant_id)}'s turn now"
+            return alone, {}
+        return then, {"next": state.name_of(started.participant_id)}
     if started is not None and started.slot is TurnSlot.ROUND:
-        return f"moved to the next speaker ({state.name_of(started.participant_id)})"
+        return FlowStep.NEXT_SPEAKER, {"name": state.name_of(started.participant_id)}
     if started is not None:
-        return f"gave the turn to {state.name_of(started.participant_id)}"
+        return FlowStep.GAVE_THE_TURN, {"name": state.name_of(started.participant_id)}
     for event in reversed(batch):
         if isinstance(event, ev.FlowUndone):
-            return f"undid the last step: {event.description}"
+            return FlowStep.UNDID, {"step": event.description}
         if isinstance(event, ev.StageStarted):
             stage = state.stage(event.stage_id)
-            return f"moved to {quoted(stage.title) if stage else 'the next item'}"
-        if isinstance(event, ev.SessionEnded):
-            return "ended the session"
-        if isinstance(event, ev.SessionStarted):
-            return "started the session"
-        if isinstance(event, ev.TurnEnded):
-            return f"ended {state.name_of(event.participant_id)}'s turn"
-        if isinstance(event, ev.TurnSkipped):
-            return f"skipped {state.name_of(event.participant_id)}'s turn"
-        if isinstance(event, ev.TurnReopened):
-            return f"returned to {state.name_of(event.participant_id)}"
-        if isinstance(event, ev.RoundStarted):
-            return "started the round"
-        if isinstance(event, ev.RoundReordered):
-            return "changed the order of the round"
-        if isinstance(event, ev.TakerChosen):
-            return "chose who is Taking Time"
-        if isinstance(event, ev.TakingTimePhaseChanged):
-            return "moved Taking Time on"
+            if stage is None:
+                return FlowStep.MOVED_TO_NEXT_ITEM, {}
+            return FlowStep.MOVED_TO_STAGE, {"title": quoted(stage.title)}
+        for kind, step in _PLAIN_STEPS:
+            if isinstance(event, kind):
+                return step, {}
+        for naming, step in _NAMING_STEPS:
+            if isinstance(event, naming):
+                return step, {"name": state.name_of(event.participant_id)}
         if isinstance(event, ev.PromiseReleased):
-            return f"released the promise of Taking Time to {_promised(state, event.promise)}"
-    return "changed the agenda"
+            return FlowStep.RELEASED_PROMISE, {"name": _promised(state, event.promise)}
+    return FlowStep.CHANGED_AGENDA, {}
 
 
 def _promised(state: SessionState, key: str) -> str:

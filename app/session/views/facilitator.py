@@ -10,6 +10,7 @@ from pydantic import Field
 from app.agenda.carry_over import ActionKind, CarriedAction
 from app.agenda.stages import StageKind
 from app.rounds.turns import Turn, TurnStatus
+from app.session.flow_steps import FlowStep, done_by
 from app.session.name_check import admit_blocked, membership
 from app.session.state import (
     FlowChange,
@@ -26,6 +27,7 @@ from app.session.views.base import PersonRef, StageRef, View, person
 from app.session.views.promises import PromiseRow, promise_rows, promised_takers
 from app.session.views.public import PublicView, SharedViews, round_progress
 from app.session.views.schedule import Projection, ScheduleView, floor_signal, schedule_view
+from app.translatable import Words
 
 # Past this many waiting, the console shows how many and a few names, not one row each: a
 # burst of strangers must not bury the people the facilitators are looking for.
@@ -91,11 +93,19 @@ class OrderPlace(View):
 
 
 class UndoOffer(View):
-    """What "undo the last action" would put back, phrased to follow "Undo: Sam …"."""
+    """What "undo the last action" would put back: "Undo: Sam moved to “Check-in”."."""
 
     version: int
     by: str
+    # English, phrased to follow "Undo: Sam …".
     description: str
+    # The same as a kind of step and the names or title in it (app/session/flow_steps.py).
+    step: FlowStep
+    values: dict[str, str]
+
+    def said(self) -> Words:
+        """The step as a whole sentence, to be said in the reader's language."""
+        return done_by(self.step, self.values, self.by)
 
 
 class FacilitatorView(PublicView):
@@ -380,7 +390,11 @@ def _undo_offer(state: SessionState) -> UndoOffer | None:
     if point is None or state.status is not SessionStatus.LIVE:
         return None
     return UndoOffer(
-        version=point.version, by=state.name_of(point.actor_id), description=point.description
+        version=point.version,
+        by=state.name_of(point.actor_id),
+        description=point.description,
+        step=point.step,
+        values=point.values,
     )
 
 

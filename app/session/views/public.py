@@ -99,7 +99,9 @@ class ServerAwayNotice(View):
 
     # Tells this outage from any other, so a screen says it once (static/js/live.js).
     key: str
+    # In English, for the JSON API; screens say it in their own language from `seconds`.
     text: str
+    seconds: float
 
 
 def server_away_notice(outage: Outage) -> ServerAwayNotice:
@@ -107,6 +109,7 @@ def server_away_notice(outage: Outage) -> ServerAwayNotice:
         key=f"{outage.down_at:.3f}",
         text=f"We lost the server for {duration_text(outage.seconds)}. "
         "Everyone's time waited, so nobody lost any of theirs.",
+        seconds=outage.seconds,
     )
 
 
