@@ -68,11 +68,11 @@ def test_undo_the_last_action_brings_the_previous_speaker_back_on_every_console(
     sam = screens.live(session.sam_url)
     ana = screens.live(session.ana_url)
     undo = sam.locator("#undo-last")
-    expect(undo).to_have_text("Undo: Sam moved to the next speaker (Priya) U")
+    expect(undo).to_have_text("Undo: Sam moved to the next speaker (Priya). U")
 
     ana.get_by_role("button", name="Next speaker", exact=True).click()
     expect(sam.locator("#turn-panel .speaker-name")).to_have_text("Tom")
-    expect(undo).to_have_text("Undo: Ana moved to the next speaker (Tom) U")
+    expect(undo).to_have_text("Undo: Ana moved to the next speaker (Tom). U")
 
     sam.keyboard.press("u")
     expect(ana.locator("#turn-panel .speaker-name")).to_have_text("Priya")
