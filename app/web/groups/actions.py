@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.session.command_base import Role
+from app.translatable import translatable
 from app.web.access import authorize, cookie_name
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.access import GroupNotFound
@@ -60,7 +61,9 @@ async def record_action_from_console(
         request,
         "groups/action_result.html",
         422 if recorded is None else 200,
-        title="That action wasn't recorded" if recorded is None else "Recorded for next time",
+        title=translatable("That action wasn't recorded")
+        if recorded is None
+        else translatable("Recorded for next time"),
         error=problem,
         recorded=recorded,
         console_url=f"/s/{session_id}/console",

@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from app.groups.calendar_feed import GroupMeetings, meetings_feed
 from app.groups.rules import upcoming_meetings
 from app.store.groups import Group
+from app.translatable import translatable
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, FACILITATING, LINKED_MEMBER, SERVICES
 from app.web.problems import Problem
@@ -38,7 +39,7 @@ class FeedGone(Problem):
     status = status.HTTP_404_NOT_FOUND
     code = "not_found"
     title = "This calendar link doesn't work any more"
-    message = "Please take a fresh one from the group's page."
+    message = translatable("Please take a fresh one from the group's page.")
 
 
 def _signer(svc: Services) -> URLSafeSerializer:

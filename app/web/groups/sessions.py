@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.groups.rules import this_weeks_meeting
 from app.realtime.hub import SessionHub
 from app.session.command_base import Role
+from app.translatable import translatable
 from app.web.access import current_token_version
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.group_page import group_page
@@ -49,8 +50,10 @@ async def start_this_weeks_session(
             accounts,
             mine,
             409,
-            error="There is no meeting of this group in the coming week, so there is no "
-            "session to start yet.",
+            error=translatable(
+                "There is no meeting of this group in the coming week, so there is no "
+                "session to start yet."
+            ),
         )
     await settle_promises(svc, accounts, group, next_meeting=True)
     plan, carried_ids = await to_thread.run_sync(
