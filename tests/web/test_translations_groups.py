@@ -32,6 +32,9 @@ DATA = (
     "Hall closed",
     "We share the quiet.",
     "Time for Zoë",
+    "Lifeline",
+    "0800 543 354",
+    "24/7",
     "Europe/London",
     "London",
     "JSON",
@@ -93,6 +96,19 @@ async def test_no_word_escapes_translation_on_the_group_pages(app: FastAPI) -> N
         )
         await post(sam, f"{path}/meetings/{next_week.isoformat()}/cancel", reason="Hall closed")
         screens["a guideline refused"] = await post(sam, f"{path}/guidelines", text="")
+        await post(sam, f"{path}/meetings/{today().isoformat()}/cancel", reason="Hall closed")
+        group_page = (await sam.get(path)).text
+        for pattern, fields in (
+            (rf"/groups/{group_id}/guidelines/([^/]+)/retire", {}),
+            (rf"/groups/{group_id}/members/([^/]+)/name-check", {}),
+            (
+                rf"/groups/{group_id}/support-resources/([^/]+)/confirm",
+                {"name": "Lifeline", "how_to_reach": "0800 543 354", "when_available": "24/7"},
+            ),
+        ):
+            found = re.search(pattern, group_page)
+            assert found is not None, pattern
+            await post(sam, found.group(0), **fields)
         member_id = re.search(
             rf"/groups/{group_id}/members/([^/]+)/link", (await sam.get(path)).text
         )
@@ -129,6 +145,11 @@ async def test_no_word_escapes_translation_on_the_group_pages(app: FastAPI) -> N
         async with zoe:
             zoe.cookies.set(LANGUAGE_COOKIE, PSEUDO)
             screens["a member's own page"] = await zoe.get(apologies.group(0))
+            screens["apologies for a cancelled meeting"] = await zoe.post(
+                apologies.group(0),
+                data={"meeting_on": next_week.isoformat()},
+                headers={"Origin": "http://testserver"},
+            )
             screens["apologies sent"] = await zoe.post(
                 apologies.group(0),
                 data={"meeting_on": (next_week + timedelta(days=7)).isoformat()},
@@ -143,6 +164,15 @@ async def test_no_word_escapes_translation_on_the_group_pages(app: FastAPI) -> N
     }
     assert {name: page.status_code for name, page in screens.items()} == {
         name: 422 if name in refused else 200 for name in screens
-    }
+    } | {"apologies for a cancelled meeting": 409}
     assert "Europe/London" in screens["an unknown time zone"].text  # "Did you mean …?"
+    everything = screens["the group, with everything"].text
+    for shown in (
+        'id="retired-guidelines"',
+        'id="this-week-cancelled"',
+        "Lifeline",
+        "tag--cancelled",
+    ):
+        assert shown in everything, shown
+    assert 'id="prospective-' not in everything
     assert {name: escaped(page) for name, page in screens.items()} == {name: [] for name in screens}
