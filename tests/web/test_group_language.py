@@ -17,10 +17,23 @@ from app.main import create_app
 from app.session.command_base import Role
 from app.web.languages import LANGUAGE_COOKIE
 from app.web.links import issue
+from app.web.local_time import day_words
 from tests.support.api import new_session
-from tests.support.groups import BASE, PASSWORD, browser, create_group, group_form, post, register
+from tests.support.groups import (
+    BASE,
+    PASSWORD,
+    browser,
+    create_group,
+    group_form,
+    post,
+    register,
+    today,
+)
 
 pytestmark = pytest.mark.anyio
+
+
+SPANISH_WEEKDAYS = {"lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"}
 
 
 @pytest.fixture
@@ -125,6 +138,17 @@ async def test_the_groups_default_reaches_the_join_page_phone_console_and_room(
         "phone": language_of(phone_page),
         "room view": language_of(room),
     } == dict.fromkeys(("group page", "console", "join page", "phone", "room view"), expected)
+
+
+async def test_a_groups_session_is_titled_with_its_day_in_the_groups_language(
+    app: FastAPI,
+) -> None:
+    async with browser(app) as sam:
+        _path, session_id = await a_spanish_groups_session(app, sam)
+    hub = await app.state.services.registry.get(session_id)
+    with app.state.services.languages.speaking("es"):
+        assert hub.record.title == day_words(today())
+    assert hub.record.title.split()[0] in SPANISH_WEEKDAYS
 
 
 async def test_a_session_that_is_no_groups_reads_as_before(app: FastAPI) -> None:

@@ -38,7 +38,7 @@ class FeedGone(Problem):
 
     status = status.HTTP_404_NOT_FOUND
     code = "not_found"
-    title = "This calendar link doesn't work any more"
+    title = translatable("This calendar link doesn't work any more")
     message = translatable("Please take a fresh one from the group's page.")
 
 

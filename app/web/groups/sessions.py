@@ -20,6 +20,7 @@ from app.web.groups.group_sessions import (
     settle_promises,
 )
 from app.web.links import enter_as, issue, start_session
+from app.web.local_time import day_words
 from app.web.problems import Problem
 from app.web.services import Services
 from app.web.signing_in import SignedIn
@@ -64,10 +65,13 @@ async def start_this_weeks_session(
         for n in await to_thread.run_sync(accounts.groups.facilitator_names, group.id)
         if n != me.account.display_name
     ]
+    # The title is the session's own words from now on, like a title typed in: the group's.
+    with svc.languages.speaking(group.language):
+        title = day_words(meeting_on)
     try:
         hub = await start_session(
             svc,
-            title=f"{meeting_on:%A} {meeting_on.day} {meeting_on:%B}",
+            title=title,
             group_name=group.name,
             template_key=template.key,
             facilitator_names=[me.account.display_name, *others][:6],
