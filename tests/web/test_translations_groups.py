@@ -77,6 +77,7 @@ async def test_no_word_escapes_translation_on_the_group_pages(app: FastAPI) -> N
         await register(sam)
         sam.cookies.set(LANGUAGE_COOKIE, PSEUDO)
         screens["home"] = await sam.get("/")
+        screens["home, refused"] = await sam.post("/sessions", data={"title": " "})
         screens["no groups yet"] = await sam.get("/groups")
         screens["an unknown time zone"] = await post(
             sam, "/groups", name="Riverside", time_zone="Europe/Londn"
@@ -157,6 +158,7 @@ async def test_no_word_escapes_translation_on_the_group_pages(app: FastAPI) -> N
             )
 
     refused = {
+        "home, refused",
         "an unknown time zone",
         "a guideline refused",
         "an action refused",
