@@ -44,8 +44,8 @@ def app(tmp_path: Path) -> FastAPI:
 HTML_LANG = re.compile(r'<html lang="([^"]+)">')
 
 
-def language_of(page: httpx.Response) -> str:
-    assert page.status_code == 200, page.text
+def language_of(page: httpx.Response, status: int = 200) -> str:
+    assert page.status_code == status, page.text
     found = HTML_LANG.search(page.text)
     assert found is not None
     return found.group(1)
@@ -149,6 +149,15 @@ async def test_a_groups_session_is_titled_with_its_day_in_the_groups_language(
     with app.state.services.languages.speaking("es"):
         assert hub.record.title == day_words(today())
     assert hub.record.title.split()[0] in SPANISH_WEEKDAYS
+
+
+async def test_the_consoles_action_form_answers_in_the_groups_language(app: FastAPI) -> None:
+    async with browser(app) as sam:
+        _path, session_id = await a_spanish_groups_session(app, sam)
+        refused = await sam.post(f"/groups/sessions/{session_id}/actions", data={"kind": "handout"})
+
+    assert language_of(refused, status=422) == "es"
+    assert "Esa acción no se anotó" in refused.text
 
 
 async def test_a_session_that_is_no_groups_reads_as_before(app: FastAPI) -> None:

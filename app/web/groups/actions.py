@@ -52,6 +52,7 @@ async def record_action_from_console(
     group = await to_thread.run_sync(accounts.groups.get, group_id)
     if group is None:
         raise GroupNotFound
+    svc.languages.speak_for_group(request, group.language)
     problem = fields.problem(accounts.today(group.time_zone))
     recorded = None if problem is not None else fields.action(accounts.clock())
     if recorded is not None:
