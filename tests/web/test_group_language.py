@@ -5,6 +5,7 @@ that asks for none we ship, or none at all; a person's own choice beats both."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -158,6 +159,23 @@ async def test_the_consoles_action_form_answers_in_the_groups_language(app: Fast
 
     assert language_of(refused, status=422) == "es"
     assert "Esa acción no se anotó" in refused.text
+
+
+async def test_a_groups_calendar_feed_speaks_its_language(app: FastAPI) -> None:
+    """A calendar app asks for no language: a Spanish group's feed is in Spanish."""
+    next_week = today() + timedelta(weeks=1)
+    async with browser(app) as sam:
+        await register(sam)
+        path = await create_group(sam, language="es")
+        await post(sam, f"{path}/meetings/{next_week.isoformat()}/cancel", reason="Nochebuena")
+        feed = await sam.get(f"{path}/meetings.ics")
+
+    unfolded = feed.content.decode().replace("\r\n ", "")
+    with app.state.services.languages.speaking("es"):
+        day = day_words(next_week)
+    assert "SUMMARY:Reunión cancelada: Riverside" in unfolded
+    assert f"DESCRIPTION:No hay reunión el {day}: Nochebuena." in unfolded
+    assert "LOCATION:Community hall" in unfolded
 
 
 async def test_a_session_that_is_no_groups_reads_as_before(app: FastAPI) -> None:

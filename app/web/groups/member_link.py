@@ -14,7 +14,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.groups.cancellations import MeetingChange, cancelled_only
+from app.groups.cancellations import cancelled_only
 from app.groups.meeting_times import meeting_time
 from app.groups.rules import next_welcoming_meeting, upcoming_meetings
 from app.session.command_base import Role
@@ -26,28 +26,17 @@ from app.web.deps import ACCOUNTS, LINKED_MEMBER, SERVICES
 from app.web.groups.calendar_feeds import member_feed_url
 from app.web.groups.form_values import parse_date, text_problem
 from app.web.groups.group_sessions import todays_session
+from app.web.groups.meeting_words import cancelled_words
 from app.web.groups.member_links import LinkedMember
 from app.web.languages import gettext
 from app.web.links import enter_as, issue, join_session
-from app.web.local_time import day_words
 from app.web.problems import Problem
 from app.web.rendering import page
 from app.web.services import Services
 
 router = APIRouter(include_in_schema=False)
 
-NO_MEETING = translatable("No meeting on %(day)s")
-NO_MEETING_BECAUSE = translatable("No meeting on %(day)s: %(reason)s")
 NO_NEED = translatable("%(cancelled)s, so there is no need to send apologies for it.")
-
-
-def cancelled_words(change: MeetingChange) -> str:
-    """ "No meeting on Thursday 24 December: Christmas Eve" in the page's language (the
-    calendar feeds say it in English: app/groups/cancellations.py)."""
-    day = day_words(change.meeting_on)
-    if change.reason:
-        return gettext(NO_MEETING_BECAUSE) % {"day": day, "reason": change.reason}
-    return gettext(NO_MEETING) % {"day": day}
 
 
 async def _member_page(
