@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.plain_text import PLAIN, PlainName, PlainTitle, PlainWords
+from app.translatable import translatable
 
 GuidelineText = PlainWords
 ActionDetail = PlainWords
@@ -38,10 +39,10 @@ class ActionKind(StrEnum):
 
 
 ACTION_LABELS = {
-    ActionKind.NEXT_MEETING: "Next meeting",
-    ActionKind.GUARANTEED_TIME: "A guaranteed chance to Take Time",
-    ActionKind.HANDOUT: "A handout to send",
-    ActionKind.SEEK_NEWS: "News to seek of an absent peer",
+    ActionKind.NEXT_MEETING: translatable("Next meeting"),
+    ActionKind.GUARANTEED_TIME: translatable("A guaranteed chance to Take Time"),
+    ActionKind.HANDOUT: translatable("A handout to send"),
+    ActionKind.SEEK_NEWS: translatable("News to seek of an absent peer"),
 }
 
 

@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from icalendar import Calendar, Event
 
-from app.groups.cancellations import MeetingChange, cancelled_text
+from app.groups.cancellations import MeetingChange
+from app.groups.feed_words import ENGLISH, FeedWords
 
 PRODUCT_ID = "-//Peer Rounds//Group meetings//EN"
 # Apps ask again about this often; any sooner is wasted on a weekly calendar.
@@ -44,6 +45,7 @@ def meetings_feed(
     made_at: datetime,
     apologised_for: frozenset[date] = frozenset(),
     changes: Mapping[date, MeetingChange] | None = None,
+    words: FeedWords = ENGLISH,
 ) -> bytes:
     """The feed of ``meetings``; those in ``apologised_for`` (a member's own feed) say so and
     do not block the member's time; those ``changes`` names were cancelled, or restored."""
@@ -59,7 +61,7 @@ def meetings_feed(
     for meeting_on in meetings:
         change = changed.get(meeting_on)
         calendar.add_component(
-            _meeting(group, meeting_on, made_at, meeting_on in apologised_for, change)
+            _meeting(group, meeting_on, made_at, meeting_on in apologised_for, change, words)
         )
     calendar.add_missing_timezones()
     feed: bytes = calendar.to_ical()
@@ -72,6 +74,7 @@ def _meeting(
     made_at: datetime,
     apologised: bool,
     change: MeetingChange | None,
+    words: FeedWords,
 ) -> Event:
     starts = datetime.combine(meeting_on, group.meeting_time, tzinfo=group.zone)
     cancelled = change is not None and change.cancelled
@@ -81,17 +84,17 @@ def _meeting(
     event.add("dtstamp", made_at)
     event.add("dtstart", starts)
     event.add("dtend", starts + group.length)
-    event.add("location", group.venue or "Online")
+    event.add("location", group.venue or words.online)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if change is not None:
         event.add("sequence", change.revision)
         event.add("last-modified", datetime.fromtimestamp(change.changed_at, UTC))
     if cancelled and change is not None:
-        event.add("summary", f"Cancelled: {group.name}")
-        event.add("description", f"{cancelled_text(change)}.")
+        event.add("summary", words.cancelled % {"group": group.name})
+        event.add("description", f"{words.no_meeting(change)}.")
     elif apologised:
-        event.add("summary", f"{group.name} (apologies sent)")
-        event.add("description", "You sent apologies for this meeting. You are missed.")
+        event.add("summary", words.apologies_sent % {"group": group.name})
+        event.add("description", words.missed)
     else:
         event.add("summary", group.name)
     if cancelled or apologised:

@@ -69,10 +69,6 @@ class MeetingTime:
         return local_text(self.instant, self.zone)
 
     @property
-    def day(self) -> str:
-        return day_text(self.on)
-
-    @property
     def place(self) -> str:
         return place_of(self.zone)
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from app.agenda.carry_over import ActionKind
+from app.translatable import translatable
 
 
 class GroupKind(StrEnum):
@@ -23,10 +24,10 @@ class GroupKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            GroupKind.WELLBEING: "Wellbeing",
-            GroupKind.EDUCATION: "Education",
-            GroupKind.SOCIAL_ACTIVITY: "Social activity",
-            GroupKind.GRIEF_SUPPORT: "Grief support",
+            GroupKind.WELLBEING: translatable("Wellbeing"),
+            GroupKind.EDUCATION: translatable("Education"),
+            GroupKind.SOCIAL_ACTIVITY: translatable("Social activity"),
+            GroupKind.GRIEF_SUPPORT: translatable("Grief support"),
         }[self]
 
 
@@ -38,9 +39,9 @@ class MeetingPattern(StrEnum):
     @property
     def label(self) -> str:
         return {
-            MeetingPattern.WEEKLY: "Weekly",
-            MeetingPattern.FORTNIGHTLY: "Fortnightly",
-            MeetingPattern.ONE_OFF: "Once",
+            MeetingPattern.WEEKLY: translatable("Weekly"),
+            MeetingPattern.FORTNIGHTLY: translatable("Fortnightly"),
+            MeetingPattern.ONE_OFF: translatable("Once"),
         }[self]
 
     @property

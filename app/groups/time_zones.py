@@ -16,6 +16,7 @@ from collections.abc import Collection
 from difflib import get_close_matches
 
 from app.groups.meeting_times import place_of
+from app.translatable import translatable
 
 MAX_ZONE_NAME = 64
 SUGGESTED = 3
@@ -83,22 +84,10 @@ def pickable_zones(known: Collection[str]) -> list[str]:
     return sorted(zone for zone in known if zone == "UTC" or zone.startswith(REGIONS))
 
 
-def zone_problem(typed: str, known: Collection[str]) -> str | None:
-    """None for a zone; otherwise what to say, kindly, naming what they may have meant."""
-    if zone_named(typed, known) is not None:
-        return None
-    if not typed.strip():
-        return "Please choose the group's time zone, such as Europe/London or Pacific/Auckland."
-    close = close_zones(typed, known)
-    if not close:
-        return (
-            "We couldn't find that time zone. Please choose one from the list, such as "
-            "Europe/London, America/Chicago or Pacific/Auckland."
-        )
-    return f"We couldn't find that time zone. Did you mean {_either(close)}?"
-
-
-def _either(zones: list[str]) -> str:
-    if len(zones) == 1:
-        return zones[0]
-    return f"{', '.join(zones[:-1])} or {zones[-1]}"
+NO_ZONE = translatable(
+    "Please choose the group's time zone, such as Europe/London or Pacific/Auckland."
+)
+UNKNOWN_ZONE = translatable(
+    "We couldn't find that time zone. Please choose one from the list, such as "
+    "Europe/London, America/Chicago or Pacific/Auckland."
+)

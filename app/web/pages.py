@@ -108,7 +108,9 @@ async def create_session(
 
 
 LINK_DOES_NOT_WORK = translatable("This link doesn't work")
-FORM_HELP = "Please give the session a title, the group's name and your name (up to 40 characters)."
+FORM_HELP = translatable(
+    "Please give the session a title, the group's name and your name (up to 40 characters)."
+)
 
 
 def _home_again(

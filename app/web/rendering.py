@@ -25,7 +25,16 @@ from app.web.languages import (
     translated,
 )
 from app.web.lengths import duration_words, minutes_words, percent_words
-from app.web.local_time import LocalTime, zone_named
+from app.web.local_time import (
+    LocalTime,
+    date_words,
+    day_words,
+    list_words,
+    meeting_words,
+    month_words,
+    time_of_day_words,
+    zone_named,
+)
 from app.web.minutes import minutes_value
 from app.web.script_words import script_words
 from app.web.services import Services
@@ -68,6 +77,12 @@ def add_filters(
     env.filters["minutes_value"] = minutes_value
     env.filters["quoted"] = quoted
     env.filters["local_time"] = LocalTime(zone_named(time_zone))
+    env.filters["day"] = day_words
+    env.filters["date"] = date_words
+    env.filters["month"] = month_words
+    env.filters["time_of_day"] = time_of_day_words
+    env.filters["meeting_words"] = meeting_words
+    env.filters["listed"] = list_words
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True

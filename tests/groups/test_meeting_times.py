@@ -26,7 +26,8 @@ from app.groups.meeting_times import (
     place_of,
     time_of_day_text,
 )
-from app.groups.time_zones import close_zones, pickable_zones, zone_named, zone_problem
+from app.groups.time_zones import close_zones, pickable_zones, zone_named
+from app.web.groups.form_values import zone_problem
 
 ZONES = ("Pacific/Auckland", "America/Chicago", "Europe/London")
 KNOWN = frozenset(available_timezones())

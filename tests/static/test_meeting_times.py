@@ -83,3 +83,40 @@ def test_the_browser_says_each_time_as_the_server_does() -> None:
     assert any(where is None for _, where in said)
     assert any(where and where[0].isdigit() for _, where in said)  # the same day: time alone
     assert any(where and not where[0].isdigit() for _, where in said)  # another day
+
+
+SPANISH = """
+import { localText, whereYouAre } from %s;
+const ms = Date.parse("2026-12-08T06:00:00Z");
+console.log(JSON.stringify([
+  localText(ms, "Pacific/Auckland", "es"),
+  whereYouAre(ms, "Pacific/Auckland", "Europe/London", "es"),
+  whereYouAre(ms, "Pacific/Auckland", "America/Los_Angeles", "es"),
+  whereYouAre(ms, "Pacific/Auckland", "Pacific/Auckland", "es"),
+]));
+"""
+
+
+def test_on_a_spanish_page_the_browser_says_days_and_times_as_spanish_does() -> None:
+    """Spanish clocks and days from the browser's Intl ("19:00", "lunes, 7 de diciembre"); the
+    words around them ("where you are") come from the page's catalog, absent in node."""
+    done = subprocess.run(
+        [
+            "node",
+            "--no-warnings",
+            "--input-type=module",
+            "-e",
+            SPANISH % json.dumps(MEETING_TIMES_JS.as_uri()),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+
+    assert json.loads(done.stdout) == [
+        "martes, 8 de diciembre, 19:00",
+        "6:00 where you are",
+        "lunes, 7 de diciembre, 22:00 where you are",
+        None,
+    ]

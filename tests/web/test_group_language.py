@@ -5,6 +5,7 @@ that asks for none we ship, or none at all; a person's own choice beats both."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -17,10 +18,23 @@ from app.main import create_app
 from app.session.command_base import Role
 from app.web.languages import LANGUAGE_COOKIE
 from app.web.links import issue
+from app.web.local_time import day_words
 from tests.support.api import new_session
-from tests.support.groups import BASE, PASSWORD, browser, create_group, group_form, post, register
+from tests.support.groups import (
+    BASE,
+    PASSWORD,
+    browser,
+    create_group,
+    group_form,
+    post,
+    register,
+    today,
+)
 
 pytestmark = pytest.mark.anyio
+
+
+SPANISH_WEEKDAYS = {"lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"}
 
 
 @pytest.fixture
@@ -31,8 +45,8 @@ def app(tmp_path: Path) -> FastAPI:
 HTML_LANG = re.compile(r'<html lang="([^"]+)">')
 
 
-def language_of(page: httpx.Response) -> str:
-    assert page.status_code == 200, page.text
+def language_of(page: httpx.Response, status: int = 200) -> str:
+    assert page.status_code == status, page.text
     found = HTML_LANG.search(page.text)
     assert found is not None
     return found.group(1)
@@ -125,6 +139,43 @@ async def test_the_groups_default_reaches_the_join_page_phone_console_and_room(
         "phone": language_of(phone_page),
         "room view": language_of(room),
     } == dict.fromkeys(("group page", "console", "join page", "phone", "room view"), expected)
+
+
+async def test_a_groups_session_is_titled_with_its_day_in_the_groups_language(
+    app: FastAPI,
+) -> None:
+    async with browser(app) as sam:
+        _path, session_id = await a_spanish_groups_session(app, sam)
+    hub = await app.state.services.registry.get(session_id)
+    with app.state.services.languages.speaking("es"):
+        assert hub.record.title == day_words(today())
+    assert hub.record.title.split()[0] in SPANISH_WEEKDAYS
+
+
+async def test_the_consoles_action_form_answers_in_the_groups_language(app: FastAPI) -> None:
+    async with browser(app) as sam:
+        _path, session_id = await a_spanish_groups_session(app, sam)
+        refused = await sam.post(f"/groups/sessions/{session_id}/actions", data={"kind": "handout"})
+
+    assert language_of(refused, status=422) == "es"
+    assert "Esa acción no se anotó" in refused.text
+
+
+async def test_a_groups_calendar_feed_speaks_its_language(app: FastAPI) -> None:
+    """A calendar app asks for no language: a Spanish group's feed is in Spanish."""
+    next_week = today() + timedelta(weeks=1)
+    async with browser(app) as sam:
+        await register(sam)
+        path = await create_group(sam, language="es")
+        await post(sam, f"{path}/meetings/{next_week.isoformat()}/cancel", reason="Nochebuena")
+        feed = await sam.get(f"{path}/meetings.ics")
+
+    unfolded = feed.content.decode().replace("\r\n ", "")
+    with app.state.services.languages.speaking("es"):
+        day = day_words(next_week)
+    assert "SUMMARY:Reunión cancelada: Riverside" in unfolded
+    assert f"DESCRIPTION:No hay reunión el {day}: Nochebuena." in unfolded
+    assert "LOCATION:Community hall" in unfolded
 
 
 async def test_a_session_that_is_no_groups_reads_as_before(app: FastAPI) -> None:

@@ -1,8 +1,9 @@
-"""A break's "back at" time, said as the room's clocks read it (app/web/local_time.py)."""
+"""A break's "back at" time, and a group's days, meetings and lists, said as the page's language
+says them (app/web/local_time.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,8 +12,18 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.groups.meeting_times import meeting_time
 from app.web.languages import LOCALES_DIR, Languages
-from app.web.local_time import LocalTime, back_at_text, zone_named
+from app.web.local_time import (
+    LocalTime,
+    back_at_text,
+    date_words,
+    either_words,
+    list_words,
+    meeting_words,
+    zone_named,
+)
+from app.web.rendering import make_templates
 
 SHIPPED = Languages.from_directory(LOCALES_DIR)
 
@@ -74,3 +85,44 @@ def test_the_servers_zone_must_be_one_it_knows() -> None:
     assert Settings().time_zone is None
     with pytest.raises(ValidationError, match="not a time zone this server knows"):
         Settings(time_zone="Mars/Olympus_Mons")
+
+
+@pytest.mark.parametrize(
+    ("language", "meeting", "day", "listed", "either"),
+    [
+        (
+            "en",
+            "Tuesday 8 December, 7:00 pm",
+            "8 December 2026",
+            "Priya, Tom, Lee",
+            "Europe/London or Europe/Lisbon",
+        ),
+        (
+            "es",
+            "martes 8 de diciembre, 19:00",
+            "8 de diciembre de 2026",
+            "Priya, Tom y Lee",
+            "Europe/London o Europe/Lisbon",
+        ),
+    ],
+)
+def test_a_groups_days_meetings_and_lists_are_said_as_the_language_says_them(
+    language: str, meeting: str, day: str, listed: str, either: str
+) -> None:
+    auckland = meeting_time(date(2026, 12, 8), "19:00", "Pacific/Auckland")
+    with SHIPPED.speaking(language):
+        assert meeting_words(auckland) == meeting
+        assert date_words(date(2026, 12, 8)) == day
+        assert list_words(["Priya", "Tom", "Lee"]) == listed
+        assert either_words(["Europe/London", "Europe/Lisbon"]) == either
+
+
+def test_a_spanish_facilitator_reads_a_meeting_in_spanish() -> None:
+    """The README's sentence, on the group page's macro: "where you are" is the browser's."""
+    auckland = meeting_time(date(2026, 12, 8), "19:00", "Pacific/Auckland")
+    macro = make_templates().env.from_string(
+        '{% from "groups/_meeting_time.html" import meeting_time %}{{ meeting_time(when) }}'
+    )
+    with SHIPPED.speaking("es"):
+        said = macro.render(when=auckland)
+    assert ">martes 8 de diciembre, 19:00 en Auckland</time>" in said

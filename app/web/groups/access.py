@@ -14,6 +14,7 @@ from anyio import to_thread
 from fastapi import Request, status
 
 from app.store.groups import Group
+from app.translatable import translatable
 from app.web.account_services import account_services
 from app.web.problems import Problem
 from app.web.services import services
@@ -25,8 +26,8 @@ _READS = frozenset({"GET", "HEAD"})
 class GroupNotFound(Problem):
     status = status.HTTP_404_NOT_FOUND
     code = "not_found"
-    title = "We couldn't find that group"
-    message = (
+    title = translatable("We couldn't find that group")
+    message = translatable(
         "There is no group here that you facilitate. If you were invited, please open the "
         "invitation link you were sent."
     )

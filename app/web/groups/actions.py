@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.session.command_base import Role
+from app.translatable import translatable
 from app.web.access import authorize, cookie_name
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.access import GroupNotFound
@@ -51,6 +52,7 @@ async def record_action_from_console(
     group = await to_thread.run_sync(accounts.groups.get, group_id)
     if group is None:
         raise GroupNotFound
+    svc.languages.speak_for_group(request, group.language)
     problem = fields.problem(accounts.today(group.time_zone))
     recorded = None if problem is not None else fields.action(accounts.clock())
     if recorded is not None:
@@ -60,7 +62,9 @@ async def record_action_from_console(
         request,
         "groups/action_result.html",
         422 if recorded is None else 200,
-        title="That action wasn't recorded" if recorded is None else "Recorded for next time",
+        title=translatable("That action wasn't recorded")
+        if recorded is None
+        else translatable("Recorded for next time"),
         error=problem,
         recorded=recorded,
         console_url=f"/s/{session_id}/console",

@@ -15,8 +15,10 @@ from app.agenda.templates import MAX_STAGES, AgendaTemplate
 from app.plain_text import control_character_problem
 from app.store.groups import new_id
 from app.store.templates import StoredTemplate
+from app.translatable import translatable
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, SERVICES
+from app.web.languages import gettext
 from app.web.minutes import minutes_in
 from app.web.problems import Problem
 from app.web.rendering import page
@@ -25,14 +27,16 @@ from app.web.signing_in import SignedIn, require_form, require_signed_in
 
 router = APIRouter(include_in_schema=False)
 
+TOO_MANY_ITEMS = translatable("Please keep the agenda to %(most)s items or fewer.")
+
 
 class TemplateNotFound(Problem):
     """Not a seed, and not this facilitator's own template."""
 
     status = status.HTTP_404_NOT_FOUND
     code = "not_found"
-    title = "We couldn't find that agenda template"
-    message = (
+    title = translatable("We couldn't find that agenda template")
+    message = translatable(
         "It may have been someone else's. You can copy any of the templates listed on the "
         "agenda templates page."
     )
@@ -146,7 +150,7 @@ async def save_template(
                 guidelines=tuple(line for line in guidelines.splitlines() if line.strip()),
             )
         except (ValidationError, ValueError):
-            problem = (
+            problem = translatable(
                 "Please check each agenda item: a title of up to 120 characters, a kind, "
                 "and between 1 and 240 minutes."
             )
@@ -163,7 +167,7 @@ def _template_problem(
 ) -> str | None:
     stages = [row for row in rows if row[1].strip()]
     if not stages:
-        return (
+        return translatable(
             "A session needs at least one agenda item. Please give at least one item a "
             "title. Nothing has been saved."
         )
@@ -175,7 +179,7 @@ def _template_problem(
             else "Please check the wording: " + str(control_character_problem(line))
         )
     if problem is None and len(stages) > MAX_STAGES:
-        problem = f"Please keep the agenda to {MAX_STAGES} items or fewer."
+        problem = gettext(TOO_MANY_ITEMS) % {"most": MAX_STAGES}
     if problem is None and any(k not in set(StageKind) for k, _t, _m, _p in stages):
-        problem = "Please choose a kind for each agenda item."
+        problem = translatable("Please choose a kind for each agenda item.")
     return problem

@@ -12,13 +12,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from anyio import to_thread
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.groups.rules import upcoming_meetings
 from app.store.groups import Group
+from app.translatable import translatable
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, FACILITATING, LINKED_MEMBER, SERVICES
+from app.web.groups.meeting_words import feed_words
 from app.web.problems import Problem
 from app.web.services import Services
 
@@ -36,8 +38,8 @@ class FeedGone(Problem):
 
     status = status.HTTP_404_NOT_FOUND
     code = "not_found"
-    title = "This calendar link doesn't work any more"
-    message = "Please take a fresh one from the group's page."
+    title = translatable("This calendar link doesn't work any more")
+    message = translatable("Please take a fresh one from the group's page.")
 
 
 def _signer(svc: Services) -> URLSafeSerializer:
@@ -62,7 +64,9 @@ async def member_feed(accounts: ACCOUNTS, linked: LINKED_MEMBER) -> Response:
 
 
 @router.get("/calendars/{token}/meetings.ics")
-async def facilitator_feed(token: str, svc: SERVICES, accounts: ACCOUNTS) -> Response:
+async def facilitator_feed(
+    token: str, request: Request, svc: SERVICES, accounts: ACCOUNTS
+) -> Response:
     try:
         group_id, account_id = _signer(svc).loads(token)
     except (BadSignature, ValueError, TypeError) as forged:
@@ -70,6 +74,7 @@ async def facilitator_feed(token: str, svc: SERVICES, accounts: ACCOUNTS) -> Res
     group = await to_thread.run_sync(accounts.groups.get_for, str(group_id), str(account_id))
     if group is None:
         raise FeedGone
+    svc.languages.speak_for_group(request, group.language)
     return await _feed(accounts, group, frozenset())
 
 
@@ -102,6 +107,7 @@ async def _feed(accounts: AccountServices, group: Group, apologised: frozenset[d
         datetime.fromtimestamp(accounts.clock(), UTC),
         apologised,
         changes,
+        feed_words(),
     )
     return Response(feed, media_type=ICALENDAR, headers={"Cache-Control": "private, max-age=300"})
 

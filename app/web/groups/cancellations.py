@@ -11,17 +11,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.groups.cancellations import MAX_REASON
 from app.groups.rules import upcoming_meetings
+from app.translatable import translatable
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.form_values import parse_date, text_problem
 from app.web.groups.group_page import group_page
 
 router = APIRouter(include_in_schema=False)
 
-NOT_COMING_UP = (
+NOT_COMING_UP = translatable(
     "That meeting is not one of those coming up, so it cannot be changed. "
     "Here is the calendar as it is now."
 )
-NOT_CANCELLED = (
+NOT_CANCELLED = translatable(
     "That meeting is not cancelled: another facilitator may have restored it already. "
     "Here is the calendar as it is now."
 )
@@ -44,7 +45,7 @@ async def cancel_meeting(
     ):
         return await group_page(request, svc, accounts, mine, 422, error=NOT_COMING_UP)
     words = reason.strip()
-    problem = text_problem(words, "the reason", MAX_REASON) if words else None
+    problem = text_problem(words, translatable("the reason"), MAX_REASON) if words else None
     if problem is not None:
         typed = {"cancel_on": chosen.isoformat(), "cancel_reason": words[:MAX_REASON]}
         return await group_page(request, svc, accounts, mine, 422, error=problem, form=typed)

@@ -24,14 +24,21 @@ from app.groups.rules import (
     upcoming_meetings,
 )
 from app.groups.support_resources import PLACEHOLDERS
-from app.groups.time_zones import MAX_ZONE_NAME, pickable_zones, zone_named, zone_problem
+from app.groups.time_zones import MAX_ZONE_NAME, pickable_zones, zone_named
 from app.store.groups import Group, new_id
 from app.store.templates import StoredTemplate
+from app.translatable import translatable
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
-from app.web.groups.form_values import MAX_DETAIL, known_zones, parse_date, text_problem
+from app.web.groups.form_values import (
+    MAX_DETAIL,
+    known_zones,
+    parse_date,
+    text_problem,
+    zone_problem,
+)
 from app.web.groups.group_page import group_page
-from app.web.languages import SOURCE_LANGUAGE
+from app.web.languages import SOURCE_LANGUAGE, gettext
 from app.web.rendering import page
 from app.web.services import Services
 from app.web.signing_in import SignedIn, require_form, require_signed_in
@@ -40,6 +47,9 @@ router = APIRouter(include_in_schema=False)
 
 MAX_GROUP_NAME = 120
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+RETENTION_BETWEEN = translatable(
+    "Please choose how many days records are kept: between %(least)s and %(most)s."
+)
 
 
 class GroupFields(BaseModel):
@@ -90,38 +100,40 @@ def group_fields_problem(
     retention = fields.retention_days.strip()
     every = fields.new_members_every.strip()
     checks = [
-        (fields.kind in set(GroupKind), "Please choose what kind of group this is."),
+        (fields.kind in set(GroupKind), translatable("Please choose what kind of group this is.")),
         (
             fields.meeting_pattern in set(MeetingPattern),
-            "Please choose how often the group meets.",
+            translatable("Please choose how often the group meets."),
         ),
         (
             parse_date(fields.first_meeting_on) is not None,
-            "Please give the date of the first meeting.",
+            translatable("Please give the date of the first meeting."),
         ),
         (
             _TIME.match(fields.meeting_time.strip()) is not None,
-            "Please give the meeting time, such as 18:30.",
+            translatable("Please give the meeting time, such as 18:30."),
         ),
         (
             fields.template_key in {t.key for t in usable},
-            "Please choose an agenda for the group's sessions.",
+            translatable("Please choose an agenda for the group's sessions."),
         ),
         (
             retention.isdigit() and MIN_RETENTION_DAYS <= int(retention) <= MAX_RETENTION_DAYS,
-            f"Please choose how many days records are kept: between {MIN_RETENTION_DAYS} "
-            f"and {MAX_RETENTION_DAYS}.",
+            gettext(RETENTION_BETWEEN) % {"least": MIN_RETENTION_DAYS, "most": MAX_RETENTION_DAYS},
         ),
         (
             not every or (every.isdigit() and 1 <= int(every) <= 52),
-            "Please give how often new members are welcomed as a number of meetings.",
+            translatable("Please give how often new members are welcomed as a number of meetings."),
         ),
-        (fields.language in languages, "Please choose the group's language from the list."),
+        (
+            fields.language in languages,
+            translatable("Please choose the group's language from the list."),
+        ),
     ]
-    problem = problem or next((message for ok, message in checks if not ok), None)
+    problem = problem or next((gettext(message) for ok, message in checks if not ok), None)
     problem = problem or zone_problem(fields.time_zone, known_zones())
     if problem is None and venue:
-        problem = text_problem(venue, "the venue")
+        problem = text_problem(venue, translatable("the venue"))
     return problem
 
 

@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from app.groups.cancellations import MAX_REASON, cancelled_only
-from app.groups.meeting_times import meeting_time, time_of_day_text
+from app.groups.meeting_times import meeting_time
 from app.groups.rules import (
     GroupKind,
     MeetingPattern,
@@ -31,6 +31,7 @@ from app.web.groups.access import Facilitating
 from app.web.groups.calendar_feeds import facilitator_feed_url
 from app.web.groups.form_values import known_zones
 from app.web.groups.group_sessions import settle_promises
+from app.web.local_time import time_of_day_words
 from app.web.rendering import page
 from app.web.services import Services
 
@@ -101,7 +102,7 @@ async def group_page(
         me=mine.me,
         group=group,
         today=today,
-        meeting_time_of_day=time_of_day_text(time.fromisoformat(group.meeting_time)),
+        meeting_time_of_day=time_of_day_words(time.fromisoformat(group.meeting_time)),
         this_week=this_week,
         max_reason=MAX_REASON,
         attendance=attendance,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.groups.rules import default_review_date
+from app.translatable import translatable
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.access import Facilitating
@@ -31,7 +32,7 @@ async def propose_guideline(
 ) -> Response:
     group = mine.group
     wording = text.strip()
-    problem = text_problem(wording, "the guideline")
+    problem = text_problem(wording, translatable("the guideline"))
     if problem is not None:
         return await group_page(
             request, svc, accounts, mine, 422, error=problem, form={"guideline": wording[:300]}
@@ -56,13 +57,20 @@ async def agree_guideline(
     review = parse_date(review_on) if review_on.strip() else default_review_date(today)
     if review is None or review <= today:
         return await group_page(
-            request, svc, accounts, mine, 422, error="Please choose a review date after today."
+            request,
+            svc,
+            accounts,
+            mine,
+            422,
+            error=translatable("Please choose a review date after today."),
         )
     await to_thread.run_sync(accounts.groups.agree_guideline, group.id, guideline_id, today, review)
     return RedirectResponse(f"/groups/{group.id}#guidelines", status_code=303)
 
 
-GONE = "That guideline has changed since this page was opened. Here is the list as it is now."
+GONE = translatable(
+    "That guideline has changed since this page was opened. Here is the list as it is now."
+)
 
 
 @router.post("/groups/{group_id}/guidelines/{guideline_id}/words", response_class=HTMLResponse)
@@ -76,7 +84,7 @@ async def edit_guideline(
 ) -> Response:
     group = mine.group
     wording = text.strip()
-    problem = text_problem(wording, "the guideline")
+    problem = text_problem(wording, translatable("the guideline"))
     if problem is not None:
         typed = {"edit_id": guideline_id, "edit_text": wording[:300]}
         return await group_page(request, svc, accounts, mine, 422, error=problem, form=typed)

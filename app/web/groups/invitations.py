@@ -10,6 +10,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.translatable import translatable
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.group_page import group_page
 from app.web.rendering import page
@@ -54,9 +55,11 @@ def _spent_invitation(svc: Services, request: Request) -> HTMLResponse:
         request,
         "message.html",
         404,
-        title="This invitation can't be used",
-        message="It may have been used already. Please ask the facilitator who invited you "
-        "for a new link.",
+        title=translatable("This invitation can't be used"),
+        message=translatable(
+            "It may have been used already. Please ask the facilitator who invited you "
+            "for a new link."
+        ),
     )
 
 

@@ -14,24 +14,29 @@ from anyio import to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.groups.cancellations import cancelled_only, cancelled_text
+from app.groups.cancellations import cancelled_only
 from app.groups.meeting_times import meeting_time
 from app.groups.rules import next_welcoming_meeting, upcoming_meetings
 from app.session.command_base import Role
 from app.session.state import Presence
+from app.translatable import translatable
 from app.web.access import current_token_version
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, LINKED_MEMBER, SERVICES
 from app.web.groups.calendar_feeds import member_feed_url
 from app.web.groups.form_values import parse_date, text_problem
 from app.web.groups.group_sessions import todays_session
+from app.web.groups.meeting_words import cancelled_words
 from app.web.groups.member_links import LinkedMember
+from app.web.languages import gettext
 from app.web.links import enter_as, issue, join_session
 from app.web.problems import Problem
 from app.web.rendering import page
 from app.web.services import Services
 
 router = APIRouter(include_in_schema=False)
+
+NO_NEED = translatable("%(cancelled)s, so there is no need to send apologies for it.")
 
 
 async def _member_page(
@@ -65,7 +70,7 @@ async def _member_page(
             for on in upcoming
             if on not in cancelled
         ],
-        cancellations=[cancelled_text(cancelled[on]) for on in upcoming if on in cancelled],
+        cancellations=[cancelled_words(cancelled[on]) for on in upcoming if on in cancelled],
         session_on_now=await todays_session(svc, accounts, group) is not None,
         prospective=prospective,
         welcoming_on=next_welcoming_meeting(
@@ -97,8 +102,10 @@ async def join_todays_session(
             accounts,
             linked,
             409,
-            error="There is no session of the group to join just now. The button appears "
-            "here on the day, once your facilitators have started the session.",
+            error=translatable(
+                "There is no session of the group to join just now. The button appears "
+                "here on the day, once your facilitators have started the session."
+            ),
         )
     member = linked.member
     here = next(
@@ -145,13 +152,18 @@ async def send_apologies(
     chosen = parse_date(meeting_on)
     if chosen is None or chosen not in upcoming:
         return await _member_page(
-            svc, request, accounts, linked, 422, error="Please choose one of the meetings listed."
+            svc,
+            request,
+            accounts,
+            linked,
+            422,
+            error=translatable("Please choose one of the meetings listed."),
         )
     changes = await to_thread.run_sync(accounts.groups.meeting_changes, group.id, chosen)
     change = changes.get(chosen)
     if change is not None and change.cancelled:
         # Cancelled while the page was open: nobody will be there to miss them.
-        told = f"{cancelled_text(change)}, so there is no need to send apologies for it."
+        told = gettext(NO_NEED) % {"cancelled": cancelled_words(change)}
         return await _member_page(svc, request, accounts, linked, 409, error=told)
     await to_thread.run_sync(
         accounts.groups.send_apology, linked.member_id, chosen, accounts.clock()
@@ -169,7 +181,7 @@ async def member_proposes_guideline(
 ) -> HTMLResponse:
     """Any member may propose a guideline; the group agrees it (or not) at a meeting."""
     wording = text.strip()
-    problem = text_problem(wording, "the guideline")
+    problem = text_problem(wording, translatable("the guideline"))
     if problem is not None:
         return await _member_page(svc, request, accounts, linked, 422, error=problem)
     group = linked.group

@@ -12,6 +12,7 @@ from fastapi import Request, status
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.store.groups import Group, Member
+from app.translatable import translatable
 from app.web.account_services import AccountServices, account_services
 from app.web.problems import Problem
 from app.web.services import Services, services
@@ -31,8 +32,10 @@ class UnknownMemberLink(Problem):
 
     status = status.HTTP_404_NOT_FOUND
     code = "not_found"
-    title = "This link doesn't work any more"
-    message = "Please ask your facilitator for a new one. Thank you for letting us know."
+    title = translatable("This link doesn't work any more")
+    message = translatable(
+        "Please ask your facilitator for a new one. Thank you for letting us know."
+    )
 
 
 @dataclass(frozen=True, slots=True)

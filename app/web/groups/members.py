@@ -12,15 +12,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts.identity import name_problem
 from app.realtime.registry import new_command_id
 from app.session.commands import ForgetMember, RecordNameCheck
+from app.translatable import translatable
 from app.web.commands import submit
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.access import GroupNotFound
 from app.web.groups.group_page import group_page
 from app.web.groups.group_sessions import facilitator_in, todays_session
 from app.web.groups.member_links import member_link_url
+from app.web.languages import gettext
 from app.web.problems import Problem
 
 router = APIRouter(include_in_schema=False)
+OWN_LINK = translatable(
+    "%(name)s's own link, to send apologies, suggest a guideline or join the group's session "
+    "on the day (share it only with them): %(url)s"
+)
 
 
 @router.post("/groups/{group_id}/members", response_class=HTMLResponse)
@@ -97,6 +103,5 @@ async def member_link(
         svc,
         accounts,
         mine,
-        notice=f"{member.preferred_name}'s own link, to send apologies, suggest a guideline "
-        f"or join the group's session on the day (share it only with them): {url}",
+        notice=gettext(OWN_LINK) % {"name": member.preferred_name, "url": url},
     )

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.groups.rules import retention_cutoff
 from app.store.chores import Chores
 from app.store.groups import GroupRecords, Groups
+from app.translatable import translatable
 from app.web.account_services import AccountServices, local_date
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.group_page import group_page
@@ -81,8 +82,10 @@ async def purge_group(
             accounts,
             mine,
             422,
-            error="To remove the group, please type its name exactly as shown. Nothing has "
-            "been removed.",
+            error=translatable(
+                "To remove the group, please type its name exactly as shown. Nothing has "
+                "been removed."
+            ),
         )
     await to_thread.run_sync(accounts.groups.purge_group, mine.group.id)
     return RedirectResponse("/groups", status_code=303)

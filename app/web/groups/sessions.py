@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.groups.rules import this_weeks_meeting
 from app.realtime.hub import SessionHub
 from app.session.command_base import Role
+from app.translatable import translatable
 from app.web.access import current_token_version
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.group_page import group_page
@@ -19,6 +20,7 @@ from app.web.groups.group_sessions import (
     settle_promises,
 )
 from app.web.links import enter_as, issue, start_session
+from app.web.local_time import day_words
 from app.web.problems import Problem
 from app.web.services import Services
 from app.web.signing_in import SignedIn
@@ -49,8 +51,10 @@ async def start_this_weeks_session(
             accounts,
             mine,
             409,
-            error="There is no meeting of this group in the coming week, so there is no "
-            "session to start yet.",
+            error=translatable(
+                "There is no meeting of this group in the coming week, so there is no "
+                "session to start yet."
+            ),
         )
     await settle_promises(svc, accounts, group, next_meeting=True)
     plan, carried_ids = await to_thread.run_sync(
@@ -61,10 +65,13 @@ async def start_this_weeks_session(
         for n in await to_thread.run_sync(accounts.groups.facilitator_names, group.id)
         if n != me.account.display_name
     ]
+    # The title is the session's own words from now on, like a title typed in: the group's.
+    with svc.languages.speaking(group.language):
+        title = day_words(meeting_on)
     try:
         hub = await start_session(
             svc,
-            title=f"{meeting_on:%A} {meeting_on.day} {meeting_on:%B}",
+            title=title,
             group_name=group.name,
             template_key=template.key,
             facilitator_names=[me.account.display_name, *others][:6],

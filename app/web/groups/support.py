@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.agenda.carry_over import SupportResource
 from app.realtime.registry import new_command_id
 from app.session.commands import SetSupportResources
+from app.translatable import translatable
 from app.web.account_services import AccountServices
 from app.web.commands import submit
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
@@ -27,7 +28,7 @@ from app.web.services import Services
 router = APIRouter(include_in_schema=False)
 
 NAME_LIMIT = 120
-GONE = "That support resource was removed meanwhile. Here is the list as it is now."
+GONE = translatable("That support resource was removed meanwhile. Here is the list as it is now.")
 
 
 def _typed(
@@ -35,9 +36,9 @@ def _typed(
 ) -> tuple[SupportResource | None, str | None]:
     """The resource as typed, or the first thing to change about it."""
     fields = (
-        (name.strip(), "its name", NAME_LIMIT),
-        (how_to_reach.strip(), "how to reach it", 300),
-        (when_available.strip(), "when it is available", 300),
+        (name.strip(), translatable("its name"), NAME_LIMIT),
+        (how_to_reach.strip(), translatable("how to reach it"), 300),
+        (when_available.strip(), translatable("when it is available"), 300),
     )
     for text, what, limit in fields:
         problem = text_problem(text, what, limit)
