@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from starlette.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
@@ -19,10 +18,9 @@ from app.session.command_base import Role
 from app.web.languages import LANGUAGE_COOKIE
 from app.web.links import issue
 from app.web.local_time import day_words
-from tests.support.api import new_session
+from tests.support.api import in_process_websocket, new_session
 from tests.support.groups import (
     BASE,
-    PASSWORD,
     browser,
     create_group,
     group_form,
@@ -70,24 +68,6 @@ async def join_code_and_room_token(app: FastAPI, session_id: str) -> tuple[str, 
     hub = await svc.registry.get(session_id)
     room = issue(svc, hub, Role.ROOM, "room", hub.record.token_secret_version)
     return hub.record.join_code, room
-
-
-REGISTRATION = {
-    "email": "sam@example.org",
-    "display_name": "Sam",
-    "password": PASSWORD,
-    "password_again": PASSWORD,
-}
-
-
-def spanish() -> dict[str, str]:
-    return group_form(language="es")
-
-
-def key_of(client: TestClient, path: str) -> str:
-    found = re.search(r'name="form_key" value="([^"]+)"', client.get(path).text)
-    assert found is not None
-    return found.group(1)
 
 
 def a_device(app: FastAPI, headers: dict[str, str], cookie: str | None) -> httpx.AsyncClient:
@@ -209,25 +189,18 @@ async def test_the_group_page_says_and_changes_the_groups_language(app: FastAPI)
     ("headers", "welcome"),
     [({}, "Te damos la bienvenida"), ({"Accept-Language": "en-GB"}, "Welcome")],
 )
-def test_a_phones_live_updates_follow_the_same_rule(
+async def test_a_phones_live_updates_follow_the_same_rule(
     app: FastAPI, headers: dict[str, str], welcome: str
 ) -> None:
     """The phone's screen over its websocket, chosen when the socket opens, in-process."""
-    site = {"Origin": BASE}
-    with TestClient(app, base_url=BASE, headers=site) as sam:
-        sam.post("/account/register", data=dict(REGISTRATION))
-        created = sam.post("/groups", data={"form_key": key_of(sam, "/groups"), **spanish()})
-        path = created.headers["location"] if created.is_redirect else str(created.url)
-        started = sam.post(f"{path}/sessions", data={"form_key": key_of(sam, path)})
-        session_id = re.search(r"/s/([^/]+)/console", str(started.url))
-        code = re.search(r"/join/([A-Za-z0-9-]+)", started.text)
-        assert session_id is not None
-        assert code is not None
-        phone = TestClient(app, base_url=BASE, headers={**site, **headers})
-        phone.post(f"/join/{code.group(1)}", data={"name": "Lucía"})
-        with phone.websocket_connect(
-            f"/ws/sessions/{session_id.group(1)}/participant?format=html"
-        ) as socket:
-            first = socket.receive_text()
+    async with browser(app) as sam:
+        _path, session_id = await a_spanish_groups_session(app, sam)
+    code, _room = await join_code_and_room_token(app, session_id)
+    async with a_device(app, headers, None) as phone:
+        await phone.post(f"/join/{code}", data={"name": "Lucía"})
+        cookie = "; ".join(f"{name}={value}" for name, value in phone.cookies.items())
+    path = f"/ws/sessions/{session_id}/participant?format=html"
+    async with in_process_websocket(app, path, headers={**headers, "cookie": cookie}) as socket:
+        first = await socket.receive_text()
 
     assert f"{welcome}, <bdi>Lucía</bdi>" in first
