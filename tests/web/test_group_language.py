@@ -204,3 +204,17 @@ async def test_a_phones_live_updates_follow_the_same_rule(
         first = await socket.receive_text()
 
     assert f"{welcome}, <bdi>Lucía</bdi>" in first
+
+
+async def test_a_group_forms_refusal_names_its_field_in_the_pages_language(app: FastAPI) -> None:
+    """The field a check is about is said in the sentence's language, not left in English."""
+    async with browser(app) as sam:
+        await register(sam)
+        sam.cookies.set(LANGUAGE_COOKIE, "es")
+        no_name = await post(sam, "/groups", **group_form(name=" "))
+        path = await create_group(sam)
+        no_member = await post(sam, f"{path}/members", preferred_name="")
+
+    assert no_name.status_code == no_member.status_code == 422
+    assert "Escribe el nombre del grupo, por favor." in no_name.text
+    assert "Escribe su nombre preferido, por favor." in no_member.text

@@ -10,7 +10,7 @@ from app.accounts.identity import name_problem
 from app.agenda.carry_over import ActionKind
 from app.groups.rules import action_date_problem
 from app.store.groups import Action, new_id
-from app.translatable import translatable
+from app.translatable import Words, translatable
 from app.web.groups.form_values import MAX_DETAIL, parse_date, text_problem
 
 
@@ -28,7 +28,7 @@ class ActionFields(BaseModel):
             return translatable("Please choose what kind of action this is.")
         problem = text_problem(self.detail.strip(), translatable("what was agreed"))
         if problem is None and ActionKind(self.kind).names_a_peer:
-            problem = name_problem(self.peer_name.strip(), "the peer's preferred name")
+            problem = name_problem(self.peer_name.strip(), Words("the peer's preferred name"))
         due = parse_date(self.due_on)
         if problem is None and due is None:
             return translatable("Please give the date of the meeting this action is for.")

@@ -15,7 +15,7 @@ from app.agenda.templates import MAX_STAGES, AgendaTemplate
 from app.plain_text import control_character_problem
 from app.store.groups import new_id
 from app.store.templates import StoredTemplate
-from app.translatable import translatable
+from app.translatable import Words, translatable
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, SERVICES
 from app.web.languages import gettext
@@ -171,13 +171,11 @@ def _template_problem(
             "A session needs at least one agenda item. Please give at least one item a "
             "title. Nothing has been saved."
         )
-    problem = name_problem(name.strip(), "the template's name", 120)
+    problem = name_problem(name.strip(), Words("the template's name"), 120)
     for line in [description, *guidelines.splitlines()]:
-        problem = problem or (
-            None
-            if control_character_problem(line) is None
-            else "Please check the wording: " + str(control_character_problem(line))
-        )
+        wording = control_character_problem(line)
+        if problem is None and wording is not None:
+            problem = Words("Please check the wording: %(problem)s", problem=wording)
     if problem is None and len(stages) > MAX_STAGES:
         problem = gettext(TOO_MANY_ITEMS) % {"most": MAX_STAGES}
     if problem is None and any(k not in set(StageKind) for k, _t, _m, _p in stages):

@@ -10,7 +10,7 @@ from zoneinfo import available_timezones
 from app.groups.time_zones import NO_ZONE, UNKNOWN_ZONE, close_zones, zone_named
 from app.plain_text import control_character_problem
 from app.translatable import translatable
-from app.web.languages import gettext
+from app.web.languages import gettext, translated
 from app.web.local_time import either_words
 
 MAX_DETAIL = 300
@@ -41,7 +41,11 @@ def text_problem(text: str, what: str, limit: int = MAX_DETAIL) -> str | None:
     if len(text) > limit:
         return gettext(KEEP_SHORT) % {"what": gettext(what), "limit": limit}
     problem = control_character_problem(text)
-    return None if problem is None else gettext(CHECK) % {"what": gettext(what), "problem": problem}
+    return (
+        None
+        if problem is None
+        else gettext(CHECK) % {"what": gettext(what), "problem": translated(problem)}
+    )
 
 
 def zone_problem(typed: str, known: Collection[str]) -> str | None:

@@ -27,7 +27,7 @@ from app.groups.support_resources import PLACEHOLDERS
 from app.groups.time_zones import MAX_ZONE_NAME, pickable_zones, zone_named
 from app.store.groups import Group, new_id
 from app.store.templates import StoredTemplate
-from app.translatable import translatable
+from app.translatable import Words, translatable
 from app.web.account_services import AccountServices
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.form_values import (
@@ -95,7 +95,7 @@ def group_fields_problem(
 ) -> str | None:
     """What to change in the group form, kindly put; None when a group can be made of it.
     `languages`: the codes this server ships."""
-    problem = name_problem(fields.name.strip(), "the group's name", MAX_GROUP_NAME)
+    problem = name_problem(fields.name.strip(), Words("the group's name"), MAX_GROUP_NAME)
     venue = fields.venue.strip()
     retention = fields.retention_days.strip()
     every = fields.new_members_every.strip()

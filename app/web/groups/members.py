@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts.identity import name_problem
 from app.realtime.registry import new_command_id
 from app.session.commands import ForgetMember, RecordNameCheck
-from app.translatable import translatable
+from app.translatable import Words, translatable
 from app.web.commands import submit
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.access import GroupNotFound
@@ -39,7 +39,7 @@ async def add_member(
 ) -> Response:
     group = mine.group
     name = preferred_name.strip()
-    problem = name_problem(name, "their preferred name")
+    problem = name_problem(name, Words("their preferred name"))
     if problem is not None:
         return await group_page(
             request, svc, accounts, mine, 422, error=problem, form={"preferred_name": name[:40]}
