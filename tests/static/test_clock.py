@@ -8,9 +8,9 @@ millisecond around each boundary and on a spread of values between.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
+
+from tests.support.node import run_module
 
 CLOCK_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "clock.js"
 
@@ -40,19 +40,6 @@ console.log(JSON.stringify({ checked: values.size * 3, problems: problems.slice(
 
 
 def test_a_countdown_is_drawn_again_just_as_it_changes() -> None:
-    done = subprocess.run(
-        [
-            "node",
-            "--no-warnings",
-            "--input-type=module",
-            "-e",
-            CHECK % json.dumps(CLOCK_JS.as_uri()),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    result = json.loads(done.stdout)
+    result = run_module(CHECK, CLOCK_JS)
     assert result["checked"] > 10_000
     assert result["problems"] == []

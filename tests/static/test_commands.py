@@ -11,9 +11,9 @@ the page's own `UnansweredTaps`, over random runs of taps, losses, reconnections
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
+
+from tests.support.node import run_module
 
 COMMANDS_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "commands.js"
 
@@ -72,19 +72,6 @@ console.log(JSON.stringify({ steps, problems: problems.slice(0, 5) }));
 
 
 def test_taps_wait_until_answered_and_keep_their_ids() -> None:
-    done = subprocess.run(
-        [
-            "node",
-            "--no-warnings",
-            "--input-type=module",
-            "-e",
-            CHECK % json.dumps(COMMANDS_JS.as_uri()),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    result = json.loads(done.stdout)
+    result = run_module(CHECK, COMMANDS_JS)
     assert result["steps"] == 16_000
     assert result["problems"] == []

@@ -11,9 +11,9 @@ when to give the connection up. Its rule, checked in node by running the page's 
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
+
+from tests.support.node import run_module
 
 HEARTBEAT_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "heartbeat.js"
 
@@ -83,19 +83,6 @@ console.log(JSON.stringify({ runs, problems: problems.slice(0, 5) }));
 
 
 def test_a_silent_connection_is_given_up_within_5_s_and_a_slow_one_never() -> None:
-    done = subprocess.run(
-        [
-            "node",
-            "--no-warnings",
-            "--input-type=module",
-            "-e",
-            SIMULATION % json.dumps(HEARTBEAT_JS.as_uri()),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    result = json.loads(done.stdout)
+    result = run_module(SIMULATION, HEARTBEAT_JS)
     assert result["runs"] > 4_000
     assert result["problems"] == []

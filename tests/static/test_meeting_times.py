@@ -9,11 +9,11 @@ Chicago and London, read in each of those zones and UTC; and what "where you are
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.groups.meeting_times import local_text
+from tests.support.node import run_module
 
 MEETING_TIMES_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "meeting-times.js"
 ZONES = ("Pacific/Auckland", "America/Chicago", "Europe/London", "UTC")
@@ -53,21 +53,7 @@ def expected_where_you_are(instant: datetime, zone: str, other: str) -> str | No
 def test_the_browser_says_each_time_as_the_server_does() -> None:
     cases = [(instant, zone, other) for instant in instants() for zone in ZONES for other in ZONES]
     wire = [[int(instant.timestamp() * 1000), zone, other] for instant, zone, other in cases]
-    done = subprocess.run(
-        [
-            "node",
-            "--no-warnings",
-            "--input-type=module",
-            "-e",
-            CHECK % json.dumps(MEETING_TIMES_JS.as_uri()),
-        ],
-        input=json.dumps(wire),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    said = json.loads(done.stdout)
+    said = run_module(CHECK, MEETING_TIMES_JS, stdin=json.dumps(wire))
 
     expected = [
         [local_text(instant, zone), expected_where_you_are(instant, zone, other)]
@@ -100,21 +86,9 @@ console.log(JSON.stringify([
 def test_on_a_spanish_page_the_browser_says_days_and_times_as_spanish_does() -> None:
     """Spanish clocks and days from the browser's Intl ("19:00", "lunes, 7 de diciembre"); the
     words around them ("where you are") come from the page's catalog, absent in node."""
-    done = subprocess.run(
-        [
-            "node",
-            "--no-warnings",
-            "--input-type=module",
-            "-e",
-            SPANISH % json.dumps(MEETING_TIMES_JS.as_uri()),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
+    found = run_module(SPANISH, MEETING_TIMES_JS, timeout_s=60)
 
-    assert json.loads(done.stdout) == [
+    assert found == [
         "martes, 8 de diciembre, 19:00",
         "6:00 where you are",
         "lunes, 7 de diciembre, 22:00 where you are",

@@ -11,10 +11,10 @@ heard from the server up to 1.5 s, the heartbeat's asking interval, before it we
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from tests.support.node import run_module
 
 RECONNECT_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "reconnect.js"
 
@@ -79,20 +79,7 @@ console.log(JSON.stringify({ runs, problems: problems.slice(0, 5), herds }));
 
 
 def simulate() -> dict[str, Any]:
-    done = subprocess.run(
-        [
-            "node",
-            "--no-warnings",
-            "--input-type=module",
-            "-e",
-            SIMULATION % json.dumps(RECONNECT_JS.as_uri()),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    result: dict[str, Any] = json.loads(done.stdout)
+    result: dict[str, Any] = run_module(SIMULATION, RECONNECT_JS)
     return result
 
 

@@ -4,9 +4,9 @@ replacement pattern."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
+
+from tests.support.node import run_module
 
 WORDS_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "words.js"
 
@@ -23,20 +23,8 @@ console.log(JSON.stringify([
 
 
 def test_values_fill_their_placeholders_and_nothing_else() -> None:
-    done = subprocess.run(
-        [
-            "node",
-            "--no-warnings",
-            "--input-type=module",
-            "-e",
-            CHECK % json.dumps(WORDS_JS.as_uri()),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    assert json.loads(done.stdout) == [
+    found = run_module(CHECK, WORDS_JS, timeout_s=60)
+    assert found == [
         "Jo moved to 2nd of 3 still to speak.",
         "$& %(place)s $1 moved to 2.º of 3 still to speak.",
         "Priya and %(other)s",
