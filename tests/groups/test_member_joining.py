@@ -32,7 +32,6 @@ NOT_YET = (
 )
 
 
-
 def without_tags(html: str) -> str:
     """A page's words, a name inside its own element (`<bdi>`) read with the sentence."""
     return re.sub(r"<[^>]+>", "", html)
