@@ -84,6 +84,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+# The README's pictures: browser tests write their screenshots here with UPDATE_SCREENSHOTS=1.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where a browser test saves what people see: docs/screenshots/ when asked to refresh the
+    README's pictures, else a folder of the test's own."""
+    return DOCS_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+
+
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"

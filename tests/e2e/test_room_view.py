@@ -12,7 +12,6 @@ docs/screenshots/room-<scene>.png.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 
 from app.web.local_time import back_at_text
 from tests.e2e.test_console_layout import boxes, problems
-from tests.e2e.test_screenshots import DOCS_SHOTS, shoot
+from tests.e2e.test_screenshots import shoot
 from tests.support.api import created_session, new_session_request
 from tests.support.browser import Screens
 from tests.support.live_server import LiveServer
@@ -72,11 +71,6 @@ def zoned_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    return DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
 class Rooms:

@@ -10,7 +10,6 @@ With UPDATE_SCREENSHOTS=1 the Spanish run's screens are written to docs/screensh
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from functools import partial
@@ -34,7 +33,6 @@ from tests.support.translations import said
 
 NAMES = ("Priya", "Tom", "Mere", "Lee")
 WITHIN_MS = 1_000.0
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # Each language, and the browser locale that asks for it.
 LANGUAGES = {"en": "en-US", "es": "es-MX"}
 
@@ -91,11 +89,10 @@ def click_and_follow(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_whole_round_moves_on_every_screen_within_a_second(
-    screens: Screens, session: Session, language: str, tmp_path: Path
+    screens: Screens, session: Session, language: str, shots: Path
 ) -> None:
     say = partial(said, language)
     locale = LANGUAGES[language]
-    shots = DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     sam = screens.live(session.sam_url, locale=locale)
     ana = screens.live(session.ana_url, locale=locale)
     room = screens.live(session.room_url, PROJECTOR, locale=locale)

@@ -7,16 +7,13 @@ UPDATE_SCREENSHOTS=1 they replace the ones in docs/screenshots/ (do that when a 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.support.browser import LAPTOP, PHONE, PROJECTOR, ROOT, Screens
+from tests.support.browser import LAPTOP, PHONE, PROJECTOR, Screens
 from tests.support.pages import Session
 
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
 MAX_BYTES = 400_000
 
 
@@ -43,11 +40,6 @@ def looks_right(page: Page, name: str) -> None:
             .map((b) => Math.round(b.getBoundingClientRect().height))"""
     )
     assert len(set(heights)) <= 1, f"{name}: turn buttons of different heights {heights}"
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    return DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
 def shoot(page: Page, shots: Path, name: str) -> Path:

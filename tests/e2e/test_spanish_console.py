@@ -8,7 +8,6 @@ docs/screenshots/console-{waiting-room,round,menu}-es.png.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -23,7 +22,6 @@ from tests.support.pages import (
 )
 from tests.support.translations import said
 
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SPANISH = "es-MX"
 NAMES = ("Lucía", "Tom", "Mere", "Jo")
 
@@ -38,9 +36,8 @@ def accessible(page: Page, where: str) -> None:
 
 
 def test_a_spanish_facilitator_runs_a_round_from_the_console(
-    screens: Screens, session: Session, tmp_path: Path
+    screens: Screens, session: Session, shots: Path
 ) -> None:
-    shots = DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     for name in NAMES:
         session.join(name)
     sam = screens.live(session.sam_url, LAPTOP, locale=SPANISH)

@@ -7,7 +7,6 @@ With UPDATE_SCREENSHOTS=1 the Spanish screens are written to docs/screenshots/*-
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -15,12 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.support.browser import PHONE, PROJECTOR, Screens, wait_connected
 from tests.support.pages import Session, axe_violations
 
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SPANISH = "es-MX"
-
-
-def shots_dir(tmp_path: Path) -> Path:
-    return DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
 def calm_and_accessible(page: Page, shots: Path, name: str) -> None:
@@ -29,9 +23,8 @@ def calm_and_accessible(page: Page, shots: Path, name: str) -> None:
 
 
 def test_a_spanish_phone_through_a_whole_turn(
-    screens: Screens, session: Session, tmp_path: Path
+    screens: Screens, session: Session, shots: Path
 ) -> None:
-    shots = shots_dir(tmp_path)
     room = screens.live(session.room_url, PROJECTOR, locale=SPANISH)
     expect(room.locator("#room-status-heading")).to_have_text("Bienvenida")
 

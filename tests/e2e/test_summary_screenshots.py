@@ -5,14 +5,12 @@ folder, as tests/e2e/test_screenshots.py does)."""
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.e2e.test_screenshots import DOCS_SHOTS, shoot
+from tests.e2e.test_screenshots import shoot
 from tests.support.browser import LAPTOP, Screens
 from tests.support.pages import Session, axe_violations, describe_violations
 
@@ -22,11 +20,6 @@ CSP_WATCH = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective));
 """
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    return DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
 def refusals(page: Page, console: list[str]) -> list[str]:

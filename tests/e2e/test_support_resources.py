@@ -8,7 +8,6 @@ UPDATE_SCREENSHOTS=1."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import LAPTOP, PHONE, ROOT, Screens, wait_connected
+from tests.support.browser import LAPTOP, PHONE, Screens, wait_connected
 from tests.support.group_pages import AuditedPage, sign_up_with_a_group
 from tests.support.live_server import LiveServer, running_server
-
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -28,11 +25,6 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server of its own: the test signs up an account, which the shared server may hold."""
     with running_server(tmp_path) as live:
         yield live
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    return DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 
 def confirm_the_crisis_line(page: Page) -> None:

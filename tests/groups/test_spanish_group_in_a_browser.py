@@ -1,6 +1,7 @@
 """A Spanish group's pages in Debian's Chromium with axe (issue 17): a facilitator whose laptop
 asks for no language we ship reads the group's Spanish, meeting times as Spanish says them, and
-the browser adds the time where they are in Spanish words too ("— 6:00 donde estás")."""
+the browser adds the time where they are in Spanish words too ("— 6:00 donde estás").
+With UPDATE_SCREENSHOTS=1 the page is written to docs/screenshots/group-page-es.png."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def test_a_portuguese_laptop_in_london_reads_a_spanish_group_in_spanish(
-    server: LiveServer, chromium: Browser
+    server: LiveServer, chromium: Browser, shots: Path
 ) -> None:
     context = chromium.new_context(viewport=LAPTOP, timezone_id="Europe/London", locale="pt-BR")
     page = context.new_page()
@@ -50,3 +51,4 @@ def test_a_portuguese_laptop_in_london_reads_a_spanish_group_in_spanish(
     expect(first.locator("[data-where-you-are]")).not_to_contain_text("where you are")
     audited.audit("a Spanish group's page")
     audited.assert_no_problems()
+    page.screenshot(path=str(shots / "group-page-es.png"), animations="disabled", caret="hide")
