@@ -7,9 +7,11 @@ BIN := .venv/bin
 step = @printf '\n==> %s\n' "$(1)"
 
 # Compiled bytecode is kept outside the tree, shared with the servers the tests start
-# (tests/support/live_server.py): where PYTHONDONTWRITEBYTECODE is set, every run would compile
-# every import again, some 8 s of CPU before the first test.
-PYTEST := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="$${TMPDIR:-/tmp}/peer-rounds-pycache" $(BIN)/pytest
+# (tests/support/live_server.py) and `make serve`; scripts/bootstrap compiles app/ into it:
+# where PYTHONDONTWRITEBYTECODE is set, every run would compile every import again, some 8 s
+# of CPU before the first test.
+WITH_PYCACHE := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX="$${TMPDIR:-/tmp}/peer-rounds-pycache"
+PYTEST := $(WITH_PYCACHE) $(BIN)/pytest
 # pytest exits 5 when it collected no tests: that is a failure here.
 pytest = @rc=0; $(PYTEST) $(1) || rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then echo "make $@: pytest collected no tests" >&2; exit 1; fi; \
@@ -40,10 +42,10 @@ nginx:
 	@scripts/ensure-nginx
 
 demo: bootstrap
-	$(BIN)/peer-rounds demo
+	$(WITH_PYCACHE) $(BIN)/peer-rounds demo
 
 serve: bootstrap
-	$(BIN)/peer-rounds serve
+	$(WITH_PYCACHE) $(BIN)/peer-rounds serve
 
 # Steps run strictly in order and stop at the first failure.
 check: bootstrap

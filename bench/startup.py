@@ -9,7 +9,9 @@ Two kinds of process are started in turn, `--rounds` times each, on free ports:
   any app of ours must (FastAPI, SQLAlchemy, SQLModel, pydantic-settings, Jinja2, structlog).
 `--checkout DIR` adds Peer Rounds as another checkout has it (e.g. `git worktree add` of an
 earlier commit), started from that directory in the same alternation.
-Each is asked for `/healthz` every 20 ms from the moment it is started. Printed: the medians of
+Every process reads compiled bytecode from the prefix the Makefile and the tests use (as
+scripts/bootstrap leaves it), so that none compiles on start where PYTHONDONTWRITEBYTECODE is
+set. Each is asked for `/healthz` every 20 ms from the moment it is started. Printed: the medians of
 the wall time to the first answer and of the CPU time the process had used by then (user +
 system, from /proc), and Peer Rounds over the bare stack. CPU time is steadier than wall time on
 a shared machine: a neighbour makes the start slower, not larger.
@@ -29,6 +31,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
+
+from tests.support.live_server import BYTECODE_CACHE
 
 BARE_APP = """
 import fastapi, sqlalchemy, sqlmodel, pydantic_settings, jinja2, structlog, uvicorn
@@ -60,22 +64,25 @@ def time_to_answer(
     command: Sequence[str], port: int, env: dict[str, str], cwd: Path | None = None
 ) -> tuple[float, float]:
     """Wall seconds from start to the first /healthz answer, and CPU seconds used by then."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[:3]} exited with {process.returncode}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    return time.perf_counter() - started, cpu_seconds(process.pid)
-            except httpx.TransportError:
-                time.sleep(0.02)
-    finally:
-        process.kill()
-        process.wait()
+    # One client for all the asking: a new one each time would make a TLS context, taking CPU
+    # from the process being timed.
+    with httpx.Client(timeout=1) as client:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command[:3]} exited with {process.returncode}")
+                try:
+                    if client.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                        return time.perf_counter() - started, cpu_seconds(process.pid)
+                except httpx.TransportError:
+                    time.sleep(0.02)
+        finally:
+            process.kill()
+            process.wait()
 
 
 def main() -> None:
@@ -84,7 +91,13 @@ def main() -> None:
     parser.add_argument("--checkout", type=Path, action="append", default=[])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {**os.environ, "PEER_ROUNDS_DATA_DIR": data_dir, "PEER_ROUNDS_HOST": "127.0.0.1"}
+        env = {
+            **os.environ,
+            "PYTHONPYCACHEPREFIX": str(BYTECODE_CACHE),
+            "PEER_ROUNDS_DATA_DIR": data_dir,
+            "PEER_ROUNDS_HOST": "127.0.0.1",
+        }
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
 
         def peer_rounds(checkout: Path) -> Callable[[], tuple[float, float]]:
             def start() -> tuple[float, float]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from app.main import _background
 pytestmark = pytest.mark.anyio
 
 PATIENCE_S = 5.0
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def test_the_jobs_stop_even_when_one_swallows_its_cancellation() -> None:
@@ -101,3 +103,19 @@ def test_a_single_process_on_an_up_to_date_database_loads_only_what_it_needs_to_
     first_start = packages_imported_to_start(tmp_path)
     assert "alembic" in first_start
     assert LOADED_WHEN_NEEDED & packages_imported_to_start(tmp_path) == set()
+
+
+@pytest.mark.slow
+def test_the_bootstrap_compiles_the_app_where_its_servers_read_it(tmp_path: Path) -> None:
+    # The prefix of the Makefile and of tests/support/live_server.py, under this TMPDIR.
+    subprocess.run(
+        [ROOT / "scripts" / "bootstrap"],
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    compiled = tmp_path / "peer-rounds-pycache" / ROOT.relative_to(ROOT.anchor) / "app"
+    tag = sys.implementation.cache_tag
+    assert (compiled / f"main.{tag}.pyc").is_file()
+    assert (compiled / "web" / f"live.{tag}.pyc").is_file()
