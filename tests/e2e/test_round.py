@@ -112,7 +112,7 @@ def test_a_whole_round_moves_on_every_screen_within_a_second(
     expect(ana.locator("#waiting-panel")).to_contain_text("Priya")
 
     for name in NAMES:
-        let_in = sam.get_by_role("button", name=f"{say('Let in')} {name}")
+        let_in = sam.get_by_role("button", name=say("Let in %(name)s", name=name))
         let_in.click()
         expect(let_in).to_have_count(0)
         expect(phones[name].locator("#you-heading")).to_have_text(

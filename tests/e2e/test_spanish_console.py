@@ -49,7 +49,7 @@ def test_a_spanish_facilitator_runs_a_round_from_the_console(
     sam.screenshot(path=str(shots / "console-waiting-room-es.png"))
 
     for name in NAMES:
-        let_in = sam.get_by_role("button", name=f"{es('Let in')} {name}")
+        let_in = sam.get_by_role("button", name=es("Let in %(name)s", name=name))
         let_in.click()
         expect(let_in).to_have_count(0)
     expect(sam.locator("#waiting-panel")).to_contain_text(es("Nobody is waiting."))
