@@ -27,6 +27,7 @@ from app.session.commands import Admit, AdvanceStage, StartSession
 from app.session.views import view_for
 from app.store.groups import Guideline
 from app.web.links import join_session, links_for
+from app.web.local_time import date_words
 from app.web.services import Services
 from tests.groups.test_groups_web import group_id, start_session
 from tests.support.groups import browser, create_group, groups_of, post, register, today
@@ -113,7 +114,7 @@ async def test_a_retired_guideline_is_kept_apart_and_can_be_brought_back(app: Fa
     assert in_force is not None
     assert kept is not None
     assert first.text not in in_force.group(1)
-    assert f'<bdi>{first.text}</bdi> <span class="hint">· retired {today().isoformat()}' in (
+    assert f'<bdi>{first.text}</bdi> <span class="hint">· retired {date_words(today())}' in (
         kept.group(1)
     )
     assert again.status_code == 409

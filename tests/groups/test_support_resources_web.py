@@ -14,6 +14,7 @@ from app.groups.support_resources import PLACEHOLDERS
 from app.session.command_base import Role
 from app.session.views import view_for
 from app.web.links import join_session
+from app.web.local_time import date_words
 from app.web.services import Services
 from tests.groups.test_groups_web import group_id, start_session
 from tests.support.groups import browser, create_group, groups_of, post, register, today
@@ -64,7 +65,7 @@ async def test_confirming_keeps_the_checked_words_and_only_confirmed_ones_reach_
         "Call 116 123 (free)",
         today(),
     )
-    assert f"· confirmed {today().isoformat()}" in page.text
+    assert f"· confirmed {date_words(today())}" in page.text
     assert [r.name for r in hub.state.support_resources] == ["Samaritans"]
     phone = view_for(hub.state, Role.PARTICIPANT, priya.participant_id)
     room = view_for(hub.state, Role.ROOM)
