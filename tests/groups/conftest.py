@@ -1,5 +1,5 @@
 """The app, in-process on SQLite and on PostgreSQL, for the group and account page tests; and
-Debian's Chromium for the tests that open the pages in a browser."""
+Debian's Chromium and a real server for the tests that open the pages in a browser."""
 
 from __future__ import annotations
 
@@ -12,11 +12,20 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.support.browser import CHROMIUM_FLAGS, chromium_path
 from tests.support.groups import make_app
+from tests.support.live_server import LiveServer, running_server
 
 
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> FastAPI:
     return make_app(tmp_path, database_url)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of each test's own, rather than the run's shared one: each browser test here signs
+    up as the same facilitator."""
+    with running_server(tmp_path) as live:
+        yield live
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from tests.support.browser import PHONE, ROOT, WAIT_MS
 from tests.support.group_pages import AuditedPage
 from tests.support.groups import PASSWORD, today
-from tests.support.live_server import LiveServer, running_server
+from tests.support.live_server import LiveServer
 
 LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
@@ -32,12 +31,6 @@ BOXES = """selectors => Object.fromEntries(Object.entries(selectors).map(([name,
     const r = el.getBoundingClientRect();
     return [name, {top: r.top, left: r.left, bottom: r.bottom, right: r.right}];
 }))"""
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    with running_server(tmp_path) as live:
-        yield live
 
 
 @pytest.fixture

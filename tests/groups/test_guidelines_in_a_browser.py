@@ -3,21 +3,11 @@ guideline's words, retires one and brings it back, and marks the list reviewed."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.support.group_pages import AuditedPage, sign_up_with_a_group
 from tests.support.groups import today
-from tests.support.live_server import LiveServer, running_server
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    with running_server(tmp_path) as live:
-        yield live
+from tests.support.live_server import LiveServer
 
 
 def test_a_facilitator_looks_after_the_groups_guidelines(

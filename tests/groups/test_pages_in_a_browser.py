@@ -7,23 +7,13 @@ this thread while open, which the anyio tests that follow must not inherit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.support.browser import PHONE
 from tests.support.group_pages import AuditedPage, sign_up_with_a_group
 from tests.support.groups import today
-from tests.support.live_server import LiveServer, running_server
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A server of each test's own: both sign up as the same facilitator."""
-    with running_server(tmp_path) as live:
-        yield live
+from tests.support.live_server import LiveServer
 
 
 def test_a_facilitator_sets_up_a_group_and_starts_its_session(

@@ -5,22 +5,14 @@ With UPDATE_SCREENSHOTS=1 the page is written to docs/screenshots/group-page-es.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.support.browser import WAIT_MS
 from tests.support.group_pages import LAPTOP, AuditedPage
 from tests.support.groups import PASSWORD, today
-from tests.support.live_server import LiveServer, running_server
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    with running_server(tmp_path) as live:
-        yield live
+from tests.support.live_server import LiveServer
 
 
 def test_a_portuguese_laptop_in_london_reads_a_spanish_group_in_spanish(
