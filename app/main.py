@@ -35,7 +35,7 @@ from app.web import (
     summary,
 )
 from app.web.groups import routes as group_routes
-from app.web.groups.records import purge_expired_forever
+from app.web.groups.retention_purge import purge_expired_forever
 from app.web.languages import LOCALES_DIR, LanguageMiddleware, Languages
 from app.web.rate_limits import UnauthenticatedSockets, rate_limits_of
 from app.web.rendering import STATIC_DIR, FragmentRenderer, make_templates

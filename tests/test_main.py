@@ -75,11 +75,11 @@ import app.cli
 from app.config import Settings
 from app.main import create_app
 create_app(Settings(data_dir=sys.argv[1]))
-print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+print(json.dumps(sorted(sys.modules)))
 """
 
 
-def packages_imported_to_start(data_dir: Path) -> set[str]:
+def modules_imported_to_start(data_dir: Path) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", STARTS_AN_APP, str(data_dir)],
         capture_output=True,
@@ -89,6 +89,10 @@ def packages_imported_to_start(data_dir: Path) -> set[str]:
     )
     found: list[str] = json.loads(done.stdout.splitlines()[-1])
     return set(found)
+
+
+def packages_imported_to_start(data_dir: Path) -> set[str]:
+    return {name.split(".")[0] for name in modules_imported_to_start(data_dir)}
 
 
 # Each loaded where it is used, the first time it is: migrations on a database behind the
@@ -119,3 +123,31 @@ def test_the_bootstrap_compiles_the_app_where_its_servers_read_it(tmp_path: Path
     tag = sys.implementation.cache_tag
     assert (compiled / f"main.{tag}.pyc").is_file()
     assert (compiled / "web" / f"live.{tag}.pyc").is_file()
+
+
+# The pages nobody on a live screen needs: loaded by the first request for one
+# (tests/groups/test_lazy_pages.py).
+PAGES_LOADED_WHEN_ASKED_FOR = {
+    "app.web.accounts",
+    "app.web.groups.actions",
+    "app.web.groups.agenda_templates",
+    "app.web.groups.calendar_feeds",
+    "app.web.groups.cancellations",
+    "app.web.groups.group",
+    "app.web.groups.group_page",
+    "app.web.groups.guidelines",
+    "app.web.groups.invitations",
+    "app.web.groups.member_link",
+    "app.web.groups.members",
+    "app.web.groups.privacy",
+    "app.web.groups.records",
+    "app.web.groups.sessions",
+    "app.web.groups.support",
+}
+
+
+@pytest.mark.slow
+def test_starting_the_app_imports_no_group_page_nor_account_page(tmp_path: Path) -> None:
+    imported = modules_imported_to_start(tmp_path)
+    assert "app.web.groups.routes" in imported
+    assert PAGES_LOADED_WHEN_ASKED_FOR & imported == set()

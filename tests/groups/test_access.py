@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.web.groups.routes import ROUTERS
+from app.web.groups.routes import routers
 from tests.support.groups import browser, create_group, groups_of, post, register, today
 
 pytestmark = pytest.mark.anyio
@@ -16,7 +16,7 @@ def group_forms() -> list[str]:
     """Every form a group page posts to, as a path template."""
     return sorted(
         route.path
-        for router in ROUTERS
+        for router in routers()
         for route in router.routes
         if isinstance(route, APIRoute)
         and route.path.startswith("/groups/{group_id}")

@@ -19,7 +19,7 @@ from app.session.command_base import Actor, Role
 from app.session.commands import AdvanceStage, EndSession, StartSession
 from app.session.state import SessionStatus
 from app.web.account_services import make_account_services
-from app.web.groups.records import purge_expired
+from app.web.groups.retention_purge import purge_expired
 from app.web.services import Services
 from tests.support.groups import (
     PASSWORD,

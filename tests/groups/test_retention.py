@@ -16,7 +16,7 @@ from app.main import create_app
 from app.store.chores import Chores
 from app.store.database import create_database_engine
 from app.store.groups import Groups
-from app.web.groups.records import PURGE_CHORE, purge_expired, purge_if_due
+from app.web.groups.retention_purge import PURGE_CHORE, purge_expired, purge_if_due
 from tests.support.groups import (
     account_services,
     browser,

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount
 from app.config import Settings
 from app.main import create_app
 from app.realtime.registry import new_id
+from app.web.lazy_routes import LazyRouter
 from tests.support.nginx import DEPLOYED
 
 MAP_LINE = re.compile(r'^\s*"~(?P<pattern>[^"]+)" \$session_in_path;$', re.MULTILINE)
@@ -42,9 +43,12 @@ def paths_of(tmp_path: Path) -> list[str]:
 
 def paths_in(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[str]:
     """Every route's path. FastAPI keeps an included router whole, with the prefix it was
-    included at (`_IncludedRouter`); the static files are a Mount, and name no session."""
+    included at (`_IncludedRouter`); pages loaded on first use are loaded here; the static files
+    are a Mount, and name no session."""
     for route in routes:
         included = getattr(route, "original_router", None)
+        if isinstance(included, LazyRouter):
+            included.load()
         if included is not None:
             yield from paths_in(included.routes, prefix + route.include_context.prefix)  # type: ignore[attr-defined]
         elif not isinstance(route, Mount):
@@ -60,7 +64,9 @@ def filled(path: str, session_id: str) -> str:
 def test_every_route_that_names_a_session_is_routed_by_its_id(tmp_path: Path) -> None:
     session_id = new_id()
     naming = [path for path in paths_of(tmp_path) if "{session_id}" in path]
-    assert len(naming) >= 15, naming  # the live socket, the pages, the summary, the API
+    # the live socket, the pages, the summary, the API, the console's housekeeping form
+    assert len(naming) >= 15, naming
+    assert "/groups/sessions/{session_id}/actions" in naming
     unpinned = [path for path in naming if session_key(filled(path, session_id)) != session_id]
     assert not unpinned, f"deploy/nginx.conf's map does not pin {unpinned}"
 

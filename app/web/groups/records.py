@@ -1,70 +1,25 @@
-"""What is kept about a group: its export (JSON, CSV), its removal, and the retention purge."""
+"""What is kept about a group: its export (JSON, CSV) and its removal (the retention purge is
+in retention_purge.py: it runs from the start, the pages only when first asked for)."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
-import sqlalchemy
-import structlog
 from anyio import to_thread
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.groups.rules import retention_cutoff
-from app.store.chores import Chores
-from app.store.groups import GroupRecords, Groups
+from app.store.groups import GroupRecords
 from app.translatable import translatable
-from app.web.account_services import AccountServices, local_date
 from app.web.deps import ACCOUNTS, FACILITATING, SERVICES
 from app.web.groups.group_page import group_page
 from app.web.spreadsheet import plain_cell
 
-log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
-
-PURGE_CHORE = "retention_purge"
-PURGE_EVERY_S = 6 * 60 * 60
-# Every process asks this often whether the purge is due; one of them does it (Chores.claim).
-PURGE_ASK_EVERY_S = 10 * 60
-
-
-def purge_expired(groups: Groups, at: float) -> int:
-    """Forget every group's session records older than the group keeps them, counting days
-    in the group's own time zone; how many sessions were forgotten."""
-    return sum(
-        groups.purge_sessions_before(
-            group.id, retention_cutoff(local_date(at, group.time_zone), group.retention_days)
-        )
-        for group in groups.all_groups()
-    )
-
-
-def purge_if_due(accounts: AccountServices, chores: Chores) -> int | None:
-    """Purge, unless some process started a purge less than six hours ago (then None)."""
-    now = accounts.clock()
-    if not chores.claim(PURGE_CHORE, now, PURGE_EVERY_S):
-        return None
-    return purge_expired(accounts.groups, now)
-
-
-async def purge_expired_forever(
-    app: FastAPI, chores: Chores, ask_every_s: float = PURGE_ASK_EVERY_S
-) -> None:
-    accounts: AccountServices = app.state.account_services
-    while True:
-        try:
-            purged = await to_thread.run_sync(purge_if_due, accounts, chores)
-        except sqlalchemy.exc.SQLAlchemyError as error:
-            log.warning("retention_purge_failed", error=str(error))
-        else:
-            if purged:
-                log.info("retention_purged", sessions=purged)
-        await asyncio.sleep(ask_every_s)
 
 
 @router.post("/groups/{group_id}/purge", response_class=HTMLResponse)
