@@ -156,7 +156,7 @@ def main() -> None:
                 runs[name].append(start())
     medians = {name: median_start(got) for name, got in runs.items()}
     print(f"{args.rounds} starts each, alternating; medians")
-    print(f"{'':14}{'to answering (s)':>18}{'CPU by then (s)':>18}{'then ' + FIRST_PAGE:>26}")
+    print(f"{'':14}{'to answering (s)':>18}{'CPU by then (s)':>18}{'then ' + FIRST_PAGE:>28}")
     for name, median in medians.items():
         page = (
             f"{median.page_wall_s:12.2f} s{median.page_cpu_s:8.2f} s CPU"
