@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.store.appending import Refusal, Snapshot
@@ -105,7 +105,13 @@ def stored_rows(engine: sqlalchemy.Engine) -> list[tuple[Any, ...]]:
         ]
 
 
+ASKED = Commit("session-a", 1, "c1", "p1", 5.0, [{"type": "support_requested", "person": "p1"}])
+FOLLOWED_UP = Commit("session-a", 2, "c2", "f1", 9.0, [{"type": "support_followed_up"}])
+
+
 @given(batches=batches)
+# Always among the examples: a follow-up that rewrites a stored commit and drops the snapshot.
+@example(batches=[([ASKED], [Snapshot("session-a", 1, {"asked": ["p1"]})]), ([FOLLOWED_UP], [])])
 @engine_settings(40)
 def test_the_raw_writer_stores_what_the_sqlalchemy_path_stores(
     migrated_file: Path, batches: list[tuple[list[Commit], list[Snapshot]]]
