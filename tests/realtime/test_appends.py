@@ -137,8 +137,18 @@ def test_sqlite_gets_one_writer_and_postgresql_many(migrated_engine: sqlalchemy.
 
 
 async def test_appends_that_wait_together_are_stored_together(
-    sqlite_engine: sqlalchemy.Engine,
+    sqlite_engine: sqlalchemy.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    loop = asyncio.get_running_loop()
+    wake_ups: list[object] = []
+    call_soon_threadsafe = loop.call_soon_threadsafe
+
+    def counted(callback: Any, *args: Any, **options: Any) -> Any:
+        if callback is appends_module._answer:
+            wake_ups.append(callback)
+        return call_soon_threadsafe(callback, *args, **options)
+
+    monkeypatch.setattr(loop, "call_soon_threadsafe", counted)
     writer = CountingWriter(sqlite_engine)
     writer.store.append(commit("retried", 1))
     appends = BatchedAppends(writer.connect)
@@ -158,6 +168,8 @@ async def test_appends_that_wait_together_are_stored_together(
     assert all(writer.store.current_version(s) == 1 for s in sessions)
     # Everything that was waiting when the writer was free again went in one transaction.
     assert writer.batches == [1, 32]
+    # And each transaction woke the event loop once, to answer everyone in it.
+    assert len(wake_ups) == 2
 
 
 async def test_a_failed_transaction_reaches_everyone_in_it_and_the_next_append_still_works(
