@@ -195,8 +195,7 @@ class SessionHub:
     async def _save_snapshot(self) -> None:
         """A snapshot is a cache that makes reloads fast: failing to write one loses nothing."""
         try:
-            await in_thread(
-                self._store.save_snapshot,
+            await self._appends.save_snapshot(
                 self.state.session_id,
                 self.state.version,
                 state_for_storage(self.state),

@@ -72,11 +72,17 @@ def _sqlite_engine(url: sqlalchemy.URL) -> sqlalchemy.Engine:
         connect_args={"check_same_thread": False},
         json_serializer=_json_serializer,
     )
-    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "connect", _on_connect)
     return engine
 
 
-def _configure_sqlite_connection(connection: sqlite3.Connection, _record: object) -> None:
+def _on_connect(connection: sqlite3.Connection, _record: object) -> None:
+    configure_sqlite_connection(connection)
+
+
+def configure_sqlite_connection(connection: sqlite3.Connection) -> None:
+    """The settings every connection to the file needs: the engine's, and the writer's own
+    raw one (app/store/sqlite_writer.py)."""
     connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     _switch_to_wal(connection)
     # In WAL mode NORMAL is still corruption-safe; only the last commits before a power cut

@@ -1,102 +1,50 @@
 """The event store: per-session commits with optimistic concurrency, and snapshot caching."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select
 
-from app.session.storage import closes_support_follow_up, forget_support_requests
-from app.store.commits import Commit, DuplicateCommand, VersionConflict
-from app.store.tables import JSON_DOCUMENT, SessionCommitRow, SessionSnapshotRow, table_of
-
-# Statements are built once, at import: building one per call cost several times what executing
-# it does, and SQLAlchemy caches their compiled form.
-_COMMITS = table_of(SessionCommitRow)
-_SNAPSHOTS = table_of(SessionSnapshotRow)
-
-_CURRENT_VERSION = select(func.coalesce(func.max(_COMMITS.c.version), 0)).where(
-    _COMMITS.c.session_id == bindparam("session_id")
+from app.store.appending import (
+    APPEND,
+    COMMITS,
+    CURRENT_VERSION,
+    SAVE_SNAPSHOT,
+    SNAPSHOTS,
+    Refusal,
+    Snapshot,
+    Statement,
+    append_in,
+    save_snapshot_in,
 )
-
-
-def _append(
-    insert: type[postgresql.Insert] | type[sqlite.Insert],
-) -> postgresql.Insert | sqlite.Insert:
-    statement = insert(_COMMITS).from_select(
-        ["session_id", "version", "command_id", "actor_id", "recorded_at", "events"],
-        select(
-            bindparam("session_id", type_=sqlalchemy.String()),
-            bindparam("version", type_=sqlalchemy.Integer()),
-            bindparam("command_id", type_=sqlalchemy.String()),
-            bindparam("actor_id", type_=sqlalchemy.String()),
-            bindparam("recorded_at", type_=sqlalchemy.Float()),
-            bindparam("events", type_=JSON_DOCUMENT),
-        ).where(_CURRENT_VERSION.scalar_subquery() == bindparam("version") - 1),
-    )
-    return (
-        # A refused row is not an error: several appends share one transaction (append_all),
-        # and on PostgreSQL an error would abort the others with it.
-        statement.on_conflict_do_nothing()
-        # Drivers need not report the row count of an INSERT unless asked to.
-        .execution_options(preserve_rowcount=True)
-    )
-
+from app.store.commits import Commit
+from app.store.sqlite_writer import SqliteWriter
 
 _CURRENT_VERSIONS = (
-    select(_COMMITS.c.session_id, func.max(_COMMITS.c.version))
-    .where(_COMMITS.c.session_id.in_(bindparam("session_ids", expanding=True)))
-    .group_by(_COMMITS.c.session_id)
+    select(COMMITS.c.session_id, sqlalchemy.func.max(COMMITS.c.version))
+    .where(COMMITS.c.session_id.in_(bindparam("session_ids", expanding=True)))
+    .group_by(COMMITS.c.session_id)
 )
-
-_APPEND = {"postgresql": _append(postgresql.Insert), "sqlite": _append(sqlite.Insert)}
 
 _LOAD = (
     select(
-        _COMMITS.c.version,
-        _COMMITS.c.command_id,
-        _COMMITS.c.actor_id,
-        _COMMITS.c.recorded_at,
-        _COMMITS.c.events,
+        COMMITS.c.version,
+        COMMITS.c.command_id,
+        COMMITS.c.actor_id,
+        COMMITS.c.recorded_at,
+        COMMITS.c.events,
     )
     .where(
-        _COMMITS.c.session_id == bindparam("session_id"),
-        _COMMITS.c.version > bindparam("after_version"),
+        COMMITS.c.session_id == bindparam("session_id"),
+        COMMITS.c.version > bindparam("after_version"),
     )
-    .order_by(_COMMITS.c.version)
+    .order_by(COMMITS.c.version)
 )
 
-_VERSION_OF_COMMAND = select(_COMMITS.c.version).where(
-    _COMMITS.c.session_id == bindparam("session_id"),
-    _COMMITS.c.command_id == bindparam("command_id"),
+_LATEST_SNAPSHOT = select(SNAPSHOTS.c.version, SNAPSHOTS.c.state).where(
+    SNAPSHOTS.c.session_id == bindparam("session_id")
 )
-
-_LATEST_SNAPSHOT = select(_SNAPSHOTS.c.version, _SNAPSHOTS.c.state).where(
-    _SNAPSHOTS.c.session_id == bindparam("session_id")
-)
-
-
-def _snapshot_upsert(
-    insert: type[postgresql.Insert] | type[sqlite.Insert],
-) -> postgresql.Insert | sqlite.Insert:
-    statement = insert(_SNAPSHOTS).values(
-        session_id=bindparam("session_id"), version=bindparam("version"), state=bindparam("state")
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[_SNAPSHOTS.c.session_id],
-        set_={"version": statement.excluded.version, "state": statement.excluded.state},
-        # Only a newer snapshot replaces the kept one, so a late, slow writer cannot undo it.
-        where=_SNAPSHOTS.c.version < statement.excluded.version,
-    )
-
-
-_SAVE_SNAPSHOT = {
-    "postgresql": _snapshot_upsert(postgresql.Insert),
-    "sqlite": _snapshot_upsert(sqlite.Insert),
-}
-
-
-Refusal = DuplicateCommand | VersionConflict
 
 
 class EventStore:
@@ -104,13 +52,17 @@ class EventStore:
 
     def __init__(self, engine: sqlalchemy.Engine) -> None:
         self._engine = engine
-        self._append = _APPEND[engine.dialect.name]
-        self._save_snapshot = _SAVE_SNAPSHOT[engine.dialect.name]
+        self._append = APPEND[engine.dialect.name]
+        self._save_snapshot = SAVE_SNAPSHOT[engine.dialect.name]
 
     @property
     def one_writer_at_a_time(self) -> bool:
         """SQLite lets one connection write at a time; the others wait in its busy handler."""
         return self._engine.dialect.name == "sqlite"
+
+    def sqlite_writer(self) -> SqliteWriter:
+        """The one writer of this store's SQLite file, on a raw connection of its own."""
+        return SqliteWriter(self._engine)
 
     def append(self, commit: Commit) -> None:
         """Store ``commit`` as the session's next version, or raise and store nothing.
@@ -134,28 +86,8 @@ class EventStore:
         """Append each commit as ``append`` does, all in one transaction; for each, None if it
         was stored, else why not. A refusal stores nothing of that commit and stops no other."""
         with self._engine.begin() as connection:
-            return [self._append_on(connection, commit) for commit in commits]
-
-    def _append_on(self, connection: sqlalchemy.Connection, commit: Commit) -> Refusal | None:
-        parameters = {
-            "session_id": commit.session_id,
-            "version": commit.version,
-            "command_id": commit.command_id,
-            "actor_id": commit.actor_id,
-            "recorded_at": commit.recorded_at,
-            "events": commit.events,
-        }
-        if connection.execute(self._append, parameters).rowcount == 1:
-            if closes_support_follow_up(commit.events):
-                _forget_support_requests(connection, commit.session_id)
-            return None
-        committed = connection.execute(
-            _VERSION_OF_COMMAND,
-            {"session_id": commit.session_id, "command_id": commit.command_id},
-        ).scalar_one_or_none()
-        if committed is not None:
-            return DuplicateCommand(commit.session_id, commit.command_id, committed)
-        return VersionConflict(commit.session_id, commit.version)
+            transaction = _InConnection(connection)
+            return [append_in(transaction, self._append, commit) for commit in commits]
 
     def load(self, session_id: str, after_version: int = 0) -> list[Commit]:
         """The session's commits with a version above ``after_version``, oldest first."""
@@ -177,16 +109,16 @@ class EventStore:
     def current_version(self, session_id: str) -> int:
         """The session's newest version; 0 when it has no commits."""
         with self._engine.connect() as connection:
-            result = connection.execute(_CURRENT_VERSION, {"session_id": session_id})
+            result = connection.execute(CURRENT_VERSION, {"session_id": session_id})
             version: int = result.scalar_one()
         return version
 
     def last_recorded_at(self, session_id: str) -> float | None:
         """When the session's newest commit was recorded; None when it has none."""
         query = (
-            select(_COMMITS.c.recorded_at)
-            .where(_COMMITS.c.session_id == session_id)
-            .order_by(_COMMITS.c.version.desc())
+            select(COMMITS.c.recorded_at)
+            .where(COMMITS.c.session_id == session_id)
+            .order_by(COMMITS.c.version.desc())
             .limit(1)
         )
         with self._engine.connect() as connection:
@@ -203,9 +135,10 @@ class EventStore:
 
     def save_snapshot(self, session_id: str, version: int, state: dict[str, Any]) -> None:
         """Keep ``state`` as the session's only snapshot, unless one as new or newer is kept."""
-        parameters = {"session_id": session_id, "version": version, "state": state}
         with self._engine.begin() as connection:
-            connection.execute(self._save_snapshot, parameters)
+            save_snapshot_in(
+                _InConnection(connection), self._save_snapshot, Snapshot(session_id, version, state)
+            )
 
     def latest_snapshot(self, session_id: str) -> tuple[int, dict[str, Any]] | None:
         with self._engine.connect() as connection:
@@ -216,20 +149,14 @@ class EventStore:
         return version, state
 
 
-def _forget_support_requests(connection: sqlalchemy.Connection, session_id: str) -> None:
-    """Rewrite the session's stored commits without who asked for support, in the transaction
-    that stores the follow-up (so the log never holds both), as erasing a member does
-    (app/store/groups/members.py). The snapshot goes too: it is only a cache of the events,
-    and would still say who asked."""
-    commits = connection.execute(
-        select(_COMMITS.c.version, _COMMITS.c.events).where(_COMMITS.c.session_id == session_id)
-    ).all()
-    for version, events in commits:
-        forgotten = forget_support_requests(events)
-        if forgotten is not events:
-            connection.execute(
-                _COMMITS.update()
-                .where(_COMMITS.c.session_id == session_id, _COMMITS.c.version == version)
-                .values(events=forgotten)
-            )
-    connection.execute(delete(_SNAPSHOTS).where(_SNAPSHOTS.c.session_id == session_id))
+class _InConnection:
+    """A SQLAlchemy connection's open transaction, as app/store/appending.py runs it."""
+
+    def __init__(self, connection: sqlalchemy.Connection) -> None:
+        self._connection = connection
+
+    def changed(self, statement: Statement, parameters: Mapping[str, Any]) -> int:
+        return self._connection.execute(statement, parameters).rowcount
+
+    def rows(self, statement: Statement, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        return self._connection.execute(statement, parameters).all()
