@@ -13,6 +13,7 @@ Either way each commit stands or falls on its own, and is refused as EventStore.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -105,7 +106,10 @@ class BatchedAppends:
                 except Exception as error:
                     outcomes = [error] * len(jobs)
                 for loop in {waiting.loop for waiting in batch}:
-                    loop.call_soon_threadsafe(_answer, batch, outcomes)
+                    # A loop closed meanwhile has nobody left to answer; the writer goes on
+                    # for the others, and for whoever hands over the next job.
+                    with contextlib.suppress(RuntimeError):
+                        loop.call_soon_threadsafe(_answer, batch, outcomes)
         finally:
             if connection is not None:
                 connection.close()

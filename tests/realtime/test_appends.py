@@ -302,3 +302,33 @@ async def test_a_writer_that_cannot_connect_answers_every_caller_and_tries_again
     await appends.append(commit("later", 1))
 
     assert writer.store.current_version("later") == 1
+
+
+def test_a_loop_that_closed_before_its_answer_does_not_stop_the_writer(
+    sqlite_engine: sqlalchemy.Engine,
+) -> None:
+    """The writer answers each job on its caller's loop; one that has closed meanwhile (a
+    test's, a worker's) must not end the writer while it is still counted as running, or
+    every later append would wait for ever."""
+    writer = CountingWriter(sqlite_engine)
+    appends = BatchedAppends(writer.connect)
+    release = writer.hold_next = threading.Event()
+    closed = asyncio.new_event_loop()
+    left: list[asyncio.Task[None]] = []
+
+    async def hand_over() -> None:
+        left.append(closed.create_task(appends.append(commit("left", 1))))
+        await started_writing(writer)
+
+    closed.run_until_complete(hand_over())
+    closed.close()
+    release.set()
+
+    later = threading.Thread(
+        target=asyncio.run, args=(appends.append(commit("later", 1)),), daemon=True
+    )
+    later.start()
+    later.join(timeout=5)
+
+    assert not later.is_alive()
+    assert writer.store.current_version("later") == 1
