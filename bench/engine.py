@@ -24,16 +24,12 @@ from app.session.command_base import Actor, CommandBase, Role
 from app.session.decide import decide
 from app.session.decisions import Accepted
 from app.session.evolve import apply_commit
-from app.session.views import AnyView
 from app.store.database import create_database_engine, migrate
 from app.store.event_store import EventStore
-from app.store.live_sessions import LiveSessionRecord, LiveSessions
+from app.store.live_sessions import LiveSessions
+from tests.support.frames import render
 
 COMMANDS = 2000
-
-
-def render(view: AnyView, record: LiveSessionRecord, language: str) -> str:
-    return ""
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -6,12 +6,22 @@ text with its own small `you` spliced in: byte for byte what serialising the who
 ParticipantView would give (tests/realtime/test_frames.py), for a fraction of the work. Each
 piece of JSON is made by app/realtime/view_json.py; the console's schedule projection comes from
 the session's ScheduleCache (at most one a second).
+
+A phone's HTML is its panels (app/realtime/panels.py): each rendered once per distinct key, and
+taken from the previous version's frames when its key has not changed. So each phone is also
+offered only the panels that changed since that version (always with the version marker, which
+says which version the screen now shows); its outbox decides which of the two it sends. Equal
+messages are the same str, so a layer below can encode each distinct message once. The hub
+keeps the last version's frames only: a new one takes what it needs from the previous and lets
+go of the one before that.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 
+from app.realtime.panels import Panel, PanelKey
 from app.realtime.protocol import snapshot_message
 from app.realtime.schedules import ScheduleCache
 from app.realtime.view_json import view_json
@@ -23,6 +33,7 @@ from app.session.views import (
     PublicView,
     SharedViews,
     facilitator_view,
+    participant_view,
     participant_you,
     room_screen,
     view_for,
@@ -30,6 +41,15 @@ from app.session.views import (
 from app.store.live_sessions import LiveSessionRecord
 
 ViewKey = tuple[Role, str, Format, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Messages:
+    """What a version offers one screen: the whole of it, and, where the screen can take it,
+    only what changed since the version before (app/realtime/outbox.py chooses)."""
+
+    full: str
+    diff: str | None = None
 
 
 class VersionFrames:
@@ -40,6 +60,7 @@ class VersionFrames:
         renderer: Renderer,
         now: float,
         schedules: ScheduleCache | None = None,
+        previous: VersionFrames | None = None,
     ) -> None:
         self._state = state
         self._record = record
@@ -50,16 +71,38 @@ class VersionFrames:
         # The session's, from the hub, so versions within one second share one projection.
         self._schedules = schedules or ScheduleCache()
         self._made: dict[ViewKey, str] = {}
+        self._diffs: dict[ViewKey, str | None] = {}
+        self._panels: dict[ViewKey, tuple[Panel, ...]] = {}
+        self._panel_html: dict[PanelKey, str] = {}
+        # Messages by their panels, so phones with equal panels get the very same str.
+        self._joined: dict[tuple[PanelKey, ...], str] = {}
+        self._previous = previous
+        if previous is not None:
+            previous._previous = None
+
+    @property
+    def version(self) -> int:
+        return self._state.version
 
     def for_viewer(self, viewer: Viewer) -> str:
+        """The whole message: for a screen that has nothing yet, or missed a version."""
         key = viewer.view_key
         made = self._made.get(key)
         if made is None:
             made = self._made[key] = self._make(viewer)
         return made
 
+    def messages_for(self, viewer: Viewer) -> Messages:
+        full = self.for_viewer(viewer)
+        key = viewer.view_key
+        if key not in self._diffs:
+            self._diffs[key] = self._diff(key)
+        return Messages(full, self._diffs[key])
+
     def _make(self, viewer: Viewer) -> str:
         if viewer.format == "html":
+            if viewer.role is Role.PARTICIPANT:
+                return self._join(self._phone_panels(viewer.view_key))
             view = (
                 self._console
                 if viewer.role is Role.FACILITATOR
@@ -69,6 +112,48 @@ class VersionFrames:
             )
             return self._renderer(view, self._record, viewer.language)
         return snapshot_message(self._state.version, self.view_json(viewer.role, viewer.person_id))
+
+    def _phone_panels(self, key: ViewKey) -> tuple[Panel, ...]:
+        panels = self._panels.get(key)
+        if panels is None:
+            _role, person, _format, language = key
+            view = participant_view(self._state, person, self._shared)
+            panels = self._panels[key] = tuple(self._renderer.panels(view, language))
+        return panels
+
+    def _diff(self, key: ViewKey) -> str | None:
+        """The panels whose HTML changed since the previous version, the version marker (the
+        first) always among them; None when there is nothing to compare with."""
+        role, person, format_, _language = key
+        previous = self._previous
+        if (
+            previous is None
+            or role is not Role.PARTICIPANT
+            or format_ != "html"
+            or person not in previous._state.participants
+        ):
+            return None
+        before = {panel.template: panel.key for panel in previous._phone_panels(key)}
+        panels = self._phone_panels(key)
+        changed = [panels[0], *(p for p in panels[1:] if before.get(p.template) != p.key)]
+        return self._join(tuple(changed))
+
+    def _join(self, panels: tuple[Panel, ...]) -> str:
+        keys = tuple(panel.key for panel in panels)
+        joined = self._joined.get(keys)
+        if joined is None:
+            joined = self._joined[keys] = "".join(self._html(panel) for panel in panels)
+        return joined
+
+    def _html(self, panel: Panel) -> str:
+        html = self._panel_html.get(panel.key)
+        if html is None:
+            if self._previous is not None:
+                html = self._previous._panel_html.get(panel.key)
+            if html is None:
+                html = self._renderer.render_panel(panel)
+            self._panel_html[panel.key] = html
+        return html
 
     @cached_property
     def _console(self) -> FacilitatorView:

@@ -102,6 +102,8 @@ class SessionHub:
         self._revoked_reason = ""
         self._catching_up: asyncio.Task[None] | None = None
         self._schedules = ScheduleCache()
+        # The last version's frames, which the next one compares its panels with.
+        self._last_frames: VersionFrames | None = None
 
     @property
     def viewer_count(self) -> int:
@@ -111,7 +113,10 @@ class SessionHub:
         if not self._viewers:
             self._broker.watch(self.record.id)
         self._viewers.add(viewer)
-        viewer.outbox.offer_snapshot(self._frames().for_viewer(viewer))
+        # Frames of its own, with this moment's schedule for a console, reusing the last
+        # version's panels; a screen's first snapshot is whole whatever it is offered.
+        frames = self._frames(previous=self._last_frames)
+        viewer.outbox.offer_snapshot(frames.for_viewer(viewer))
         if viewer.token_version < self._links_from:
             # Authenticated just before the revocation, attached just after it.
             viewer.outbox.close(self._revoked_reason)
@@ -242,11 +247,17 @@ class SessionHub:
             self._metrics.reload_fan_out_seconds.observe(time.perf_counter() - loaded_at)
 
     def publish(self) -> None:
-        frames = self._frames()
+        frames = self._last_frames = self._frames(previous=self._last_frames)
         for viewer in list(self._viewers):
-            viewer.outbox.offer_snapshot(frames.for_viewer(viewer))
+            messages = frames.messages_for(viewer)
+            viewer.outbox.offer_snapshot(messages.full, messages.diff)
 
-    def _frames(self) -> VersionFrames:
+    def _frames(self, previous: VersionFrames | None) -> VersionFrames:
         return VersionFrames(
-            self.state, self.record, self._renderer, self._clock(), schedules=self._schedules
+            self.state,
+            self.record,
+            self._renderer,
+            self._clock(),
+            schedules=self._schedules,
+            previous=previous,
         )

@@ -3,6 +3,12 @@
 A snapshot slot holds one message. A slow client therefore skips to the newest version instead
 of growing a queue, and the server's memory per connection stays flat whatever the client does.
 
+A snapshot may come in two forms: whole, and as only what changed since the version offered
+before it (a phone's changed panels, app/realtime/frames.py). The slot decides which is sent:
+when it is empty, the version before was taken for sending, so the socket delivers it first and
+the changes are enough; when it still holds an unsent snapshot (this screen is skipping a
+version), or this screen has never been sent one, only the whole version leaves it whole.
+
 Every open socket has one, so it is kept small: a list and a future that exists only while the
 sender waits, rather than a deque and an asyncio.Event (whose own deque of waiters is another
 760 bytes) — about 1.5 KB less per connection (bench/README.md).
@@ -20,10 +26,19 @@ class OutboxFull(Exception):
 
 
 class Outbox:
-    __slots__ = ("_due", "_replies", "_snapshot", "_waiter", "closing", "taken_over")
+    __slots__ = (
+        "_due",
+        "_replies",
+        "_sent_snapshot",
+        "_snapshot",
+        "_waiter",
+        "closing",
+        "taken_over",
+    )
 
     def __init__(self) -> None:
         self._snapshot: str | None = None
+        self._sent_snapshot = False
         self._replies: list[str] = []
         self._due = False
         self._waiter: asyncio.Future[None] | None = None
@@ -32,8 +47,12 @@ class Outbox:
         # person's access ended: the page must not try again (docs/protocol.md, 4409).
         self.taken_over = False
 
-    def offer_snapshot(self, message: str) -> None:
-        self._snapshot = message
+    def offer_snapshot(self, message: str, diff: str | None = None) -> None:
+        """`message`: the whole version; `diff`: only what changed since the one offered before."""
+        if diff is not None and self._snapshot is None and self._sent_snapshot:
+            self._snapshot = diff
+        else:
+            self._snapshot = message
         self._wake()
 
     def reply(self, message: str) -> None:
@@ -64,6 +83,7 @@ class Outbox:
                 self._waiter = None
         self._due = False
         batch = [] if self._snapshot is None else [self._snapshot]
+        self._sent_snapshot = self._sent_snapshot or self._snapshot is not None
         self._snapshot = None
         batch.extend(self._replies)
         self._replies.clear()

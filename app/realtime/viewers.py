@@ -3,19 +3,27 @@ messages are made (JSON for scripts, HTML fragments for the browser pages)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from app.realtime.outbox import Outbox
+from app.realtime.panels import Panel
 from app.session.command_base import Role
-from app.session.views import AnyView
+from app.session.views import AnyView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 
 Format = Literal["json", "html"]
 
 
 class Renderer(Protocol):
+    """A screen's HTML: a view's whole fragment, or a phone's panels one at a time."""
+
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str: ...
+
+    def panels(self, view: ParticipantView, language: str) -> Sequence[Panel]: ...
+
+    def render_panel(self, panel: Panel) -> str: ...
 
 
 @dataclass(eq=False)

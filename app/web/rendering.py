@@ -9,10 +9,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment
+from jinja2 import Environment, meta
 from markupsafe import Markup
 
 from app.plain_text import quoted
+from app.realtime.panels import Panel
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text
@@ -36,6 +37,7 @@ from app.web.local_time import (
     zone_named,
 )
 from app.web.minutes import minutes_value
+from app.web.phone_panels import phone_panels
 from app.web.script_words import script_words
 from app.web.services import Services
 
@@ -116,16 +118,44 @@ def live_fragment_name(view: AnyView) -> str:
     return "live/room.html"
 
 
+class PanelReadsTooMuch(Exception):
+    """A panel's template reads a name its panel is not given, so the name is not in its key."""
+
+
 class FragmentRenderer:
+    """A live page's fragment: whole (the page's first load), or a phone's panels one by one
+    (app/realtime/panels.py)."""
+
     def __init__(self, templates: Jinja2Templates, languages: Languages) -> None:
         self._env = templates.env
         self._languages = languages
+        self._checked: set[str] = set()
 
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str:
         with self._languages.speaking(language):
             return self._env.get_template(live_fragment_name(view)).render(
                 view=view, session=record, join_code=record.join_code
             )
+
+    def panels(self, view: ParticipantView, language: str) -> tuple[Panel, ...]:
+        return phone_panels(view, language)
+
+    def render_panel(self, panel: Panel) -> str:
+        if panel.template not in self._checked:
+            self._check_reads(panel)
+        with self._languages.speaking(panel.language):
+            return panel.lead + self._env.get_template(panel.template).render(panel.inputs)
+
+    def _check_reads(self, panel: Panel) -> None:
+        """The template is given only its inputs; a name it reads beyond them (and the
+        environment's globals) would render as nothing here yet be read from the view in the
+        whole page: refuse it before it renders once."""
+        source = self._env.loader.get_source(self._env, panel.template)[0]  # type: ignore[union-attr]
+        reads = meta.find_undeclared_variables(self._env.parse(source))
+        unknown = reads - panel.inputs.keys() - self._env.globals.keys()
+        if unknown:
+            raise PanelReadsTooMuch(f"{panel.template} reads {sorted(unknown)}")
+        self._checked.add(panel.template)
 
 
 def qr_svg(data: str) -> Markup:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from typing import Any
 
 import pytest
@@ -19,7 +21,7 @@ from app.session.state import SessionState, SessionStatus
 from app.session.views import FacilitatorView, facilitator_view, view_for
 from tests.support.engine import Driver, engine_settings
 from tests.support.engine_machine import EngineMachine
-from tests.support.frames import NOW, RECORD, render
+from tests.support.frames import NOW, RECORD, StandInRenderer, render
 
 
 def frames_of(state: SessionState) -> VersionFrames:
@@ -111,3 +113,64 @@ class FramesMachine(EngineMachine):
 FramesMachine.TestCase.settings = engine_settings(20, stateful_step_count=60)
 # A long hypothesis run: in `make test`, not in the fast lane.
 TestFramesUnderRandomUse = pytest.mark.slow(FramesMachine.TestCase)
+
+
+def phone(person: str, language: str = "en") -> Viewer:
+    return Viewer(role=Role.PARTICIPANT, person_id=person, format="html", language=language)
+
+
+def test_a_phone_is_offered_only_its_changed_panels_and_the_version() -> None:
+    renderer = StandInRenderer()
+    driver = Driver.weekly(participants=2)
+    before = VersionFrames(driver.state, RECORD, renderer, NOW)
+    priya, tom = phone(driver.pid(0)), phone(driver.pid(1))
+    assert before.messages_for(priya).diff is None
+    driver.ok(driver.person(1), c.StepOut)
+    after = VersionFrames(driver.state, RECORD, renderer, NOW, previous=before)
+    version = f"<p id='version' lang='en'>{driver.state.version}</p>"
+    assert after.messages_for(priya).diff == version
+    assert after.messages_for(tom).diff == f"{version}\n<p id='you' lang='en'>stepped_out</p>"
+    assert after.messages_for(tom).full == after.for_viewer(tom)
+
+
+def test_equal_messages_are_one_str_and_unchanged_panels_are_not_rendered_again() -> None:
+    renderer = StandInRenderer()
+    driver = Driver.weekly(participants=3)
+    before = VersionFrames(driver.state, RECORD, renderer, NOW)
+    for index in range(3):
+        before.for_viewer(phone(driver.pid(index)))
+    # One version marker, one "present" panel: all three phones read the same.
+    assert len(renderer.panels_rendered) == 2
+    driver.ok(driver.person(2), c.StepOut)
+    after = VersionFrames(driver.state, RECORD, renderer, NOW, previous=before)
+    priya, tom = after.messages_for(phone(driver.pid(0))), after.messages_for(phone(driver.pid(1)))
+    assert priya.full is tom.full
+    assert priya.diff is tom.diff
+    after.for_viewer(phone(driver.pid(2)))
+    # The new version marker and the one "stepped_out" panel; "present" came from before.
+    assert len(renderer.panels_rendered) == 4
+    assert after.messages_for(phone(driver.pid(0), "es")).diff is not priya.diff
+
+
+def test_only_the_previous_version_is_held() -> None:
+    driver = Driver.weekly(participants=1)
+    first = VersionFrames(driver.state, RECORD, render, NOW)
+    driver.ok(driver.person(0), c.StepOut)
+    second = VersionFrames(driver.state, RECORD, render, NOW, previous=first)
+    held_first = weakref.ref(first)
+    del first
+    driver.ok(driver.person(0), c.ComeBack)
+    third = VersionFrames(driver.state, RECORD, render, NOW, previous=second)
+    gc.collect()
+    assert held_first() is None
+    assert third.messages_for(phone(driver.pid(0))).diff is not None
+
+
+def test_someone_new_since_the_version_before_is_offered_the_whole_page() -> None:
+    driver = Driver.weekly(participants=1)
+    before = VersionFrames(driver.state, RECORD, render, NOW)
+    driver.ok(driver.person(1), c.Join, name="Mo")
+    after = VersionFrames(driver.state, RECORD, render, NOW, previous=before)
+    assert after.messages_for(phone(driver.pid(1))).diff is None
+    json_screen = Viewer(role=Role.PARTICIPANT, person_id=driver.pid(0), format="json")
+    assert after.messages_for(json_screen).diff is None

@@ -137,7 +137,8 @@ async def test_every_viewer_is_offered_the_newest_version(
     for _ in range(3):
         await hub.execute(command(cmd.Share), sam)
     for viewer in viewers:
-        assert await viewer.outbox.take() == [f"<p id='v'>{hub.state.version}</p>"]
+        newest = f"<p lang='en'>{hub.record.join_code} room {hub.state.version}</p>"
+        assert await viewer.outbox.take() == [newest]
 
 
 async def test_revoking_links_closes_older_viewers_even_one_attaching_just_after(

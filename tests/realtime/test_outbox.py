@@ -54,3 +54,30 @@ async def test_closing_wakes_the_sender() -> None:
     outbox.close("replaced")
     assert await asyncio.wait_for(waiting, 1) == []
     assert outbox.closing == "replaced"
+
+
+async def test_changes_go_to_a_screen_that_was_sent_the_version_before() -> None:
+    outbox = Outbox()
+    outbox.offer_snapshot("whole v1", diff="changes in v1")
+    assert await outbox.take() == ["whole v1"]
+    outbox.offer_snapshot("whole v2", diff="changes in v2")
+    assert await outbox.take() == ["changes in v2"]
+
+
+async def test_a_screen_that_skips_a_version_gets_the_whole_newest_one() -> None:
+    outbox = Outbox()
+    outbox.offer_snapshot("whole v1")
+    assert await outbox.take() == ["whole v1"]
+    outbox.offer_snapshot("whole v2", diff="changes in v2")
+    outbox.offer_snapshot("whole v3", diff="changes in v3")
+    assert await outbox.take() == ["whole v3"]
+    outbox.offer_snapshot("whole v4", diff="changes in v4")
+    assert await outbox.take() == ["changes in v4"]
+
+
+async def test_replies_alone_do_not_count_as_a_snapshot_sent() -> None:
+    outbox = Outbox()
+    outbox.reply("ack")
+    assert await outbox.take() == ["ack"]
+    outbox.offer_snapshot("whole v1", diff="changes in v1")
+    assert await outbox.take() == ["whole v1"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from app.session.views import AnyView
+from collections.abc import Sequence
+
+from app.realtime.panels import Panel
+from app.session.views import AnyView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 
 NOW = 2_000.0
@@ -16,5 +19,28 @@ RECORD = LiveSessionRecord(
 )
 
 
-def render(view: AnyView, record: LiveSessionRecord, language: str) -> str:
-    return f"<p lang='{language}'>{record.join_code} {view.role} {view.version}</p>"
+class StandInRenderer:
+    """Short HTML that says which view it is: a phone's is two panels, the version marker and
+    its own presence."""
+
+    def __init__(self) -> None:
+        self.panels_rendered: list[Panel] = []
+
+    def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str:
+        if isinstance(view, ParticipantView):
+            return "".join(self.render_panel(panel) for panel in self.panels(view, language))
+        return f"<p lang='{language}'>{record.join_code} {view.role} {view.version}</p>"
+
+    def panels(self, view: ParticipantView, language: str) -> Sequence[Panel]:
+        return (
+            Panel("version", language, "", {"version": view.version}),
+            Panel("you", language, "\n", {"presence": view.you.presence}),
+        )
+
+    def render_panel(self, panel: Panel) -> str:
+        self.panels_rendered.append(panel)
+        values = " ".join(str(value) for value in panel.inputs.values())
+        return f"{panel.lead}<p id='{panel.template}' lang='{panel.language}'>{values}</p>"
+
+
+render = StandInRenderer()

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from app.realtime.hub import SessionHub
 from app.realtime.registry import HubRegistry
-from app.session.views import AnyView
-from app.store.live_sessions import LiveSessionRecord
+from tests.support.frames import render
 
-
-def render(view: AnyView, record: LiveSessionRecord, language: str) -> str:
-    return f"<p id='v'>{view.version}</p>"
+__all__ = ["new_hub", "render"]
 
 
 async def new_hub(registry: HubRegistry) -> SessionHub:

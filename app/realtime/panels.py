@@ -1,0 +1,42 @@
+"""A screen's top-level panels, each rendered once for everyone whose panel reads the same.
+
+The rule: a panel's key holds everything its template reads. A Panel is made from its template,
+the language and the inputs its template is given, and nothing else: the template is rendered
+with exactly those inputs as its whole context (app/web/rendering.py checks, when it loads the
+templates, that each reads no other name), and the key is those same inputs serialised. So two
+phones whose inputs are equal get one rendering, and a panel whose inputs did not change since
+the previous version is not rendered again; neither can go stale, because nothing the template
+could read is left out of the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+
+PanelKey = tuple[str, str, str, bytes]
+
+
+def _fields_of(value: object) -> dict[str, object]:
+    if isinstance(value, BaseModel):
+        return value.__dict__
+    raise TypeError(f"{type(value).__name__} cannot be part of a panel's key")
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    template: str
+    language: str
+    # What goes before the panel in the whole page (the whitespace between top-level elements),
+    # so the panels joined are byte for byte the whole page.
+    lead: str
+    inputs: dict[str, Any] = field(compare=False, hash=False)
+    key: PanelKey = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The views are frozen models of plain data: their JSON names them completely.
+        inputs = orjson.dumps(self.inputs, default=_fields_of, option=orjson.OPT_SORT_KEYS)
+        object.__setattr__(self, "key", (self.template, self.language, self.lead, inputs))

@@ -1,0 +1,87 @@
+"""A phone's panels (templates/live/participant/) and the names each one reads, derived from
+the participant's view exactly as templates/live/participant.html derives them for the whole
+page (tests/realtime/test_phone_panels.py holds the two to the same bytes).
+
+Each panel is given the fewest names that say what it shows, so that phones share it: the stage
+panel reads public state and whether this phone is in the live session; the presence panel a
+handful of this person's flags; the turn panel this person's id only when they are among the
+next to speak. Only the "you" panel reads the whole of `you`.
+"""
+
+from __future__ import annotations
+
+from app.realtime.panels import Panel
+from app.session.state import Presence, SessionStatus
+from app.session.views import ParticipantView
+
+PANEL_DIR = "live/participant/"
+BETWEEN = "\n\n"
+
+
+def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
+    you = view.you
+    stage = view.current_stage
+    speaker = view.speaker
+    inside = (
+        you.presence in (Presence.PRESENT, Presence.STEPPED_OUT)
+        and view.status != SessionStatus.ENDED
+    )
+    is_live = inside and view.status == SessionStatus.LIVE
+    up_next = view.up_next
+
+    def panel(name: str, lead: str = BETWEEN, **inputs: object) -> Panel:
+        return Panel(f"{PANEL_DIR}{name}.html", language, lead, inputs)
+
+    return (
+        panel(
+            "version",
+            "",
+            version=view.version,
+            status=view.status,
+            server_away=view.server_away,
+        ),
+        panel("paused", is_live=is_live, paused_since=view.paused_since),
+        panel(
+            "you",
+            status=view.status,
+            you=you,
+            tt=view.taking_time,
+            speaker=speaker,
+            quiet=not view.show_numbers,
+            paused_since=view.paused_since,
+        ),
+        panel("stage", is_live=is_live, stage=stage, show_numbers=view.show_numbers),
+        panel(
+            "turn",
+            is_live=is_live,
+            speaker=speaker,
+            up_next=up_next,
+            round=view.round,
+            quiet=not view.show_numbers,
+            is_speaking=you.is_speaking,
+            is_next=you.is_next,
+            me=you.id if any(p.id == you.id for p in up_next) else None,
+        ),
+        panel(
+            "taking_time",
+            is_live=is_live,
+            stage_kind=None if stage is None else stage.kind,
+            tt=view.taking_time,
+            offered=you.offered_to_take_time,
+            chosen_in=you.chosen_to_take_time_in,
+            presence=you.presence,
+            is_taking_time=you.is_taking_time,
+        ),
+        # No space before it: a comment in the whole page trims it away.
+        panel(
+            "presence",
+            "",
+            inside=inside,
+            status=view.status,
+            presence=you.presence,
+            hand_raised=you.hand_raised,
+            hand_seen=you.hand_seen,
+            support_requested=you.support_requested,
+            resources=you.support_resources,
+        ),
+    )

@@ -1,0 +1,89 @@
+"""A phone's panels, each rendered from only its key's inputs, make the very bytes of
+templates/live/participant.html rendered whole: the rule "a panel's key holds everything its
+template reads", tested on every step of random sessions in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis.stateful import invariant
+
+from app.realtime.panels import Panel
+from app.session import commands as c
+from app.session.command_base import Role
+from app.session.state import SessionState, SessionStatus
+from app.session.views import ParticipantView, view_for
+from app.web.languages import LOCALES_DIR, Languages
+from app.web.rendering import FragmentRenderer, PanelReadsTooMuch, make_templates
+from tests.support.engine import Driver, engine_settings
+from tests.support.engine_machine import EngineMachine
+from tests.support.frames import RECORD
+
+RENDERER = FragmentRenderer(make_templates(), Languages.from_directory(LOCALES_DIR))
+LANGUAGES = ("en", "es")
+
+
+def assert_panels_make_the_whole_page(state: SessionState) -> None:
+    for person in state.participants:
+        view = view_for(state, Role.PARTICIPANT, person)
+        assert isinstance(view, ParticipantView)
+        for language in LANGUAGES:
+            whole = RENDERER(view, RECORD, language)
+            panels = RENDERER.panels(view, language)
+            assert "".join(RENDERER.render_panel(p) for p in panels) == whole
+
+
+def test_a_round_in_progress_is_its_panels_on_every_phone() -> None:
+    driver = Driver.weekly(participants=4)
+    driver.ok(driver.sam, c.AdvanceStage)
+    driver.ok(driver.sam, c.StartRound)
+    driver.ok(driver.person(0), c.Pass)
+    driver.ok(driver.person(1), c.RaiseHand)
+    driver.ok(driver.person(2), c.RequestSupport)
+    assert_panels_make_the_whole_page(driver.state)
+
+
+def test_phones_with_equal_inputs_share_a_panel_and_only_yours_is_yours() -> None:
+    driver = Driver.weekly(participants=4)
+    driver.ok(driver.sam, c.AdvanceStage)
+    driver.ok(driver.sam, c.StartRound)
+    keys = {
+        person: {
+            p.template: p.key
+            for p in RENDERER.panels(
+                ParticipantView.model_validate(
+                    view_for(driver.state, Role.PARTICIPANT, person).model_dump()
+                ),
+                "en",
+            )
+        }
+        for person in (driver.pid(2), driver.pid(3))
+    }
+    two, three = keys[driver.pid(2)], keys[driver.pid(3)]
+    shared = {template for template in two if two[template] == three[template]}
+    assert shared == {
+        "live/participant/version.html",
+        "live/participant/paused.html",
+        "live/participant/stage.html",
+        "live/participant/taking_time.html",
+        "live/participant/presence.html",
+    }
+
+
+def test_a_panel_that_reads_a_name_it_is_not_given_is_refused() -> None:
+    renderer = FragmentRenderer(make_templates(), Languages.from_directory(LOCALES_DIR))
+    stage_without_numbers = Panel(
+        "live/participant/stage.html", "en", "", {"is_live": True, "stage": None}
+    )
+    with pytest.raises(PanelReadsTooMuch, match="show_numbers"):
+        renderer.render_panel(stage_without_numbers)
+
+
+class PhonePanelsMachine(EngineMachine):
+    @invariant()
+    def panels_make_the_whole_page(self) -> None:
+        if self.state.status is not SessionStatus.NEW:
+            assert_panels_make_the_whole_page(self.state)
+
+
+PhonePanelsMachine.TestCase.settings = engine_settings(10, stateful_step_count=40)
+TestPhonePanelsUnderRandomUse = PhonePanelsMachine.TestCase
