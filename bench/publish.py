@@ -12,6 +12,16 @@ the same bytes (tests/realtime/test_frames.py, asserted here too). "html" is wha
 pages get instead: each screen's fragment rendered from its view (templates/live/). Prints
 medians of the main thread's CPU time, the ratios to "whole views", and the Python function
 calls of one publish (cProfile: the same every run).
+
+The HTML side, before and after phone panels (app/realtime/panels.py), for one version to the 13
+screens, after each of a few commands: "html whole" renders every screen's fragment whole from
+its view (what the hub did before, and still the page's first load); "html panels" is what the
+hub does now: VersionFrames with the previous version's frames, each phone offered only its
+changed panels (as the outbox sends them to a phone that read the version before), the room
+view and the console whole. "phones ..." are the same for the 11 phones alone. All alternate
+batch by batch. Asserted first: for every screen, the
+panels' whole message is byte for byte the whole render, and the changed panels swapped into the
+previous version's page (as htmx-ext-ws swaps them) make that same page.
 """
 
 from __future__ import annotations
@@ -24,16 +34,18 @@ import time
 from collections.abc import Callable
 
 from app.realtime.frames import VersionFrames
+from app.realtime.viewers import Viewer
 from app.realtime.protocol import snapshot_message
 from app.realtime.schedules import ScheduleCache
 from app.session import commands as c
-from app.session.command_base import Role
+from app.session.command_base import CommandBase, Role
 from app.session.state import SessionState
 from app.session.views import SharedViews, view_for
 from app.web.languages import LOCALES_DIR, Languages
 from app.web.rendering import FragmentRenderer, make_templates
 from tests.support.engine import Driver
 from tests.support.frames import NOW, RECORD, render
+from tests.support.screens import Screen, top_level
 
 PUBLISHES_PER_BATCH = 50
 
@@ -88,6 +100,62 @@ def html_fragments(state: SessionState) -> list[str]:
     ]
 
 
+def html_viewers(state: SessionState, roles: frozenset[Role] = frozenset(Role)) -> list[Viewer]:
+    return [
+        Viewer(role=role, person_id=person, format="html", language="en")
+        for role, person in screens_of(state)
+        if role in roles
+    ]
+
+
+PHONES = frozenset({Role.PARTICIPANT})
+
+
+def phones_whole(state: SessionState) -> list[str]:
+    shared = SharedViews(state)
+    return [
+        RENDER_FRAGMENT(view_for(state, role, person, shared=shared), RECORD, "en")
+        for role, person in screens_of(state)
+        if role is Role.PARTICIPANT
+    ]
+
+
+class PanelPublisher:
+    """A version's HTML as the hub makes it now: the version before is already published (its
+    frames hold its panels), and each phone is offered only what changed since."""
+
+    def __init__(self, before: SessionState, roles: frozenset[Role] = frozenset(Role)) -> None:
+        self._roles = roles
+        self._before = VersionFrames(before, RECORD, RENDER_FRAGMENT, NOW)
+        for viewer in html_viewers(before, roles):
+            self._before.for_viewer(viewer)
+
+    def frames(self, state: SessionState) -> VersionFrames:
+        return VersionFrames(state, RECORD, RENDER_FRAGMENT, NOW, previous=self._before)
+
+    def __call__(self, state: SessionState) -> list[str]:
+        frames = self.frames(state)
+        sent = []
+        for viewer in html_viewers(state, self._roles):
+            messages = frames.messages_for(viewer)
+            sent.append(messages.full if messages.diff is None else messages.diff)
+        return sent
+
+
+def assert_panels_make_whole_pages(before: SessionState, after: SessionState) -> None:
+    publisher = PanelPublisher(before)
+    frames = publisher.frames(after)
+    for viewer, whole_before, whole_after in zip(
+        html_viewers(after), html_fragments(before), html_fragments(after), strict=True
+    ):
+        messages = frames.messages_for(viewer)
+        assert messages.full == whole_after
+        if messages.diff is not None:
+            screen = Screen(whole_before)
+            screen.swap_in(messages.diff)
+            assert screen.elements == top_level(whole_after)
+
+
 def batch_seconds(publish: Callable[[SessionState], list[str]], state: SessionState) -> float:
     started = time.thread_time()
     for _ in range(PUBLISHES_PER_BATCH):
@@ -101,17 +169,69 @@ def calls_of(publish: Callable[[SessionState], list[str]], state: SessionState) 
     return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--participants", type=int, default=11)
-    parser.add_argument("--batches", type=int, default=30)
-    args = parser.parse_args()
-    driver = Driver.weekly(participants=min(args.participants, 8))
-    for index in range(8, args.participants):
+def session(participants: int) -> Driver:
+    driver = Driver.weekly(participants=min(participants, 8))
+    for index in range(8, participants):
         driver.ok(driver.person(index), c.Join, name=f"Peer {index}")
         driver.ok(driver.sam, c.Admit, participant_id=driver.pid(index))
     driver.ok(driver.sam, c.AdvanceStage)
     driver.ok(driver.sam, c.StartRound)
+    return driver
+
+
+# One version after each: the next speaker, the speaker's clock paused, one hand raised.
+CHANGES: list[tuple[str, int | None, type[CommandBase]]] = [
+    ("pass", 0, c.Pass),
+    ("pause_timer", None, c.PauseTimer),
+    ("raise_hand", 3, c.RaiseHand),
+]
+
+
+def html_side(participants: int, batches: int) -> None:
+    print(f"HTML, one version to {participants + 2} screens, CPU median of {batches} batches")
+    for name, person, command in CHANGES:
+        driver = session(participants)
+        before = driver.state
+        driver.ok(driver.sam if person is None else driver.person(person), command)
+        after = driver.state
+        assert_panels_make_whole_pages(before, after)
+        publishers: dict[str, Callable[[SessionState], list[str]]] = {
+            "html whole": html_fragments,
+            "html panels": PanelPublisher(before),
+            "phones whole": phones_whole,
+            "phones panels": PanelPublisher(before, PHONES),
+        }
+        results: dict[str, list[float]] = {label: [] for label in publishers}
+        for _ in range(batches):
+            for label, publish in publishers.items():
+                results[label].append(batch_seconds(publish, after))
+        medians = {label: statistics.median(samples) for label, samples in results.items()}
+        calls = {label: calls_of(publish, after) for label, publish in publishers.items()}
+        sent = {label: sum(map(len, publish(after))) for label, publish in publishers.items()}
+        print(f"  after {name}:")
+        for label, median in medians.items():
+            print(
+                f"    {label:13} {median * 1e3:7.3f} ms  {calls[label]:6d} calls"
+                f"  {sent[label]:6d} characters sent"
+            )
+        for part in ("html", "phones"):
+            ratio = medians[f"{part} panels"] / medians[f"{part} whole"]
+            print(f"    ratio {part} panels / whole: {ratio:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=11)
+    parser.add_argument("--batches", type=int, default=30)
+    parser.add_argument("--html-only", action="store_true", help="only the HTML side")
+    args = parser.parse_args()
+    if not args.html_only:
+        json_side(args.participants, args.batches)
+    html_side(args.participants, args.batches)
+
+
+def json_side(participants: int, batches: int) -> None:
+    driver = session(participants)
     driver.ok(driver.person(0), c.Pass)
     state = driver.state
     assert whole_views(state) == spliced(state) == same_second(state)
@@ -122,12 +242,12 @@ def main() -> None:
         "html": html_fragments,
     }
     results: dict[str, list[float]] = {name: [] for name in publishers}
-    for _ in range(args.batches):
+    for _ in range(batches):
         for name, publish in publishers.items():
             results[name].append(batch_seconds(publish, state))
     screens = len(screens_of(state))
     medians = {name: statistics.median(samples) for name, samples in results.items()}
-    print(f"one version to {screens} screens, CPU median of {args.batches} batches")
+    print(f"one version to {screens} screens, CPU median of {batches} batches")
     for name, median in medians.items():
         calls = calls_of(publishers[name], state)
         print(f"  {name:12} {median * 1e3:7.3f} ms  {calls:6d} calls")
