@@ -34,9 +34,9 @@ import time
 from collections.abc import Callable
 
 from app.realtime.frames import VersionFrames
-from app.realtime.viewers import Viewer
 from app.realtime.protocol import snapshot_message
 from app.realtime.schedules import ScheduleCache
+from app.realtime.viewers import Viewer
 from app.session import commands as c
 from app.session.command_base import CommandBase, Role
 from app.session.state import SessionState
