@@ -15,7 +15,8 @@ calls of one publish (cProfile: the same every run).
 
 The HTML side, before and after phone panels (app/realtime/panels.py), for one version to the 13
 screens, after each of a few commands: "html whole" renders every screen's fragment whole from
-its view (what the hub did before, and still the page's first load); "html panels" is what the
+its view (what the hub did before, and still the page's first load; with --before-templates,
+"html before" does the same with another checkout's templates, main's before the split); "html panels" is what the
 hub does now: VersionFrames with the previous version's frames, each phone offered only its
 changed panels (as the outbox sends them to a phone that read the version before), the room
 view and the console whole. "phones ..." are the same for the 11 phones alone. All alternate
@@ -32,6 +33,9 @@ import pstats
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
 
 from app.realtime.frames import VersionFrames
 from app.realtime.protocol import snapshot_message
@@ -42,12 +46,13 @@ from app.session.command_base import CommandBase, Role
 from app.session.state import SessionState
 from app.session.views import SharedViews, view_for
 from app.web.languages import LOCALES_DIR, Languages
-from app.web.rendering import FragmentRenderer, make_templates
+from app.web.rendering import FragmentRenderer, add_filters, make_templates
 from tests.support.engine import Driver
 from tests.support.frames import NOW, RECORD, render
 from tests.support.screens import Screen, top_level
 
 PUBLISHES_PER_BATCH = 50
+Publish = Callable[[SessionState], list[str]]
 
 
 def screens_of(state: SessionState) -> list[tuple[Role, str]]:
@@ -92,12 +97,26 @@ def same_second(state: SessionState) -> list[str]:
     ]
 
 
-def html_fragments(state: SessionState) -> list[str]:
-    shared = SharedViews(state)
-    return [
-        RENDER_FRAGMENT(view_for(state, role, person or None, now=NOW, shared=shared), RECORD, "en")
-        for role, person in screens_of(state)
-    ]
+def whole_pages(renderer: FragmentRenderer, roles: frozenset[Role] = frozenset(Role)) -> Publish:
+    def publish(state: SessionState) -> list[str]:
+        shared = SharedViews(state)
+        return [
+            renderer(view_for(state, role, person or None, now=NOW, shared=shared), RECORD, "en")
+            for role, person in screens_of(state)
+            if role in roles
+        ]
+
+    return publish
+
+
+def templates_renderer(directory: Path) -> FragmentRenderer:
+    """The fragments as another checkout's templates make them (e.g. main's, before panels)."""
+    templates = Jinja2Templates(directory=str(directory))
+    add_filters(templates.env)
+    return FragmentRenderer(templates, Languages.from_directory(LOCALES_DIR))
+
+
+html_fragments = whole_pages(RENDER_FRAGMENT)
 
 
 def html_viewers(state: SessionState, roles: frozenset[Role] = frozenset(Role)) -> list[Viewer]:
@@ -109,15 +128,6 @@ def html_viewers(state: SessionState, roles: frozenset[Role] = frozenset(Role)) 
 
 
 PHONES = frozenset({Role.PARTICIPANT})
-
-
-def phones_whole(state: SessionState) -> list[str]:
-    shared = SharedViews(state)
-    return [
-        RENDER_FRAGMENT(view_for(state, role, person, shared=shared), RECORD, "en")
-        for role, person in screens_of(state)
-        if role is Role.PARTICIPANT
-    ]
 
 
 class PanelPublisher:
@@ -187,7 +197,7 @@ CHANGES: list[tuple[str, int | None, type[CommandBase]]] = [
 ]
 
 
-def html_side(participants: int, batches: int) -> None:
+def html_side(participants: int, batches: int, before_templates: Path | None) -> None:
     print(f"HTML, one version to {participants + 2} screens, CPU median of {batches} batches")
     for name, person, command in CHANGES:
         driver = session(participants)
@@ -195,12 +205,17 @@ def html_side(participants: int, batches: int) -> None:
         driver.ok(driver.sam if person is None else driver.person(person), command)
         after = driver.state
         assert_panels_make_whole_pages(before, after)
-        publishers: dict[str, Callable[[SessionState], list[str]]] = {
+        publishers: dict[str, Publish] = {
             "html whole": html_fragments,
             "html panels": PanelPublisher(before),
-            "phones whole": phones_whole,
+            "phones whole": whole_pages(RENDER_FRAGMENT, PHONES),
             "phones panels": PanelPublisher(before, PHONES),
         }
+        if before_templates is not None:
+            renderer = templates_renderer(before_templates)
+            publishers["html before"] = whole_pages(renderer)
+            publishers["phones before"] = whole_pages(renderer, PHONES)
+            assert publishers["html before"](after) == html_fragments(after)
         results: dict[str, list[float]] = {label: [] for label in publishers}
         for _ in range(batches):
             for label, publish in publishers.items():
@@ -215,8 +230,10 @@ def html_side(participants: int, batches: int) -> None:
                 f"  {sent[label]:6d} characters sent"
             )
         for part in ("html", "phones"):
-            ratio = medians[f"{part} panels"] / medians[f"{part} whole"]
-            print(f"    ratio {part} panels / whole: {ratio:.2f}x")
+            for baseline in ("whole", "before"):
+                if f"{part} {baseline}" in medians:
+                    ratio = medians[f"{part} panels"] / medians[f"{part} {baseline}"]
+                    print(f"    ratio {part} panels / {baseline}: {ratio:.2f}x")
 
 
 def main() -> None:
@@ -224,10 +241,16 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=11)
     parser.add_argument("--batches", type=int, default=30)
     parser.add_argument("--html-only", action="store_true", help="only the HTML side")
+    parser.add_argument(
+        "--before-templates",
+        type=Path,
+        help="another checkout's templates/ to render whole as well, e.g. main's before panels:"
+        " git archive main templates | tar -x -C /tmp/main",
+    )
     args = parser.parse_args()
     if not args.html_only:
         json_side(args.participants, args.batches)
-    html_side(args.participants, args.batches)
+    html_side(args.participants, args.batches, args.before_templates)
 
 
 def json_side(participants: int, batches: int) -> None:

@@ -5,7 +5,9 @@ page (tests/realtime/test_phone_panels.py holds the two to the same bytes).
 Each panel is given the fewest names that say what it shows, so that phones share it: the stage
 panel reads public state and whether this phone is in the live session; the presence panel a
 handful of this person's flags; the turn panel this person's id only when they are among the
-next to speak. Only the "you" panel reads the whole of `you`.
+next to speak. Only the "you" panel reads the whole of `you`. A name may be given as None to
+a phone whose panel does not read it (the speaker, to a phone neither speaking nor next): the
+template still reads nothing but its inputs, and the test above holds the bytes equal.
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
             status=view.status,
             you=you,
             tt=view.taking_time,
-            speaker=speaker,
+            # Read only by the one speaking (their clock) and the one next ("After Tom."): a
+            # speaker's clock pausing does not make every phone's own panel anew.
+            speaker=speaker if you.is_speaking or you.is_next else None,
             quiet=not view.show_numbers,
-            paused_since=view.paused_since,
+            paused_since=view.paused_since if you.is_speaking else None,
         ),
         panel("stage", is_live=is_live, stage=stage, show_numbers=view.show_numbers),
         panel(
