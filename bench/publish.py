@@ -14,15 +14,15 @@ medians of the main thread's CPU time, the ratios to "whole views", and the Pyth
 calls of one publish (cProfile: the same every run).
 
 The HTML side, before and after phone panels (app/realtime/panels.py), for one version to the 13
-screens, after each of a few commands: "html whole" renders every screen's fragment whole from
-its view (what the hub did before, and still the page's first load; with --before-templates,
-"html before" does the same with another checkout's templates, main's before the split); "html panels" is what the
-hub does now: VersionFrames with the previous version's frames, each phone offered only its
-changed panels (as the outbox sends them to a phone that read the version before), the room
-view and the console whole. "phones ..." are the same for the 11 phones alone. All alternate
-batch by batch. Asserted first: for every screen, the
-panels' whole message is byte for byte the whole render, and the changed panels swapped into the
-previous version's page (as htmx-ext-ws swaps them) make that same page.
+screens, after each of a few commands. "html whole" renders every screen's fragment whole from
+its view (what the hub did before, and still the page's first load); with --before-templates,
+"html before" does the same with another checkout's templates (main's, before the split).
+"html panels" is what the hub does now: VersionFrames with the previous version's frames, each
+phone offered only its changed panels (as the outbox sends them to a phone that read the version
+before), the room view and the console whole. "phones ..." are the same for the 11 phones
+alone. All alternate batch by batch. Asserted first: for every screen, the panels' whole message
+is byte for byte the whole render, and the changed panels swapped into the previous version's
+page (as htmx-ext-ws swaps them) make that same page.
 """
 
 from __future__ import annotations
