@@ -73,6 +73,8 @@ class VersionFrames:
         self._made: dict[ViewKey, str] = {}
         self._diffs: dict[ViewKey, str | None] = {}
         self._panels: dict[ViewKey, tuple[Panel, ...]] = {}
+        # Each phone's panels by template, kept after settle() for the next version's diffs.
+        self._panel_keys: dict[ViewKey, dict[str, PanelKey]] = {}
         self._panel_html: dict[PanelKey, str] = {}
         # Messages by their panels, so phones with equal panels get the very same str.
         self._joined: dict[tuple[PanelKey, ...], str] = {}
@@ -119,7 +121,15 @@ class VersionFrames:
             _role, person, _format, language = key
             view = participant_view(self._state, person, self._shared)
             panels = self._panels[key] = tuple(self._renderer.panels(view, language))
+            self._panel_keys[key] = {panel.template: panel.key for panel in panels}
         return panels
+
+    def _keys_of(self, key: ViewKey) -> dict[str, PanelKey]:
+        keys = self._panel_keys.get(key)
+        if keys is None:
+            self._phone_panels(key)
+            keys = self._panel_keys[key]
+        return keys
 
     def _diff(self, key: ViewKey) -> str | None:
         """The panels whose HTML changed since the previous version, the version marker (the
@@ -133,7 +143,7 @@ class VersionFrames:
             or person not in previous._state.participants
         ):
             return None
-        before = {panel.template: panel.key for panel in previous._phone_panels(key)}
+        before = previous._keys_of(key)
         panels = self._phone_panels(key)
         changed = [panels[0], *(p for p in panels[1:] if before.get(p.template) != p.key)]
         return self._join(tuple(changed))
@@ -154,6 +164,18 @@ class VersionFrames:
                 html = self._renderer.render_panel(panel)
             self._panel_html[panel.key] = html
         return html
+
+    def settle(self) -> None:
+        """Published: keep only what the next version reads (the panels' HTML, each phone's
+        panel keys, the state), not the messages and views, so that a session held between
+        versions costs its panels and no more."""
+        self._made.clear()
+        self._diffs.clear()
+        self._joined.clear()
+        self._panels.clear()
+        self._shared = SharedViews(self._state)
+        for made_once in ("_console", "_room_screen", "_public_fields"):
+            self.__dict__.pop(made_once, None)
 
     @cached_property
     def _console(self) -> FacilitatorView:

@@ -251,6 +251,7 @@ class SessionHub:
         for viewer in list(self._viewers):
             messages = frames.messages_for(viewer)
             viewer.outbox.offer_snapshot(messages.full, messages.diff)
+        frames.settle()
 
     def _frames(self, previous: VersionFrames | None) -> VersionFrames:
         return VersionFrames(

@@ -166,6 +166,25 @@ def test_only_the_previous_version_is_held() -> None:
     assert third.messages_for(phone(driver.pid(0))).diff is not None
 
 
+def test_settled_frames_keep_their_panels_for_the_next_version_and_drop_the_messages() -> None:
+    renderer = StandInRenderer()
+    driver = Driver.weekly(participants=2)
+    before = VersionFrames(driver.state, RECORD, renderer, NOW)
+    priya, tom = phone(driver.pid(0)), phone(driver.pid(1))
+    whole = before.for_viewer(priya)
+    before.settle()
+    driver.ok(driver.person(1), c.StepOut)
+    after = VersionFrames(driver.state, RECORD, renderer, NOW, previous=before)
+    rendered = len(renderer.panels_rendered)
+    version = f"<p id='version' lang='en'>{driver.state.version}</p>"
+    assert after.messages_for(priya).diff == version
+    # Tom's panels of the version before were never made: made now, from that version's state.
+    assert after.messages_for(tom).diff == f"{version}\n<p id='you' lang='en'>stepped_out</p>"
+    assert len(renderer.panels_rendered) == rendered + 2
+    assert before.for_viewer(priya) == whole
+    assert before.for_viewer(priya) is not whole
+
+
 def test_someone_new_since_the_version_before_is_offered_the_whole_page() -> None:
     driver = Driver.weekly(participants=1)
     before = VersionFrames(driver.state, RECORD, render, NOW)
