@@ -82,10 +82,6 @@ class VersionFrames:
         if previous is not None:
             previous._previous = None
 
-    @property
-    def version(self) -> int:
-        return self._state.version
-
     def for_viewer(self, viewer: Viewer) -> str:
         """The whole message: for a screen that has nothing yet, or missed a version."""
         key = viewer.view_key
