@@ -12,17 +12,28 @@ version), or this screen has never been sent one, only the whole version leaves 
 Every open socket has one, so it is kept small: a list and a future that exists only while the
 sender waits, rather than a deque and an asyncio.Event (whose own deque of waiters is another
 760 bytes) — about 1.5 KB less per connection (bench/README.md).
+
+A connection whose server can write a frame at once attaches a `sink`: a message offered while
+nothing is due is handed to it straight away, and kept here only if the sink cannot take it
+(the client reads slowly, or the socket is closing), so the slot serves only under backpressure
+and the order "a snapshot before the replies about it" holds either way.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 MAX_PENDING_REPLIES = 32
 
 
 class OutboxFull(Exception):
     """The client sends commands faster than it reads the answers."""
+
+
+# Takes a message to send now (True), or refuses it (False). The flag says whether it is a
+# snapshot, which other screens of the session are offered too.
+Sink = Callable[[str, bool], bool]
 
 
 class Outbox:
@@ -33,6 +44,7 @@ class Outbox:
         "_snapshot",
         "_waiter",
         "closing",
+        "sink",
         "taken_over",
     )
 
@@ -46,16 +58,23 @@ class Outbox:
         # Closed because a newer screen of the same link took its place, not because its
         # person's access ended: the page must not try again (docs/protocol.md, 4409).
         self.taken_over = False
+        self.sink: Sink | None = None
 
     def offer_snapshot(self, message: str, diff: str | None = None) -> None:
         """`message`: the whole version; `diff`: only what changed since the one offered before."""
         if diff is not None and self._snapshot is None and self._sent_snapshot:
-            self._snapshot = diff
+            chosen = diff
         else:
-            self._snapshot = message
+            chosen = message
+        if self._sent_now(chosen, shared=True):
+            self._sent_snapshot = True
+            return
+        self._snapshot = chosen
         self._wake()
 
     def reply(self, message: str) -> None:
+        if self._sent_now(message, shared=False):
+            return
         if len(self._replies) >= MAX_PENDING_REPLIES:
             raise OutboxFull
         self._replies.append(message)
@@ -67,6 +86,12 @@ class Outbox:
         self.closing = reason
         self.taken_over = taken_over
         self._wake()
+
+    def _sent_now(self, message: str, *, shared: bool) -> bool:
+        """Handed to the sink, when nothing is waiting to go before it."""
+        if self._due or self.closing is not None or self.sink is None:
+            return False
+        return self.sink(message, shared)
 
     def _wake(self) -> None:
         self._due = True

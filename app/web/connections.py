@@ -7,7 +7,8 @@ uvicorn's h11 protocol gives two of them: the size of a request's line and heade
 (`timeout_keep_alive`). It arms that timer only after a response, though, and stops it at the
 first byte of the next request: a connection that never sent a byte, or sent its request a
 byte at a time, was held for ever. `BoundedHTTP` adds what is missing; `CountedWebSocket` gives
-a connection back to its address's count when the websocket it was upgraded to closes.
+a connection back to its address's count when the websocket it was upgraded to closes, and
+writes frames encoded once for many sockets (app/web/frames.py).
 """
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
+from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
+from websockets.http11 import Request
+from websockets.protocol import State
+from websockets.server import ServerProtocol
 
 from app.config import Settings
+from app.web.frames import DIRECT_FRAMES, Encoding, SharedFrames, encoding_of
 from app.web.rate_limits import LOOPBACK
 
 
@@ -79,6 +85,7 @@ class ServingConfig(uvicorn.Config):
     def __init__(self, app: Any, limits: ConnectionLimits, **options: Any) -> None:
         self.limits = limits
         self.open_connections = OpenConnections(limits.max_per_address, limits.exempt)
+        self.shared_frames = SharedFrames()
         super().__init__(
             app,
             http=BoundedHTTP,
@@ -204,7 +211,14 @@ class BoundedHTTP(H11Protocol):
 
 
 class CountedWebSocket(WebSocketsSansIOProtocol):
-    """uvicorn's websocket protocol, giving its connection back to the address's count."""
+    """uvicorn's websocket protocol, giving its connection back to the address's count, and
+    writing the application's messages as frames shared with other sockets when it can.
+
+    permessage-deflate is negotiated as uvicorn does (same window bits and memory level), but
+    with `server_no_context_takeover` always (RFC 7692 lets the server add it unasked): each
+    message is compressed on its own, so one compressed frame serves every socket of the same
+    settings.
+    """
 
     def __init__(
         self,
@@ -215,6 +229,48 @@ class CountedWebSocket(WebSocketsSansIOProtocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.open_connections = config.open_connections
+        self.shared_frames = config.shared_frames
+        # How this socket's frames are encoded, known once its handshake is answered; None if
+        # they cannot be shared.
+        self.encoding: Encoding | None = None
+        if config.ws_per_message_deflate:
+            self.conn = ServerProtocol(
+                extensions=[
+                    ServerPerMessageDeflateFactory(
+                        server_no_context_takeover=True,
+                        server_max_window_bits=12,
+                        client_max_window_bits=12,
+                        compress_settings={"memLevel": 5},
+                    )
+                ],
+                max_size=config.ws_max_size,
+                logger=self.conn.logger,
+            )
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        if self.response.status_code == 101:
+            self.encoding = encoding_of(self.conn.extensions)
+            self.scope.setdefault("extensions", {})[DIRECT_FRAMES] = {"write": self.write_text}
+
+    def write_text(self, message: str, shared: bool) -> bool:
+        """Write `message` as one text frame now, unless the socket cannot take it at once
+        (not open yet or any more, or its buffer above the high-water mark): then False, and
+        the caller sends it the ordinary way, which waits."""
+        if (
+            self.disconnected
+            or self.close_sent
+            or not self.writable.is_set()
+            or self.conn.state is not State.OPEN
+            or self.transport.is_closing()
+        ):
+            return False
+        if shared and self.encoding is not None:
+            self.transport.write(self.shared_frames.text(message, self.encoding))
+        else:
+            self.conn.send_text(message.encode())
+            self.transport.write(b"".join(self.conn.data_to_send()))
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         try:

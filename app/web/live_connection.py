@@ -2,12 +2,17 @@
 
 The socket goes on being read while commands wait, so a busy hub never stops pongs and
 clock-sync pings being answered (docs/protocol.md).
+
+On our server (app/web/connections.py) a message is written to the socket the moment it is
+offered, as a frame shared with every other socket it goes to (app/web/frames.py); the sender
+task wakes only when the socket cannot take it at once, or when it is to be closed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 from typing import Any
@@ -35,6 +40,7 @@ from app.translatable import translatable
 from app.web import strict_json
 from app.web.access import membership_problem
 from app.web.commands import submit
+from app.web.frames import DirectWrite, direct_writer
 from app.web.languages import current_language
 from app.web.problems import Problem, close_reason
 from app.web.rate_limits import COMMANDS_TOO_FAST, rate_limits_of
@@ -91,6 +97,11 @@ class LiveConnection:
         # Exists only while commands wait, so an idle connection costs no extra task.
         self._running: asyncio.Task[None] | None = None
         self._expired = False
+        # The sender is writing what the outbox held: nothing may be written past it.
+        self._sending = False
+        write = direct_writer(websocket)
+        if write is not None:
+            self.viewer.outbox.sink = functools.partial(self._sink, write)
         self.metrics = svc.registry.metrics
         # Who is on the line is never logged: the role and the session say enough.
         self.log = log.bind(session_id=hub.record.id, role=grant.role.value, format=fmt)
@@ -131,8 +142,11 @@ class LiveConnection:
     async def _send_forever(self) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             while True:
-                for message in await self.viewer.outbox.take():
+                batch = await self.viewer.outbox.take()
+                self._sending = True
+                for message in batch:
                     await self.websocket.send_text(message)
+                self._sending = False
                 # Someone removed, or who left (perhaps from another device), or whose link was
                 # revoked, keeps no open screen: the update that says so has just gone out.
                 denied = membership_problem(self.grant, self.hub)
@@ -150,6 +164,14 @@ class LiveConnection:
                     self.log.info("access_ended")
                     await self._close(Close.FORBIDDEN, reason)
                     return
+
+    def _sink(self, write: DirectWrite, message: str, shared: bool) -> bool:
+        """Write `message` at once, if nothing is on its way before it and no close must follow
+        it: a person no longer allowed here is sent the update that says so by the sender,
+        which then closes the socket."""
+        if self._sending or membership_problem(self.grant, self.hub) is not None:
+            return False
+        return write(message, shared)
 
     def _expire(self) -> None:
         """The token this screen connected with has just stopped working (as a reconnect's

@@ -81,3 +81,67 @@ async def test_replies_alone_do_not_count_as_a_snapshot_sent() -> None:
     assert await outbox.take() == ["ack"]
     outbox.offer_snapshot("whole v1", diff="changes in v1")
     assert await outbox.take() == ["whole v1"]
+
+
+class Sink:
+    def __init__(self, takes: bool = True) -> None:
+        self.takes = takes
+        self.taken: list[tuple[str, bool]] = []
+
+    def __call__(self, message: str, shared: bool) -> bool:
+        if self.takes:
+            self.taken.append((message, shared))
+        return self.takes
+
+
+async def test_a_sink_takes_what_is_offered_while_nothing_is_due() -> None:
+    outbox = Outbox()
+    outbox.sink = sink = Sink()
+    outbox.offer_snapshot("v1")
+    outbox.reply("ack 1")
+    assert sink.taken == [("v1", True), ("ack 1", False)]
+    waiting = asyncio.create_task(outbox.take())
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    waiting.cancel()
+    await asyncio.gather(waiting, return_exceptions=True)
+
+
+async def test_what_a_sink_refuses_waits_and_what_follows_keeps_its_order() -> None:
+    """A refused snapshot (the client reads slowly) is kept; the reply after it must not
+    overtake it, even once the sink would take it."""
+    outbox = Outbox()
+    outbox.sink = sink = Sink(takes=False)
+    outbox.offer_snapshot("v2")
+    sink.takes = True
+    outbox.reply("ack 2")
+    outbox.offer_snapshot("v3")
+    assert sink.taken == []
+    assert await outbox.take() == ["v3", "ack 2"]
+    outbox.offer_snapshot("v4")
+    assert sink.taken == [("v4", True)]
+
+
+async def test_nothing_goes_to_the_sink_once_the_connection_is_to_close() -> None:
+    outbox = Outbox()
+    outbox.sink = sink = Sink()
+    outbox.close("replaced")
+    assert await outbox.take() == []
+    outbox.offer_snapshot("v5")
+    assert sink.taken == []
+    assert await outbox.take() == ["v5"]
+
+
+async def test_a_version_the_sink_took_counts_as_sent_and_a_refused_one_is_sent_whole() -> None:
+    """Changes go straight out to a screen the sink gave the version before; when the sink
+    refuses them (the client reads slowly), the slot keeps them, and the next version, which
+    finds them unsent, goes whole."""
+    outbox = Outbox()
+    outbox.sink = sink = Sink()
+    outbox.offer_snapshot("whole v1", diff="changes in v1")
+    outbox.offer_snapshot("whole v2", diff="changes in v2")
+    assert sink.taken == [("whole v1", True), ("changes in v2", True)]
+    sink.takes = False
+    outbox.offer_snapshot("whole v3", diff="changes in v3")
+    outbox.offer_snapshot("whole v4", diff="changes in v4")
+    assert await outbox.take() == ["whole v4"]
