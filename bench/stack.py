@@ -7,9 +7,11 @@ The real app (create_app on a fresh SQLite file, logging configured as `serve` d
 HTML as the live pages do (cookie, `?format=html`), one whose screens speak JSON as scripts do
 (hello with the token). Each screen is an ASGI websocket driven in-process: what the app sends
 is taken at once, and an HTML screen's frames are compressed with permessage-deflate in a
-context of their own, as uvicorn does for a browser (`--no-deflate` leaves that out). Not
-included: uvicorn's protocol and the kernel's socket writes, and the lifespan's background jobs
-(none of which runs per command).
+context of their own, as uvicorn does for a browser (`--no-deflate` leaves that out). With
+`--shared-frames` the screens are written to as `peer-rounds serve` writes them
+(app/web/frames.py): each message framed, and compressed without context takeover, once for
+every screen of the same encoding. Not included: uvicorn's protocol and the kernel's socket
+writes, and the lifespan's background jobs (none of which runs per command).
 
 The connections' command allowances are raised out of the way (the commands come hundreds a
 second). One command at a time: the facilitator sends pause_timer / resume_timer and the next
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import functools
 import os
 import pstats
 import statistics
@@ -49,6 +52,8 @@ from websockets.frames import Frame, Opcode
 from app.config import Settings
 from app.main import create_app
 from app.observability.logging import configure
+from app.web.connections import DEFLATE_SETTINGS, DEFLATE_WINDOW_BITS
+from app.web.frames import DIRECT_FRAMES, PLAIN, Encoding, SharedFrames
 from app.web.rate_limits import RateLimitPolicy, install_rate_limits
 from bench.load import set_up_session
 from bench.loadgen import version_of
@@ -65,8 +70,7 @@ UNLIMITED = RateLimitPolicy(
     flood="1000000 per 10 seconds",
 )
 COMMAND_TIMEOUT_S = 30.0
-# Window bits as uvicorn's websockets protocol accepts a browser's offer (server and client 15).
-DEFLATE_WINDOW_BITS = 15
+SHARED_DEFLATE: Encoding = (DEFLATE_WINDOW_BITS, tuple(sorted(DEFLATE_SETTINGS.items())))
 
 # Parts of the stack, by where a function is defined: the first pattern found in its file
 # name (or, for a builtin, in its description) names its part.
@@ -119,11 +123,26 @@ class Screen:
             return
         text: str = message.get("text") or message["bytes"].decode()
         data: bytes = text.encode()
-        self.frames += 1
-        self.text_bytes += len(data)
         if self.deflate is not None:
             data = bytes(self.deflate.encode(Frame(Opcode.TEXT, data)).data)
-        self.wire_bytes += len(data)
+        self.received(text, len(data))
+
+    def write(self, frames: SharedFrames, message: str, shared: bool) -> bool:
+        """What our server writes straight to this socket (app/web/connections.py)."""
+        encoding = PLAIN if self.deflate is None else SHARED_DEFLATE
+        if shared:
+            frame = frames.text(message, encoding)
+        else:
+            own = [] if self.deflate is None else [self.deflate]
+            frame = Frame(Opcode.TEXT, message.encode()).serialize(mask=False, extensions=own)
+        length = frame[1] & 0x7F
+        self.received(message, len(frame) - (2 if length < 126 else 4 if length == 126 else 10))
+        return True
+
+    def received(self, text: str, wire_bytes: int) -> None:
+        self.frames += 1
+        self.text_bytes += len(text.encode())
+        self.wire_bytes += wire_bytes
         version = version_of(text)
         if version is not None and version > self.version:
             self.version = version
@@ -173,12 +192,15 @@ async def serve(app: ASGIApp, scope: dict[str, Any], screen: Screen) -> None:
     await app(scope, screen.to_app.get, screen.send)
 
 
-def server_deflate() -> PerMessageDeflate:
-    return PerMessageDeflate(False, False, DEFLATE_WINDOW_BITS, DEFLATE_WINDOW_BITS)
+def server_deflate(context_takeover: bool) -> PerMessageDeflate:
+    """The server's side of permessage-deflate as a browser's offer is answered: by uvicorn's
+    protocol (context takeover), or by ours (none)."""
+    bits = DEFLATE_WINDOW_BITS
+    return PerMessageDeflate(False, not context_takeover, bits, bits, dict(DEFLATE_SETTINGS))
 
 
 async def open_screens(
-    app: ASGIApp, plan: dict[str, Any], format: str, deflate: bool
+    app: ASGIApp, plan: dict[str, Any], format: str, deflate: bool, frames: SharedFrames | None
 ) -> tuple[SessionUnderTest, list[asyncio.Task[None]]]:
     session = SessionUnderTest(format)
     tasks: list[asyncio.Task[None]] = []
@@ -186,7 +208,11 @@ async def open_screens(
         path, _, query = sock["path"].partition("?")
         scope = websocket_scope(path)
         scope["query_string"] = query.encode()
-        screen = Screen(session, server_deflate() if deflate and format == "html" else None)
+        compressed = deflate and format == "html"
+        screen = Screen(session, server_deflate(frames is None) if compressed else None)
+        if frames is not None:
+            write = functools.partial(screen.write, frames)
+            scope["extensions"] = {DIRECT_FRAMES: {"write": write}}
         screen.to_app.put_nowait({"type": "websocket.connect"})
         if sock.get("cookie"):
             scope["headers"] += [(b"cookie", sock["cookie"].encode()), (b"origin", ORIGIN.encode())]
@@ -263,12 +289,13 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     install_rate_limits(app, UNLIMITED)
     sessions: dict[str, SessionUnderTest] = {}
     tasks: list[asyncio.Task[None]] = []
+    frames = SharedFrames() if args.shared_frames else None
     async with client_of(app) as client:
         for index, format in enumerate(FORMATS):
             plan = await set_up_session(
                 client, index, args.participants + 1, "participants", format
             )
-            sessions[format], opened = await open_screens(app, plan, format, args.deflate)
+            sessions[format], opened = await open_screens(app, plan, format, args.deflate, frames)
             tasks += opened
     for session in sessions.values():
         await session.command()  # warm: first renders, caches, the writer thread
@@ -312,6 +339,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
 def report(results: dict[str, Any], args: argparse.Namespace) -> str:
     html, json_ = results["html"], results["json"]
     deflate = "HTML screens deflated per socket" if args.deflate else "no deflate"
+    if args.shared_frames:
+        deflate = ("HTML screens deflated" if args.deflate else "no deflate") + ", shared frames"
     lines = [
         f"one command at a time, {args.blocks} blocks of {args.block} per format, "
         f"{html['screens']} screens a session ({deflate}); medians of the blocks",
@@ -360,6 +389,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         dest="deflate",
         action="store_false",
         help="leave out the HTML screens' permessage-deflate",
+    )
+    parser.add_argument(
+        "--shared-frames",
+        action="store_true",
+        help="write frames encoded once per encoding, as `serve` does (app/web/frames.py)",
     )
     return parser.parse_args(argv)
 

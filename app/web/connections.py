@@ -118,6 +118,10 @@ REQUEST_TOO_SLOW = _plain_response(
 
 Part = Literal["head", "body"]
 
+# permessage-deflate as uvicorn's own protocol negotiates it.
+DEFLATE_WINDOW_BITS = 12
+DEFLATE_SETTINGS = {"memLevel": 5}
+
 
 class BoundedHTTP(H11Protocol):
     """uvicorn's h11 protocol with a deadline for each request being read, a closing time for a
@@ -238,9 +242,9 @@ class CountedWebSocket(WebSocketsSansIOProtocol):
                 extensions=[
                     ServerPerMessageDeflateFactory(
                         server_no_context_takeover=True,
-                        server_max_window_bits=12,
-                        client_max_window_bits=12,
-                        compress_settings={"memLevel": 5},
+                        server_max_window_bits=DEFLATE_WINDOW_BITS,
+                        client_max_window_bits=DEFLATE_WINDOW_BITS,
+                        compress_settings=DEFLATE_SETTINGS,
                     )
                 ],
                 max_size=config.ws_max_size,
@@ -265,8 +269,10 @@ class CountedWebSocket(WebSocketsSansIOProtocol):
             or self.transport.is_closing()
         ):
             return False
-        if shared and self.encoding is not None:
-            self.transport.write(self.shared_frames.text(message, self.encoding))
+        if self.encoding is not None:
+            # Replies too: the socket's own compressor (some 38 KiB of zlib state at these
+            # settings) is then never made, unless its buffer fills and uvicorn's send is used.
+            self.transport.write(self.shared_frames.text(message, self.encoding, keep=shared))
         else:
             self.conn.send_text(message.encode())
             self.transport.write(b"".join(self.conn.data_to_send()))

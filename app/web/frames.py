@@ -64,17 +64,20 @@ class SharedFrames:
         # Messages framed (and compressed) so far: what the cache saves is counted by it.
         self.encoded = 0
 
-    def text(self, message: str, encoding: Encoding) -> bytes:
+    def text(self, message: str, encoding: Encoding, *, keep: bool = True) -> bytes:
+        """`message` as one text frame; kept for the next socket unless `keep` is False (a
+        reply for one socket only)."""
         key = (message, encoding)
-        frame = self._frames.get(key)
+        frame = self._frames.get(key) if keep else None
         if frame is None:
             frame = Frame(Opcode.TEXT, message.encode()).serialize(
                 mask=False, extensions=self._extensions_for(encoding)
             )
             self.encoded += 1
-            if len(self._frames) >= self._keep:
-                del self._frames[next(iter(self._frames))]
-            self._frames[key] = frame
+            if keep:
+                if len(self._frames) >= self._keep:
+                    del self._frames[next(iter(self._frames))]
+                self._frames[key] = frame
         return frame
 
     def _extensions_for(self, encoding: Encoding) -> list[Extension]:

@@ -62,6 +62,15 @@ def test_the_stack_profile_runs_one_command_at_a_time_for_both_formats() -> None
     assert "where the main thread's time goes" in "\n".join(lines)
 
 
+def test_the_stack_profile_with_shared_frames_writes_every_screen_as_serve_does() -> None:
+    results = stack.main(["--blocks", "1", "--block", "2", "--shared-frames"], out=print)
+    html, json_ = results["html"], results["json"]
+    assert html["frames_per_command"] >= SCREENS
+    assert json_["frames_per_command"] >= SCREENS + 1
+    assert html["wire_bytes_per_command"] < html["text_bytes_per_command"]
+    assert json_["wire_bytes_per_command"] == json_["text_bytes_per_command"]
+
+
 def test_the_smallest_proxied_run_pins_each_session_to_one_process(
     tmp_path: Path, postgres_url: str, redis_url: str
 ) -> None:

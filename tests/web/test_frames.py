@@ -87,6 +87,10 @@ def test_a_message_for_many_sockets_is_encoded_once_per_encoding() -> None:
     assert len(written) == 2
     frames.text("another", PLAIN)
     assert frames.encoded == 3
+    # A reply goes to one socket: encoded for it, not kept.
+    for _ in range(2):
+        assert parsed(frames.text("ack", DEFLATE, keep=False), [client_deflate()]) == "ack"
+    assert frames.encoded == 5
 
 
 def test_only_deflate_without_context_takeover_is_shared() -> None:
