@@ -35,7 +35,6 @@ from app.web.frames import PLAIN, SharedFrames, encoding_of
 from app.web.rate_limits import RateLimitPolicy, install_rate_limits
 from bench.load import set_up_session
 from bench.loadgen import version_of
-from tests.support.live_server import free_port
 
 pytestmark = pytest.mark.anyio
 
@@ -131,14 +130,13 @@ class ServerInThread:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[ServerInThread]:
     settings = Settings(data_dir=tmp_path)
-    port = free_port()
     app = create_app(settings)
     install_rate_limits(app, UNLIMITED)
     config = ServingConfig(
         app,
         ConnectionLimits.of(settings),
         host="127.0.0.1",
-        port=port,
+        port=0,
         log_level="warning",
     )
     server = uvicorn.Server(config)
@@ -149,6 +147,7 @@ def served(tmp_path: Path) -> Iterator[ServerInThread]:
         assert thread.is_alive(), "the server stopped"
         assert time.monotonic() < deadline, "the server did not start in time"
         time.sleep(0.05)
+    port: int = server.servers[0].sockets[0].getsockname()[1]
     try:
         yield ServerInThread(server, config, port)
     finally:
