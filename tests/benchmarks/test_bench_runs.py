@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import load, stack
+from bench import frames, load, stack
 
 # Real server processes, one after the other: minutes, not seconds.
 pytestmark = pytest.mark.slow
@@ -69,6 +69,17 @@ def test_the_stack_profile_with_shared_frames_writes_every_screen_as_serve_does(
     assert json_["frames_per_command"] >= SCREENS + 1
     assert html["wire_bytes_per_command"] < html["text_bytes_per_command"]
     assert json_["wire_bytes_per_command"] == json_["text_bytes_per_command"]
+
+
+def test_the_frames_bench_writes_each_frame_once_on_both_paths() -> None:
+    results = frames.main(["--blocks", "1"], out=lambda _: None)
+    for mix in results.values():
+        for path in ("uvicorn", "shared"):
+            assert mix[path]["writes_per_frame"] == 1
+            assert mix[path]["us_per_frame"] > 0
+        # Deflated on both: a fragment is some 9 KB of text.
+        assert mix["shared"]["bytes_per_frame"] < 4000
+        assert mix["uvicorn"]["bytes_per_frame"] < 4000
 
 
 def test_the_smallest_proxied_run_pins_each_session_to_one_process(
