@@ -3,11 +3,15 @@
     .venv/bin/python bench/frames.py [--blocks 10] [--versions 20]
 
 The HTML fragments are the real app's: captured from bench/stack.py's HTML session (13 screens,
-a few commands). Each version's 13 messages are then sent, in blocks alternating between:
-- uvicorn: Starlette's `WebSocket.send_text` into uvicorn's websockets-sansio protocol, as
-  uvicorn 0.54 negotiates permessage-deflate with a browser (context takeover, 2^12 window);
+a few commands). Each version's 13 messages are then offered to 13 sockets' outboxes, in blocks
+of each path:
+- uvicorn (main's path): the outbox, woken, hands the message to the connection's sender task,
+  which sends it by Starlette's `WebSocket.send_text` into uvicorn's websockets-sansio protocol
+  as uvicorn 0.54 negotiates permessage-deflate with a browser (context takeover, 2^12 window);
 - shared: the outbox's sink into `CountedWebSocket.write_text` (app/web/connections.py),
-  frames encoded once per message (no context takeover, the same window).
+  frames encoded once per message (no context takeover, the same window);
+- direct: the same sink and protocol, but with uvicorn's negotiation (each socket compresses in
+  its own context): written at once, never shared (the alternative).
 Each over real protocol objects after a real handshake, on a fake transport that only counts
 bytes. Two message mixes: as the app sends them today (every screen's fragment its own) and as
 when phones share one fragment (three distinct fragments a version: one screen's, one for the
@@ -70,7 +74,14 @@ class CountingTransport(asyncio.Transport):
         pass
 
 
-Sender = Callable[[str], Any]
+Sender = Callable[[str], None]
+SENDERS: set[asyncio.Task[None]] = set()
+
+
+class DirectOwnContexts(CountedWebSocket):
+    """Written at once like `shared`, but compressed in each socket's own context."""
+
+    own_contexts = True
 
 
 async def open_sockets(
@@ -101,13 +112,16 @@ async def open_sockets(
     await asyncio.wait_for(all_accepted.wait(), 10)
     senders: list[Sender] = []
     for websocket in accepted:
+        outbox = Outbox()
         write = direct_writer(websocket)
         if write is None:
-            senders.append(websocket.send_text)
+            # main's path: the connection's sender task takes what the outbox holds.
+            sender = asyncio.create_task(send_forever(outbox, websocket, finished))
+            SENDERS.add(sender)
+            sender.add_done_callback(SENDERS.discard)
         else:
-            outbox = Outbox()
             outbox.sink = write
-            senders.append(outbox.offer_snapshot)
+        senders.append(outbox.offer_snapshot)
     for transport in transports:
         transport.written = transport.writes = 0
     return senders, transports
@@ -134,13 +148,25 @@ def captured_versions() -> list[list[str]]:
     return [[messages[v] for messages in screens] for v in range(versions)]
 
 
-async def send_block(senders: list[Sender], versions: list[list[str]]) -> float:
+async def send_forever(outbox: Outbox, websocket: WebSocket, finished: asyncio.Event) -> None:
+    """As LiveConnection's sender does (app/web/live_connection.py)."""
+    while not finished.is_set():
+        for message in await outbox.take():
+            await websocket.send_text(message)
+
+
+async def send_block(
+    senders: list[Sender], transports: list[CountingTransport], versions: list[list[str]]
+) -> float:
     started = time.thread_time()
     for messages in versions:
+        expected = sum(transport.writes for transport in transports) + len(messages)
         for send, message in zip(senders, messages, strict=True):
-            sent = send(message)
-            if sent is not None:
-                await sent
+            send(message)
+        # Until every socket has written it (at once, or once the sender tasks ran): one turn
+        # of the loop each, what the server's loop gives them too.
+        while sum(transport.writes for transport in transports) < expected:  # noqa: ASYNC110
+            await asyncio.sleep(0)
     return time.thread_time() - started
 
 
@@ -149,13 +175,14 @@ async def measure(versions: list[list[str]], blocks: int) -> dict[str, dict[str,
     finished = asyncio.Event()
     paths = {
         "uvicorn": await open_sockets(WebSocketsSansIOProtocol, screens, finished),
+        "direct": await open_sockets(DirectOwnContexts, screens, finished),
         "shared": await open_sockets(CountedWebSocket, screens, finished),
     }
     times: dict[str, list[float]] = {name: [] for name in paths}
     for number in range(blocks):
-        order = list(paths) if number % 2 == 0 else list(paths)[::-1]
+        order = list(paths)[number % 3 :] + list(paths)[: number % 3]
         for name in order:
-            times[name].append(await send_block(paths[name][0], versions))
+            times[name].append(await send_block(*paths[name], versions))
     finished.set()
     await asyncio.sleep(0.01)
     frames = blocks * len(versions) * screens

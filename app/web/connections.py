@@ -224,6 +224,10 @@ class CountedWebSocket(WebSocketsSansIOProtocol):
     settings.
     """
 
+    # Compress in each socket's own context, as uvicorn does: frames then are written at once
+    # but not shared. The alternative measured by bench/frames.py (docs/architecture.md).
+    own_contexts = False
+
     def __init__(
         self,
         config: ServingConfig,
@@ -237,7 +241,7 @@ class CountedWebSocket(WebSocketsSansIOProtocol):
         # How this socket's frames are encoded, known once its handshake is answered; None if
         # they cannot be shared.
         self.encoding: Encoding | None = None
-        if config.ws_per_message_deflate:
+        if config.ws_per_message_deflate and not self.own_contexts:
             self.conn = ServerProtocol(
                 extensions=[
                     ServerPerMessageDeflateFactory(

@@ -74,7 +74,7 @@ def test_the_stack_profile_with_shared_frames_writes_every_screen_as_serve_does(
 def test_the_frames_bench_writes_each_frame_once_on_both_paths() -> None:
     results = frames.main(["--blocks", "1"], out=lambda _: None)
     for mix in results.values():
-        for path in ("uvicorn", "shared"):
+        for path in ("uvicorn", "direct", "shared"):
             assert mix[path]["writes_per_frame"] == 1
             assert mix[path]["us_per_frame"] > 0
         # Deflated on both: a fragment is some 9 KB of text.
