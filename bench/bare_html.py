@@ -3,15 +3,17 @@ Peer Rounds: the same HTML fragments, byte for byte but for the version number.
 
     python bench/bare_html.py PORT FRAGMENTS.json
 
-FRAGMENTS.json (written by bench/load.py from a Peer Rounds session before the runs) holds,
-per screen of a session (`facilitator/0`, `room/0`, `participant/0` ... `participant/10`), the
-two fragments that screen got: the running speaker's and the paused one, with the version
-marker's number replaced by VERSION_SLOT. A socket connects to `/s<session>/<screen>`; any
-message on a session bumps its version and every socket of the session is sent its own screen's
-fragment for that version (running and paused alternating, as pause_timer / resume_timer do).
-permessage-deflate is negotiated when the client offers it (websockets' default), so each
-socket's frames are compressed in its own context, as Peer Rounds's are. No persistence, no
-auth, no rendering: the floor for browser-real viewers.
+FRAGMENTS.json (written by bench/load.py from a Peer Rounds session before the runs) holds, per
+screen of a session (`facilitator/0`, `room/0`, `participant/0` ... `participant/10`), the whole
+page the screen got when it connected, then the two messages it got for a version: on
+resume_timer and on pause_timer (a phone's carry only the panels that changed), with the version
+marker's number replaced by VERSION_SLOT. A socket connects to `/s<session>/<screen>` and is
+sent its screen's whole page; then any message on a session bumps its version and every socket
+of the session is sent its own screen's message for that version (resumed and paused
+alternating, as pause_timer / resume_timer do). permessage-deflate is negotiated when the client
+offers it (websockets' default: each socket's frames compressed in a context of its own, which
+Peer Rounds gave up to compress a frame once for every socket; bench/README.md). No persistence,
+no auth, no rendering: the floor for browser-real viewers.
 """
 
 from __future__ import annotations
@@ -28,11 +30,16 @@ VERSION_SLOT = "{version}"
 
 
 class Fragments:
+    """Per screen: its whole page first, then what it is sent for a version, alternating."""
+
     def __init__(self, by_screen: dict[str, list[str]]) -> None:
         self.by_screen = by_screen
 
+    def whole(self, screen: str, version: int) -> str:
+        return self.by_screen[screen][0].replace(VERSION_SLOT, str(version))
+
     def for_version(self, screen: str, version: int) -> str:
-        variants = self.by_screen[screen]
+        variants = self.by_screen[screen][1:]
         return variants[version % len(variants)].replace(VERSION_SLOT, str(version))
 
 
@@ -57,7 +64,7 @@ def handler_for(fragments: Fragments) -> Callable[[ServerConnection], Awaitable[
         members = session.screens.setdefault(screen, set())
         members.add(ws)
         try:
-            await ws.send(fragments.for_version(screen, session.version))
+            await ws.send(fragments.whole(screen, session.version))
             async for _message in ws:
                 session.version += 1
                 session.publish(fragments)

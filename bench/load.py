@@ -440,9 +440,11 @@ def baseline_sessions(
 
 
 async def capture_fragments(args: Any) -> Path:
-    """What each screen of a Peer Rounds session gets over its HTML socket, running and paused:
-    one session set up as the load's are, its 13 screens connected as pages connect, one
-    pause_timer sent. Written for bench/bare_html.py, the version number made a slot."""
+    """What each screen of a Peer Rounds session gets over its HTML socket for a version, paused
+    and resumed: one session set up as the load's are, its 13 screens connected as pages
+    connect (each first gets its whole page), then one pause_timer and one resume_timer sent;
+    what each screen got for those two (only the panels that changed, on a phone) is what the
+    load's versions send. Written for bench/bare_html.py, the version number made a slot."""
     from websockets.asyncio.client import connect
     from websockets.typing import Origin
 
@@ -465,19 +467,30 @@ async def capture_fragments(args: Any) -> Path:
             for sock in sockets
         ]
         try:
-            firsts = [str(await asyncio.wait_for(c.recv(), 30)) for c in connections]
-            await connections[0].send(json.dumps({"type": "pause_timer", "id": "capture"}))
-            seconds = [str(await asyncio.wait_for(c.recv(), 30)) for c in connections]
+            sent = {
+                name: [await next_fragment(c)] for name, c in zip(names, connections, strict=True)
+            }
+            for command in ("pause_timer", "resume_timer"):
+                await connections[0].send(json.dumps({"type": command, "id": f"capture-{command}"}))
+                for name, connection in zip(names, connections, strict=True):
+                    sent[name].append(await next_fragment(connection))
         finally:
             for connection in connections:
                 await connection.close()
-        for name, first, second in zip(names, firsts, seconds, strict=True):
-            fragments[name] = [version_slotted(first), version_slotted(second)]
+        for name, (whole, paused, resumed) in sent.items():
+            fragments[name] = [version_slotted(m) for m in (whole, resumed, paused)]
     finally:
         server.stop()
     path: Path = args.work / "fragments.json"
     await asyncio.to_thread(path.write_text, json.dumps(fragments))
     return path
+
+
+async def next_fragment(connection: Any) -> str:
+    """The next HTML message, past the JSON ones (the facilitator's acks)."""
+    while (message := str(await asyncio.wait_for(connection.recv(), 30))).startswith("{"):
+        pass
+    return message
 
 
 def version_slotted(fragment: str) -> str:
