@@ -6,7 +6,8 @@ fields of the FacilitatorView its template reads (app/web/rendering.py refuses a
 reads another), so a panel whose fields did not change since the previous version is taken from
 that version's frames instead of rendered again. The schedule block reads the time (its
 projection, app/realtime/schedules.py) and so is a panel of its own inside the stage panel: the
-stage panel around it is not made anew when only the time moved.
+stage panel around it is not made anew when only the time moved; and each person's row in the
+people panel is a panel of its own, so one person's change remakes one row.
 
 Joined, with the column wrappers in their leads and the last one's tail, the panels are byte
 for byte templates/live/console.html rendered whole (tests/realtime/test_console_panels.py).
@@ -108,13 +109,17 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "joining_open",
         ),
     ),
-    "people": (BETWEEN, ("status", "participants", "departed")),
+    "people": (BETWEEN, ("participants",)),
+    # Then each person's row (PERSON_FIELDS), then:
+    "people_foot": ("\n  ", ("status", "departed")),
     "agenda": (AGENDA, ("status", "stages")),
     "session": (
         BETWEEN,
         ("status", "facilitators", "settings", "present_count", "stepped_out_count"),
     ),
 }
+# A person's row reads the person, and the status.
+PERSON_FIELDS = ("status",)
 # The panels that link to this session's own pages.
 READS_SESSION = frozenset({"stage", "schedule", "group_notes", "session"})
 
@@ -123,16 +128,18 @@ def console_panels(
     view: FacilitatorView, record: LiveSessionRecord, language: str
 ) -> tuple[Panel, ...]:
     session = {"id": record.id}
-    return tuple(
-        Panel(
-            f"{PANEL_DIR}{name}.html",
-            language,
-            lead,
-            {
-                "view": {field: getattr(view, field) for field in fields},
-                **({"session": session} if name in READS_SESSION else {}),
-            },
-            tail=END if name == "session" else "",
-        )
-        for name, (lead, fields) in FIELDS.items()
-    )
+    panels = []
+    for name, (lead, fields) in FIELDS.items():
+        if name == "people_foot":
+            row_view = {field: getattr(view, field) for field in PERSON_FIELDS}
+            panels += [
+                Panel(f"{PANEL_DIR}person.html", language, "", {"view": row_view, "p": person})
+                for person in view.participants
+            ]
+        inputs = {
+            "view": {field: getattr(view, field) for field in fields},
+            **({"session": session} if name in READS_SESSION else {}),
+        }
+        tail = END if name == "session" else ""
+        panels.append(Panel(f"{PANEL_DIR}{name}.html", language, lead, inputs, tail=tail))
+    return tuple(panels)

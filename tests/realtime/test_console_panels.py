@@ -97,13 +97,13 @@ def test_a_round_in_progress_is_its_panels_in_both_languages() -> None:
 
 def test_a_hand_raised_remakes_only_the_panels_that_show_hands() -> None:
     rendered = rendered_after(a_round_in_progress(), c.RaiseHand, 3)
-    assert sorted(rendered) == ["alerts", "people", "signals", "version"]
+    assert sorted(rendered) == ["alerts", "people", "person", "signals", "version"]
 
 
 def test_the_next_speaker_leaves_the_agenda_and_the_waiting_room_alone() -> None:
     rendered = set(rendered_after(a_round_in_progress(), c.Pass, 1))
-    assert {"version", "turn", "round", "people"} <= rendered
-    assert not rendered & {"agenda", "waiting", "session", "paused", "alerts"}
+    assert {"version", "turn", "round", "person"} <= rendered
+    assert not rendered & {"agenda", "waiting", "session", "paused", "alerts", "people_foot"}
 
 
 def test_a_panel_that_reads_a_field_it_is_not_given_is_refused() -> None:
