@@ -19,8 +19,10 @@ its view (what the hub did before, and still the page's first load); with --befo
 "html before" does the same with another checkout's templates (main's, before the split).
 "html panels" is what the hub does now: VersionFrames with the previous version's frames, each
 phone offered only its changed panels (as the outbox sends them to a phone that read the version
-before), the room view and the console whole. "phones ..." are the same for the 11 phones
-alone. All alternate batch by batch. Asserted first: for every screen, the panels' whole message
+before), the console made of its panels (app/web/console_panels.py, each reused from the
+previous version when its fields did not change, sent whole), the room view whole. "phones ..."
+are the same for the 11 phones alone, "console ..." for the console alone. All alternate batch
+by batch. Asserted first: for every screen, the panels' whole message
 is byte for byte the whole render, and the changed panels swapped into the previous version's
 page (as htmx-ext-ws swaps them) make that same page.
 """
@@ -128,6 +130,7 @@ def html_viewers(state: SessionState, roles: frozenset[Role] = frozenset(Role)) 
 
 
 PHONES = frozenset({Role.PARTICIPANT})
+CONSOLE = frozenset({Role.FACILITATOR})
 
 
 class PanelPublisher:
@@ -210,11 +213,14 @@ def html_side(participants: int, batches: int, before_templates: Path | None) ->
             "html panels": PanelPublisher(before),
             "phones whole": whole_pages(RENDER_FRAGMENT, PHONES),
             "phones panels": PanelPublisher(before, PHONES),
+            "console whole": whole_pages(RENDER_FRAGMENT, CONSOLE),
+            "console panels": PanelPublisher(before, CONSOLE),
         }
         if before_templates is not None:
             renderer = templates_renderer(before_templates)
             publishers["html before"] = whole_pages(renderer)
             publishers["phones before"] = whole_pages(renderer, PHONES)
+            publishers["console before"] = whole_pages(renderer, CONSOLE)
             assert publishers["html before"](after) == html_fragments(after)
         results: dict[str, list[float]] = {label: [] for label in publishers}
         for _ in range(batches):
@@ -226,10 +232,10 @@ def html_side(participants: int, batches: int, before_templates: Path | None) ->
         print(f"  after {name}:")
         for label, median in medians.items():
             print(
-                f"    {label:13} {median * 1e3:7.3f} ms  {calls[label]:6d} calls"
+                f"    {label:14} {median * 1e3:7.3f} ms  {calls[label]:6d} calls"
                 f"  {sent[label]:6d} characters sent"
             )
-        for part in ("html", "phones"):
+        for part in ("html", "phones", "console"):
             for baseline in ("whole", "before"):
                 if f"{part} {baseline}" in medians:
                     ratio = medians[f"{part} panels"] / medians[f"{part} {baseline}"]

@@ -10,7 +10,9 @@ the session's ScheduleCache (at most one a second).
 A phone's HTML is its panels (app/realtime/panels.py): each rendered once per distinct key, and
 taken from the previous version's frames when its key has not changed. So each phone is also
 offered only the panels that changed since that version (always with the version marker, which
-says which version the screen now shows); its outbox decides which of the two it sends. Equal
+says which version the screen now shows); its outbox decides which of the two it sends. The
+console's HTML is its panels too (app/web/console_panels.py), taken from the previous version's
+frames in the same way, though always sent whole: its panels sit inside column wrappers. Equal
 messages are the same str, so a layer below can encode each distinct message once. The hub
 keeps the last version's frames only: a new one takes what it needs from the previous and lets
 go of the one before that.
@@ -101,13 +103,9 @@ class VersionFrames:
         if viewer.format == "html":
             if viewer.role is Role.PARTICIPANT:
                 return self._join(self._phone_panels(viewer.view_key))
-            view = (
-                self._console
-                if viewer.role is Role.FACILITATOR
-                else view_for(
-                    self._state, viewer.role, viewer.person_id or None, shared=self._shared
-                )
-            )
+            if viewer.role is Role.FACILITATOR:
+                return self._join(self._console_panels(viewer.language))
+            view = view_for(self._state, viewer.role, viewer.person_id or None, shared=self._shared)
             return self._renderer(view, self._record, viewer.language)
         return snapshot_message(self._state.version, self.view_json(viewer.role, viewer.person_id))
 
@@ -118,6 +116,16 @@ class VersionFrames:
             view = participant_view(self._state, person, self._shared)
             panels = self._panels[key] = tuple(self._renderer.panels(view, language))
             self._panel_keys[key] = {panel.template: panel.key for panel in panels}
+        return panels
+
+    def _console_panels(self, language: str) -> tuple[Panel, ...]:
+        """The same for every facilitator reading this language."""
+        key: ViewKey = (Role.FACILITATOR, "", "html", language)
+        panels = self._panels.get(key)
+        if panels is None:
+            panels = self._panels[key] = tuple(
+                self._renderer.console_panels(self._console, self._record, language)
+            )
         return panels
 
     def _keys_of(self, key: ViewKey) -> dict[str, PanelKey]:

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 
-PanelKey = tuple[str, str, str, bytes]
+PanelKey = tuple[str, str, str, str, bytes]
 # Enough bits that two different inputs never meet in a key (a 128-bit digest), few enough that
 # a session keeps its last version's keys in a few KiB.
 DIGEST_BYTES = 16
@@ -39,10 +39,14 @@ class Panel:
     # so the panels joined are byte for byte the whole page.
     lead: str
     inputs: dict[str, Any] = field(compare=False, hash=False)
+    # What follows it in the whole page when it is the last (the console's closing wrapper).
+    tail: str = ""
     key: PanelKey = field(init=False)
 
     def __post_init__(self) -> None:
         # The views are frozen models of plain data: their JSON names them completely.
         inputs = orjson.dumps(self.inputs, default=_fields_of, option=orjson.OPT_SORT_KEYS)
         digest = hashlib.blake2b(inputs, digest_size=DIGEST_BYTES).digest()
-        object.__setattr__(self, "key", (self.template, self.language, self.lead, digest))
+        object.__setattr__(
+            self, "key", (self.template, self.language, self.lead, self.tail, digest)
+        )

@@ -10,18 +10,23 @@ from typing import Literal, Protocol
 from app.realtime.outbox import Outbox
 from app.realtime.panels import Panel
 from app.session.command_base import Role
-from app.session.views import AnyView, ParticipantView
+from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 
 Format = Literal["json", "html"]
 
 
 class Renderer(Protocol):
-    """A screen's HTML: a view's whole fragment, or a phone's panels one at a time."""
+    """A screen's HTML: a view's whole fragment, or a phone's or the console's panels one at a
+    time."""
 
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str: ...
 
     def panels(self, view: ParticipantView, language: str) -> Sequence[Panel]: ...
+
+    def console_panels(
+        self, view: FacilitatorView, record: LiveSessionRecord, language: str
+    ) -> Sequence[Panel]: ...
 
     def render_panel(self, panel: Panel) -> str: ...
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import KeysView
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, meta
+from jinja2 import Environment, meta, nodes
 from markupsafe import Markup
 
 from app.plain_text import quoted
@@ -17,6 +18,7 @@ from app.realtime.panels import Panel
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text
+from app.web.console_panels import console_panels
 from app.web.languages import (
     LOCALES_DIR,
     Languages,
@@ -123,8 +125,8 @@ class PanelReadsTooMuch(Exception):
 
 
 class FragmentRenderer:
-    """A live page's fragment: whole (the page's first load), or a phone's panels one by one
-    (app/realtime/panels.py)."""
+    """A live page's fragment: whole (the page's first load), or a phone's or the console's
+    panels one by one (app/realtime/panels.py)."""
 
     def __init__(self, templates: Jinja2Templates, languages: Languages) -> None:
         self._env = templates.env
@@ -140,22 +142,70 @@ class FragmentRenderer:
     def panels(self, view: ParticipantView, language: str) -> tuple[Panel, ...]:
         return phone_panels(view, language)
 
+    def console_panels(
+        self, view: FacilitatorView, record: LiveSessionRecord, language: str
+    ) -> tuple[Panel, ...]:
+        return console_panels(view, record, language)
+
     def render_panel(self, panel: Panel) -> str:
         if panel.template not in self._checked:
             self._check_reads(panel)
         with self._languages.speaking(panel.language):
-            return panel.lead + self._env.get_template(panel.template).render(panel.inputs)
+            html = self._env.get_template(panel.template).render(panel.inputs)
+            return panel.lead + html + panel.tail
 
     def _check_reads(self, panel: Panel) -> None:
         """The template is given only its inputs; a name it reads beyond them (and the
         environment's globals) would render as nothing here yet be read from the view in the
         whole page: refuse it before it renders once."""
-        source = self._env.loader.get_source(self._env, panel.template)[0]  # type: ignore[union-attr]
-        reads = meta.find_undeclared_variables(self._env.parse(source))
+        tree = self._parse(panel.template)
+        # A name set inside a branch is "undeclared" to Jinja's analysis; it is the template's own.
+        sets = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "store"}
+        reads = meta.find_undeclared_variables(tree) - sets
         unknown = reads - panel.inputs.keys() - self._env.globals.keys()
         if unknown:
             raise PanelReadsTooMuch(f"{panel.template} reads {sorted(unknown)}")
+        for name, value in panel.inputs.items():
+            if isinstance(value, dict):
+                self._check_fields(panel.template, tree, name, value.keys())
         self._checked.add(panel.template)
+
+    def _check_fields(
+        self, template: str, tree: nodes.Template, name: str, given: KeysView[str]
+    ) -> None:
+        """An input given as some of a view's fields (the console's panels): the template, and
+        the templates it includes, read no other field of it, and never it whole."""
+        fields: set[str] = set()
+        whole = 0
+        for source in (tree, *self._included(tree)):
+            fields |= {
+                node.attr
+                for node in source.find_all(nodes.Getattr)
+                if isinstance(node.node, nodes.Name) and node.node.name == name
+            }
+            whole += sum(1 for node in source.find_all(nodes.Name) if node.name == name)
+            whole -= sum(
+                1
+                for node in source.find_all(nodes.Getattr)
+                if isinstance(node.node, nodes.Name) and node.node.name == name
+            )
+        if fields - given:
+            raise PanelReadsTooMuch(f"{template} reads {name}.{sorted(fields - given)}")
+        if whole:
+            raise PanelReadsTooMuch(f"{template} reads the whole of {name}")
+
+    def _included(self, tree: nodes.Template) -> list[nodes.Template]:
+        """The templates an include brings in with this one's names, and theirs."""
+        found = []
+        for include in tree.find_all(nodes.Include):
+            if include.with_context and isinstance(include.template, nodes.Const):
+                included = self._parse(include.template.value)
+                found += [included, *self._included(included)]
+        return found
+
+    def _parse(self, template: str) -> nodes.Template:
+        source = self._env.loader.get_source(self._env, template)[0]  # type: ignore[union-attr]
+        return self._env.parse(source)
 
 
 def qr_svg(data: str) -> Markup:

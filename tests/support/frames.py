@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.realtime.panels import Panel
-from app.session.views import AnyView, ParticipantView
+from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 
 NOW = 2_000.0
@@ -21,7 +21,7 @@ RECORD = LiveSessionRecord(
 
 class StandInRenderer:
     """Short HTML that says which view it is: a phone's is two panels, the version marker and
-    its own presence."""
+    its own presence; a console's, the version marker and how many people."""
 
     def __init__(self) -> None:
         self.panels_rendered: list[Panel] = []
@@ -29,12 +29,23 @@ class StandInRenderer:
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str:
         if isinstance(view, ParticipantView):
             return "".join(self.render_panel(panel) for panel in self.panels(view, language))
+        if isinstance(view, FacilitatorView):
+            panels = self.console_panels(view, record, language)
+            return "".join(self.render_panel(panel) for panel in panels)
         return f"<p lang='{language}'>{record.join_code} {view.role} {view.version}</p>"
 
     def panels(self, view: ParticipantView, language: str) -> Sequence[Panel]:
         return (
             Panel("version", language, "", {"version": view.version}),
             Panel("you", language, "\n", {"presence": view.you.presence}),
+        )
+
+    def console_panels(
+        self, view: FacilitatorView, record: LiveSessionRecord, language: str
+    ) -> Sequence[Panel]:
+        return (
+            Panel("console-version", language, "", {"version": view.version}),
+            Panel("console-people", language, "\n", {"people": len(view.participants)}),
         )
 
     def render_panel(self, panel: Panel) -> str:

@@ -1,0 +1,145 @@
+"""The facilitator console's panels (templates/live/console/) and the view's fields each reads.
+
+The console is one view for every facilitator, so its panels are not shared between screens
+as a phone's are: they are shared between versions. Each panel is given `view` as only the
+fields of the FacilitatorView its template reads (app/web/rendering.py refuses a template that
+reads another), so a panel whose fields did not change since the previous version is taken from
+that version's frames instead of rendered again. The schedule block reads the time (its
+projection, app/realtime/schedules.py) and so is a panel of its own inside the stage panel: the
+stage panel around it is not made anew when only the time moved; and each person's row in the
+people panel is a panel of its own, so one person's change remakes one row.
+
+Joined, with the column wrappers in their leads and the last one's tail, the panels are byte
+for byte templates/live/console.html rendered whole (tests/realtime/test_console_panels.py).
+"""
+
+from __future__ import annotations
+
+from app.realtime.panels import Panel
+from app.session.views import FacilitatorView
+from app.store.live_sessions import LiveSessionRecord
+
+PANEL_DIR = "live/console/"
+BETWEEN = "\n\n"
+FLOW = '\n\n<div id="console-flow" class="console-col console-col--flow">'
+PEOPLE = '\n</div>\n\n<div id="console-people" class="console-col console-col--people">'
+AGENDA = '\n</div>\n\n<div id="console-agenda" class="console-col console-col--agenda">\n'
+END = "\n</div>"
+
+# Each panel's lead (what comes before it in the whole page) and the view's fields it reads.
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "version": ("", ("version", "status", "server_away")),
+    "alerts": (
+        "",
+        (
+            "status",
+            "hands_unseen",
+            "asked_for_support",
+            "waiting_room",
+            "waiting_burst",
+            "settings",
+        ),
+    ),
+    "paused": (FLOW, ("status", "paused_since")),
+    "stage": ("\n", ("status", "current_stage", "stages", "present_count", "waiting_room")),
+    "schedule": ("", ("status", "current_stage", "stages", "schedule", "floor_signal", "settings")),
+    "stage_foot": (
+        "",
+        (
+            "status",
+            "current_stage",
+            "next_stage",
+            "still_to_speak",
+            "paused_since",
+            "last_change",
+            "last_change_by",
+            "undo",
+        ),
+    ),
+    "turn": (BETWEEN, ("status", "speaker", "round", "full_up_next", "paused_since")),
+    "taking_time": (
+        BETWEEN,
+        (
+            "status",
+            "current_stage",
+            "taking_time",
+            "offered_to_take_time",
+            "not_offered_to_take_time",
+            "taking_time_plan",
+            "promised_takers",
+        ),
+    ),
+    "round": (
+        BETWEEN,
+        ("status", "round", "taking_time", "may_start_with", "reorderable", "order"),
+    ),
+    "group_notes": (
+        "\n",
+        (
+            "status",
+            "current_stage",
+            "carried_over",
+            "guidelines_due_review",
+            "apologies",
+            "promises",
+            "for_group",
+        ),
+    ),
+    "signals": (
+        PEOPLE,
+        (
+            "status",
+            "hands_raised",
+            "asked_for_support",
+            "support_follow_up",
+            "support_followed_up",
+        ),
+    ),
+    "waiting": (
+        BETWEEN,
+        (
+            "status",
+            "waiting_room",
+            "waiting_burst",
+            "waiting_first",
+            "waiting_by_code",
+            "waiting_admissible",
+            "for_group",
+            "join_word",
+            "joining_open",
+        ),
+    ),
+    "people": (BETWEEN, ("participants",)),
+    # Then each person's row (PERSON_FIELDS), then:
+    "people_foot": ("\n  ", ("status", "departed")),
+    "agenda": (AGENDA, ("status", "stages")),
+    "session": (
+        BETWEEN,
+        ("status", "facilitators", "settings", "present_count", "stepped_out_count"),
+    ),
+}
+# A person's row reads the person, and the status.
+PERSON_FIELDS = ("status",)
+# The panels that link to this session's own pages.
+READS_SESSION = frozenset({"stage", "schedule", "group_notes", "session"})
+
+
+def console_panels(
+    view: FacilitatorView, record: LiveSessionRecord, language: str
+) -> tuple[Panel, ...]:
+    session = {"id": record.id}
+    panels = []
+    for name, (lead, fields) in FIELDS.items():
+        if name == "people_foot":
+            row_view = {field: getattr(view, field) for field in PERSON_FIELDS}
+            panels += [
+                Panel(f"{PANEL_DIR}person.html", language, "", {"view": row_view, "p": person})
+                for person in view.participants
+            ]
+        inputs = {
+            "view": {field: getattr(view, field) for field in fields},
+            **({"session": session} if name in READS_SESSION else {}),
+        }
+        tail = END if name == "session" else ""
+        panels.append(Panel(f"{PANEL_DIR}{name}.html", language, lead, inputs, tail=tail))
+    return tuple(panels)
