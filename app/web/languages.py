@@ -156,7 +156,12 @@ def translated(message: str) -> str:
     their message id, with their values put in (those that are `Words` translated too); other
     text marked with `translatable` looked up as it is, never used as a format string."""
     if isinstance(message, Words):
-        values = {name: translated(value) for name, value in message.values.items()}
+        # Only our own words among the values ("Someone", a field's name): a name as typed
+        # stays as typed, even one that happens to be words of the catalog.
+        values = {
+            name: translated(value) if isinstance(value, Words) else value
+            for name, value in message.values.items()
+        }
         return gettext(message.message) % values
     return gettext(message)
 

@@ -49,12 +49,13 @@ def test_the_bare_server_sends_a_captured_fragment_with_the_new_version(
     assert version_of(sent) == version
 
 
-def test_the_bare_server_alternates_running_and_paused_as_pause_and_resume_do() -> None:
-    fragments = Fragments({"room/0": ["running {version}", "paused {version}"]})
+def test_the_bare_server_sends_the_whole_page_then_alternates_as_pause_and_resume_do() -> None:
+    fragments = Fragments({"room/0": ["whole {version}", "resumed {version}", "paused {version}"]})
+    assert fragments.whole("room/0", 4) == "whole 4"
     assert [fragments.for_version("room/0", v) for v in range(3)] == [
-        "running 0",
+        "resumed 0",
         "paused 1",
-        "running 2",
+        "resumed 2",
     ]
 
 
