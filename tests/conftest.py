@@ -225,3 +225,14 @@ def migrated_engine(database_url: str) -> Iterator[sqlalchemy.Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[sqlalchemy.Engine]:
+    """A migrated SQLite database alone, for what only SQLite has (its one raw writer)."""
+    engine = create_database_engine(sqlite_url_for(tmp_path / "peer-rounds.db"))
+    migrate(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -18,7 +16,6 @@ from app.realtime import appends as appends_module
 from app.realtime.appends import BatchedAppends, ThreadedAppends, appends_for
 from app.store.appending import Refusal, Snapshot
 from app.store.commits import Commit, DuplicateCommand, VersionConflict
-from app.store.database import create_database_engine, migrate, sqlite_url_for
 from app.store.event_store import EventStore
 from app.store.sqlite_writer import SqliteWriter, WriterConnection
 
@@ -117,17 +114,6 @@ async def while_the_writer_is_busy(
     release.set()
     await busy
     return await waiting
-
-
-@pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[sqlalchemy.Engine]:
-    """BatchedAppends is SQLite's alone: its writer is a raw SQLite connection."""
-    engine = create_database_engine(sqlite_url_for(tmp_path / "peer-rounds.db"))
-    migrate(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_sqlite_gets_one_writer_and_postgresql_many(migrated_engine: sqlalchemy.Engine) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -133,16 +132,6 @@ def test_the_raw_writer_stores_what_the_sqlalchemy_path_stores(
             writer.close()
             through_sqlalchemy.dispose()
             through_raw.dispose()
-
-
-@pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[sqlalchemy.Engine]:
-    engine = create_database_engine(sqlite_url_for(tmp_path / "peer-rounds.db"))
-    migrate(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_the_writers_connection_is_set_up_as_the_engines(
