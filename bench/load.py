@@ -77,11 +77,12 @@ SETUP_CONCURRENCY = 8
 SETTLE_S = 4.0
 DRAIN_S = 15.0
 SOCKETS_PER_GENERATOR = 3500
-# targets (docs: bench/README.md)
-TARGET_P99_RATIO = 1.5
-# CPU per delivered frame against the bare server (issue 15).
+# Issue 15's targets (bench/README.md, "Issue 15's targets"), against the bare server in the
+# same run: p99 latency and CPU per delivered frame by format; memory per idle JSON socket (a
+# browser's, with deflate, is held to the bare server's own).
+TARGET_P99_RATIO = {"json": 1.5, "html": 3.0}
 TARGET_CPU_PER_FRAME_RATIO = {"json": 1.6, "html": 2.5}
-TARGET_KIB_PER_CONNECTION = 40.0
+TARGET_KIB_PER_CONNECTION = 30.0
 
 
 # --- /proc -------------------------------------------------------------------------------------
@@ -1049,7 +1050,8 @@ def verdict(results: dict[str, dict[str, Any]]) -> str:
         ratio = mine["latency_p99_ms"] / base["latency_p99_ms"]
         ok = held(results)
         lines.append(
-            f"  p99 latency <= {TARGET_P99_RATIO}x baseline, everything delivered: {ratio:.2f}x "
+            f"  p99 latency <= {TARGET_P99_RATIO[mine['format']]}x baseline, everything "
+            f"delivered: {ratio:.2f}x "
             f"({mine['latency_p99_ms']:.1f} vs {base['latency_p99_ms']:.1f} ms)"
             + ("" if mine["incomplete"] == 0 else f", {mine['incomplete']} undelivered")
             + f"  {'MET' if ok else 'MISSED'}"
@@ -1062,10 +1064,17 @@ def verdict(results: dict[str, dict[str, Any]]) -> str:
             f"{'MET' if per_frame <= target else 'MISSED'}"
         )
     per = mine["rss_per_connection_kib"]
-    lines.append(
-        f"  <= {TARGET_KIB_PER_CONNECTION:g} KiB per idle connection: {per:.1f} KiB  "
-        f"{'MET' if per <= TARGET_KIB_PER_CONNECTION else 'MISSED'}"
-    )
+    if mine["format"] == "json":
+        lines.append(
+            f"  <= {TARGET_KIB_PER_CONNECTION:g} KiB per idle connection: {per:.1f} KiB  "
+            f"{'MET' if per <= TARGET_KIB_PER_CONNECTION else 'MISSED'}"
+        )
+    elif base is not None:
+        bare = base["rss_per_connection_kib"]
+        lines.append(
+            f"  <= the bare server's KiB per idle connection (deflate): {per:.1f} vs {bare:.1f}"
+            f"  {'MET' if per <= bare else 'MISSED'}"
+        )
     lost = mine["dropped"] + mine["connect_failures"]
     lines.append(
         f"  no connection dropped: {mine['dropped']} dropped, {mine['connect_failures']} "
@@ -1101,7 +1110,7 @@ def verdict(results: dict[str, dict[str, Any]]) -> str:
 
 def held(results: dict[str, dict[str, Any]]) -> bool:
     """Peer Rounds delivered every version to every screen, dropped nobody, and its p99 is
-    within TARGET_P99_RATIO of the bare server's."""
+    within its format's TARGET_P99_RATIO of the bare server's."""
     mine, base = results["peer-rounds"], results["baseline"]
     failures = (
         mine["incomplete"]
@@ -1110,7 +1119,8 @@ def held(results: dict[str, dict[str, Any]]) -> bool:
         + mine["connect_failures"]
         + mine["unattributed"]
     )
-    fast_enough: bool = mine["latency_p99_ms"] <= TARGET_P99_RATIO * base["latency_p99_ms"]
+    target = TARGET_P99_RATIO[mine["format"]]
+    fast_enough: bool = mine["latency_p99_ms"] <= target * base["latency_p99_ms"]
     return failures == 0 and fast_enough
 
 
@@ -1152,7 +1162,8 @@ def summary(everything: list[dict[str, dict[str, Any]]]) -> str:
         )
     for format, sessions in largest.items():
         lines.append(
-            f"largest S held ({format}: everything delivered, p99 <= {TARGET_P99_RATIO}x bare): "
+            f"largest S held ({format}: everything delivered, "
+            f"p99 <= {TARGET_P99_RATIO[format]}x bare): "
             + (f"{sessions}" if sessions is not None else "none of those measured")
         )
     return "\n".join(lines)
