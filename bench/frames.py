@@ -99,7 +99,9 @@ async def open_sockets(
             all_accepted.set()
         await finished.wait()
 
-    config = ServingConfig(app, LIMITS, log_level="warning")
+    # Without uvicorn's logging set-up, which would change the process's loggers for whoever
+    # runs this after (tests/benchmarks runs it in the test process).
+    config = ServingConfig(app, LIMITS, log_config=None)
     config.load()
     state = ServerState()
     transports = []

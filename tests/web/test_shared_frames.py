@@ -137,7 +137,9 @@ def served(tmp_path: Path) -> Iterator[ServerInThread]:
         ConnectionLimits.of(settings),
         host="127.0.0.1",
         port=0,
-        log_level="warning",
+        # uvicorn's own logging set-up would change this process's loggers (their levels and
+        # handlers) for every test after this one.
+        log_config=None,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
