@@ -7,15 +7,13 @@ ParticipantView would give (tests/realtime/test_frames.py), for a fraction of th
 piece of JSON is made by app/realtime/view_json.py; the console's schedule projection comes from
 the session's ScheduleCache (at most one a second).
 
-A phone's HTML is its panels (app/realtime/panels.py): each rendered once per distinct key, and
-taken from the previous version's frames when its key has not changed. So each phone is also
-offered only the panels that changed since that version (always with the version marker, which
-says which version the screen now shows); its outbox decides which of the two it sends. The
-console's HTML is its panels too (app/web/console_panels.py), taken from the previous version's
-frames in the same way, though always sent whole: its panels sit inside column wrappers. Equal
-messages are the same str, so a layer below can encode each distinct message once. The hub
-keeps the last version's frames only: a new one takes what it needs from the previous and lets
-go of the one before that.
+A phone's HTML and the console's are their panels (app/realtime/panels.py): each rendered once
+per distinct key, and taken from the previous version's frames when its key has not changed.
+So each screen is also offered only the elements that changed since that version (the version
+marker always among them, which says which version the screen now shows); its outbox decides
+which of the two it sends. Equal messages are the same str, so a layer below can encode each
+distinct message once. The hub keeps the last version's frames only: a new one takes what it
+needs from the previous and lets go of the one before that.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from app.realtime.panels import Panel, PanelKey
+from app.realtime.panels import Outline, Panel, PanelKey, changed_elements, outline
 from app.realtime.protocol import snapshot_message
 from app.realtime.schedules import ScheduleCache
 from app.realtime.view_json import view_json
@@ -75,11 +73,12 @@ class VersionFrames:
         self._made: dict[ViewKey, str] = {}
         self._diffs: dict[ViewKey, str | None] = {}
         self._panels: dict[ViewKey, tuple[Panel, ...]] = {}
-        # Each phone's panels by template, kept after settle() for the next version's diffs.
-        self._panel_keys: dict[ViewKey, dict[str, PanelKey]] = {}
+        # Each screen's page as its panels' keys, kept after settle() for the next version's diffs.
+        self._outlines: dict[ViewKey, Outline] = {}
         self._panel_html: dict[PanelKey, str] = {}
-        # Messages by their panels, so phones with equal panels get the very same str.
+        # Messages by their panels, so screens with equal panels get the very same str.
         self._joined: dict[tuple[PanelKey, ...], str] = {}
+        self._joined_changes: dict[tuple[tuple[PanelKey, ...], ...], str] = {}
         self._previous = previous
         if previous is not None:
             previous._previous = None
@@ -115,7 +114,7 @@ class VersionFrames:
             _role, person, _format, language = key
             view = participant_view(self._state, person, self._shared)
             panels = self._panels[key] = tuple(self._renderer.panels(view, language))
-            self._panel_keys[key] = {panel.template: panel.key for panel in panels}
+            self._outlines[key] = outline(panels)
         return panels
 
     def _console_panels(self, language: str) -> tuple[Panel, ...]:
@@ -126,31 +125,44 @@ class VersionFrames:
             panels = self._panels[key] = tuple(
                 self._renderer.console_panels(self._console, self._record, language)
             )
+            self._outlines[key] = outline(panels)
         return panels
 
-    def _keys_of(self, key: ViewKey) -> dict[str, PanelKey]:
-        keys = self._panel_keys.get(key)
-        if keys is None:
-            self._phone_panels(key)
-            keys = self._panel_keys[key]
-        return keys
+    def _screen_panels(self, key: ViewKey) -> tuple[Panel, ...]:
+        role, _person, _format, language = key
+        if role is Role.FACILITATOR:
+            return self._console_panels(language)
+        return self._phone_panels(key)
+
+    def _outline_of(self, key: ViewKey) -> Outline:
+        made = self._outlines.get(key)
+        if made is None:
+            self._screen_panels(key)
+            made = self._outlines[key]
+        return made
 
     def _diff(self, key: ViewKey) -> str | None:
-        """The panels whose HTML changed since the previous version, the version marker (the
-        first) always among them; None when there is nothing to compare with."""
+        """The elements whose HTML changed since the previous version, the version marker
+        always among them; None when there is nothing to compare with."""
         role, person, format_, _language = key
         previous = self._previous
-        if (
-            previous is None
-            or role is not Role.PARTICIPANT
-            or format_ != "html"
-            or person not in previous._state.participants
-        ):
+        if previous is None or format_ != "html" or role is Role.ROOM:
             return None
-        before = previous._keys_of(key)
-        panels = self._phone_panels(key)
-        changed = [panels[0], *(p for p in panels[1:] if before.get(p.template) != p.key)]
-        return self._join(tuple(changed))
+        if role is Role.PARTICIPANT and person not in previous._state.participants:
+            return None
+        changed = changed_elements(previous._outline_of(key), self._screen_panels(key))
+        keys = tuple(tuple(panel.key for panel in element) for element in changed)
+        joined = self._joined_changes.get(keys)
+        if joined is None:
+            joined = self._joined_changes[keys] = "\n".join(map(self._element_html, changed))
+        return joined
+
+    def _element_html(self, panels: tuple[Panel, ...]) -> str:
+        last = len(panels) - 1
+        return "".join(
+            panel.body(self._html(panel), opens=index == 0, closes=index == last)
+            for index, panel in enumerate(panels)
+        )
 
     def _join(self, panels: tuple[Panel, ...]) -> str:
         keys = tuple(panel.key for panel in panels)
@@ -170,12 +182,13 @@ class VersionFrames:
         return html
 
     def settle(self) -> None:
-        """Published: keep only what the next version reads (the panels' HTML, each phone's
-        panel keys, the state), not the messages and views, so that a session held between
+        """Published: keep only what the next version reads (the panels' HTML, each screen's
+        outline, the state), not the messages and views, so that a session held between
         versions costs its panels and no more."""
         self._made.clear()
         self._diffs.clear()
         self._joined.clear()
+        self._joined_changes.clear()
         self._panels.clear()
         self._shared = SharedViews(self._state)
         for made_once in ("_console", "_room_screen", "_public_fields"):

@@ -8,11 +8,19 @@ as their digest). So two
 phones whose inputs are equal get one rendering, and a panel whose inputs did not change since
 the previous version is not rendered again; neither can go stale, because nothing the template
 could read is left out of the key.
+
+A screen showing the version before is sent only the elements that changed
+(`changed_elements`), each swapped in by its id wherever it sits in the page (htmx-ext-ws's
+out-of-band swap). So each panel says where it sits: a whole element with an id that is always
+rendered (most), or a continuation of the element the panel before it opened (`inside`); a
+continuation that is itself such a whole element (a `row`, named uniquely in the page) can be
+sent alone when the element around it did not change otherwise.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +49,11 @@ class Panel:
     inputs: dict[str, Any] = field(compare=False, hash=False)
     # What follows it in the whole page when it is the last (the console's closing wrapper).
     tail: str = ""
+    inside: bool = False
+    row: str = ""
+    # Reads the moment it was made for as well as its inputs: a screen attached between two
+    # versions was sent a later moment's than the version before had, so it always goes.
+    reads_time: bool = False
     key: PanelKey = field(init=False)
 
     def __post_init__(self) -> None:
@@ -50,3 +63,54 @@ class Panel:
         object.__setattr__(
             self, "key", (self.template, self.language, self.lead, self.tail, digest)
         )
+
+    @property
+    def slot(self) -> Slot:
+        """Where it sits in the page: its template, and which row it is."""
+        return (self.template, self.row)
+
+    def body(self, html: str, *, opens: bool, closes: bool) -> str:
+        """Its part of an element sent alone: without what surrounds the element in the page."""
+        start = len(self.lead) if opens else 0
+        return html[start : len(html) - len(self.tail) if closes else len(html)]
+
+
+Slot = tuple[str, str]
+# A version's page as its elements, each the slot and key of each of its panels.
+Outline = tuple[tuple[tuple[Slot, PanelKey], ...], ...]
+
+
+def elements(panels: Sequence[Panel]) -> list[tuple[Panel, ...]]:
+    grouped: list[list[Panel]] = []
+    for panel in panels:
+        if panel.inside:
+            grouped[-1].append(panel)
+        else:
+            grouped.append([panel])
+    return [tuple(element) for element in grouped]
+
+
+def outline(panels: Sequence[Panel]) -> Outline:
+    """What a version's page was made of, kept to compare the next version with."""
+    return tuple(tuple((p.slot, p.key) for p in element) for element in elements(panels))
+
+
+def changed_elements(before: Outline, after: Sequence[Panel]) -> list[tuple[Panel, ...]]:
+    """What to swap into a page showing `before` to make it show `after`, each item the panels
+    of one element, in page order: the first element (the version marker) always; an element
+    new, or whose own panels or list of rows changed, whole; otherwise its rows that changed."""
+    was = {element[0][0]: dict(element) for element in before}
+    now = elements(after)
+    changed = now[:1]
+    for element in now[1:]:
+        old = was.get(element[0].slot)
+        rows = [panel for panel in element if panel.row]
+        if (
+            old is None
+            or [panel.slot for panel in rows] != [slot for slot in old if slot[1]]
+            or any(old.get(panel.slot) != panel.key for panel in element if not panel.row)
+        ):
+            changed.append(element)
+            continue
+        changed += [(row,) for row in rows if row.reads_time or old.get(row.slot) != row.key]
+    return changed

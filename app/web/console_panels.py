@@ -11,6 +11,12 @@ people panel is a panel of its own, so one person's change remakes one row.
 
 Joined, with the column wrappers in their leads and the last one's tail, the panels are byte
 for byte templates/live/console.html rendered whole (tests/realtime/test_console_panels.py).
+
+A console showing the version before is sent only the elements that changed
+(app/realtime/panels.py). Every panel is a whole element with an id that is always rendered,
+except the stage and people panels, which open an element that the panels after them continue
+(INSIDE): the schedule block and each person's row are rows in them, sent alone when nothing
+else in their element changed.
 """
 
 from __future__ import annotations
@@ -109,7 +115,8 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "joining_open",
         ),
     ),
-    "people": (BETWEEN, ("participants",)),
+    # The head reads how many people are listed (`listed`), not their rows.
+    "people": (BETWEEN, ()),
     # Then each person's row (PERSON_FIELDS), then:
     "people_foot": ("\n  ", ("status", "departed")),
     "agenda": (AGENDA, ("status", "stages")),
@@ -120,6 +127,8 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # A person's row reads the person, and the status.
 PERSON_FIELDS = ("status",)
+# The panels that continue the element the one before them opened.
+INSIDE = frozenset({"schedule", "stage_foot", "people_foot"})
 # The panels that link to this session's own pages.
 READS_SESSION = frozenset({"stage", "schedule", "group_notes", "session"})
 
@@ -133,13 +142,31 @@ def console_panels(
         if name == "people_foot":
             row_view = {field: getattr(view, field) for field in PERSON_FIELDS}
             panels += [
-                Panel(f"{PANEL_DIR}person.html", language, "", {"view": row_view, "p": person})
+                Panel(
+                    f"{PANEL_DIR}person.html",
+                    language,
+                    "",
+                    {"view": row_view, "p": person},
+                    inside=True,
+                    row=person.id,
+                )
                 for person in view.participants
             ]
         inputs = {
             "view": {field: getattr(view, field) for field in fields},
             **({"session": session} if name in READS_SESSION else {}),
+            **({"listed": len(view.participants)} if name == "people" else {}),
         }
-        tail = END if name == "session" else ""
-        panels.append(Panel(f"{PANEL_DIR}{name}.html", language, lead, inputs, tail=tail))
+        panels.append(
+            Panel(
+                f"{PANEL_DIR}{name}.html",
+                language,
+                lead,
+                inputs,
+                tail=END if name == "session" else "",
+                inside=name in INSIDE,
+                row="schedule" if name == "schedule" else "",
+                reads_time=name == "schedule",
+            )
+        )
     return tuple(panels)

@@ -1,4 +1,4 @@
-"""Phones sent only their changed panels end up with exactly the page a fresh load shows,
+"""Phones and consoles sent only what changed end up with exactly the page a fresh load shows,
 whether they read every version or skip some (a slow reader)."""
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ from app.realtime.registry import HubRegistry
 from app.realtime.viewers import Viewer
 from app.session import commands as cmd
 from app.session.command_base import Actor, CommandBase, Role
-from app.session.views import participant_view
+from app.session.views import facilitator_view, participant_view
 from app.store.event_store import EventStore
 from app.store.live_sessions import LiveSessions
-from app.web.languages import LOCALES_DIR, Languages
-from app.web.rendering import FragmentRenderer, make_templates
+from tests.realtime.test_console_panels import console_renderer
 from tests.support.hubs import new_hub
 from tests.support.screens import Screen, top_level
 
 pytestmark = pytest.mark.anyio
 
-RENDERER = FragmentRenderer(make_templates(), Languages.from_directory(LOCALES_DIR))
+RENDERER = console_renderer()
 PEOPLE = [Actor(role=Role.PARTICIPANT, id=f"p{number}") for number in range(3)]
 
 
@@ -44,8 +43,16 @@ async def run(hub: SessionHub, actor: Actor, kind: type[CommandBase], **fields: 
     assert isinstance(await hub.execute(kind(id=str(uuid.uuid4()), **fields), actor), Committed)
 
 
-def fresh_load(hub: SessionHub, person: str) -> dict[str, str]:
-    return top_level(RENDERER(participant_view(hub.state, person), hub.record, "en"))
+def fresh_load(hub: SessionHub, person: str) -> str:
+    return RENDERER(participant_view(hub.state, person), hub.record, "en")
+
+
+def whole_console(hub: SessionHub) -> str:
+    """The last version's console whole, at the moment it was published (its schedule block
+    reads the time)."""
+    frames = hub._last_frames
+    assert frames is not None
+    return RENDERER(facilitator_view(hub.state, now=frames._now), hub.record, "en")
 
 
 async def test_a_phone_that_skips_versions_still_ends_up_with_the_whole_page(
@@ -58,8 +65,9 @@ async def test_a_phone_that_skips_versions_still_ends_up_with_the_whole_page(
         await run(hub, sam, cmd.Admit, participant_id=person.id)
     await run(hub, sam, cmd.StartSession)
     fast, slow = (Viewer(role=Role.PARTICIPANT, person_id=p.id, format="html") for p in PEOPLE[:2])
+    console = Viewer(role=Role.FACILITATOR, person_id="", format="html")
     screens: dict[Viewer, Screen] = {}
-    for viewer in (fast, slow):
+    for viewer in (fast, slow, console):
         hub.attach(viewer)
         [first] = await viewer.outbox.take()
         screens[viewer] = Screen(first)
@@ -74,17 +82,23 @@ async def test_a_phone_that_skips_versions_still_ends_up_with_the_whole_page(
         (PEOPLE[1], cmd.Share),
     ]
     fast_messages: list[str] = []
+    console_messages: list[str] = []
     for step, (actor, kind) in enumerate(changes):
         await run(hub, actor, kind)
         [message] = await fast.outbox.take()
         fast_messages.append(message)
         screens[fast].swap_in(message)
+        [message] = await console.outbox.take()
+        console_messages.append(message)
+        screens[console].swap_in(message)
         if step % 3 == 2:
             for message in await slow.outbox.take():
                 screens[slow].swap_in(message)
     for message in await slow.outbox.take():
         screens[slow].swap_in(message)
-    assert screens[fast].elements == fresh_load(hub, fast.person_id)
-    assert screens[slow].elements == fresh_load(hub, slow.person_id)
-    # The fast reader was sent changes only: never the whole page after its first.
+    assert screens[fast].html == fresh_load(hub, fast.person_id)
+    assert screens[slow].html == fresh_load(hub, slow.person_id)
+    assert screens[console].html == whole_console(hub)
+    # The fast readers were sent changes only: never the whole page after their first.
     assert all(len(top_level(m)) < len(screens[fast].elements) for m in fast_messages)
+    assert all(len(m) < len(screens[console].html) / 2 for m in console_messages[2:])

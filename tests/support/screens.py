@@ -1,5 +1,6 @@
-"""A live page's screen as the browser keeps it: its top-level elements by id, each message's
-top-level elements swapped in by their id (htmx-ext-ws's out-of-band swap)."""
+"""A live page's screen as the browser keeps it: each message's top-level elements swapped in
+for the element with the same id, wherever it sits in the page (htmx-ext-ws's out-of-band
+swap)."""
 
 from __future__ import annotations
 
@@ -9,55 +10,70 @@ from html.parser import HTMLParser
 VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"})
 
 
-class _TopLevel(HTMLParser):
-    def __init__(self, html: str) -> None:
+class _Elements(HTMLParser):
+    """Where each element with an id starts and ends in the HTML, at any depth (`top` only)."""
+
+    def __init__(self, html: str, *, top: bool) -> None:
         super().__init__(convert_charrefs=False)
         self._html = html
         self._line_starts = [0]
         for line in html.splitlines(keepends=True):
             self._line_starts.append(self._line_starts[-1] + len(line))
-        self._depth = 0
-        self._start = 0
-        self._id = ""
-        self.elements: dict[str, str] = {}
+        self._top = top
+        # The open elements: each one's id (or "") and where it starts.
+        self._open: list[tuple[str, int]] = []
+        self.spans: dict[str, tuple[int, int]] = {}
 
     def _offset(self) -> int:
         line, column = self.getpos()
         return self._line_starts[line - 1] + column
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._depth == 0:
-            self._start = self._offset()
-            self._id = dict(attrs).get("id") or ""
-            assert self._id, f"a top-level <{tag}> without an id"
+        start = self._offset()
+        element_id = dict(attrs).get("id") or ""
+        if not self._open:
+            assert not self._top or element_id, f"a top-level <{tag}> without an id"
         if tag in VOID:
-            if self._depth == 0:
-                self._close_at(self._offset() + len(self.get_starttag_text() or ""))
+            if element_id and (not self._top or not self._open):
+                self.spans[element_id] = (start, start + len(self.get_starttag_text() or ""))
             return
-        self._depth += 1
+        self._open.append((element_id, start))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            end = self._html.index(">", self._offset()) + 1
-            self._close_at(end)
+        element_id, start = self._open.pop()
+        if element_id and (not self._top or not self._open):
+            self.spans[element_id] = (start, self._html.index(">", self._offset()) + 1)
 
-    def _close_at(self, end: int) -> None:
-        self.elements[self._id] = self._html[self._start : end]
+
+def _spans(html: str, *, top: bool) -> dict[str, tuple[int, int]]:
+    parser = _Elements(html, top=top)
+    parser.feed(html)
+    parser.close()
+    return parser.spans
 
 
 def top_level(html: str) -> dict[str, str]:
-    parser = _TopLevel(html)
-    parser.feed(html)
-    parser.close()
-    return parser.elements
+    return {
+        element_id: html[start:end] for element_id, (start, end) in _spans(html, top=True).items()
+    }
 
 
 class Screen:
     def __init__(self, first: str) -> None:
-        self.elements = top_level(first)
+        self.html = first
+
+    @property
+    def elements(self) -> dict[str, str]:
+        return top_level(self.html)
 
     def swap_in(self, message: str) -> None:
         for element_id, element in top_level(message).items():
-            assert element_id in self.elements, f"#{element_id} is not on the page"
-            self.elements[element_id] = element
+            spans = _spans(self.html, top=False)
+            assert element_id in spans, f"#{element_id} is not on the page"
+            start, end = spans[element_id]
+            self.html = self.html[:start] + element + self.html[end:]
