@@ -13,7 +13,7 @@ A screen showing the version before is sent only the elements that changed
 (`changed_elements`), each swapped in by its id wherever it sits in the page (htmx-ext-ws's
 out-of-band swap). So each panel says where it sits: a whole element with an id that is always
 rendered (most), or a continuation of the element the panel before it opened (`inside`); a
-continuation that is itself such a whole element (a `row`, named uniquely in the page) can be
+continuation that is itself such a whole element (a `row`, named by that element's id) can be
 sent alone when the element around it did not change otherwise.
 """
 

@@ -15,8 +15,8 @@ for byte templates/live/console.html rendered whole (tests/realtime/test_console
 A console showing the version before is sent only the elements that changed
 (app/realtime/panels.py). Every panel is a whole element with an id that is always rendered,
 except the stage and people panels, which open an element that the panels after them continue
-(INSIDE): the schedule block and each person's row are rows in them, sent alone when nothing
-else in their element changed.
+(INSIDE): the schedule block, the last change with undo, and each person's row are rows in
+them, sent alone when nothing else in their element changed.
 """
 
 from __future__ import annotations
@@ -49,19 +49,13 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "paused": (FLOW, ("status", "paused_since")),
     "stage": ("\n", ("status", "current_stage", "stages", "present_count", "waiting_room")),
     "schedule": ("", ("status", "current_stage", "stages", "schedule", "floor_signal", "settings")),
-    "stage_foot": (
+    "stage_controls": (
         "",
-        (
-            "status",
-            "current_stage",
-            "next_stage",
-            "still_to_speak",
-            "paused_since",
-            "last_change",
-            "last_change_by",
-            "undo",
-        ),
+        ("status", "current_stage", "next_stage", "still_to_speak", "paused_since"),
     ),
+    # Changes with every action: a row of its own, so the controls are not made anew for it.
+    "last_change": ("", ("status", "last_change", "last_change_by", "undo")),
+    "stage_end": ("", ()),
     "turn": (BETWEEN, ("status", "speaker", "round", "full_up_next", "paused_since")),
     "taking_time": (
         BETWEEN,
@@ -127,8 +121,10 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # A person's row reads the person, and the status.
 PERSON_FIELDS = ("status",)
-# The panels that continue the element the one before them opened.
-INSIDE = frozenset({"schedule", "stage_foot", "people_foot"})
+# The panels that continue the element the one before them opened, and of them, those that are
+# a whole element of their own (rows), by that element's id.
+INSIDE = frozenset({"schedule", "stage_controls", "last_change", "stage_end", "people_foot"})
+ROWS = {"schedule": "schedule-block", "last_change": "stage-foot"}
 # The panels that link to this session's own pages.
 READS_SESSION = frozenset({"stage", "schedule", "group_notes", "session"})
 
@@ -148,7 +144,7 @@ def console_panels(
                     "",
                     {"view": row_view, "p": person},
                     inside=True,
-                    row=person.id,
+                    row=f"person-{person.id}",
                 )
                 for person in view.participants
             ]
@@ -165,7 +161,7 @@ def console_panels(
                 inputs,
                 tail=END if name == "session" else "",
                 inside=name in INSIDE,
-                row="schedule" if name == "schedule" else "",
+                row=ROWS.get(name, ""),
                 reads_time=name == "schedule",
             )
         )

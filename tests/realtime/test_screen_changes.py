@@ -83,6 +83,12 @@ def test_the_next_speaker_leaves_the_agenda_the_waiting_room_and_the_session_alo
     assert not set(sent) & {"agenda-panel", "waiting-panel", "session-panel", "paused-panel"}
 
 
+def test_a_speakers_clock_paused_sends_the_last_change_not_the_stage_panel_whole() -> None:
+    sent = console_changes(a_round_in_progress(), c.PauseTimer, None)
+    assert set(sent) == {"live-version", "turn-panel", "schedule-block", "stage-foot"}
+    assert "Last change:" in sent["stage-foot"]
+
+
 def test_pausing_fills_the_paused_panels_place_and_carrying_on_empties_it() -> None:
     driver = a_round_in_progress()
     paused = console_changes(driver, c.PauseSession, None)
