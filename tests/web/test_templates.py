@@ -379,6 +379,7 @@ def test_fragment_ids() -> None:
     ]
     panels = [i for i in outline(console).ids if i.endswith("-panel")]
     assert panels == [
+        "paused-panel",
         "stage-panel",
         "turn-panel",
         "taking-time-panel",
