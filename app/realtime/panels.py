@@ -55,6 +55,8 @@ class Panel:
     # versions was sent a later moment's than the version before had, so it always goes.
     reads_time: bool = False
     key: PanelKey = field(init=False)
+    # Where it sits in the page: its template, and which row it is.
+    slot: Slot = field(init=False)
 
     def __post_init__(self) -> None:
         # The views are frozen models of plain data: their JSON names them completely.
@@ -63,11 +65,7 @@ class Panel:
         object.__setattr__(
             self, "key", (self.template, self.language, self.lead, self.tail, digest)
         )
-
-    @property
-    def slot(self) -> Slot:
-        """Where it sits in the page: its template, and which row it is."""
-        return (self.template, self.row)
+        object.__setattr__(self, "slot", (self.template, self.row))
 
     def body(self, html: str, *, opens: bool, closes: bool) -> str:
         """Its part of an element sent alone: without what surrounds the element in the page."""
@@ -76,8 +74,15 @@ class Panel:
 
 
 Slot = tuple[str, str]
-# A version's page as its elements, each the slot and key of each of its panels.
-Outline = tuple[tuple[tuple[Slot, PanelKey], ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """What a version's page was made of, kept to compare the next version with: each panel's
+    key, and each element's rows, by the slot of the panel that opens it."""
+
+    keys: dict[Slot, PanelKey]
+    rows: dict[Slot, tuple[Slot, ...]]
 
 
 def elements(panels: Sequence[Panel]) -> list[tuple[Panel, ...]]:
@@ -91,26 +96,36 @@ def elements(panels: Sequence[Panel]) -> list[tuple[Panel, ...]]:
 
 
 def outline(panels: Sequence[Panel]) -> Outline:
-    """What a version's page was made of, kept to compare the next version with."""
-    return tuple(tuple((p.slot, p.key) for p in element) for element in elements(panels))
+    keys: dict[Slot, PanelKey] = {}
+    rows: dict[Slot, list[Slot]] = {}
+    opener: list[Slot] = []
+    for panel in panels:
+        keys[panel.slot] = panel.key
+        if not panel.inside:
+            opener = rows[panel.slot] = []
+        elif panel.row:
+            opener.append(panel.slot)
+    return Outline(keys, {slot: tuple(slots) for slot, slots in rows.items()})
 
 
 def changed_elements(before: Outline, after: Sequence[Panel]) -> list[tuple[Panel, ...]]:
     """What to swap into a page showing `before` to make it show `after`, each item the panels
     of one element, in page order: the first element (the version marker) always; an element
     new, or whose own panels or list of rows changed, whole; otherwise its rows that changed."""
-    was = {element[0][0]: dict(element) for element in before}
+    keys = before.keys
     now = elements(after)
     changed = now[:1]
     for element in now[1:]:
-        old = was.get(element[0].slot)
+        if len(element) == 1:
+            panel = element[0]
+            if keys.get(panel.slot) != panel.key or before.rows.get(panel.slot):
+                changed.append(element)
+            continue
         rows = [panel for panel in element if panel.row]
-        if (
-            old is None
-            or [panel.slot for panel in rows] != [slot for slot in old if slot[1]]
-            or any(old.get(panel.slot) != panel.key for panel in element if not panel.row)
+        if before.rows.get(element[0].slot) != tuple(row.slot for row in rows) or any(
+            keys.get(panel.slot) != panel.key for panel in element if not panel.row
         ):
             changed.append(element)
             continue
-        changed += [(row,) for row in rows if row.reads_time or old.get(row.slot) != row.key]
+        changed += [(row,) for row in rows if row.reads_time or keys.get(row.slot) != row.key]
     return changed
