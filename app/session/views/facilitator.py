@@ -24,7 +24,7 @@ from app.session.state import (
     TakingTimePhase,
 )
 from app.session.views.base import PersonRef, StageRef, View, person
-from app.session.views.promises import PromiseRow, promise_rows, promised_takers
+from app.session.views.promises import PromiseRow, people_here, promise_rows, promised_takers
 from app.session.views.public import PublicView, SharedViews, round_progress
 from app.session.views.schedule import Projection, ScheduleView, floor_signal, schedule_view
 from app.translatable import Words
@@ -200,6 +200,8 @@ def facilitator_view(
         for p in state.raised_hands
     ]
     change = state.flow_change
+    # Read by both the promises and who they preselect: worked out once.
+    here = people_here(state)
     return FacilitatorView.model_validate(
         {
             **shared.public,
@@ -254,8 +256,8 @@ def facilitator_view(
                 a for a in state.carried_over if a.kind is ActionKind.GUARANTEED_TIME
             ],
             "guidelines_due_review": [g.text for g in state.guidelines if g.review_due],
-            "promises": promise_rows(state),
-            "promised_takers": promised_takers(state),
+            "promises": promise_rows(state, here),
+            "promised_takers": promised_takers(state, here),
             "apologies": list(state.apologies),
             "for_group": state.for_group,
             "floor_signal": None if now is None else floor_signal(state, now),

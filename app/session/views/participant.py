@@ -8,7 +8,7 @@ from pydantic import Field
 
 from app.agenda.carry_over import SupportResource
 from app.rounds.turns import TurnStatus
-from app.session.state import Presence, SessionState, StageStatus
+from app.session.state import Presence, SessionState
 from app.session.views.base import View
 from app.session.views.public import PublicView, SharedViews
 
@@ -75,18 +75,6 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
         support_requested=person.support_requested,
         offered_to_take_time=person.offered_to_take_time,
         is_taking_time=taking is not None and taking.taker_id == participant_id,
-        chosen_to_take_time_in=_chosen_to_take_time_in(state, participant_id),
+        chosen_to_take_time_in=shared.chosen_takers.get(participant_id),
         support_resources=list(state.support_resources),
     )
-
-
-def _chosen_to_take_time_in(state: SessionState, participant_id: str) -> str | None:
-    for stage in state.stages:
-        taking = stage.taking_time
-        if (
-            stage.status is StageStatus.UPCOMING
-            and taking is not None
-            and taking.taker_id == participant_id
-        ):
-            return stage.title
-    return None

@@ -19,7 +19,10 @@ class PromiseRow(View):
     in_session: bool
 
 
-def _here(state: SessionState) -> dict[str, PersonRef]:
+Here = dict[str, PersonRef]
+
+
+def people_here(state: SessionState) -> Here:
     """Everyone let in and not gone, by the name they go by (compared as people read names)."""
     here = {Presence.PRESENT, Presence.STEPPED_OUT}
     return {
@@ -29,8 +32,7 @@ def _here(state: SessionState) -> dict[str, PersonRef]:
     }
 
 
-def promise_rows(state: SessionState) -> list[PromiseRow]:
-    here = _here(state)
+def promise_rows(state: SessionState, here: Here) -> list[PromiseRow]:
     apologised = {same_name(name) for name in state.apologies}
     return [
         PromiseRow(
@@ -46,9 +48,8 @@ def promise_rows(state: SessionState) -> list[PromiseRow]:
     ]
 
 
-def promised_takers(state: SessionState) -> list[PersonRef]:
+def promised_takers(state: SessionState, here: Here) -> list[PersonRef]:
     """Who planning a Taking Time preselects: those still owed one and here, in promise order."""
-    here = _here(state)
     takers: list[PersonRef] = []
     for action in state.open_promises:
         person = here.get(same_name(action.peer_name or ""))

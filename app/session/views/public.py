@@ -186,16 +186,17 @@ def round_progress(
     round_ = stage.round
     if round_ is None:
         return RoundProgress(started=False, complete=False, done=0, total=0, waiting_for_return=[])
+    pending = round_.pending()
     return RoundProgress(
         started=True,
-        complete=round_.complete,
+        complete=not pending,
         done=sum(1 for t in round_.turns.values() if not t.status.pending),
         total=len(round_.turns),
         # Who stepped out is for the facilitators: public screens may be projected or shared.
         waiting_for_return=[
             person(state, p)
-            for p in round_.pending()
-            if for_facilitators and state.participants[p].presence is Presence.STEPPED_OUT
+            for p in (pending if for_facilitators else ())
+            if state.participants[p].presence is Presence.STEPPED_OUT
         ],
     )
 
@@ -273,3 +274,18 @@ class SharedViews:
     @cached_property
     def up_next(self) -> list[str]:
         return _up_next(self.state, self.state.current_stage)
+
+    @cached_property
+    def chosen_takers(self) -> dict[str, str]:
+        """Who a facilitator has chosen to Take Time in a stage still to come: the title of the
+        first such stage, by person. Every phone reads it for its own `you`."""
+        chosen: dict[str, str] = {}
+        for stage in self.state.stages:
+            taking = stage.taking_time
+            if (
+                stage.status is StageStatus.UPCOMING
+                and taking is not None
+                and taking.taker_id is not None
+            ):
+                chosen.setdefault(taking.taker_id, stage.title)
+        return chosen
