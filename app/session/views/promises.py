@@ -3,6 +3,8 @@ whether it has been kept or released, and whether they sent apologies for this m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from app.session.state import Presence, PromiseOutcome, SessionState, same_name
 from app.session.views.base import PersonRef, View
 
@@ -22,11 +24,12 @@ class PromiseRow(View):
 Here = dict[str, PersonRef]
 
 
-def people_here(state: SessionState) -> Here:
-    """Everyone let in and not gone, by the name they go by (compared as people read names)."""
+def people_here(state: SessionState, listed: Mapping[str, PersonRef]) -> Here:
+    """Everyone let in and not gone, by the name they go by (compared as people read names).
+    `listed` are the console's references to them, by id, so each person has just one."""
     here = {Presence.PRESENT, Presence.STEPPED_OUT}
     return {
-        same_name(p.name): PersonRef(id=p.id, name=p.label)
+        same_name(p.name): listed[p.id]
         for p in reversed(state.participants.values())
         if p.presence in here
     }

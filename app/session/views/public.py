@@ -214,7 +214,7 @@ def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | N
     )
 
 
-def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
+def _public(state: SessionState, up_next: list[PersonRef]) -> dict[str, object]:
     stage = state.current_stage
     return {
         "session_id": state.session_id,
@@ -249,7 +249,7 @@ def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
             else [],
         ),
         "speaker": _speaker(state, stage),
-        "up_next": [person(state, p) for p in up_next[:PUBLIC_UP_NEXT]],
+        "up_next": up_next,
         "round": round_progress(state, stage, for_facilitators=False),
         "taking_time": _taking_time(state, stage),
         "present_count": sum(
@@ -266,14 +266,23 @@ class SharedViews:
 
     def __init__(self, state: SessionState) -> None:
         self.state = state
+        self._people: dict[str, PersonRef] = {}
 
     @cached_property
     def public(self) -> dict[str, object]:
-        return _public(self.state, self.up_next)
+        return _public(self.state, [self.person(p) for p in self.up_next[:PUBLIC_UP_NEXT]])
 
     @cached_property
     def up_next(self) -> list[str]:
         return _up_next(self.state, self.state.current_stage)
+
+    def person(self, person_id: str) -> PersonRef:
+        """Someone as this version's views name them: made once, however many lists (the
+        public up next, the console's whole line and who is still to speak) show them."""
+        ref = self._people.get(person_id)
+        if ref is None:
+            ref = self._people[person_id] = person(self.state, person_id)
+        return ref
 
     @cached_property
     def chosen_takers(self) -> dict[str, str]:
