@@ -54,9 +54,8 @@ def participant_view(
 def participant_you(state: SessionState, participant_id: str, shared: SharedViews) -> You:
     """The one part of a participant's view that is theirs alone."""
     person = state.participants[participant_id]
-    stage = state.current_stage
+    stage = shared.stage
     turn = stage.round.turn(participant_id) if stage and stage.round else None
-    speaker = None if stage is None else stage.active_turn
     upcoming = shared.up_next
     taking = stage.taking_time if stage is not None else None
     return You(
@@ -65,9 +64,7 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
         presence=person.presence,
         sent_away=person.sent_away,
         turn_status=None if turn is None else turn.status,
-        is_speaking=speaker is not None
-        and speaker.participant_id == participant_id
-        and speaker.status is TurnStatus.SPEAKING,
+        is_speaking=shared.speaking == participant_id,
         is_next=bool(upcoming) and upcoming[0] == participant_id,
         place_in_line=upcoming.index(participant_id) + 1 if participant_id in upcoming else None,
         hand_raised=person.hand_raised,

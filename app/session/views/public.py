@@ -273,8 +273,21 @@ class SharedViews:
         return _public(self.state, [self.person(p) for p in self.up_next[:PUBLIC_UP_NEXT]])
 
     @cached_property
+    def stage(self) -> Stage | None:
+        """The current stage, looked up once for every screen rather than by each."""
+        return self.state.current_stage
+
+    @cached_property
+    def speaking(self) -> str | None:
+        """Who is speaking in the current stage (in its round, or the taker's own turn)."""
+        turn = None if self.stage is None else self.stage.active_turn
+        return (
+            None if turn is None or turn.status is not TurnStatus.SPEAKING else turn.participant_id
+        )
+
+    @cached_property
     def up_next(self) -> list[str]:
-        return _up_next(self.state, self.state.current_stage)
+        return _up_next(self.state, self.stage)
 
     def person(self, person_id: str) -> PersonRef:
         """Someone as this version's views name them: made once, however many lists (the
