@@ -180,7 +180,7 @@ def facilitator_view(
     projection: Projection = schedule_view,
 ) -> FacilitatorView:
     shared = shared or SharedViews(state)
-    stage = state.current_stage
+    stage = shared.stage
     listed = _rows(state, stage)
     waiting = [
         WaitingPerson(

@@ -214,8 +214,9 @@ def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | N
     )
 
 
-def _public(state: SessionState, up_next: list[PersonRef]) -> dict[str, object]:
-    stage = state.current_stage
+def _public(
+    state: SessionState, stage: Stage | None, up_next: list[PersonRef]
+) -> dict[str, object]:
     return {
         "session_id": state.session_id,
         "version": state.version,
@@ -270,7 +271,8 @@ class SharedViews:
 
     @cached_property
     def public(self) -> dict[str, object]:
-        return _public(self.state, [self.person(p) for p in self.up_next[:PUBLIC_UP_NEXT]])
+        up_next = [self.person(p) for p in self.up_next[:PUBLIC_UP_NEXT]]
+        return _public(self.state, self.stage, up_next)
 
     @cached_property
     def stage(self) -> Stage | None:
