@@ -26,7 +26,11 @@ class TurnStatus(StrEnum):
     @property
     def pending(self) -> bool:
         """Still owed a chance in this round."""
-        return self in {TurnStatus.WAITING, TurnStatus.SPEAKING, TurnStatus.PASSED_FOR_NOW}
+        return self in _PENDING
+
+
+# Built once: `pending` is asked of every turn, several times for every screen of a version.
+_PENDING = frozenset({TurnStatus.WAITING, TurnStatus.SPEAKING, TurnStatus.PASSED_FOR_NOW})
 
 
 class Turn(BaseModel):

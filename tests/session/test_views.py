@@ -440,3 +440,21 @@ def test_nobody_is_named_once_the_session_has_ended() -> None:
     assert [p.name for p in facilitator(d).still_to_speak] == list(NAMES[:2])
     d.ok(d.sam, c.EndSession)
     assert facilitator(d).still_to_speak == []
+
+
+def test_someone_chosen_for_two_taking_times_to_come_is_told_of_the_first() -> None:
+    d = Driver.weekly(3)
+    for title in ("Taking Time 2", "Taking Time 1"):
+        d.ok(d.sam, c.ChooseTaker, participant_id=d.pid(0), stage_id=d.stage_titled(title).id)
+    d.ok(d.sam, c.ChooseTaker, participant_id=d.pid(1), stage_id=d.stage_titled("Taking Time 2").id)
+
+    def chosen_in(index: int) -> str | None:
+        view = view_for(d.state, Role.PARTICIPANT, d.pid(index))
+        assert isinstance(view, ParticipantView)
+        return view.you.chosen_to_take_time_in
+
+    assert [chosen_in(i) for i in range(3)] == [
+        d.stage_titled("Taking Time 1").title,
+        d.stage_titled("Taking Time 2").title,
+        None,
+    ]

@@ -23,8 +23,8 @@ from app.session.state import (
     StageStatus,
     TakingTimePhase,
 )
-from app.session.views.base import PersonRef, StageRef, View, person
-from app.session.views.promises import PromiseRow, promise_rows, promised_takers
+from app.session.views.base import PersonRef, StageRef, View
+from app.session.views.promises import PromiseRow, people_here, promise_rows, promised_takers
 from app.session.views.public import PublicView, SharedViews, round_progress
 from app.session.views.schedule import Projection, ScheduleView, floor_signal, schedule_view
 from app.translatable import Words
@@ -180,7 +180,7 @@ def facilitator_view(
     projection: Projection = schedule_view,
 ) -> FacilitatorView:
     shared = shared or SharedViews(state)
-    stage = state.current_stage
+    stage = shared.stage
     listed = _rows(state, stage)
     waiting = [
         WaitingPerson(
@@ -200,6 +200,10 @@ def facilitator_view(
         for p in state.raised_hands
     ]
     change = state.flow_change
+    # One reference to each person listed, shared by every list of them the console shows.
+    refs = {r.id: PersonRef(id=r.id, name=r.name) for r in listed}
+    # Read by both the promises and who they preselect: worked out once.
+    here = people_here(state, refs)
     return FacilitatorView.model_validate(
         {
             **shared.public,
@@ -215,10 +219,10 @@ def facilitator_view(
             "waiting_first": waiting[:WAITING_NAMED_IN_A_BURST] if burst else [],
             "joining_open": state.joining_open,
             "join_word": state.join_word,
-            "offered_to_take_time": [_ref(r) for r in listed if r.offered_to_take_time],
-            "not_offered_to_take_time": [_ref(r) for r in listed if not r.offered_to_take_time],
-            "may_start_with": [_ref(r) for r in listed if not r.is_taker],
-            "asked_for_support": [_ref(r) for r in listed if r.support_requested],
+            "offered_to_take_time": [refs[r.id] for r in listed if r.offered_to_take_time],
+            "not_offered_to_take_time": [refs[r.id] for r in listed if not r.offered_to_take_time],
+            "may_start_with": [refs[r.id] for r in listed if not r.is_taker],
+            "asked_for_support": [refs[r.id] for r in listed if r.support_requested],
             "support_follow_up": [
                 PersonRef(id=p.id, name=p.label)
                 for p in state.participants.values()
@@ -241,9 +245,9 @@ def facilitator_view(
             "stepped_out_count": sum(1 for r in listed if r.presence is Presence.STEPPED_OUT),
             "order": order,
             "reorderable": sum(1 for place in order if place.movable) > 1,
-            "full_up_next": [person(state, p) for p in shared.up_next],
+            "full_up_next": [shared.person(p) for p in shared.up_next],
             "next_stage": _next_stage(state, stage),
-            "still_to_speak": [person(state, p) for p in still_to_speak(state, stage)],
+            "still_to_speak": [shared.person(p) for p in still_to_speak(state, stage)],
             "taking_time_plan": _taking_time_plan(state, stage),
             "last_change": change,
             "last_change_by": None if change is None else names.get(change.actor_id, "Someone"),
@@ -254,18 +258,14 @@ def facilitator_view(
                 a for a in state.carried_over if a.kind is ActionKind.GUARANTEED_TIME
             ],
             "guidelines_due_review": [g.text for g in state.guidelines if g.review_due],
-            "promises": promise_rows(state),
-            "promised_takers": promised_takers(state),
+            "promises": promise_rows(state, here),
+            "promised_takers": promised_takers(state, here),
             "apologies": list(state.apologies),
             "for_group": state.for_group,
             "floor_signal": None if now is None else floor_signal(state, now),
             "settings": state.settings,
         }
     )
-
-
-def _ref(row: ParticipantRow) -> PersonRef:
-    return PersonRef(id=row.id, name=row.name)
 
 
 def _rows(state: SessionState, stage: Stage | None) -> list[ParticipantRow]:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from app.agenda.carry_over import SupportResource
 from app.rounds.turns import TurnStatus
-from app.session.state import Presence, SessionState, StageStatus
+from app.session.state import Presence, SessionState
 from app.session.views.base import View
 from app.session.views.public import PublicView, SharedViews
 
@@ -54,9 +54,8 @@ def participant_view(
 def participant_you(state: SessionState, participant_id: str, shared: SharedViews) -> You:
     """The one part of a participant's view that is theirs alone."""
     person = state.participants[participant_id]
-    stage = state.current_stage
+    stage = shared.stage
     turn = stage.round.turn(participant_id) if stage and stage.round else None
-    speaker = None if stage is None else stage.active_turn
     upcoming = shared.up_next
     taking = stage.taking_time if stage is not None else None
     return You(
@@ -65,9 +64,7 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
         presence=person.presence,
         sent_away=person.sent_away,
         turn_status=None if turn is None else turn.status,
-        is_speaking=speaker is not None
-        and speaker.participant_id == participant_id
-        and speaker.status is TurnStatus.SPEAKING,
+        is_speaking=shared.speaking == participant_id,
         is_next=bool(upcoming) and upcoming[0] == participant_id,
         place_in_line=upcoming.index(participant_id) + 1 if participant_id in upcoming else None,
         hand_raised=person.hand_raised,
@@ -75,18 +72,6 @@ def participant_you(state: SessionState, participant_id: str, shared: SharedView
         support_requested=person.support_requested,
         offered_to_take_time=person.offered_to_take_time,
         is_taking_time=taking is not None and taking.taker_id == participant_id,
-        chosen_to_take_time_in=_chosen_to_take_time_in(state, participant_id),
+        chosen_to_take_time_in=shared.chosen_takers.get(participant_id),
         support_resources=list(state.support_resources),
     )
-
-
-def _chosen_to_take_time_in(state: SessionState, participant_id: str) -> str | None:
-    for stage in state.stages:
-        taking = stage.taking_time
-        if (
-            stage.status is StageStatus.UPCOMING
-            and taking is not None
-            and taking.taker_id == participant_id
-        ):
-            return stage.title
-    return None

@@ -3,6 +3,8 @@ whether it has been kept or released, and whether they sent apologies for this m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from app.session.state import Presence, PromiseOutcome, SessionState, same_name
 from app.session.views.base import PersonRef, View
 
@@ -19,18 +21,21 @@ class PromiseRow(View):
     in_session: bool
 
 
-def _here(state: SessionState) -> dict[str, PersonRef]:
-    """Everyone let in and not gone, by the name they go by (compared as people read names)."""
+Here = dict[str, PersonRef]
+
+
+def people_here(state: SessionState, listed: Mapping[str, PersonRef]) -> Here:
+    """Everyone let in and not gone, by the name they go by (compared as people read names).
+    `listed` are the console's references to them, by id, so each person has just one."""
     here = {Presence.PRESENT, Presence.STEPPED_OUT}
     return {
-        same_name(p.name): PersonRef(id=p.id, name=p.label)
+        same_name(p.name): listed[p.id]
         for p in reversed(state.participants.values())
         if p.presence in here
     }
 
 
-def promise_rows(state: SessionState) -> list[PromiseRow]:
-    here = _here(state)
+def promise_rows(state: SessionState, here: Here) -> list[PromiseRow]:
     apologised = {same_name(name) for name in state.apologies}
     return [
         PromiseRow(
@@ -46,9 +51,8 @@ def promise_rows(state: SessionState) -> list[PromiseRow]:
     ]
 
 
-def promised_takers(state: SessionState) -> list[PersonRef]:
+def promised_takers(state: SessionState, here: Here) -> list[PersonRef]:
     """Who planning a Taking Time preselects: those still owed one and here, in promise order."""
-    here = _here(state)
     takers: list[PersonRef] = []
     for action in state.open_promises:
         person = here.get(same_name(action.peer_name or ""))

@@ -186,16 +186,17 @@ def round_progress(
     round_ = stage.round
     if round_ is None:
         return RoundProgress(started=False, complete=False, done=0, total=0, waiting_for_return=[])
+    pending = round_.pending()
     return RoundProgress(
         started=True,
-        complete=round_.complete,
+        complete=not pending,
         done=sum(1 for t in round_.turns.values() if not t.status.pending),
         total=len(round_.turns),
         # Who stepped out is for the facilitators: public screens may be projected or shared.
         waiting_for_return=[
             person(state, p)
-            for p in round_.pending()
-            if for_facilitators and state.participants[p].presence is Presence.STEPPED_OUT
+            for p in (pending if for_facilitators else ())
+            if state.participants[p].presence is Presence.STEPPED_OUT
         ],
     )
 
@@ -213,8 +214,9 @@ def _taking_time(state: SessionState, stage: Stage | None) -> TakingTimeView | N
     )
 
 
-def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
-    stage = state.current_stage
+def _public(
+    state: SessionState, stage: Stage | None, up_next: list[PersonRef]
+) -> dict[str, object]:
     return {
         "session_id": state.session_id,
         "version": state.version,
@@ -248,7 +250,7 @@ def _public(state: SessionState, up_next: list[str]) -> dict[str, object]:
             else [],
         ),
         "speaker": _speaker(state, stage),
-        "up_next": [person(state, p) for p in up_next[:PUBLIC_UP_NEXT]],
+        "up_next": up_next,
         "round": round_progress(state, stage, for_facilitators=False),
         "taking_time": _taking_time(state, stage),
         "present_count": sum(
@@ -265,11 +267,49 @@ class SharedViews:
 
     def __init__(self, state: SessionState) -> None:
         self.state = state
+        self._people: dict[str, PersonRef] = {}
 
     @cached_property
     def public(self) -> dict[str, object]:
-        return _public(self.state, self.up_next)
+        up_next = [self.person(p) for p in self.up_next[:PUBLIC_UP_NEXT]]
+        return _public(self.state, self.stage, up_next)
+
+    @cached_property
+    def stage(self) -> Stage | None:
+        """The current stage, looked up once for every screen rather than by each."""
+        return self.state.current_stage
+
+    @cached_property
+    def speaking(self) -> str | None:
+        """Who is speaking in the current stage (in its round, or the taker's own turn)."""
+        turn = None if self.stage is None else self.stage.active_turn
+        return (
+            None if turn is None or turn.status is not TurnStatus.SPEAKING else turn.participant_id
+        )
 
     @cached_property
     def up_next(self) -> list[str]:
-        return _up_next(self.state, self.state.current_stage)
+        return _up_next(self.state, self.stage)
+
+    def person(self, person_id: str) -> PersonRef:
+        """Someone as this version's views name them: made once, however many lists (the
+        public up next, the console's whole line and who is still to speak) show them."""
+        ref = self._people.get(person_id)
+        if ref is None:
+            ref = self._people[person_id] = person(self.state, person_id)
+        return ref
+
+    @cached_property
+    def chosen_takers(self) -> dict[str, str]:
+        """Who a facilitator has chosen to Take Time in a stage still to come: the title of the
+        first such stage, by person. Every phone reads it for its own `you`."""
+        chosen: dict[str, str] = {}
+        for stage in self.state.stages:
+            taking = stage.taking_time
+            if (
+                stage.status is StageStatus.UPCOMING
+                and taking is not None
+                and taking.taker_id is not None
+            ):
+                chosen.setdefault(taking.taker_id, stage.title)
+        return chosen

@@ -78,7 +78,7 @@ def room_scene(state: SessionState, someone_speaking: bool) -> RoomScene:
 def room_screen(shared: SharedViews) -> RoomScreen:
     state = shared.state
     scene = room_scene(state, someone_speaking=shared.public["speaker"] is not None)
-    stage = state.current_stage
+    stage = shared.stage
     return RoomScreen(
         scene=scene,
         back_at=stage.timer.ends_at if scene is RoomScene.BREAK and stage is not None else None,
