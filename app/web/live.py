@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 
 import structlog
-from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
 from app.observability.metrics import Metrics
 from app.realtime.hub import SessionHub
@@ -30,7 +30,6 @@ from app.web.security import origin_allowed
 from app.web.services import Services, websocket_services
 from app.web.tokens import Grant
 
-router = APIRouter()
 log = structlog.get_logger(__name__)
 
 TOO_MANY_WAITING = translatable(
@@ -74,10 +73,16 @@ async def live(websocket: WebSocket) -> None:
     await connection.run(resumed=resumed)
 
 
-# A plain Starlette route, not FastAPI's: FastAPI's keeps its dependency machinery (an exit
-# stack and the solved parameters) alive for as long as the socket is open, about 7 KB per
-# connection (bench/README.md); this endpoint reads its three parameters itself.
-router.add_websocket_route("/ws/sessions/{session_id}/{role}", live)
+PATH = "/ws/sessions/{session_id}/{role}"
+
+
+def install(app: FastAPI) -> None:
+    """A plain Starlette route, not FastAPI's: FastAPI's keeps its dependency machinery (an
+    exit stack and the solved parameters) alive for as long as the socket is open, about 7 KB
+    per connection (bench/README.md); this endpoint reads its three parameters itself. On the
+    app's own router, not an included one: an included router's frames (its body limit, its
+    route context) would stay on every open socket's stack too (bench/socket_memory.py)."""
+    app.router.add_websocket_route(PATH, live)
 
 
 def unauthenticated_of(app: FastAPI) -> UnauthenticatedSockets:
