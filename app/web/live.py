@@ -12,6 +12,8 @@ import contextlib
 
 import structlog
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from starlette.routing import WebSocketRoute
+from starlette.types import Receive, Scope, Send
 
 from app.observability.metrics import Metrics
 from app.realtime.hub import SessionHub
@@ -76,13 +78,22 @@ async def live(websocket: WebSocket) -> None:
 PATH = "/ws/sessions/{session_id}/{role}"
 
 
+class LiveEndpoint:
+    """`live` as a plain ASGI app. Given a function, Starlette's route wraps it in a session
+    of its own that handles exceptions as the app's exception middleware already does: two
+    more frames on every open socket's stack (bench/socket_memory.py)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await live(WebSocket(scope, receive=receive, send=send))
+
+
 def install(app: FastAPI) -> None:
     """A plain Starlette route, not FastAPI's: FastAPI's keeps its dependency machinery (an
     exit stack and the solved parameters) alive for as long as the socket is open, about 7 KB
     per connection (bench/README.md); this endpoint reads its three parameters itself. On the
     app's own router, not an included one: an included router's frames (its body limit, its
     route context) would stay on every open socket's stack too (bench/socket_memory.py)."""
-    app.router.add_websocket_route(PATH, live)
+    app.router.routes.append(WebSocketRoute(PATH, LiveEndpoint(), name="live"))
 
 
 def unauthenticated_of(app: FastAPI) -> UnauthenticatedSockets:
