@@ -1,7 +1,7 @@
 """What one idle JSON viewer socket keeps in the server: RSS and tracemalloc, per socket.
 
     .venv/bin/python bench/socket_memory.py [--sessions 20] [--viewers 12] [--rounds 3]
-        [--checkout DIR] [--no-trace]
+        [--checkout DIR] [--no-trace] [--depth 1]
 
 Each server runs as its own process, started as bench/load.py starts it (`peer-rounds serve`
 through bench/server_probe.py, a fresh temporary SQLite database; the bare server is
@@ -19,7 +19,9 @@ and medians are printed with ratios to the bare server and to the other checkout
 
 Then, unless `--no-trace`, one more run of each Peer Rounds checkout under tracemalloc (its own
 memory overhead makes its RSS no measure): the difference between the snapshots at the two
-readings, grouped by file and line, top 15, in bytes and blocks per socket.
+readings, grouped by file and line, top 15, in bytes and blocks per socket; with `--depth N`
+(frames traced) the top stacks too. The frames encoded once (app/web/frames.py, at most 64 kept)
+show up as a share per socket when there are few sockets: a fixed cost, not one per socket.
 """
 
 from __future__ import annotations
