@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_actions.router)
     app.include_router(revocation.router)
-    app.include_router(live.router)
+    live.install(app)
     app.include_router(pages.router)
     app.include_router(language_choice.router)
     app.include_router(health.router)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import h11
 import uvicorn
+from uvicorn._types import ASGIReceiveEvent, ASGISendEvent
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
@@ -214,6 +215,76 @@ class BoundedHTTP(H11Protocol):
         self.transport.close()
 
 
+class ReceivedEvents:
+    """What a websocket has received and its application not yet read, in order: as much of
+    asyncio.Queue as uvicorn's websocket protocol uses (`put_nowait`, `get`, `empty`).
+
+    An asyncio.Queue is four deques (its getters, its putters, its items, and the waiters of an
+    Event for `join`), some 3 KB per socket before anything is queued; here a list, and a future
+    only while the application waits. The application reads from one coroutine at a time, as
+    ASGI's `receive` is used.
+    """
+
+    __slots__ = ("_events", "_waiter")
+
+    def __init__(self) -> None:
+        self._events: list[ASGIReceiveEvent] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, event: ASGIReceiveEvent) -> None:
+        self._events.append(event)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def get(self) -> ASGIReceiveEvent:
+        while not self._events:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._events.pop(0)
+
+    def empty(self) -> bool:
+        return not self._events
+
+
+class Writable:
+    """Whether a socket's transport takes more now: as much of asyncio.Event as uvicorn's
+    websocket protocol uses (`set`, `clear`, `wait`; `is_set` here), without the Event's deque
+    of waiters (760 bytes per socket, nearly always empty)."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = True
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> None:
+        if self._set:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        finally:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+
+
 class CountedWebSocket(WebSocketsSansIOProtocol):
     """uvicorn's websocket protocol, giving its connection back to the address's count, and
     writing the application's messages as frames shared with other sockets when it can.
@@ -236,6 +307,10 @@ class CountedWebSocket(WebSocketsSansIOProtocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
+        # uvicorn uses only a few of a Queue's and an Event's methods: see ReceivedEvents and
+        # Writable.
+        self.queue = ReceivedEvents()  # type: ignore[assignment]
+        self.writable = Writable()  # type: ignore[assignment]
         self.open_connections = config.open_connections
         self.shared_frames = config.shared_frames
         # How this socket's frames are encoded, known once its handshake is answered; None if
@@ -257,9 +332,20 @@ class CountedWebSocket(WebSocketsSansIOProtocol):
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
+        # The request's headers are in the scope now, as the application reads them; the
+        # request itself (some 2 KB with them) stays referenced for as long as the socket is
+        # open, a local of websockets' parser, which never reads it again.
+        event.headers.clear()
         if self.response.status_code == 101:
             self.encoding = encoding_of(self.conn.extensions)
             self.scope.setdefault("extensions", {})[DIRECT_FRAMES] = {"write": self.write_text}
+
+    async def send(self, message: ASGISendEvent) -> None:
+        await super().send(message)
+        if message["type"] == "websocket.accept" and self.handshake_complete:
+            # The handshake's answer, headers and all, is written: uvicorn would keep it for as
+            # long as the socket is open.
+            del self.response
 
     def write_text(self, message: str, shared: bool) -> bool:
         """Write `message` as one text frame now, unless the socket cannot take it at once

@@ -11,7 +11,9 @@ import asyncio
 import contextlib
 
 import structlog
-from fastapi import APIRouter, FastAPI, WebSocket, WebSocketDisconnect
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from starlette.routing import WebSocketRoute
+from starlette.types import Receive, Scope, Send
 
 from app.observability.metrics import Metrics
 from app.realtime.hub import SessionHub
@@ -30,7 +32,6 @@ from app.web.security import origin_allowed
 from app.web.services import Services, websocket_services
 from app.web.tokens import Grant
 
-router = APIRouter()
 log = structlog.get_logger(__name__)
 
 TOO_MANY_WAITING = translatable(
@@ -74,10 +75,25 @@ async def live(websocket: WebSocket) -> None:
     await connection.run(resumed=resumed)
 
 
-# A plain Starlette route, not FastAPI's: FastAPI's keeps its dependency machinery (an exit
-# stack and the solved parameters) alive for as long as the socket is open, about 7 KB per
-# connection (bench/README.md); this endpoint reads its three parameters itself.
-router.add_websocket_route("/ws/sessions/{session_id}/{role}", live)
+PATH = "/ws/sessions/{session_id}/{role}"
+
+
+class LiveEndpoint:
+    """`live` as a plain ASGI app. Given a function, Starlette's route wraps it in a session
+    of its own that handles exceptions as the app's exception middleware already does: two
+    more frames on every open socket's stack (bench/socket_memory.py)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await live(WebSocket(scope, receive=receive, send=send))
+
+
+def install(app: FastAPI) -> None:
+    """A plain Starlette route, not FastAPI's: FastAPI's keeps its dependency machinery (an
+    exit stack and the solved parameters) alive for as long as the socket is open, about 7 KB
+    per connection (bench/README.md); this endpoint reads its three parameters itself. On the
+    app's own router, not an included one: an included router's frames (its body limit, its
+    route context) would stay on every open socket's stack too (bench/socket_memory.py)."""
+    app.router.routes.append(WebSocketRoute(PATH, LiveEndpoint(), name="live"))
 
 
 def unauthenticated_of(app: FastAPI) -> UnauthenticatedSockets:

@@ -5,7 +5,7 @@ clock-sync pings being answered (docs/protocol.md).
 
 On our server (app/web/connections.py) a message is written to the socket the moment it is
 offered, as a frame shared with every other socket it goes to (app/web/frames.py); the sender
-task wakes only when the socket cannot take it at once, or when it is to be closed.
+task is made, and wakes, only when the socket cannot take it at once, or when it is to be closed.
 """
 
 from __future__ import annotations
@@ -96,6 +96,10 @@ class LiveConnection:
         self._waiting: list[dict[str, Any]] = []
         # Exists only while commands wait, so an idle connection costs no extra task.
         self._running: asyncio.Task[None] | None = None
+        # Made the first time the outbox holds something the socket could not take at once
+        # (or a close): most sockets never need one.
+        self._sender: asyncio.Task[None] | None = None
+        self.viewer.outbox.on_due = self._start_sender
         self._expired = False
         # The sender is writing what the outbox held: nothing may be written past it.
         self._sending = False
@@ -116,7 +120,6 @@ class LiveConnection:
         self.hub.attach(self.viewer)
         screens = open_screens_of(self.websocket)
         screens.opened(self.grant, self.viewer.outbox)
-        sender = asyncio.create_task(self._send_forever())
         # One timer per connection, at the moment its token stops working: no socket is polled.
         expiry = asyncio.get_running_loop().call_later(
             max(0.0, self.grant.expires_at - self.svc.clock()), self._expire
@@ -133,11 +136,16 @@ class LiveConnection:
                 await self._running
             self.hub.detach(self.viewer)
             screens.closed(self.grant, self.viewer.outbox)
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
+            if self._sender is not None:
+                self._sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._sender
             self.metrics.open_connections.labels(role=role).dec()
             self.log.info("disconnected", seconds=round(time.monotonic() - opened, 1))
+
+    def _start_sender(self) -> None:
+        if self._sender is None:
+            self._sender = asyncio.create_task(self._send_forever())
 
     async def _send_forever(self) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import frames, load, stack
+from bench import frames, load, socket_memory, stack
 
 # Real server processes, one after the other: minutes, not seconds.
 pytestmark = pytest.mark.slow
@@ -69,6 +69,17 @@ def test_the_stack_profile_with_shared_frames_writes_every_screen_as_serve_does(
     assert json_["frames_per_command"] >= SCREENS + 1
     assert html["wire_bytes_per_command"] < html["text_bytes_per_command"]
     assert json_["wire_bytes_per_command"] == json_["text_bytes_per_command"]
+
+
+def test_the_socket_memory_bench_measures_and_traces_idle_sockets() -> None:
+    results = socket_memory.main(
+        ["--sessions", "2", "--viewers", "3", "--rounds", "1"], out=lambda _: None
+    )
+    assert len(results["kib_per_socket"]["peer-rounds"]) == 1
+    place, per_socket, _ = results["tracemalloc"]["peer-rounds"][0]
+    # Four sockets each keep at least a protocol, a scope and an ASGI task.
+    assert place == "total"
+    assert per_socket > 1000
 
 
 def test_the_frames_bench_writes_each_frame_once_on_both_paths() -> None:

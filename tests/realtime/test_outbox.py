@@ -145,3 +145,23 @@ async def test_a_version_the_sink_took_counts_as_sent_and_a_refused_one_is_sent_
     outbox.offer_snapshot("whole v3", diff="changes in v3")
     outbox.offer_snapshot("whole v4", diff="changes in v4")
     assert await outbox.take() == ["whole v4"]
+
+
+def test_on_due_is_told_only_when_something_waits_for_a_sender() -> None:
+    outbox = Outbox()
+    taken: list[str] = []
+    told: list[bool] = []
+
+    def sink(message: str, shared: bool) -> bool:
+        taken.append(message)
+        return True
+
+    outbox.sink = sink
+    outbox.on_due = lambda: told.append(True)
+    outbox.offer_snapshot("v1")
+    outbox.reply("ack 1")
+    assert taken == ["v1", "ack 1"]
+    assert told == []
+    outbox.sink = lambda message, shared: False
+    outbox.offer_snapshot("v2")
+    assert told == [True]

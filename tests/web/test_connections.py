@@ -3,12 +3,14 @@ it are tested against a real server in tests/security/test_slow_clients.py."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.web.connections import OpenConnections
+from app.web.connections import OpenConnections, ReceivedEvents, Writable
 from app.web.rate_limits import LOOPBACK
 
 CAP = 3
@@ -37,3 +39,43 @@ def test_an_address_is_refused_exactly_when_it_holds_the_cap(steps: list[tuple[s
 def test_a_connection_without_an_address_is_not_counted() -> None:
     count = OpenConnections(1, LOOPBACK)
     assert all(count.admit(None) for _ in range(5))
+
+
+@pytest.mark.anyio
+async def test_received_events_come_out_in_order_and_a_reader_waits_for_the_next() -> None:
+    events = ReceivedEvents()
+    assert events.empty()
+    events.put_nowait({"type": "websocket.connect"})
+    events.put_nowait({"type": "websocket.receive", "text": "1"})
+    assert await events.get() == {"type": "websocket.connect"}
+    assert not events.empty()
+    assert await events.get() == {"type": "websocket.receive", "text": "1"}
+    assert events.empty()
+    waiting = asyncio.create_task(events.get())
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    events.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    assert await asyncio.wait_for(waiting, 1) == {"type": "websocket.disconnect", "code": 1000}
+
+
+@pytest.mark.anyio
+async def test_a_read_given_up_on_loses_nothing_received_after_it() -> None:
+    events = ReceivedEvents()
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(events.get(), 0.01)
+    events.put_nowait({"type": "websocket.receive", "text": "hello"})
+    assert await asyncio.wait_for(events.get(), 1) == {"type": "websocket.receive", "text": "hello"}
+
+
+@pytest.mark.anyio
+async def test_a_writer_waits_while_the_socket_is_full_and_goes_on_when_it_drains() -> None:
+    writable = Writable()
+    await asyncio.wait_for(writable.wait(), 1)
+    writable.clear()
+    assert not writable.is_set()
+    waiting = [asyncio.create_task(writable.wait()) for _ in range(2)]
+    await asyncio.sleep(0.01)
+    assert not any(task.done() for task in waiting)
+    writable.set()
+    await asyncio.wait_for(asyncio.gather(*waiting), 1)
+    assert writable.is_set()
