@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import cProfile
 import functools
+import logging
 import os
 import pstats
 import statistics
@@ -401,13 +402,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> dict[str, Any]:
     args = parse_args(argv)
     started = time.monotonic()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     with (
         open(os.devnull, "w") as nowhere,
         tempfile.TemporaryDirectory(prefix="peer-rounds-stack-") as data_dir,
     ):
         configure("json", nowhere)
         args.data_dir = Path(data_dir)
-        results = asyncio.run(measure(args))
+        try:
+            results = asyncio.run(measure(args))
+        finally:
+            # Called from a test, the process goes on logging where it did, not to a closed file.
+            root.handlers = handlers
+            root.setLevel(level)
     out(report(results, args))
     out(f"\n({time.monotonic() - started:.0f} s, Python {sys.version.split()[0]})")
     return results

@@ -9,6 +9,7 @@ hand (bench/README.md), not here."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,11 @@ def test_the_smallest_browser_real_run_delivers_every_version(tmp_path: Path) ->
 
 def test_the_stack_profile_runs_one_command_at_a_time_for_both_formats() -> None:
     lines: list[str] = []
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     results = stack.main(["--blocks", "1", "--block", "2"], out=lines.append)
+    # Its logging went to a file it has closed: the process logs where it did before.
+    assert (root.handlers, root.level) == (handlers, level)
     html, json_ = results["html"], results["json"]
     assert html["screens"] == json_["screens"] == SCREENS
     assert html["main_ms"] > 0
