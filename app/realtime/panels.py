@@ -49,7 +49,9 @@ class Panel:
     inputs: dict[str, Any] = field(compare=False, hash=False)
     # What follows it in the whole page when it is the last (the console's closing wrapper).
     tail: str = ""
+    # Continues the element the panel before it opened, rather than being one of its own.
     inside: bool = False
+    # Inside, and itself a whole element: that element's id, so it can be sent alone.
     row: str = ""
     # Reads the moment it was made for as well as its inputs: a screen attached between two
     # versions was sent a later moment's than the version before had, so it always goes.
@@ -98,13 +100,13 @@ def elements(panels: Sequence[Panel]) -> list[tuple[Panel, ...]]:
 def outline(panels: Sequence[Panel]) -> Outline:
     keys: dict[Slot, PanelKey] = {}
     rows: dict[Slot, list[Slot]] = {}
-    opener: list[Slot] = []
+    element_rows: list[Slot] = []
     for panel in panels:
         keys[panel.slot] = panel.key
         if not panel.inside:
-            opener = rows[panel.slot] = []
+            element_rows = rows[panel.slot] = []
         elif panel.row:
-            opener.append(panel.slot)
+            element_rows.append(panel.slot)
     return Outline(keys, {slot: tuple(slots) for slot, slots in rows.items()})
 
 
