@@ -39,6 +39,8 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import types
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
@@ -50,6 +52,7 @@ if __name__ == "__main__" and str(REPO) not in sys.path:
     sys.path.append(str(REPO))
 
 TOP = 15
+OBJECT_TYPES_SHOWN = 40
 SETTLE_S = 2.0
 CONNECT_CONCURRENCY = 20
 MARK_TIMEOUT_S = 60.0
@@ -70,9 +73,16 @@ def serve(out: Path, depth: int, what: list[str]) -> None:
         nonlocal marks
         marks += 1
         gc.collect()
+        # A second collection finds nothing to free: its time is the walk itself, what every
+        # full collection under load costs.
+        started = time.perf_counter()
+        gc.collect()
+        walk_s = time.perf_counter() - started
         if trace:
             tracemalloc.take_snapshot().dump(str(out / f"snapshot-{marks}"))
-        (out / f"mark-{marks}").write_text("")
+        # Written whole, then renamed: the bench reads it as soon as the name exists.
+        (out / "mark.tmp").write_text(json.dumps({"walk_s": walk_s, "objects": tracked_objects()}))
+        (out / "mark.tmp").rename(out / f"mark-{marks}")
 
     signal.signal(signal.SIGUSR1, mark)
     from bench import server_probe
@@ -83,14 +93,29 @@ def serve(out: Path, depth: int, what: list[str]) -> None:
 # --- in the measuring process ------------------------------------------------------------------
 
 
+def tracked_objects() -> dict[str, int]:
+    """The objects a full collection walks (those gc.freeze() set aside are not), by type; a
+    coroutine, generator or bound method by its function too, which says whose it is."""
+    return dict(Counter(map(kind_of, gc.get_objects())))
+
+
+def kind_of(thing: object) -> str:
+    kind = f"{type(thing).__module__}.{type(thing).__qualname__}"
+    if isinstance(thing, types.CoroutineType | types.GeneratorType):
+        return f"{kind} {thing.__qualname__}"
+    if isinstance(thing, types.MethodType):
+        return f"{kind} {thing.__func__.__qualname__}"
+    return kind
+
+
 def rss_kib(pid: int) -> int:
     from bench.load import status_kib
 
     return status_kib(pid, "VmRSS")
 
 
-async def marked(pid: int, out: Path, number: int) -> int:
-    """Ask the server for mark `number`; its RSS once it has written it."""
+async def marked(pid: int, out: Path, number: int) -> tuple[int, dict[str, Any]]:
+    """Ask the server for mark `number`; its RSS once it has written it, and its objects."""
     os.kill(pid, signal.SIGUSR1)
     path = out / f"mark-{number}"
     deadline = time.monotonic() + MARK_TIMEOUT_S
@@ -98,7 +123,7 @@ async def marked(pid: int, out: Path, number: int) -> int:
         if time.monotonic() > deadline:
             raise RuntimeError(f"no mark {number} from {pid}")
         await asyncio.sleep(0.05)
-    return rss_kib(pid)
+    return rss_kib(pid), json.loads(path.read_text())
 
 
 async def open_socket(url: str, token: str | None, limit: asyncio.Semaphore) -> Any:
@@ -180,16 +205,25 @@ async def measure(
 
         await connect_all([plan["viewers"][0] for plan in plans])
         await asyncio.sleep(SETTLE_S)
-        before = await marked(server.pid, out, 1)
+        before, objects_before = await marked(server.pid, out, 1)
         measured = [s for plan in plans for s in plan["viewers"][1:]]
         await connect_all(measured)
         await asyncio.sleep(SETTLE_S)
-        idle = await marked(server.pid, out, 2)
+        idle, objects_idle = await marked(server.pid, out, 2)
+        added = Counter(objects_idle["objects"])
+        added.subtract(objects_before["objects"])
+        walked_s = objects_idle["walk_s"] - objects_before["walk_s"]
         result: dict[str, Any] = {
             "name": name,
             "sockets": len(measured),
             "kib_per_socket": (idle - before) / len(measured),
             "rss_before_kib": before,
+            "objects_per_socket": added.total() / len(measured),
+            "collection_us_per_socket": 1e6 * walked_s / len(measured),
+            "object_types": [
+                (kind, count / len(measured))
+                for kind, count in added.most_common(OBJECT_TYPES_SHOWN)
+            ],
         }
         if trace:
             result["top"], result["stacks"] = traced(out, len(measured))
@@ -248,6 +282,7 @@ async def main_async(args: argparse.Namespace, out: Callable[[str], None]) -> di
         out(f"no bare server at {load.BASELINE_SCRIPT}: Peer Rounds only")
     load.raise_fd_limit(4 * args.sessions * args.viewers + 256)
     per: dict[str, list[float]] = {name: [] for name, _ in servers}
+    objects: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="socket-memory-") as temporary:
         work = Path(temporary)
         for number in range(args.rounds):
@@ -255,9 +290,12 @@ async def main_async(args: argparse.Namespace, out: Callable[[str], None]) -> di
             for name, checkout in servers[shift:] + servers[:shift]:
                 result = await measure(name, work, checkout, args, trace=False)
                 per[name].append(result["kib_per_socket"])
+                objects[name] = result
                 out(
                     f"round {number + 1} {name:12} {result['sockets']} sockets "
                     f"{result['kib_per_socket']:6.1f} KiB/socket "
+                    f"{result['objects_per_socket']:6.1f} objects/socket "
+                    f"{result['collection_us_per_socket']:5.2f} us/socket of a full collection "
                     f"(RSS before {result['rss_before_kib'] / 1024:.1f} MiB)"
                 )
         medians = {name: statistics.median(values) for name, values in per.items()}
@@ -267,6 +305,13 @@ async def main_async(args: argparse.Namespace, out: Callable[[str], None]) -> di
                 f"{value / medians[other]:.2f}x {other}" for other in medians if other != name
             ]
             out(f"  {name:12} {value:6.1f}  ({', '.join(ratios)})")
+        for name, result in objects.items():
+            out(
+                f"\nGC-tracked objects per idle socket, {name} (last round): "
+                f"{result['objects_per_socket']:.1f}; by type (top {OBJECT_TYPES_SHOWN})"
+            )
+            for kind, count in result["object_types"]:
+                out(f"  {count:7.2f}  {kind}")
         tops: dict[str, list[tuple[str, float, float]]] = {}
         if not args.no_trace:
             for name, checkout in servers:
@@ -279,7 +324,14 @@ async def main_async(args: argparse.Namespace, out: Callable[[str], None]) -> di
                     out(f"  {size:9.0f} B {count:7.1f} blocks  {place}")
                 for place, size, count in result["stacks"]:
                     out(f"  {size:9.0f} B {count:7.1f} blocks  {place}")
-    return {"kib_per_socket": per, "medians": medians, "tracemalloc": tops}
+    return {
+        "kib_per_socket": per,
+        "medians": medians,
+        "objects_per_socket": {
+            name: result["objects_per_socket"] for name, result in objects.items()
+        },
+        "tracemalloc": tops,
+    }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

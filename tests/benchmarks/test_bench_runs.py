@@ -85,6 +85,8 @@ def test_the_socket_memory_bench_measures_and_traces_idle_sockets() -> None:
     # Four sockets each keep at least a protocol, a scope and an ASGI task.
     assert place == "total"
     assert per_socket > 1000
+    # Each socket is at least its protocol and its ASGI task for a full collection to walk.
+    assert results["objects_per_socket"]["peer-rounds"] >= 2
 
 
 def test_the_frames_bench_writes_each_frame_once_on_both_paths() -> None:
