@@ -52,6 +52,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,9 @@ BENCH = Path(__file__).resolve().parent
 LOADGEN = BENCH / "loadgen.py"
 BARE_HTML_SCRIPT = BENCH / "bare_html.py"
 SERVER_PROBE = BENCH / "server_probe.py"
+# Where a stall was: its innermost frames, and how many places `--stalls` prints.
+STALL_SITE_FRAMES = 4
+STALL_SITES = 8
 FRAGMENT_VERSION_SLOT = "{version}"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -840,8 +844,25 @@ def worst_probed(paths: list[Path], window: tuple[float, float]) -> dict[str, An
     worst = dict(each[0])
     for key in worst:
         values = [result[key] for result in each if result.get(key) is not None]
-        worst[key] = max(values) if values else None
+        if key == "stalls":
+            worst[key] = [stall for stalls in values for stall in stalls]
+        else:
+            worst[key] = max(values) if values else None
     return worst
+
+
+def stall_sites(rounds: dict[str, list[dict[str, Any]]], threshold_ms: float) -> str:
+    """Where each server's event loop was when it stalled (`--stalls`), most frequent first."""
+    lines = []
+    for name, results in rounds.items():
+        stalls = [stall for result in results for stall in result.get("stalls") or []]
+        lines.append(
+            f"loop stalls over {threshold_ms:g} ms in the windows, {name}: {len(stalls)} "
+            f"in {len(results)} round(s)"
+        )
+        sites = Counter(" < ".join(reversed(where[-STALL_SITE_FRAMES:])) for where in stalls)
+        lines += [f"  {count:4}  {site}" for count, site in sites.most_common(STALL_SITES)]
+    return "\n".join(lines)
 
 
 def probed(path: Path, window: tuple[float, float]) -> dict[str, Any]:
@@ -859,6 +880,7 @@ def probed(path: Path, window: tuple[float, float]) -> dict[str, Any]:
         "gc_worst_ms": 1000 * max(pauses, default=0.0),
         "gc_total_ms": 1000 * sum(pauses),
         "gc_collections": len(pauses),
+        "stalls": [where for at, where in samples.get("stalls", []) if start <= at < end],
     }
 
 
@@ -1230,6 +1252,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run Peer Rounds under cProfile (main thread only) and write the stats here",
     )
     parser.add_argument(
+        "--stalls",
+        type=float,
+        default=None,
+        metavar="MS",
+        help="note where each server's event loop is when it has not woken for MS ms "
+        "(bench/server_probe.py; costs the servers a little) and print the most frequent places",
+    )
+    parser.add_argument(
         "--nice",
         type=int,
         default=0,
@@ -1331,6 +1361,8 @@ async def main_async(args: argparse.Namespace) -> int:
                 )
             print(table(results, args))
             print(verdict(results))
+            if args.stalls:
+                print(stall_sites(rounds, args.stalls))
             everything.append(results)
     print(summary(everything))
     if args.json is not None:
@@ -1374,6 +1406,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} cores, Python {platform.python_version()}, fd limit {limit}, "
         f"page {PAGE_KIB} KiB, nice {args.nice}, {source_version()}"
     )
+    if args.stalls:
+        # Both servers inherit it (bench/server_probe.py).
+        os.environ["PROBE_STALLS_MS"] = str(args.stalls)
     with tempfile.TemporaryDirectory(prefix="peer-rounds-load-") as tmp:
         args.work = Path(tmp)
         if args.keep:

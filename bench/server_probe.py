@@ -12,10 +12,15 @@ the script itself would. Nothing of Peer Rounds is changed: the probes live in t
 - Loop lag: a task asks to sleep LAG_PERIOD_S and records how much later it woke; a loop busy
   with one long callback (or starved of the interpreter lock) shows up as lag.
 - GC pauses: gc.callbacks time every collection, whichever thread ran it.
+- Stalls, when PROBE_STALLS_MS is set: a thread that checks every few milliseconds how long
+  ago the loop probe last woke and, once that is longer than the threshold, notes where the
+  event loop's thread is (its innermost frames). It takes the interpreter lock to look, so it
+  costs the server a little: off unless asked for (`bench/load.py --stalls MS`).
 
-On exit (SIGINT) the samples are written to SAMPLES.json as [[monotonic time, lag s], ...] and
-[[monotonic time, generation, pause s], ...]; CLOCK_MONOTONIC is shared by every process on
-the machine, so bench/load.py keeps those of its measured window.
+On exit (SIGINT) the samples are written to SAMPLES.json as [[monotonic time, lag s], ...],
+[[monotonic time, generation, pause s], ...] and [[monotonic time, [frame, ...]], ...];
+CLOCK_MONOTONIC is shared by every process on the machine, so bench/load.py keeps those of its
+measured window.
 """
 
 from __future__ import annotations
@@ -25,23 +30,33 @@ import contextlib
 import gc
 import importlib.util
 import json
+import os
 import signal
 import sys
+import sysconfig
+import threading
 import time
+import traceback
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+REPO = Path(__file__).resolve().parent.parent
 LAG_PERIOD_S = 0.02
+STALL_CHECK_S = 0.005
+# Frames of a stalled loop's stack noted, innermost last.
+STALL_FRAMES = 12
 
 
 class Probes:
     def __init__(self) -> None:
         self.lags: list[tuple[float, float]] = []
         self.pauses: list[tuple[float, int, float]] = []
+        self.stalls: list[tuple[float, list[str]]] = []
         self._gc_started = 0.0
+        self._woke = time.monotonic()
 
     def on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
@@ -54,10 +69,47 @@ class Probes:
         while True:
             asked = time.monotonic()
             await asyncio.sleep(LAG_PERIOD_S)
-            self.lags.append((asked, time.monotonic() - asked - LAG_PERIOD_S))
+            self._woke = time.monotonic()
+            self.lags.append((asked, self._woke - asked - LAG_PERIOD_S))
+
+    def watch_stalls(self, threshold_s: float) -> threading.Event:
+        """Start the stall watcher for the loop running in this thread; set the event it
+        returns to stop it."""
+        loop_thread = threading.get_ident()
+        stop = threading.Event()
+
+        def watch() -> None:
+            noted = 0.0
+            while not stop.wait(STALL_CHECK_S):
+                woke = self._woke
+                if woke == noted or time.monotonic() - woke < LAG_PERIOD_S + threshold_s:
+                    continue
+                noted = woke
+                frame = sys._current_frames().get(loop_thread)
+                if frame is not None:
+                    stack = traceback.extract_stack(frame)[-STALL_FRAMES:]
+                    where = [f"{short(f.filename)}:{f.lineno} {f.name}" for f in stack]
+                    self.stalls.append((time.monotonic(), where))
+
+        threading.Thread(target=watch, name="stall-watch", daemon=True).start()
+        return stop
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps({"lags": self.lags, "gc_pauses": self.pauses}))
+        path.write_text(
+            json.dumps({"lags": self.lags, "gc_pauses": self.pauses, "stalls": self.stalls})
+        )
+
+
+def short(filename: str) -> str:
+    """A frame's file from the package it is in (a library's, the standard library's) or from
+    the repository."""
+    _, found, tail = filename.rpartition("/site-packages/")
+    if found:
+        return tail
+    for root in (sysconfig.get_paths()["stdlib"], str(REPO)):
+        if filename.startswith(root + "/"):
+            return filename[len(root) + 1 :]
+    return filename
 
 
 class WithLoopProbe:
@@ -119,6 +171,9 @@ def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     probes = Probes()
     gc.callbacks.append(probes.on_gc)
+    stall_ms = os.environ.get("PROBE_STALLS_MS")
+    if stall_ms:
+        probes.watch_stalls(float(stall_ms) / 1000)
     try:
         if what == "peer-rounds":
             serve_peer_rounds(probes)

@@ -4,10 +4,14 @@ page (tests/realtime/test_phone_panels.py holds the two to the same bytes).
 
 Each panel is given the fewest names that say what it shows, so that phones share it: the stage
 panel reads public state and whether this phone is in the live session; the presence panel a
-handful of this person's flags; the turn panel this person's id only when they are among the
-next to speak. Only the "you" panel reads the whole of `you`. A name may be given as None to
-a phone whose panel does not read it (the speaker, to a phone neither speaking nor next): the
-template still reads nothing but its inputs, and the test above holds the bytes equal.
+handful of this person's flags; the end of the turn panel this person's id only when they are
+among the next to speak. Only the "you" panel reads the whole of `you`. A name may be given as
+None to a phone whose panel does not read it (the speaker, to a phone neither speaking nor
+next): the template still reads nothing but its inputs, and the test above holds the bytes
+equal.
+
+The turn panel is three: its head, the speaker's clock (a row: a screen showing the version
+before is sent only that when nothing else in the panel changed) and the rest, which closes it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,18 @@ def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
     def panel(name: str, lead: str = BETWEEN, **inputs: object) -> Panel:
         return Panel(f"{PANEL_DIR}{name}.html", language, lead, inputs)
 
+    def part(name: str, row: str = "", **inputs: object) -> Panel:
+        """A panel continuing the one before it (a row of it, if named)."""
+        return Panel(f"{PANEL_DIR}{name}.html", language, "", inputs, inside=True, row=row)
+
+    # Who speaks, for the parts that do not show their clock: pausing it, resuming it or giving
+    # more time makes only the clock anew.
+    who_speaks = (
+        None
+        if speaker is None
+        else speaker.model_copy(update={"timer": None, "countdown": None, "taking_a_moment": False})
+    )
+
     return (
         panel(
             "version",
@@ -49,8 +65,8 @@ def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
             you=you,
             tt=view.taking_time,
             # Read only by the one speaking (their clock) and the one next ("After Tom."): a
-            # speaker's clock pausing does not make every phone's own panel anew.
-            speaker=speaker if you.is_speaking or you.is_next else None,
+            # speaker's clock pausing makes only the speaker's own panel anew.
+            speaker=speaker if you.is_speaking else who_speaks if you.is_next else None,
             quiet=not view.show_numbers,
             paused_since=view.paused_since if you.is_speaking else None,
         ),
@@ -58,13 +74,27 @@ def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
         panel(
             "turn",
             is_live=is_live,
-            speaker=speaker,
+            speaker=who_speaks,
             up_next=up_next,
             round=view.round,
-            quiet=not view.show_numbers,
             is_speaking=you.is_speaking,
             is_next=you.is_next,
+        ),
+        part(
+            "turn_clock",
+            row="speaker-time",
+            clock=speaker.countdown if is_live and speaker and not you.is_speaking else None,
+            quiet=not view.show_numbers,
+            taking_a_moment=bool(
+                is_live and speaker and speaker.taking_a_moment and not you.is_speaking
+            ),
+        ),
+        part(
+            "turn_rest",
+            is_live=is_live,
+            up_next=up_next,
             me=you.id if any(p.id == you.id for p in up_next) else None,
+            round=view.round,
         ),
         panel(
             "taking_time",

@@ -64,6 +64,9 @@ def test_phones_with_equal_inputs_share_a_panel_and_only_yours_is_yours() -> Non
         "live/participant/version.html",
         "live/participant/paused.html",
         "live/participant/stage.html",
+        # Who speaks, and their clock: the same for both; who is next says "you" to each.
+        "live/participant/turn.html",
+        "live/participant/turn_clock.html",
         "live/participant/taking_time.html",
         "live/participant/presence.html",
     }

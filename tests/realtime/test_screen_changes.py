@@ -89,6 +89,33 @@ def test_a_speakers_clock_paused_sends_the_last_change_not_the_stage_panel_whole
     assert "Last change:" in sent["stage-foot"]
 
 
+def phone_changes(driver: Driver, act: type[CommandBase], person: int | None) -> list[set[str]]:
+    """Each phone's elements sent after `act`, by id, checked to make the whole page."""
+    before = frames_of(driver.state)
+    driver.ok(driver.sam if person is None else driver.person(person), act)
+    after = frames_of(driver.state, before)
+    assert_changes_make_the_whole_page(before, after)
+    sent = []
+    for person_id in driver.state.participants:
+        viewer = Viewer(role=Role.PARTICIPANT, person_id=person_id, format="html")
+        diff = after.messages_for(viewer).diff
+        assert diff is not None
+        sent.append(set(top_level(diff)))
+    return sent
+
+
+def test_a_speakers_clock_paused_sends_other_phones_only_that_clock() -> None:
+    driver = a_round_in_progress()
+    speaking = driver.speaker()
+    assert speaking is not None
+    speaker = list(driver.state.participants).index(speaking)
+    sent = phone_changes(driver, c.PauseTimer, None)
+    # The speaker's own panel holds their clock and its pause button.
+    assert sent.pop(speaker) == {"live-version", "you-panel"}
+    assert sent
+    assert all(ids == {"live-version", "speaker-time"} for ids in sent), sent
+
+
 def test_pausing_fills_the_paused_panels_place_and_carrying_on_empties_it() -> None:
     driver = a_round_in_progress()
     paused = console_changes(driver, c.PauseSession, None)
