@@ -12,10 +12,10 @@ the script itself would. Nothing of Peer Rounds is changed: the probes live in t
 - Loop lag: a task asks to sleep LAG_PERIOD_S and records how much later it woke; a loop busy
   with one long callback (or starved of the interpreter lock) shows up as lag.
 - GC pauses: gc.callbacks time every collection, whichever thread ran it.
-- Stalls, when PROBE_STALLS_MS is set: a thread that checks every few milliseconds how long
+- Stalls, when PROBE_STALLS_MS is set: a timer signal every few milliseconds checks how long
   ago the loop probe last woke and, once that is longer than the threshold, notes where the
-  event loop's thread is (its innermost frames). It takes the interpreter lock to look, so it
-  costs the server a little: off unless asked for (`bench/load.py --stalls MS`).
+  event loop's thread is (its innermost frames). Off unless asked for (`bench/load.py
+  --stalls MS`): the signal's handler costs the server a little.
 
 On exit (SIGINT) the samples are written to SAMPLES.json as [[monotonic time, lag s], ...],
 [[monotonic time, generation, pause s], ...] and [[monotonic time, [frame, ...]], ...];
@@ -34,11 +34,11 @@ import os
 import signal
 import sys
 import sysconfig
-import threading
 import time
 import traceback
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -72,26 +72,37 @@ class Probes:
             self._woke = time.monotonic()
             self.lags.append((asked, self._woke - asked - LAG_PERIOD_S))
 
-    def watch_stalls(self, threshold_s: float) -> threading.Event:
-        """Start the stall watcher for the loop running in this thread; set the event it
-        returns to stop it."""
-        loop_thread = threading.get_ident()
-        stop = threading.Event()
+    def watch_stalls(self, threshold_s: float) -> Callable[[], None]:
+        """Note where this (the loop's) thread is once the loop probe has not woken for
+        `threshold_s` past its time, once per stall; call what it returns to stop.
 
-        def watch() -> None:
-            noted = 0.0
-            while not stop.wait(STALL_CHECK_S):
-                woke = self._woke
-                if woke == noted or time.monotonic() - woke < LAG_PERIOD_S + threshold_s:
-                    continue
-                noted = woke
-                frame = sys._current_frames().get(loop_thread)
-                if frame is not None:
-                    stack = traceback.extract_stack(frame)[-STALL_FRAMES:]
-                    where = [f"{short(f.filename)}:{f.lineno} {f.name}" for f in stack]
-                    self.stalls.append((time.monotonic(), where))
+        A timer signal (SIGALRM every STALL_CHECK_S) runs the check in this thread between
+        two bytecodes, wherever it is: a watcher thread would have to take the interpreter
+        lock to look, and so would see the thread only where it lets go of the lock (in zlib,
+        for one), not where the time goes."""
+        noted = self._woke
 
-        threading.Thread(target=watch, name="stall-watch", daemon=True).start()
+        def check(signum: int, frame: FrameType | None) -> None:
+            nonlocal noted
+            woke = self._woke
+            if (
+                frame is None
+                or woke == noted
+                or time.monotonic() - woke < LAG_PERIOD_S + threshold_s
+            ):
+                return
+            noted = woke
+            stack = traceback.extract_stack(frame)[-STALL_FRAMES:]
+            where = [f"{short(f.filename)}:{f.lineno} {f.name}" for f in stack]
+            self.stalls.append((time.monotonic(), where))
+
+        previous = signal.signal(signal.SIGALRM, check)
+        signal.setitimer(signal.ITIMER_REAL, STALL_CHECK_S, STALL_CHECK_S)
+
+        def stop() -> None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
         return stop
 
     def write(self, path: Path) -> None:

@@ -23,7 +23,7 @@ def test_a_loop_held_by_one_call_is_noted_in_that_call() -> None:
             hold_the_loop()
             await asyncio.sleep(0.1)
         finally:
-            stop.set()
+            stop()
             sampler.cancel()
 
     asyncio.run(run())
