@@ -34,6 +34,7 @@ from app.web import (
     security,
     summary,
 )
+from app.web.application import Application
 from app.web.groups import routes as group_routes
 from app.web.groups.retention_purge import purge_expired_forever
 from app.web.languages import LOCALES_DIR, LanguageMiddleware, Languages
@@ -90,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         await broker.aclose()
 
-    app = FastAPI(
+    app = Application(
         title="Peer Rounds",
         summary="Real-time facilitation for peer-support groups.",
         description=API_DESCRIPTION,
@@ -122,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_actions.router)
     app.include_router(revocation.router)
-    live.install(app)
+    live.install(app, languages)
     app.include_router(pages.router)
     app.include_router(language_choice.router)
     app.include_router(health.router)

@@ -24,7 +24,9 @@ from app.session.command_base import Role
 from app.translatable import translatable
 from app.web import strict_json
 from app.web.access import authorize, cookie_name, not_allowed
+from app.web.application import Application
 from app.web.groups.language import speak_the_sessions_group_language
+from app.web.languages import Languages
 from app.web.live_connection import Close, LiveConnection
 from app.web.problems import NoSuchSession, Problem, close_reason
 from app.web.rate_limits import UnauthenticatedSockets
@@ -87,13 +89,13 @@ class LiveEndpoint:
         await live(WebSocket(scope, receive=receive, send=send))
 
 
-def install(app: FastAPI) -> None:
+def install(app: Application, languages: Languages) -> None:
     """A plain Starlette route, not FastAPI's: FastAPI's keeps its dependency machinery (an
     exit stack and the solved parameters) alive for as long as the socket is open, about 7 KB
-    per connection (bench/README.md); this endpoint reads its three parameters itself. On the
-    app's own router, not an included one: an included router's frames (its body limit, its
-    route context) would stay on every open socket's stack too (bench/socket_memory.py)."""
-    app.router.routes.append(WebSocketRoute(PATH, LiveEndpoint(), name="live"))
+    per connection (bench/README.md); this endpoint reads its three parameters itself. Served
+    before the middleware stack, not by the app's router: every layer's frames would stay on
+    every open socket's stack (app/web/application.py)."""
+    app.serve_directly(WebSocketRoute(PATH, LiveEndpoint(), name="live"), languages)
 
 
 def unauthenticated_of(app: FastAPI) -> UnauthenticatedSockets:
