@@ -149,7 +149,7 @@ def console_panels(
                 for person in view.participants
             ]
         inputs = {
-            "view": {field: getattr(view, field) for field in fields},
+            **({"view": {field: getattr(view, field) for field in fields}} if fields else {}),
             **({"session": session} if name in READS_SESSION else {}),
             **({"listed": len(view.participants)} if name == "people" else {}),
         }
