@@ -97,10 +97,11 @@ class Probes:
             self.stalls.append((time.monotonic(), where))
 
         previous = signal.signal(signal.SIGALRM, check)
-        signal.setitimer(signal.ITIMER_REAL, STALL_CHECK_S, STALL_CHECK_S)
+        # Whoever had the timer (pytest-timeout, in the tests) gets it back as it stood.
+        previous_timer = signal.setitimer(signal.ITIMER_REAL, STALL_CHECK_S, STALL_CHECK_S)
 
         def stop() -> None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_REAL, *previous_timer)
             signal.signal(signal.SIGALRM, previous)
 
         return stop
