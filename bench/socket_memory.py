@@ -241,6 +241,8 @@ Row = tuple[str, float, float]
 def traced(out: Path, sockets: int) -> tuple[list[Row], list[Row]]:
     """The top lines of the snapshots' difference: (place, bytes per socket, blocks per socket);
     and the top stacks, when traced deeper than one frame."""
+    from bench.server_probe import short
+
     before = tracemalloc.Snapshot.load(str(out / "snapshot-1"))
     idle = tracemalloc.Snapshot.load(str(out / "snapshot-2"))
     # What tracemalloc and our own marks allocate is not the server's.
@@ -259,15 +261,6 @@ def traced(out: Path, sockets: int) -> tuple[list[Row], list[Row]]:
             place = " < ".join(f"{short(f.filename)}:{f.lineno}" for f in stat.traceback)
             stacks.append((place, stat.size_diff / sockets, stat.count_diff / sockets))
     return rows, stacks
-
-
-def short(filename: str) -> str:
-    for marker in ("site-packages/", "/lib/python3"):
-        if marker in filename:
-            return filename.split(marker, 1)[1]
-    with contextlib.suppress(ValueError):
-        return str(Path(filename).relative_to(Path.cwd()))
-    return filename
 
 
 async def main_async(args: argparse.Namespace, out: Callable[[str], None]) -> dict[str, Any]:
