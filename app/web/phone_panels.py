@@ -49,6 +49,9 @@ def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
         if speaker is None
         else speaker.model_copy(update={"timer": None, "countdown": None, "taking_a_moment": False})
     )
+    # The speaker as the turn panel's clock shows them: to everyone else in the session (the
+    # speaker's own clock is in their "you" panel).
+    watched = speaker if is_live and not you.is_speaking else None
 
     return (
         panel(
@@ -83,11 +86,9 @@ def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
         part(
             "turn_clock",
             row="speaker-time",
-            clock=speaker.countdown if is_live and speaker and not you.is_speaking else None,
+            clock=None if watched is None else watched.countdown,
             quiet=not view.show_numbers,
-            taking_a_moment=bool(
-                is_live and speaker and speaker.taking_a_moment and not you.is_speaking
-            ),
+            taking_a_moment=watched is not None and watched.taking_a_moment,
         ),
         part(
             "turn_rest",
