@@ -18,9 +18,11 @@ from app.realtime.panels import Panel
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text
+from app.web.compiled_words import compiled_for
 from app.web.console_panels import console_panels
 from app.web.languages import (
     LOCALES_DIR,
+    SOURCE_LANGUAGE,
     Languages,
     current_language,
     gettext,
@@ -138,12 +140,21 @@ class FragmentRenderer:
     def __init__(self, templates: Jinja2Templates, languages: Languages) -> None:
         self._env = templates.env
         self._languages = languages
+        # Each language's copy of the templates, its fixed words translated as they compile.
+        self._compiled = {
+            code: compiled_for(self._env, catalog) for code, catalog in languages.catalogs.items()
+        }
         self._checked: set[str] = set()
+
+    def _speaking(self, language: str) -> Environment:
+        return self._compiled.get(language) or self._compiled[SOURCE_LANGUAGE]
 
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str:
         with self._languages.speaking(language):
-            return self._env.get_template(live_fragment_name(view)).render(
-                view=view, session=record, join_code=record.join_code
+            return (
+                self._speaking(language)
+                .get_template(live_fragment_name(view))
+                .render(view=view, session=record, join_code=record.join_code)
             )
 
     def panels(self, view: ParticipantView, language: str) -> tuple[Panel, ...]:
@@ -158,7 +169,7 @@ class FragmentRenderer:
         if panel.template not in self._checked:
             self._check_reads(panel)
         with self._languages.speaking(panel.language):
-            html = self._env.get_template(panel.template).render(panel.inputs)
+            html = self._speaking(panel.language).get_template(panel.template).render(panel.inputs)
             return panel.lead + html + panel.tail
 
     def _check_reads(self, panel: Panel) -> None:
