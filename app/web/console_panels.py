@@ -56,7 +56,11 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     # Changes with every action: a row of its own, so the controls are not made anew for it.
     "last_change": ("", ("status", "last_change", "last_change_by", "undo")),
     "stage_end": ("", ()),
-    "turn": (BETWEEN, ("status", "speaker", "round", "full_up_next", "paused_since")),
+    # The turn panel: its head, two rows (the speaker's clock; their controls) and the rest.
+    "turn": (BETWEEN, ("status", "speaker", "round", "full_up_next")),
+    "turn_clock": ("", ("speaker",)),
+    "turn_controls": ("", ("speaker", "paused_since")),
+    "turn_rest": ("", ("speaker", "round", "full_up_next")),
     "taking_time": (
         BETWEEN,
         (
@@ -123,8 +127,26 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 PERSON_FIELDS = ("status",)
 # The panels that continue the element the one before them opened, and of them, those that are
 # a whole element of their own (rows), by that element's id.
-INSIDE = frozenset({"schedule", "stage_controls", "last_change", "stage_end", "people_foot"})
-ROWS = {"schedule": "schedule-block", "last_change": "stage-foot"}
+INSIDE = frozenset(
+    {
+        "schedule",
+        "stage_controls",
+        "last_change",
+        "stage_end",
+        "turn_clock",
+        "turn_controls",
+        "turn_rest",
+        "people_foot",
+    }
+)
+ROWS = {
+    "schedule": "schedule-block",
+    "last_change": "stage-foot",
+    "turn_clock": "turn-time",
+    "turn_controls": "turn-controls",
+}
+# The panels that read who speaks but not their clock, and are given them without it.
+CLOCKLESS = frozenset({"turn", "turn_rest"})
 # The panels that link to this session's own pages.
 READS_SESSION = frozenset({"stage", "schedule", "group_notes", "session"})
 
@@ -133,6 +155,12 @@ def console_panels(
     view: FacilitatorView, record: LiveSessionRecord, language: str
 ) -> tuple[Panel, ...]:
     session = {"id": record.id}
+    speaker = view.speaker
+    who_speaks = (
+        None
+        if speaker is None
+        else speaker.model_copy(update={"timer": None, "countdown": None, "taking_a_moment": False})
+    )
     panels = []
     for name, (lead, fields) in FIELDS.items():
         if name == "people_foot":
@@ -148,8 +176,11 @@ def console_panels(
                 )
                 for person in view.participants
             ]
+        given = {field: getattr(view, field) for field in fields}
+        if name in CLOCKLESS:
+            given["speaker"] = who_speaks
         inputs = {
-            **({"view": {field: getattr(view, field) for field in fields}} if fields else {}),
+            **({"view": given} if fields else {}),
             **({"session": session} if name in READS_SESSION else {}),
             **({"listed": len(view.participants)} if name == "people" else {}),
         }

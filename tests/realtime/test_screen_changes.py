@@ -83,9 +83,16 @@ def test_the_next_speaker_leaves_the_agenda_the_waiting_room_and_the_session_alo
     assert not set(sent) & {"agenda-panel", "waiting-panel", "session-panel", "paused-panel"}
 
 
-def test_a_speakers_clock_paused_sends_the_last_change_not_the_stage_panel_whole() -> None:
+def test_a_speakers_clock_paused_sends_its_rows_not_the_stage_or_turn_panel_whole() -> None:
     sent = console_changes(a_round_in_progress(), c.PauseTimer, None)
-    assert set(sent) == {"live-version", "turn-panel", "schedule-block", "stage-foot"}
+    assert set(sent) == {
+        "live-version",
+        "turn-time",
+        "turn-controls",
+        "schedule-block",
+        "stage-foot",
+    }
+    assert "Resume" in sent["turn-controls"]
     assert "Last change:" in sent["stage-foot"]
 
 
