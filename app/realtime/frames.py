@@ -21,7 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from app.realtime.panels import Outline, Panel, PanelKey, changed_elements, outline
+from app.realtime.panels import (
+    MadePanels,
+    Outline,
+    Panel,
+    PanelKey,
+    changed_elements,
+    outline,
+)
 from app.realtime.protocol import snapshot_message
 from app.realtime.schedules import ScheduleCache
 from app.realtime.view_json import view_json
@@ -73,6 +80,8 @@ class VersionFrames:
         self._made: dict[ViewKey, str] = {}
         self._diffs: dict[ViewKey, str | None] = {}
         self._panels: dict[ViewKey, tuple[Panel, ...]] = {}
+        # The phones' panels, each made once for the phones it is the same for.
+        self._made_panels = MadePanels()
         # Each screen's page as its panels' keys, kept after settle() for the next version's diffs.
         self._outlines: dict[ViewKey, Outline] = {}
         self._panel_html: dict[PanelKey, str] = {}
@@ -113,7 +122,9 @@ class VersionFrames:
         if panels is None:
             _role, person, _format, language = key
             view = participant_view(self._state, person, self._shared)
-            panels = self._panels[key] = tuple(self._renderer.panels(view, language))
+            panels = self._panels[key] = tuple(
+                self._renderer.panels(view, language, self._made_panels)
+            )
             self._outlines[key] = outline(panels)
         return panels
 
@@ -190,6 +201,7 @@ class VersionFrames:
         self._joined.clear()
         self._joined_changes.clear()
         self._panels.clear()
+        self._made_panels = MadePanels()
         self._shared = SharedViews(self._state)
         for made_once in ("_console", "_room_screen", "_public_fields"):
             self.__dict__.pop(made_once, None)

@@ -20,7 +20,7 @@ sent alone when the element around it did not change otherwise.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +76,23 @@ class Panel:
 
 
 Slot = tuple[str, str]
+
+
+class MadePanels:
+    """The panels one version made for its phones, by what sets them apart: most phones show
+    the same stage, the same clock and the same turn, and each such Panel (its key a digest of
+    its inputs) is made once for all of them. The caller names, in `apart`, everything its
+    panel reads that may differ between two phones of one version; the rest it reads from the
+    version's shared views, the same for every phone."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[object, ...], Panel] = {}
+
+    def once(self, apart: tuple[object, ...], make: Callable[[], Panel]) -> Panel:
+        made = self._made.get(apart)
+        if made is None:
+            made = self._made[apart] = make()
+        return made
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from app.realtime.outbox import Outbox
-from app.realtime.panels import Panel
+from app.realtime.panels import MadePanels, Panel
 from app.session.command_base import Role
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
@@ -22,7 +22,9 @@ class Renderer(Protocol):
 
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str: ...
 
-    def panels(self, view: ParticipantView, language: str) -> Sequence[Panel]: ...
+    def panels(
+        self, view: ParticipantView, language: str, made: MadePanels | None = None
+    ) -> Sequence[Panel]: ...
 
     def console_panels(
         self, view: FacilitatorView, record: LiveSessionRecord, language: str

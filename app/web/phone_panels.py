@@ -16,15 +16,22 @@ before is sent only that when nothing else in the panel changed) and the rest, w
 
 from __future__ import annotations
 
-from app.realtime.panels import Panel
+from app.realtime.panels import MadePanels, Panel
 from app.session.state import Presence, SessionStatus
 from app.session.views import ParticipantView
+from app.session.views.public import Speaker
 
 PANEL_DIR = "live/participant/"
 BETWEEN = "\n\n"
 
 
-def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
+def phone_panels(
+    view: ParticipantView, language: str, made: MadePanels | None = None
+) -> tuple[Panel, ...]:
+    """`made`: this version's panels for its other phones. Each panel but "you" is made once
+    for every phone that agrees on what it names as setting phones apart (`apart`): the rest of
+    what it reads is the version's public view, the same on every phone."""
+    made = made or MadePanels()
     you = view.you
     stage = view.current_stage
     speaker = view.speaker
@@ -34,71 +41,103 @@ def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
     )
     is_live = inside and view.status == SessionStatus.LIVE
     up_next = view.up_next
+    quiet = not view.show_numbers
 
-    def panel(name: str, lead: str = BETWEEN, **inputs: object) -> Panel:
-        return Panel(f"{PANEL_DIR}{name}.html", language, lead, inputs)
+    def panel(name: str, apart: tuple[object, ...], lead: str = BETWEEN, **inputs: object) -> Panel:
+        return made.once(
+            (name, language, *apart),
+            lambda: Panel(f"{PANEL_DIR}{name}.html", language, lead, inputs),
+        )
 
-    def part(name: str, row: str = "", **inputs: object) -> Panel:
+    def part(name: str, apart: tuple[object, ...], row: str = "", **inputs: object) -> Panel:
         """A panel continuing the one before it (a row of it, if named)."""
-        return Panel(f"{PANEL_DIR}{name}.html", language, "", inputs, inside=True, row=row)
+        return made.once(
+            (name, language, *apart),
+            lambda: Panel(f"{PANEL_DIR}{name}.html", language, "", inputs, inside=True, row=row),
+        )
 
-    # Who speaks, for the parts that do not show their clock: pausing it, resuming it or giving
-    # more time makes only the clock anew.
-    who_speaks = (
-        None
-        if speaker is None
-        else speaker.model_copy(update={"timer": None, "countdown": None, "taking_a_moment": False})
-    )
+    def who_speaks() -> Speaker | None:
+        """Who speaks, for the parts that do not show their clock: pausing it, resuming it or
+        giving more time makes only the clock anew."""
+        if speaker is None:
+            return None
+        return speaker.model_copy(
+            update={"timer": None, "countdown": None, "taking_a_moment": False}
+        )
+
     # The speaker as the turn panel's clock shows them: to everyone else in the session (the
     # speaker's own clock is in their "you" panel).
     watched = speaker if is_live and not you.is_speaking else None
+    me = you.id if any(p.id == you.id for p in up_next) else None
 
     return (
         panel(
             "version",
+            (),
             "",
             version=view.version,
             status=view.status,
             server_away=view.server_away,
         ),
-        panel("paused", is_live=is_live, paused_since=view.paused_since),
-        panel(
-            "you",
-            status=view.status,
-            you=you,
-            tt=view.taking_time,
-            # Read only by the one speaking (their clock) and the one next ("After Tom."): a
-            # speaker's clock pausing makes only the speaker's own panel anew.
-            speaker=speaker if you.is_speaking else who_speaks if you.is_next else None,
-            quiet=not view.show_numbers,
-            paused_since=view.paused_since if you.is_speaking else None,
+        panel("paused", (is_live,), is_live=is_live, paused_since=view.paused_since),
+        Panel(
+            f"{PANEL_DIR}you.html",
+            language,
+            BETWEEN,
+            {
+                "status": view.status,
+                "you": you,
+                "tt": view.taking_time,
+                # Read only by the one speaking (their clock) and the one next ("After Tom."):
+                # a speaker's clock pausing makes only the speaker's own panel anew.
+                "speaker": speaker if you.is_speaking else who_speaks() if you.is_next else None,
+                "quiet": quiet,
+                "paused_since": view.paused_since if you.is_speaking else None,
+            },
         ),
-        panel("stage", is_live=is_live, stage=stage, show_numbers=view.show_numbers),
-        panel(
-            "turn",
-            is_live=is_live,
-            speaker=who_speaks,
-            up_next=up_next,
-            round=view.round,
-            is_speaking=you.is_speaking,
-            is_next=you.is_next,
+        panel("stage", (is_live,), is_live=is_live, stage=stage, show_numbers=view.show_numbers),
+        # Made lazily: who speaks without their clock is a copy, made only for a new panel.
+        made.once(
+            ("turn", language, is_live, you.is_speaking, you.is_next),
+            lambda: Panel(
+                f"{PANEL_DIR}turn.html",
+                language,
+                BETWEEN,
+                {
+                    "is_live": is_live,
+                    "speaker": who_speaks(),
+                    "up_next": up_next,
+                    "round": view.round,
+                    "is_speaking": you.is_speaking,
+                    "is_next": you.is_next,
+                },
+            ),
         ),
         part(
             "turn_clock",
+            (watched is None,),
             row="speaker-time",
             clock=None if watched is None else watched.countdown,
-            quiet=not view.show_numbers,
+            quiet=quiet,
             taking_a_moment=watched is not None and watched.taking_a_moment,
         ),
         part(
             "turn_rest",
+            (is_live, me),
             is_live=is_live,
             up_next=up_next,
-            me=you.id if any(p.id == you.id for p in up_next) else None,
+            me=me,
             round=view.round,
         ),
         panel(
             "taking_time",
+            (
+                is_live,
+                you.offered_to_take_time,
+                you.chosen_to_take_time_in,
+                you.presence,
+                you.is_taking_time,
+            ),
             is_live=is_live,
             stage_kind=None if stage is None else stage.kind,
             tt=view.taking_time,
@@ -110,6 +149,7 @@ def phone_panels(view: ParticipantView, language: str) -> tuple[Panel, ...]:
         # No space before it: a comment in the whole page trims it away.
         panel(
             "presence",
+            (inside, you.presence, you.hand_raised, you.hand_seen, you.support_requested),
             "",
             inside=inside,
             status=view.status,

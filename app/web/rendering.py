@@ -14,7 +14,7 @@ from jinja2 import Environment, meta, nodes
 from markupsafe import Markup
 
 from app.plain_text import quoted
-from app.realtime.panels import Panel
+from app.realtime.panels import MadePanels, Panel
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text
@@ -157,8 +157,10 @@ class FragmentRenderer:
                 .render(view=view, session=record, join_code=record.join_code)
             )
 
-    def panels(self, view: ParticipantView, language: str) -> tuple[Panel, ...]:
-        return phone_panels(view, language)
+    def panels(
+        self, view: ParticipantView, language: str, made: MadePanels | None = None
+    ) -> tuple[Panel, ...]:
+        return phone_panels(view, language, made)
 
     def console_panels(
         self, view: FacilitatorView, record: LiveSessionRecord, language: str

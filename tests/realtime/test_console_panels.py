@@ -9,7 +9,7 @@ from hypothesis.stateful import invariant
 
 from app.agenda.carry_over import ACTION_LABELS
 from app.realtime.frames import VersionFrames
-from app.realtime.panels import Panel
+from app.realtime.panels import MadePanels, Panel
 from app.realtime.schedules import ScheduleCache
 from app.realtime.viewers import Viewer
 from app.session import commands as c
@@ -52,8 +52,10 @@ class CountingRenderer:
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str:
         return RENDERER(view, record, language)
 
-    def panels(self, view: ParticipantView, language: str) -> tuple[Panel, ...]:
-        return RENDERER.panels(view, language)
+    def panels(
+        self, view: ParticipantView, language: str, made: MadePanels | None = None
+    ) -> tuple[Panel, ...]:
+        return RENDERER.panels(view, language, made)
 
     def console_panels(
         self, view: FacilitatorView, record: LiveSessionRecord, language: str

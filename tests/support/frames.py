@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.realtime.panels import Panel
+from app.realtime.panels import MadePanels, Panel
 from app.session.views import AnyView, FacilitatorView, ParticipantView
 from app.store.live_sessions import LiveSessionRecord
 
@@ -34,7 +34,9 @@ class StandInRenderer:
             return "".join(self.render_panel(panel) for panel in panels)
         return f"<p lang='{language}'>{record.join_code} {view.role} {view.version}</p>"
 
-    def panels(self, view: ParticipantView, language: str) -> Sequence[Panel]:
+    def panels(
+        self, view: ParticipantView, language: str, made: MadePanels | None = None
+    ) -> Sequence[Panel]:
         return (
             Panel("version", language, "", {"version": view.version}),
             Panel("you", language, "\n", {"presence": view.you.presence}),
