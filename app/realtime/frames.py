@@ -7,8 +7,9 @@ ParticipantView would give (tests/realtime/test_frames.py), for a fraction of th
 piece of JSON is made by app/realtime/view_json.py; the console's schedule projection comes from
 the session's ScheduleCache (at most one a second).
 
-A phone's HTML and the console's are their panels (app/realtime/panels.py): each rendered once
-per distinct key, and taken from the previous version's frames when its key has not changed.
+A phone's HTML, the console's and the room's are their panels (app/realtime/panels.py): each
+rendered once per distinct key, and taken from the previous version's frames when its key has
+not changed.
 So each screen is also offered only the elements that changed since that version (the version
 marker always among them, which says which version the screen now shows); its outbox decides
 which of the two it sends. Equal messages are the same str, so a layer below can encode each
@@ -43,7 +44,7 @@ from app.session.views import (
     participant_view,
     participant_you,
     room_screen,
-    view_for,
+    room_view,
 )
 from app.store.live_sessions import LiveSessionRecord
 
@@ -113,8 +114,7 @@ class VersionFrames:
                 return self._join(self._phone_panels(viewer.view_key))
             if viewer.role is Role.FACILITATOR:
                 return self._join(self._console_panels(viewer.language))
-            view = view_for(self._state, viewer.role, viewer.person_id or None, shared=self._shared)
-            return self._renderer(view, self._record, viewer.language)
+            return self._join(self._room_panels(viewer.language))
         return snapshot_message(self._state.version, self.view_json(viewer.role, viewer.person_id))
 
     def _phone_panels(self, key: ViewKey) -> tuple[Panel, ...]:
@@ -139,10 +139,24 @@ class VersionFrames:
             self._outlines[key] = outline(panels)
         return panels
 
+    def _room_panels(self, language: str) -> tuple[Panel, ...]:
+        """The same for every room screen reading this language."""
+        key: ViewKey = (Role.ROOM, "", "html", language)
+        panels = self._panels.get(key)
+        if panels is None:
+            view = room_view(self._state, self._shared)
+            panels = self._panels[key] = tuple(
+                self._renderer.room_panels(view, self._record, language)
+            )
+            self._outlines[key] = outline(panels)
+        return panels
+
     def _screen_panels(self, key: ViewKey) -> tuple[Panel, ...]:
         role, _person, _format, language = key
         if role is Role.FACILITATOR:
             return self._console_panels(language)
+        if role is Role.ROOM:
+            return self._room_panels(language)
         return self._phone_panels(key)
 
     def _outline_of(self, key: ViewKey) -> Outline:
@@ -157,7 +171,7 @@ class VersionFrames:
         always among them; None when there is nothing to compare with."""
         role, person, format_, _language = key
         previous = self._previous
-        if previous is None or format_ != "html" or role is Role.ROOM:
+        if previous is None or format_ != "html":
             return None
         if role is Role.PARTICIPANT and person not in previous._state.participants:
             return None

@@ -10,15 +10,15 @@ from typing import Literal, Protocol
 from app.realtime.outbox import Outbox
 from app.realtime.panels import MadePanels, Panel
 from app.session.command_base import Role
-from app.session.views import AnyView, FacilitatorView, ParticipantView
+from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView
 from app.store.live_sessions import LiveSessionRecord
 
 Format = Literal["json", "html"]
 
 
 class Renderer(Protocol):
-    """A screen's HTML: a view's whole fragment, or a phone's or the console's panels one at a
-    time."""
+    """A screen's HTML: a view's whole fragment, or a phone's, the console's or the room's
+    panels one at a time."""
 
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str: ...
 
@@ -28,6 +28,10 @@ class Renderer(Protocol):
 
     def console_panels(
         self, view: FacilitatorView, record: LiveSessionRecord, language: str
+    ) -> Sequence[Panel]: ...
+
+    def room_panels(
+        self, view: RoomView, record: LiveSessionRecord, language: str
     ) -> Sequence[Panel]: ...
 
     def render_panel(self, panel: Panel) -> str: ...

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from app.plain_text import quoted
 from app.realtime.panels import MadePanels, Panel
-from app.session.views import AnyView, FacilitatorView, ParticipantView
+from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text
 from app.web.compiled_words import compiled_for
@@ -42,6 +42,7 @@ from app.web.local_time import (
 )
 from app.web.minutes import minutes_value
 from app.web.phone_panels import phone_panels
+from app.web.room_panels import room_panels
 from app.web.script_words import script_words
 from app.web.services import Services
 
@@ -134,8 +135,8 @@ class PanelReadsTooMuch(Exception):
 
 
 class FragmentRenderer:
-    """A live page's fragment: whole (the page's first load), or a phone's or the console's
-    panels one by one (app/realtime/panels.py)."""
+    """A live page's fragment: whole (the page's first load), or a phone's, the console's or
+    the room's panels one by one (app/realtime/panels.py)."""
 
     def __init__(self, templates: Jinja2Templates, languages: Languages) -> None:
         self._env = templates.env
@@ -166,6 +167,11 @@ class FragmentRenderer:
         self, view: FacilitatorView, record: LiveSessionRecord, language: str
     ) -> tuple[Panel, ...]:
         return console_panels(view, record, language)
+
+    def room_panels(
+        self, view: RoomView, record: LiveSessionRecord, language: str
+    ) -> tuple[Panel, ...]:
+        return room_panels(view, record, language)
 
     def render_panel(self, panel: Panel) -> str:
         if panel.template not in self._checked:

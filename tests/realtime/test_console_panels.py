@@ -15,7 +15,7 @@ from app.realtime.viewers import Viewer
 from app.session import commands as c
 from app.session.command_base import CommandBase, Role
 from app.session.state import SessionState, SessionStatus
-from app.session.views import AnyView, FacilitatorView, ParticipantView, view_for
+from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView, view_for
 from app.store.live_sessions import LiveSessionRecord
 from app.web.console_panels import FIELDS
 from app.web.languages import LOCALES_DIR, Languages
@@ -61,6 +61,11 @@ class CountingRenderer:
         self, view: FacilitatorView, record: LiveSessionRecord, language: str
     ) -> tuple[Panel, ...]:
         return RENDERER.console_panels(view, record, language)
+
+    def room_panels(
+        self, view: RoomView, record: LiveSessionRecord, language: str
+    ) -> tuple[Panel, ...]:
+        return RENDERER.room_panels(view, record, language)
 
     def render_panel(self, panel: Panel) -> str:
         self.rendered.append(panel.template.removeprefix("live/console/").removesuffix(".html"))

@@ -66,7 +66,10 @@ def test_each_distinct_message_is_made_once_per_version() -> None:
     assert message["type"] == "snapshot"
     assert message["version"] == driver.state.version
     assert message["view"]["you"]["id"] == driver.pid(1)
-    assert frames.for_viewer(room_html) == f"<p lang='en'>ABC234 room {driver.state.version}</p>"
+    assert (
+        frames.for_viewer(room_html)
+        == f"<p id='room' lang='en'>ABC234 room {driver.state.version}</p>"
+    )
 
 
 def test_html_is_made_once_per_language_and_json_once_for_all() -> None:
@@ -77,8 +80,8 @@ def test_html_is_made_once_per_language_and_json_once_for_all() -> None:
         return Viewer(role=Role.ROOM, person_id="", format=format_, language=language)
 
     in_spanish = frames.for_viewer(screen("html", "es"))
-    assert in_spanish.startswith("<p lang='es'>")
-    assert frames.for_viewer(screen("html", "en")).startswith("<p lang='en'>")
+    assert in_spanish.startswith("<p id='room' lang='es'>")
+    assert frames.for_viewer(screen("html", "en")).startswith("<p id='room' lang='en'>")
     assert frames.for_viewer(screen("html", "es")) is in_spanish
     assert frames.for_viewer(screen("json", "es")) is frames.for_viewer(screen("json", "en"))
 

@@ -137,7 +137,7 @@ async def test_every_viewer_is_offered_the_newest_version(
     for _ in range(3):
         await hub.execute(command(cmd.Share), sam)
     for viewer in viewers:
-        newest = f"<p lang='en'>{hub.record.join_code} room {hub.state.version}</p>"
+        newest = f"<p id='room' lang='en'>{hub.record.join_code} room {hub.state.version}</p>"
         assert await viewer.outbox.take() == [newest]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.realtime.panels import MadePanels, Panel
-from app.session.views import AnyView, FacilitatorView, ParticipantView
+from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView
 from app.store.live_sessions import LiveSessionRecord
 
 NOW = 2_000.0
@@ -21,7 +21,8 @@ RECORD = LiveSessionRecord(
 
 class StandInRenderer:
     """Short HTML that says which view it is: a phone's is two panels, the version marker and
-    its own presence; a console's, the version marker and how many people."""
+    its own presence; a console's, the version marker and how many people; a room's, one
+    panel with the join code and the version."""
 
     def __init__(self) -> None:
         self.panels_rendered: list[Panel] = []
@@ -32,7 +33,9 @@ class StandInRenderer:
         if isinstance(view, FacilitatorView):
             panels = self.console_panels(view, record, language)
             return "".join(self.render_panel(panel) for panel in panels)
-        return f"<p lang='{language}'>{record.join_code} {view.role} {view.version}</p>"
+        return "".join(
+            self.render_panel(panel) for panel in self.room_panels(view, record, language)
+        )
 
     def panels(
         self, view: ParticipantView, language: str, made: MadePanels | None = None
@@ -48,6 +51,18 @@ class StandInRenderer:
         return (
             Panel("console-version", language, "", {"version": view.version}),
             Panel("console-people", language, "\n", {"people": len(view.participants)}),
+        )
+
+    def room_panels(
+        self, view: RoomView, record: LiveSessionRecord, language: str
+    ) -> Sequence[Panel]:
+        return (
+            Panel(
+                "room",
+                language,
+                "",
+                {"join_code": record.join_code, "role": view.role, "version": view.version},
+            ),
         )
 
     def render_panel(self, panel: Panel) -> str:
