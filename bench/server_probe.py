@@ -12,6 +12,12 @@ the script itself would. Nothing of Peer Rounds is changed: the probes live in t
 - Loop lag: a task asks to sleep LAG_PERIOD_S and records how much later it woke; a loop busy
   with one long callback (or starved of the interpreter lock) shows up as lag.
 - GC pauses: gc.callbacks time every collection, whichever thread ran it.
+- What the process still holds at exit, by where it was allocated, when PROBE_TRACEMALLOC
+  is set to how many frames to keep (SAMPLES.json.tracemalloc.txt).
+- At exit, the reference cycles left unreachable and the objects still reachable, by type,
+  when PROBE_CENSUS is set (SAMPLES.json.census.txt).
+- A young-generation threshold, when PROBE_GC_YOUNG is set (bench/churn.py): set after
+  `serve` has set its own thresholds, the other two kept as `serve` left them.
 - Stalls, when PROBE_STALLS_MS is set: a timer signal every few milliseconds checks how long
   ago the loop probe last woke and, once that is longer than the threshold, notes where the
   event loop's thread is (its innermost frames). Off unless asked for (`bench/load.py
@@ -36,6 +42,7 @@ import sys
 import sysconfig
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from types import FrameType
@@ -57,6 +64,13 @@ class Probes:
         self.stalls: list[tuple[float, list[str]]] = []
         self._gc_started = 0.0
         self._woke = time.monotonic()
+        # A tracemalloc snapshot, when asked for one (PROBE_TRACEMALLOC and SIGUSR1).
+        self.marked: Any = None
+
+    def mark_allocations(self) -> None:
+        import tracemalloc
+
+        self.marked = tracemalloc.take_snapshot()
 
     def on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
@@ -112,6 +126,44 @@ class Probes:
         )
 
 
+def write_largest_allocations(path: Path, since: Any, places: int = 25) -> None:
+    """What the process holds now and did not at `since` (a tracemalloc snapshot; None: at
+    start), by where it was allocated, largest first: what a server that grew kept."""
+    import tracemalloc
+
+    gc.collect()
+    now = tracemalloc.take_snapshot()
+    if since is None:
+        grown = [(s.size, s.count, s.traceback) for s in now.statistics("traceback")]
+    else:
+        grown = [
+            (s.size_diff, s.count_diff, s.traceback) for s in now.compare_to(since, "traceback")
+        ]
+    lines = []
+    for size, count, where in sorted(grown, key=lambda stat: stat[0], reverse=True)[:places]:
+        lines.append(f"{size / 1024:10.1f} KiB in {count} blocks")
+        lines += [f"    {short(frame.filename)}:{frame.lineno}" for frame in where]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def write_census(path: Path, types: int = 30) -> None:
+    """The reference cycles the process had left unreachable at exit, by type of object, most
+    numerous first (what only a garbage collection frees: each full collection walks it), then
+    the objects still reachable the same way."""
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    gc.collect()
+    garbage = Counter(type(thing).__qualname__ for thing in gc.garbage)
+    gc.set_debug(0)
+    gc.garbage.clear()
+    gc.collect()
+    alive = Counter(type(thing).__qualname__ for thing in gc.get_objects())
+    lines = [f"unreachable, waiting for a collection: {garbage.total()} objects"]
+    lines += [f"{count:10} {name}" for name, count in garbage.most_common(types)]
+    lines += [f"reachable: {alive.total()} objects"]
+    lines += [f"{count:10} {name}" for name, count in alive.most_common(types)]
+    path.write_text("\n".join(lines) + "\n")
+
+
 def short(filename: str) -> str:
     """A frame's file from the package it is in (a library's, the standard library's) or from
     the repository."""
@@ -153,6 +205,16 @@ def serve_peer_rounds(probes: Probes) -> None:
 
     # app.cli imported create_app by name, and `serve` makes its app through that name.
     setattr(cli, "create_app", probed)  # noqa: B010
+    young = os.environ.get("PROBE_GC_YOUNG")
+    if young:
+        tune = cli.tune_full_collections
+
+        def tuned() -> None:
+            tune()
+            _young, middle, full = gc.get_threshold()
+            gc.set_threshold(int(young), middle, full)
+
+        setattr(cli, "tune_full_collections", tuned)  # noqa: B010
     cli.main(["serve"])
 
 
@@ -183,6 +245,14 @@ def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     probes = Probes()
     gc.callbacks.append(probes.on_gc)
+    traced = os.environ.get("PROBE_TRACEMALLOC")
+    if traced:
+        import tracemalloc
+
+        tracemalloc.start(int(traced))
+        # SIGUSR1 (bench/churn.py, as its screens begin to come and go): what is held from then
+        # on is what the exit's report counts.
+        signal.signal(signal.SIGUSR1, lambda signum, frame: probes.mark_allocations())
     stall_ms = os.environ.get("PROBE_STALLS_MS")
     if stall_ms:
         probes.watch_stalls(float(stall_ms) / 1000)
@@ -194,6 +264,10 @@ def main(argv: list[str]) -> None:
     finally:
         gc.callbacks.remove(probes.on_gc)
         probes.write(Path(samples))
+        if traced:
+            write_largest_allocations(Path(f"{samples}.tracemalloc.txt"), probes.marked)
+        if os.environ.get("PROBE_CENSUS"):
+            write_census(Path(f"{samples}.census.txt"))
 
 
 if __name__ == "__main__":

@@ -140,6 +140,10 @@ class LiveConnection:
                 self._sender.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._sender
+            # The outbox holds this connection's methods, and this connection its outbox: gone,
+            # both are freed at once, not by a full collection.
+            self.viewer.outbox.on_due = None
+            self.viewer.outbox.sink = None
             self.metrics.open_connections.labels(role=role).dec()
             self.log.info("disconnected", seconds=round(time.monotonic() - opened, 1))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import frames, load, socket_memory, stack
+from bench import churn, frames, load, socket_memory, stack
 
 # Real server processes, one after the other: minutes, not seconds.
 pytestmark = pytest.mark.slow
@@ -87,6 +87,20 @@ def test_the_socket_memory_bench_measures_and_traces_idle_sockets() -> None:
     assert per_socket > 1000
     # Each socket is at least its protocol and its ASGI task for a full collection to walk.
     assert results["objects_per_socket"]["peer-rounds"] >= 2
+
+
+def test_the_churn_bench_keeps_screens_coming_and_going_and_reads_the_servers_memory(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (result,) = churn.main(["--sessions", "1", "--minutes", "0.2", "--young", "1000"])
+    assert result["young"] == 1000
+    # Twelve screens, each back at least once in 12 s of stays of 1 to 4 s.
+    assert result["connections"] >= 2 * (SCREENS - 1)
+    assert result["failures"] == 0
+    assert 0 < result["rss_start"] <= result["rss_peak"]
+    young, _middle, _full = result["collections"]
+    assert young > 0
+    assert "young threshold" in capsys.readouterr().out
 
 
 def test_the_frames_bench_writes_each_frame_once_on_both_paths() -> None:

@@ -10,6 +10,7 @@ slot. The plain path (no server of ours) is what every TestClient test in tests/
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 import time
@@ -26,12 +27,14 @@ from hypothesis import strategies as st
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.frames import Frame
+from websockets.server import ServerProtocol
 from websockets.streams import StreamReader
 
 from app.config import Settings
 from app.main import create_app
 from app.web.connections import ConnectionLimits, CountedWebSocket, ServingConfig
 from app.web.frames import PLAIN, SharedFrames, encoding_of
+from app.web.live_connection import LiveConnection
 from app.web.rate_limits import RateLimitPolicy, install_rate_limits
 from bench.load import set_up_session
 from bench.loadgen import version_of
@@ -283,3 +286,34 @@ async def test_a_screen_whose_buffer_is_full_skips_to_the_newest_version(
     assert version_in(await asyncio.wait_for(stalled.recv(), 10)) == versions[-1] + 1
     await reader.close()
     await stalled.close()
+
+
+def alive(kind: type) -> int:
+    return sum(1 for thing in gc.get_objects() if type(thing) is kind)
+
+
+async def test_a_screen_that_goes_leaves_nothing_for_the_collector_to_find(
+    served: ServerInThread, screens: Screens
+) -> None:
+    """Reference counting frees a closed socket's objects at once. A reference cycle would
+    leave them for a garbage collection, and one that has lived a second is old enough that
+    only a full collection looks: under screens coming and going, hundreds of megabytes and
+    pauses of half a second (bench/churn.py)."""
+    gc.collect()
+    gc.disable()
+    try:
+        before = {kind: alive(kind) for kind in (CountedWebSocket, LiveConnection, ServerProtocol)}
+        for deflate in (True, False):
+            connection = await room_screen(served, screens, "html", deflate=deflate)
+            await screens.command()
+            await asyncio.wait_for(connection.recv(), 10)
+            await connection.close()
+        deadline = time.monotonic() + 10
+        while True:
+            left = {kind: alive(kind) - count for kind, count in before.items()}
+            if not any(left.values()) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
+        assert left == dict.fromkeys(before, 0)
+    finally:
+        gc.enable()
