@@ -52,17 +52,22 @@ class Churn:
         self.connections = 0
         self.failures = 0
 
-    async def facilitator(self, session: dict[str, Any], until: float) -> None:
-        """Stays, pausing and resuming the speaker's clock as a facilitator would tap."""
-        sock = session["facilitator"]
-        async with connect(
+    def screen(self, sock: dict[str, Any]) -> Any:
+        """A browser's socket for this screen (its cookie, deflate offered), to open with
+        `async with`."""
+        return connect(
             self.base + sock["path"],
             origin=self.origin,
             additional_headers={"Cookie": sock["cookie"]},
             compression="deflate",
             ping_interval=None,
             max_size=2**22,
-        ) as connection:
+            open_timeout=10,
+        )
+
+    async def facilitator(self, session: dict[str, Any], until: float) -> None:
+        """Stays, pausing and resuming the speaker's clock as a facilitator would tap."""
+        async with self.screen(session["facilitator"]) as connection:
             reader = asyncio.create_task(self.drain(connection))
             kinds = ("pause_timer", "resume_timer")
             turn = 0
@@ -83,15 +88,7 @@ class Churn:
         """A screen that connects, reads for a while, goes, and comes back, until `until`."""
         while time.monotonic() < until:
             try:
-                async with connect(
-                    self.base + sock["path"],
-                    origin=self.origin,
-                    additional_headers={"Cookie": sock["cookie"]},
-                    compression="deflate",
-                    ping_interval=None,
-                    max_size=2**22,
-                    open_timeout=10,
-                ) as connection:
+                async with self.screen(sock) as connection:
                     self.connections += 1
                     await connection.recv()
                     with contextlib.suppress(TimeoutError):

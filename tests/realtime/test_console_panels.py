@@ -5,7 +5,6 @@ both languages), and a version remakes only the panels whose fields changed."""
 from __future__ import annotations
 
 import pytest
-from hypothesis.stateful import invariant
 
 from app.agenda.carry_over import ACTION_LABELS
 from app.realtime.frames import VersionFrames
@@ -14,14 +13,14 @@ from app.realtime.schedules import ScheduleCache
 from app.realtime.viewers import Viewer
 from app.session import commands as c
 from app.session.command_base import CommandBase, Role
-from app.session.state import SessionState, SessionStatus
+from app.session.state import SessionState
 from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView, view_for
 from app.store.live_sessions import LiveSessionRecord
 from app.web.console_panels import FIELDS
 from app.web.languages import LOCALES_DIR, Languages
 from app.web.rendering import FragmentRenderer, PanelReadsTooMuch, make_templates
-from tests.support.engine import Driver, engine_settings
-from tests.support.engine_machine import EngineMachine
+from tests.support.engine import Driver
+from tests.support.engine_machine import checked_after_every_step
 from tests.support.frames import NOW, RECORD
 
 
@@ -140,12 +139,6 @@ def test_a_field_read_by_an_included_template_counts_too() -> None:
         renderer.render_panel(notes)
 
 
-class ConsolePanelsMachine(EngineMachine):
-    @invariant()
-    def panels_make_the_whole_console(self) -> None:
-        if self.state.status is not SessionStatus.NEW:
-            assert_panels_make_the_whole_console(self.state)
-
-
-ConsolePanelsMachine.TestCase.settings = engine_settings(10, stateful_step_count=40)
-TestConsolePanelsUnderRandomUse = ConsolePanelsMachine.TestCase
+TestConsolePanelsUnderRandomUse = checked_after_every_step(
+    assert_panels_make_the_whole_console, examples=10, steps=40
+)

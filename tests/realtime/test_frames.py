@@ -8,7 +8,6 @@ import weakref
 from typing import Any
 
 import pytest
-from hypothesis.stateful import invariant
 
 from app.realtime import frames as frames_module
 from app.realtime.frames import VersionFrames
@@ -17,10 +16,10 @@ from app.realtime.viewers import Format, Viewer
 from app.session import commands as c
 from app.session import views as views_module
 from app.session.command_base import Role
-from app.session.state import SessionState, SessionStatus
+from app.session.state import SessionState
 from app.session.views import FacilitatorView, facilitator_view, view_for
-from tests.support.engine import Driver, engine_settings
-from tests.support.engine_machine import EngineMachine
+from tests.support.engine import Driver
+from tests.support.engine_machine import checked_after_every_step
 from tests.support.frames import NOW, RECORD, StandInRenderer, render
 
 
@@ -106,16 +105,10 @@ def test_the_console_view_is_built_once_for_both_formats(monkeypatch: pytest.Mon
     assert built == [driver.state.version]
 
 
-class FramesMachine(EngineMachine):
-    @invariant()
-    def frames_are_the_views_serialised(self) -> None:
-        if self.state.status is not SessionStatus.NEW:
-            assert_every_frame_is_the_views_own(self.state)
-
-
-FramesMachine.TestCase.settings = engine_settings(20, stateful_step_count=60)
 # A long hypothesis run: in `make test`, not in the fast lane.
-TestFramesUnderRandomUse = pytest.mark.slow(FramesMachine.TestCase)
+TestFramesUnderRandomUse = pytest.mark.slow(
+    checked_after_every_step(assert_every_frame_is_the_views_own, examples=20, steps=60)
+)
 
 
 def phone(person: str, language: str = "en") -> Viewer:

@@ -5,17 +5,16 @@ template reads", tested on every step of random sessions in both languages."""
 from __future__ import annotations
 
 import pytest
-from hypothesis.stateful import invariant
 
 from app.realtime.panels import MadePanels, Panel
 from app.session import commands as c
 from app.session.command_base import Role
-from app.session.state import SessionState, SessionStatus
+from app.session.state import SessionState
 from app.session.views import ParticipantView, view_for
 from app.web.languages import LOCALES_DIR, Languages
 from app.web.rendering import FragmentRenderer, PanelReadsTooMuch, make_templates
-from tests.support.engine import Driver, engine_settings
-from tests.support.engine_machine import EngineMachine
+from tests.support.engine import Driver
+from tests.support.engine_machine import checked_after_every_step
 from tests.support.frames import RECORD
 
 RENDERER = FragmentRenderer(make_templates(), Languages.from_directory(LOCALES_DIR))
@@ -84,12 +83,6 @@ def test_a_panel_that_reads_a_name_it_is_not_given_is_refused() -> None:
         renderer.render_panel(stage_without_numbers)
 
 
-class PhonePanelsMachine(EngineMachine):
-    @invariant()
-    def panels_make_the_whole_page(self) -> None:
-        if self.state.status is not SessionStatus.NEW:
-            assert_panels_make_the_whole_page(self.state)
-
-
-PhonePanelsMachine.TestCase.settings = engine_settings(10, stateful_step_count=40)
-TestPhonePanelsUnderRandomUse = PhonePanelsMachine.TestCase
+TestPhonePanelsUnderRandomUse = checked_after_every_step(
+    assert_panels_make_the_whole_page, examples=10, steps=40
+)

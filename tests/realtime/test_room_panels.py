@@ -4,17 +4,14 @@ languages; and a room sent only what changed gets only the rows that did."""
 
 from __future__ import annotations
 
-from hypothesis.stateful import invariant
-
 from app.realtime.viewers import Viewer
 from app.session import commands as c
 from app.session.command_base import CommandBase, Role
-from app.session.state import SessionState, SessionStatus
+from app.session.state import SessionState
 from app.session.views import RoomView, view_for
 from tests.realtime.test_console_panels import RENDERER, a_round_in_progress
 from tests.realtime.test_screen_changes import frames_of
-from tests.support.engine import engine_settings
-from tests.support.engine_machine import EngineMachine
+from tests.support.engine_machine import checked_after_every_step
 from tests.support.frames import RECORD
 from tests.support.screens import Screen, top_level
 
@@ -67,12 +64,6 @@ def test_everything_paused_sends_the_scene_whole() -> None:
     assert set(room_changes(c.PauseSession)) == {"live-version", "room-scene"}
 
 
-class RoomPanelsMachine(EngineMachine):
-    @invariant()
-    def panels_make_the_whole_room(self) -> None:
-        if self.state.status is not SessionStatus.NEW:
-            assert_panels_make_the_whole_room(self.state)
-
-
-RoomPanelsMachine.TestCase.settings = engine_settings(8, stateful_step_count=40)
-TestRoomPanelsUnderRandomUse = RoomPanelsMachine.TestCase
+TestRoomPanelsUnderRandomUse = checked_after_every_step(
+    assert_panels_make_the_whole_room, examples=8, steps=40
+)

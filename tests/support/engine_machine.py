@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import unittest
+from collections.abc import Callable
 from typing import Any, Literal
 
 from hypothesis import strategies as st
@@ -79,6 +81,7 @@ from tests.support.engine import (
     START,
     TEMPLATE,
     Commit,
+    engine_settings,
     facilitator,
     participant,
     rebuild,
@@ -1178,3 +1181,19 @@ class EngineMachine(RuleBasedStateMachine):
         assert folded.model_dump(exclude=UNDO_BOOKKEEPING) == self.state.model_dump(
             exclude=UNDO_BOOKKEEPING
         )
+
+
+def checked_after_every_step(
+    check: Callable[[SessionState], None], *, examples: int, steps: int
+) -> type[unittest.TestCase]:
+    """A hypothesis test that runs random sessions and, after every step once the session
+    exists, `check`s its state: for a rule that must hold whatever people do."""
+
+    class Checked(EngineMachine):
+        @invariant()
+        def holds(self) -> None:
+            if self.state.status is not SessionStatus.NEW:
+                check(self.state)
+
+    Checked.TestCase.settings = engine_settings(examples, stateful_step_count=steps)
+    return Checked.TestCase

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import gettext
 
-from hypothesis.stateful import invariant
 from jinja2 import DictLoader, Environment, select_autoescape
 
 from app.session.command_base import Role
-from app.session.state import SessionState, SessionStatus
+from app.session.state import SessionState
 from app.session.views import view_for
 from app.web.compiled_words import compiled_for
 from app.web.languages import LOCALES_DIR, Languages
 from app.web.rendering import FragmentRenderer, add_filters, live_fragment_name, make_templates
-from tests.support.engine import engine_settings
-from tests.support.engine_machine import EngineMachine
+from tests.support.engine_machine import checked_after_every_step
 from tests.support.frames import RECORD
 
 LANGUAGES = Languages.from_directory(LOCALES_DIR)
@@ -109,12 +107,6 @@ def assert_screens_render_as_at_runtime(state: SessionState) -> None:
             assert RENDERER(view, RECORD, language) == expected
 
 
-class CompiledWordsMachine(EngineMachine):
-    @invariant()
-    def screens_render_as_at_runtime(self) -> None:
-        if self.state.status is not SessionStatus.NEW:
-            assert_screens_render_as_at_runtime(self.state)
-
-
-CompiledWordsMachine.TestCase.settings = engine_settings(6, stateful_step_count=30)
-TestCompiledWordsUnderRandomUse = CompiledWordsMachine.TestCase
+TestCompiledWordsUnderRandomUse = checked_after_every_step(
+    assert_screens_render_as_at_runtime, examples=6, steps=30
+)
