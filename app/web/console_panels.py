@@ -155,12 +155,7 @@ def console_panels(
     view: FacilitatorView, record: LiveSessionRecord, language: str
 ) -> tuple[Panel, ...]:
     session = {"id": record.id}
-    speaker = view.speaker
-    who_speaks = (
-        None
-        if speaker is None
-        else speaker.model_copy(update={"timer": None, "countdown": None, "taking_a_moment": False})
-    )
+    who_speaks = None if view.speaker is None else view.speaker.without_clock()
     panels = []
     for name, (lead, fields) in FIELDS.items():
         if name == "people_foot":

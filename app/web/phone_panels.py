@@ -61,9 +61,7 @@ def phone_panels(
         giving more time makes only the clock anew."""
         if speaker is None:
             return None
-        return speaker.model_copy(
-            update={"timer": None, "countdown": None, "taking_a_moment": False}
-        )
+        return speaker.without_clock()
 
     # The speaker as the turn panel's clock shows them: to everyone else in the session (the
     # speaker's own clock is in their "you" panel).

@@ -147,13 +147,13 @@ class FragmentRenderer:
         }
         self._checked: set[str] = set()
 
-    def _speaking(self, language: str) -> Environment:
+    def _templates_in(self, language: str) -> Environment:
         return self._compiled.get(language) or self._compiled[SOURCE_LANGUAGE]
 
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str:
         with self._languages.speaking(language):
             return (
-                self._speaking(language)
+                self._templates_in(language)
                 .get_template(live_fragment_name(view))
                 .render(view=view, session=record, join_code=record.join_code)
             )
@@ -177,7 +177,9 @@ class FragmentRenderer:
         if panel.template not in self._checked:
             self._check_reads(panel)
         with self._languages.speaking(panel.language):
-            html = self._speaking(panel.language).get_template(panel.template).render(panel.inputs)
+            html = (
+                self._templates_in(panel.language).get_template(panel.template).render(panel.inputs)
+            )
             return panel.lead + html + panel.tail
 
     def _check_reads(self, panel: Panel) -> None:

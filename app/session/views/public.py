@@ -77,6 +77,11 @@ class Speaker(View):
     taking_a_moment: bool
     asked_again: bool
 
+    def without_clock(self) -> Speaker:
+        """Who speaks, for what does not show their clock: pausing it, resuming it or giving
+        more time leaves this the same."""
+        return self.model_copy(update={"timer": None, "countdown": None, "taking_a_moment": False})
+
 
 class RoundProgress(View):
     started: bool
