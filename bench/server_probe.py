@@ -16,6 +16,7 @@ the script itself would. Nothing of Peer Rounds is changed: the probes live in t
   is set to how many frames to keep (SAMPLES.json.tracemalloc.txt).
 - At exit, the reference cycles left unreachable and the objects still reachable, by type,
   when PROBE_CENSUS is set (SAMPLES.json.census.txt).
+- Messages made for free, when PROBE_FLOOR is set (bench/floor.py, `bench/load.py --floor`).
 - A young-generation threshold, when PROBE_GC_YOUNG is set (bench/churn.py): set after
   `serve` has set its own thresholds, the other two kept as `serve` left them.
 - Stalls, when PROBE_STALLS_MS is set: a timer signal every few milliseconds checks how long
@@ -215,6 +216,10 @@ def serve_peer_rounds(probes: Probes) -> None:
             gc.set_threshold(int(young), middle, full)
 
         setattr(cli, "tune_full_collections", tuned)  # noqa: B010
+    if os.environ.get("PROBE_FLOOR"):
+        from bench import floor
+
+        floor.install()
     cli.main(["serve"])
 
 

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.bare_html import Fragments
-from bench.load import held, version_slotted
+from bench.floor import VERSION_SLOT, slotted
+from bench.load import held, verdict, version_slotted
 from bench.loadgen import version_of
 from bench.stack import OTHER, part_of, where_time_goes
 
@@ -59,6 +60,33 @@ def test_the_bare_server_sends_the_whole_page_then_alternates_as_pause_and_resum
     ]
 
 
+@given(versions, versions)
+def test_the_floor_puts_a_new_version_where_a_message_names_its_own_and_nowhere_else(
+    made: int, version: int
+) -> None:
+    """bench/floor.py resends a message made for another version: the snapshot's number, the
+    view's and the HTML marker change; an undo offer's version or a number that happens to be
+    equal do not."""
+    view = f'{{"version":{made},"undo":{{"version":{made - 1}}},"spoken_s":{made}}}'
+    json_message = f'{{"type":"snapshot","protocol":1,"version":{made},"view":{view}}}'
+    html = (
+        f'<form><input name="version" value="{made}"></form><p>{made} s</p>'
+        f'<span id="live-version" data-version="{made}" hidden></span>'
+    )
+    sent_json, sent_html = (
+        slotted(message, made).replace(VERSION_SLOT, str(version))
+        for message in (json_message, html)
+    )
+    assert json.loads(sent_json) == {
+        "type": "snapshot",
+        "protocol": 1,
+        "version": version,
+        "view": {"version": version, "undo": {"version": made - 1}, "spoken_s": made},
+    }
+    assert sent_html == html.replace(f'data-version="{made}"', f'data-version="{version}"')
+    assert version_of(sent_json) == version_of(sent_html) == version
+
+
 def result(p99_ms: float, format: str, **failures: int) -> dict[str, Any]:
     counts = {"incomplete": 0, "unacked": 0, "dropped": 0, "connect_failures": 0}
     return {"latency_p99_ms": p99_ms, "format": format, "unattributed": 0, **counts, **failures}
@@ -80,6 +108,19 @@ def test_a_run_is_held_when_everything_arrived_within_its_formats_latency_target
     }
     expected = count == 0 and mine_p99 <= {"json": 1.5, "html": 3.0}[format] * bare_p99
     assert held(results) is expected
+
+
+def test_a_bare_server_that_used_no_tick_of_cpu_gives_no_ratio_and_no_verdict() -> None:
+    """/proc counts CPU in 10 ms ticks: the smallest runs' bare server can show none."""
+    measured = {"cpu_us_per_frame": 0.0, "rss_per_connection_kib": 40.0, "drop_reasons": []}
+    measured |= {"generator_cpu_pct": [5.0], "server": "baseline"}
+    results = {
+        "baseline": result(1.0, "html") | measured,
+        "peer-rounds": result(2.0, "html") | measured | {"cpu_us_per_frame": 90.0},
+    }
+    said = verdict(results)
+    assert "CPU per delivered frame <= 2.5x baseline: - (the bare server used < 1 tick)" in said
+    assert "(90.0 vs 0.0 us)  MISSED" in said
 
 
 def busy_work() -> int:

@@ -1,6 +1,7 @@
 """The benchmarks' smallest configurations, run for a few seconds so that they cannot rot:
 bench/load.py with one session of browser-real HTML screens against the bare server sending the
-same fragments (both in this repository), and bench/stack.py with one short block each.
+same fragments (both in this repository) and Peer Rounds with its messages made for free
+(bench/floor.py), and bench/stack.py with one short block each.
 
 The JSON mode's bare server is the team's shared baseline, outside this repository
 (`../shared/bench/ws_baseline.py`): a clean checkout elsewhere does not have it, so it is run by
@@ -25,7 +26,7 @@ SCREENS = 13  # a facilitator, 11 participants and the room view
 def test_the_smallest_browser_real_run_delivers_every_version(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     smallest = ["--sessions", "1", "--format", "html", "--seconds", "3", "--warmup", "1"]
-    code = load.main([*smallest, "--json", str(out)])
+    code = load.main([*smallest, "--floor", "--json", str(out)])
     assert code == 0
     by_format = {pair["peer-rounds"]["format"]: pair for pair in json.loads(out.read_text())}
     assert set(by_format) == {"html"}
@@ -37,7 +38,9 @@ def test_the_smallest_browser_real_run_delivers_every_version(tmp_path: Path) ->
             failures = ("incomplete", "unacked", "dropped", "connect_failures", "unattributed")
             assert [result[key] for key in failures] == [0] * len(failures)
             assert result["window_frames"] >= SCREENS * result["delivered"]
-            assert result["cpu_us_per_frame"] > 0
+            # /proc counts CPU in 10 ms ticks, and the bare server's three seconds of one
+            # session can take less than one.
+            assert result["cpu_us_per_frame"] > 0 or result["server"] == "baseline"
             assert result["loop_lag_p99_ms"] is not None
             assert result["gc_worst_ms"] is not None
     html = by_format["html"]
@@ -45,6 +48,8 @@ def test_the_smallest_browser_real_run_delivers_every_version(tmp_path: Path) ->
     # the digits of the version number.
     bare, mine = html["baseline"]["avg_message_bytes"], html["peer-rounds"]["avg_message_bytes"]
     assert abs(bare - mine) <= 0.01 * mine
+    # Peer Rounds with its messages made for free (bench/floor.py) sends what it would have.
+    assert abs(html["floor"]["avg_message_bytes"] - mine) <= 0.01 * mine
 
 
 def test_the_stack_profile_runs_one_command_at_a_time_for_both_formats() -> None:
