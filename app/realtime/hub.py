@@ -26,7 +26,7 @@ from app.session.command_base import Actor, CommandBase
 from app.session.decide import decide
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
 from app.session.events import EVENTS_ADAPTER
-from app.session.evolve import apply_commit
+from app.session.evolve import apply_commit, committed
 from app.session.state import SessionState
 from app.session.storage import events_for_storage, state_for_storage
 from app.store.commits import Commit, DuplicateCommand, VersionConflict
@@ -179,8 +179,9 @@ class SessionHub:
                     # answer came (see in_thread): nobody has announced it yet. Twice is harmless.
                     self._broker.publish(self.record.id, self.state.version)
                     return AlreadyDone(duplicate.version)
-                self.state = apply_commit(
+                self.state = committed(
                     self.state,
+                    decision.state,
                     decision.events,
                     version=version,
                     command_id=command.id,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.session.event_base import EventBase
+from app.session.state import SessionState
 
 
 class RejectionCode(StrEnum):
@@ -22,6 +23,9 @@ class RejectionCode(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Accepted:
     events: tuple[EventBase, ...]
+    # Where the events lead, as decide() worked it out to decide them: committing them need
+    # not evolve them again (app/session/evolve: committed()).
+    state: SessionState
 
 
 @dataclass(frozen=True, slots=True)

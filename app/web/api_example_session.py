@@ -1,7 +1,7 @@
 """The examples of views and of the timing summary in the OpenAPI document, made by the engine.
 
 A view is too big to write out by hand and stay true, so the examples are those of a small
-session played through decide() and apply_commit(), as the hub plays one: Sam and Ana
+session played through decide() and committed(), as the hub plays one: Sam and Ana
 facilitate, Priya is speaking in the opening round, Tom is next and Mere waits to be let in.
 """
 
@@ -15,7 +15,7 @@ from app.session.airtime import airtime_report
 from app.session.command_base import Actor, CommandBase, FacilitatorSpec, Role
 from app.session.decide import decide
 from app.session.decisions import Accepted
-from app.session.evolve import apply_commit
+from app.session.evolve import committed
 from app.session.state import SessionState
 from app.session.storage import events_for_storage
 from app.session.views import view_for
@@ -73,8 +73,13 @@ def _played() -> tuple[SessionState, list[StoredCommit]]:
     for version, (actor, command) in enumerate(SCRIPT, start=1):
         decision = decide(state, command, actor, STARTED + version)
         assert isinstance(decision, Accepted), decision
-        state = apply_commit(
-            state, decision.events, version=version, command_id=command.id, actor_id=actor.id
+        state = committed(
+            state,
+            decision.state,
+            decision.events,
+            version=version,
+            command_id=command.id,
+            actor_id=actor.id,
         )
         commits.append(
             StoredCommit(version, command.id, actor.id, events_for_storage(decision.events))

@@ -52,7 +52,7 @@ from app.session.events import (
     ServerWasAway,
     TurnStarted,
 )
-from app.session.evolve import apply_commit, fold
+from app.session.evolve import apply_commit, committed, fold
 from app.session.shares import MINIMUM_REFLECTION_S, REFLECTION_SHARE, shares_owed
 from app.session.state import (
     Presence,
@@ -232,8 +232,15 @@ class EngineMachine(RuleBasedStateMachine):
         assert decision.events, "an accepted command must change something"
         self.check_may(command, actor)
         version = before.version + 1
-        after = apply_commit(
-            before, decision.events, version=version, command_id=command.id, actor_id=actor.id
+        # As the hub commits it: the state decide() reached (the mirror below folds the stored
+        # events instead, and the two must agree).
+        after = committed(
+            before,
+            decision.state,
+            decision.events,
+            version=version,
+            command_id=command.id,
+            actor_id=actor.id,
         )
         self.check_transition(before, after, decision.events, command)
         self.check_promises(before, after, decision.events)

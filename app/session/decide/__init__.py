@@ -40,4 +40,4 @@ def decide(state: SessionState, command: CommandBase, actor: Actor, now: float) 
         HANDLERS[type(command)](draft, command)
     except Refusal as refusal:
         return Rejected(refusal.code, refusal.message)
-    return Accepted(tuple(draft.events))
+    return Accepted(tuple(draft.events), draft.state)

@@ -5,7 +5,7 @@ Each event's rule is registered on `rule` (rule.py) in the module of its capabil
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from app.plain_text import quoted
 from app.rounds.turns import TurnStatus
@@ -35,10 +35,29 @@ def apply_commit(
 ) -> SessionState:
     """Apply a whole commit: its events, then its version, what it means for stale clicks and
     whether it can be undone."""
-    before = state
-    batch = list(events)
-    for event in batch:
-        state = evolve(state, event)
+    batch = tuple(events)
+    return committed(
+        state,
+        fold(state, batch),
+        batch,
+        version=version,
+        command_id=command_id,
+        actor_id=actor_id,
+    )
+
+
+def committed(
+    before: SessionState,
+    state: SessionState,
+    batch: Sequence[EventBase],
+    *,
+    version: int,
+    command_id: str,
+    actor_id: str,
+) -> SessionState:
+    """The state after a commit whose events took `before` to `state` (folded by
+    apply_commit, or already by decide(), whose Accepted carries it): its version, what it
+    means for stale clicks and whether it can be undone."""
     update: dict[str, object] = {
         "version": version,
         "command_versions": {**state.command_versions, command_id: version},
@@ -95,7 +114,7 @@ _NAMING_STEPS: tuple[
 
 
 def describe_flow(
-    batch: list[EventBase], state: SessionState, actor_id: str
+    batch: Sequence[EventBase], state: SessionState, actor_id: str
 ) -> tuple[FlowStep, dict[str, str]]:
     """What a flow commit did: its kind of step, and the names or title it is about."""
     started = next((e for e in reversed(batch) if isinstance(e, ev.TurnStarted)), None)
