@@ -180,12 +180,7 @@ class SessionHub:
                     self._broker.publish(self.record.id, self.state.version)
                     return AlreadyDone(duplicate.version)
                 self.state = committed(
-                    self.state,
-                    decision.state,
-                    decision.events,
-                    version=version,
-                    command_id=command.id,
-                    actor_id=actor.id,
+                    self.state, decision, version=version, command_id=command.id, actor_id=actor.id
                 )
                 self.publish()
                 self._metrics.commit_fan_out_seconds.observe(time.perf_counter() - committed_at)

@@ -74,12 +74,7 @@ def _played() -> tuple[SessionState, list[StoredCommit]]:
         decision = decide(state, command, actor, STARTED + version)
         assert isinstance(decision, Accepted), decision
         state = committed(
-            state,
-            decision.state,
-            decision.events,
-            version=version,
-            command_id=command.id,
-            actor_id=actor.id,
+            state, decision, version=version, command_id=command.id, actor_id=actor.id
         )
         commits.append(
             StoredCommit(version, command.id, actor.id, events_for_storage(decision.events))

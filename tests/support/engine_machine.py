@@ -235,12 +235,7 @@ class EngineMachine(RuleBasedStateMachine):
         # As the hub commits it: the state decide() reached (the mirror below folds the stored
         # events instead, and the two must agree).
         after = committed(
-            before,
-            decision.state,
-            decision.events,
-            version=version,
-            command_id=command.id,
-            actor_id=actor.id,
+            before, decision, version=version, command_id=command.id, actor_id=actor.id
         )
         self.check_transition(before, after, decision.events, command)
         self.check_promises(before, after, decision.events)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from app.plain_text import quoted
 from app.rounds.turns import TurnStatus
 from app.session import events as ev
+from app.session.decisions import Accepted
 from app.session.event_base import EventBase, UndoEffect
 
 # Importing each capability module registers its rules.
@@ -36,28 +37,17 @@ def apply_commit(
     """Apply a whole commit: its events, then its version, what it means for stale clicks and
     whether it can be undone."""
     batch = tuple(events)
-    return committed(
-        state,
-        fold(state, batch),
-        batch,
-        version=version,
-        command_id=command_id,
-        actor_id=actor_id,
-    )
+    folded = Accepted(batch, fold(state, batch))
+    return committed(state, folded, version=version, command_id=command_id, actor_id=actor_id)
 
 
 def committed(
-    before: SessionState,
-    state: SessionState,
-    batch: Sequence[EventBase],
-    *,
-    version: int,
-    command_id: str,
-    actor_id: str,
+    before: SessionState, decision: Accepted, *, version: int, command_id: str, actor_id: str
 ) -> SessionState:
-    """The state after a commit whose events took `before` to `state` (folded by
-    apply_commit, or already by decide(), whose Accepted carries it): its version, what it
-    means for stale clicks and whether it can be undone."""
+    """The state after a commit of a decision's events, which took `before` to the state the
+    decision carries (decide() folded them to decide them; apply_commit folds them again):
+    its version, what it means for stale clicks and whether it can be undone."""
+    state, batch = decision.state, decision.events
     update: dict[str, object] = {
         "version": version,
         "command_versions": {**state.command_versions, command_id: version},
