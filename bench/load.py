@@ -1197,6 +1197,20 @@ def summary(everything: list[dict[str, dict[str, Any]]]) -> str:
             f"p99 <= {TARGET_P99_RATIO[format]}x bare): "
             + (f"{sessions}" if sessions is not None else "none of those measured")
         )
+    floors = [r for r in pairs if "floor" in r]
+    if floors:
+        lines += ["", "the floor (messages made for free, bench/floor.py) / bare, and PR / floor:"]
+        lines.append(f"{'S':>6} {'format':>7} {'CPU/frame':>22} {'p99':>22}")
+    for results in floors:
+        base, floor, mine = results["baseline"], results["floor"], results["peer-rounds"]
+        cpu, p99 = (
+            f"{numeric(floor, key) / numeric(base, key):.2f}x / "
+            f"{numeric(mine, key) / numeric(floor, key):.2f}x"
+            if numeric(base, key) and numeric(floor, key)
+            else "-"
+            for key in ("cpu_us_per_frame", "latency_p99_ms")
+        )
+        lines.append(f"{mine['sessions']:>6} {mine['format']:>7} {cpu:>22} {p99:>22}")
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bench.bare_html import Fragments
 from bench.floor import VERSION_SLOT, slotted
-from bench.load import held, verdict, version_slotted
+from bench.load import held, summary, verdict, version_slotted
 from bench.loadgen import version_of
 from bench.stack import OTHER, part_of, where_time_goes
 
@@ -121,6 +121,21 @@ def test_a_bare_server_that_used_no_tick_of_cpu_gives_no_ratio_and_no_verdict() 
     said = verdict(results)
     assert "CPU per delivered frame <= 2.5x baseline: - (the bare server used < 1 tick)" in said
     assert "(90.0 vs 0.0 us)  MISSED" in said
+
+
+def test_the_summary_says_what_the_floor_costs_against_bare_and_what_views_cost_on_top() -> None:
+    def measured(cpu_us: float, p99_ms: float) -> dict[str, Any]:
+        probed = {"loop_lag_p99_ms": 1.0, "gc_worst_ms": 1.0, "sessions": 100}
+        timed = {"latency_p50_ms": 1.0, "latency_p999_ms": 1.0, "cpu_us_per_frame": cpu_us}
+        return result(p99_ms, "html") | probed | timed
+
+    results = {
+        "baseline": measured(40.0, 1.0),
+        "peer-rounds": measured(200.0, 5.0),
+        "floor": measured(80.0, 2.0),
+    }
+    last = summary([results]).splitlines()[-1].split()
+    assert last == ["100", "html", "2.00x", "/", "2.50x", "2.00x", "/", "2.50x"]
 
 
 def busy_work() -> int:
