@@ -28,11 +28,14 @@ from typing import Any, Literal, get_args
 import httpx
 import pytest
 
+from app.config import Settings
+from app.main import create_app
 from app.session import commands as c
 from app.session.command_base import CommandBase
 from app.session.command_base import Role as Sender
 from app.session.commands import SERVER_ONLY, Command
-from tests.support.api import accepted, command, in_process, join, new_session, version_of
+from app.web.rate_limits import RateLimitPolicy, RateLimits
+from tests.support.api import accepted, client_of, command, join, new_session, version_of
 
 # Every command for every role, own session and another: some 400 cases, a long run.
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -202,7 +205,14 @@ def fields_for(kind: str, world: World, role: Role) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 async def app_client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
     data_dir: Path = tmp_path_factory.mktemp("matrix")
-    async with in_process(data_dir) as api:
+    app = create_app(Settings(data_dir=data_dir))
+    # This is who may do what, not how often (tests/security/test_rate_limits.py): the denials
+    # share one world, and one person's hundred-odd of them come faster on a quiet machine than
+    # a person's allowance of commands (40 in 2 seconds) lets through.
+    app.state.rate_limits = RateLimits(
+        RateLimitPolicy(command_burst="10000 per 2 seconds", command_sustained="100000/minute")
+    )
+    async with client_of(app) as api:
         yield api
 
 
