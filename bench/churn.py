@@ -15,8 +15,11 @@ and pauses or resumes the speaker's clock once a second; each of the other scree
 and the room) connects, reads its page and whatever comes for 1 to 4 s, goes, and comes back.
 Every few seconds the server's RSS. Printed per threshold: RSS when the churn began and at its
 end, its growth over the second half (least squares, MiB a minute), the connections made, and
-the collections of each generation the server ran meanwhile (with the worst pause). Ratios between
-thresholds are what to read: one run after the other on a shared machine.
+the collections of each generation the server ran meanwhile (with the worst pause), each
+threshold's line as its run ends. Ratios between thresholds are what to read: one run after the
+other on a shared machine. With PROBE_TRACEMALLOC or PROBE_CENSUS set (bench/server_probe.py),
+the server's reports of what it still holds are kept as churn-THRESHOLD.tracemalloc.txt and
+.census.txt in `--reports` (the current directory unless given).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import statistics
 import tempfile
@@ -153,24 +157,41 @@ async def one_run(young: int, args: argparse.Namespace, work: Path) -> dict[str,
         "failures": churn.failures,
         "collections": [sum(1 for p in pauses if p[1] == g) for g in range(3)],
         "worst_pause_ms": 1000 * max((p[2] for p in pauses), default=0.0),
+        "reports": keep_reports(young, server.probes_path, args.reports),
     }
 
 
-def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
-    lines = [
-        f"churn: {args.sessions} sessions x 13 screens, {args.minutes:g} min each, browser-real",
-        f"{'young threshold':>16} {'RSS start':>10} {'end':>8} {'peak':>8} "
-        f"{'MiB/min (2nd half)':>19} {'connections':>12} {'failed':>7} "
-        f"{'collections g0/g1/g2':>21} {'worst GC ms':>12}",
-    ]
-    for r in results:
-        g0, g1, g2 = r["collections"]
-        lines.append(
-            f"{r['young']:>16} {r['rss_start']:>10.1f} {r['rss_end']:>8.1f} {r['rss_peak']:>8.1f} "
-            f"{r['growth']:>19.2f} {r['connections']:>12} {r['failures']:>7} "
-            f"{f'{g0}/{g1}/{g2}':>21} {r['worst_pause_ms']:>12.1f}"
-        )
-    return "\n".join(lines)
+def header(args: argparse.Namespace) -> str:
+    return "\n".join(
+        [
+            f"churn: {args.sessions} sessions x 13 screens, {args.minutes:g} min each, "
+            "browser-real",
+            f"{'young threshold':>16} {'RSS start':>10} {'end':>8} {'peak':>8} "
+            f"{'MiB/min (2nd half)':>19} {'connections':>12} {'failed':>7} "
+            f"{'collections g0/g1/g2':>21} {'worst GC ms':>12}",
+        ]
+    )
+
+
+def row(r: dict[str, Any]) -> str:
+    g0, g1, g2 = r["collections"]
+    return (
+        f"{r['young']:>16} {r['rss_start']:>10.1f} {r['rss_end']:>8.1f} {r['rss_peak']:>8.1f} "
+        f"{r['growth']:>19.2f} {r['connections']:>12} {r['failures']:>7} "
+        f"{f'{g0}/{g1}/{g2}':>21} {r['worst_pause_ms']:>12.1f}"
+    )
+
+
+def keep_reports(young: int, probes_path: Path, into: Path) -> list[Path]:
+    """The server's exit reports (PROBE_TRACEMALLOC, PROBE_CENSUS), out of the run's temporary
+    directory and into `into`, named by the threshold."""
+    kept = []
+    for kind in ("tracemalloc", "census"):
+        report = Path(f"{probes_path}.{kind}.txt")
+        if report.exists():
+            kept.append(into / f"churn-{young}.{kind}.txt")
+            shutil.copyfile(report, kept[-1])
+    return kept
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
@@ -178,13 +199,23 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--minutes", type=float, default=3.0)
     parser.add_argument("--young", type=int, nargs="+", default=[700, 5000])
+    parser.add_argument(
+        "--reports",
+        type=Path,
+        default=Path(),
+        help="where the server's PROBE_TRACEMALLOC and PROBE_CENSUS reports are kept",
+    )
     args = parser.parse_args(argv)
     raise_fd_limit(args.sessions * 13 * 2 + 1000)
     results = []
+    # Each threshold's line as soon as its run ends: a run of several thresholds is long.
+    print(header(args), flush=True)
     with tempfile.TemporaryDirectory(prefix="peer-rounds-churn-") as tmp:
         for young in args.young:
             results.append(asyncio.run(one_run(young, args, Path(tmp))))
-    print(report(results, args))
+            print(row(results[-1]), flush=True)
+            for kept in results[-1]["reports"]:
+                print(f"{'':>16} kept {kept}", flush=True)
     return results
 
 

@@ -95,9 +95,11 @@ def test_the_socket_memory_bench_measures_and_traces_idle_sockets() -> None:
 
 
 def test_the_churn_bench_keeps_screens_coming_and_going_and_reads_the_servers_memory(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    (result,) = churn.main(["--sessions", "1", "--minutes", "0.2", "--young", "1000"])
+    monkeypatch.setenv("PROBE_CENSUS", "1")
+    argv = ["--sessions", "1", "--minutes", "0.2", "--young", "1000", "--reports", str(tmp_path)]
+    (result,) = churn.main(argv)
     assert result["young"] == 1000
     # Twelve screens, each back at least once in 12 s of stays of 1 to 4 s.
     assert result["connections"] >= 2 * (SCREENS - 1)
@@ -105,7 +107,13 @@ def test_the_churn_bench_keeps_screens_coming_and_going_and_reads_the_servers_me
     assert 0 < result["rss_start"] <= result["rss_peak"]
     young, _middle, _full = result["collections"]
     assert young > 0
-    assert "young threshold" in capsys.readouterr().out
+    # The server's census outlives the run's temporary directory.
+    (census,) = result["reports"]
+    assert census == tmp_path / "churn-1000.census.txt"
+    assert census.read_text()
+    printed = capsys.readouterr().out
+    assert "young threshold" in printed
+    assert f"kept {census}" in printed
 
 
 def test_the_frames_bench_writes_each_frame_once_on_both_paths() -> None:
