@@ -41,7 +41,6 @@ from app.session.views import (
     PublicView,
     SharedViews,
     facilitator_view,
-    participant_view,
     participant_you,
     room_screen,
     room_view,
@@ -121,9 +120,9 @@ class VersionFrames:
         panels = self._panels.get(key)
         if panels is None:
             _role, person, _format, language = key
-            view = participant_view(self._state, person, self._shared)
+            you = participant_you(self._state, person, self._shared)
             panels = self._panels[key] = tuple(
-                self._renderer.panels(view, language, self._made_panels)
+                self._renderer.panels(self._public_view, you, language, self._made_panels)
             )
             self._outlines[key] = outline(panels)
         return panels
@@ -217,7 +216,7 @@ class VersionFrames:
         self._panels.clear()
         self._made_panels = MadePanels()
         self._shared = SharedViews(self._state)
-        for made_once in ("_console", "_room_screen", "_public_fields"):
+        for made_once in ("_console", "_room_screen", "_public_view", "_public_fields"):
             self.__dict__.pop(made_once, None)
 
     @cached_property
@@ -244,4 +243,9 @@ class VersionFrames:
         """The public view's members without their braces; RoomView and ParticipantView
         declare theirs after them (role, then screen or you), so the splice keeps the models'
         order."""
-        return view_json(PublicView.model_validate(self._shared.public))[1:-1]
+        return view_json(self._public_view)[1:-1]
+
+    @cached_property
+    def _public_view(self) -> PublicView:
+        """What every phone shows alike, made once for all of them, in either format."""
+        return PublicView.model_validate(self._shared.public)

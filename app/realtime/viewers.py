@@ -10,7 +10,7 @@ from typing import Literal, Protocol
 from app.realtime.outbox import Outbox
 from app.realtime.panels import MadePanels, Panel
 from app.session.command_base import Role
-from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView
+from app.session.views import AnyView, FacilitatorView, PublicView, RoomView, You
 from app.store.live_sessions import LiveSessionRecord
 
 Format = Literal["json", "html"]
@@ -18,12 +18,12 @@ Format = Literal["json", "html"]
 
 class Renderer(Protocol):
     """A screen's HTML: a view's whole fragment, or a phone's, the console's or the room's
-    panels one at a time."""
+    panels one at a time (a phone's from the version's public view and its own `you`)."""
 
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str: ...
 
     def panels(
-        self, view: ParticipantView, language: str, made: MadePanels | None = None
+        self, view: PublicView, you: You, language: str, made: MadePanels | None = None
     ) -> Sequence[Panel]: ...
 
     def console_panels(

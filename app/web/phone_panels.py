@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from app.realtime.panels import MadePanels, Panel
 from app.session.state import Presence, SessionStatus
-from app.session.views import ParticipantView
+from app.session.views import PublicView, You
 from app.session.views.public import Speaker
 
 PANEL_DIR = "live/participant/"
@@ -26,13 +26,14 @@ BETWEEN = "\n\n"
 
 
 def phone_panels(
-    view: ParticipantView, language: str, made: MadePanels | None = None
+    view: PublicView, you: You, language: str, made: MadePanels | None = None
 ) -> tuple[Panel, ...]:
-    """`made`: this version's panels for its other phones. Each panel but "you" is made once
+    """A phone's panels from the version's public view and the phone's own `you`: the two a
+    ParticipantView is made of, given apart so that a version's phones share one public view.
+    `made`: this version's panels for its other phones. Each panel but "you" is made once
     for every phone that agrees on what it names as setting phones apart (`apart`): the rest of
     what it reads is the version's public view, the same on every phone."""
     made = made or MadePanels()
-    you = view.you
     stage = view.current_stage
     speaker = view.speaker
     inside = (

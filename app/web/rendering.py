@@ -10,12 +10,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, meta, nodes
+from jinja2 import Environment, Template, meta, nodes
 from markupsafe import Markup
 
 from app.plain_text import quoted
 from app.realtime.panels import MadePanels, Panel
-from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView
+from app.session.views import AnyView, FacilitatorView, ParticipantView, PublicView, RoomView, You
 from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text
 from app.web.compiled_words import compiled_for
@@ -146,6 +146,7 @@ class FragmentRenderer:
             code: compiled_for(self._env, catalog) for code, catalog in languages.catalogs.items()
         }
         self._checked: set[str] = set()
+        self._panel_templates: dict[tuple[str, str], tuple[Template, dict[str, Any]]] = {}
 
     def _templates_in(self, language: str) -> Environment:
         return self._compiled.get(language) or self._compiled[SOURCE_LANGUAGE]
@@ -159,9 +160,9 @@ class FragmentRenderer:
             )
 
     def panels(
-        self, view: ParticipantView, language: str, made: MadePanels | None = None
+        self, view: PublicView, you: You, language: str, made: MadePanels | None = None
     ) -> tuple[Panel, ...]:
-        return phone_panels(view, language, made)
+        return phone_panels(view, you, language, made)
 
     def console_panels(
         self, view: FacilitatorView, record: LiveSessionRecord, language: str
@@ -176,11 +177,24 @@ class FragmentRenderer:
     def render_panel(self, panel: Panel) -> str:
         if panel.template not in self._checked:
             self._check_reads(panel)
+        template, names = self._panel_template(panel.language, panel.template)
+        # The panel's inputs over the template's globals, as Template.render merges them, but
+        # with the globals (a ChainMap Jinja copies key by key) flattened once per template.
+        context = template.new_context({**names, **panel.inputs}, shared=True)
+        environment = template.environment
         with self._languages.speaking(panel.language):
-            html = (
-                self._templates_in(panel.language).get_template(panel.template).render(panel.inputs)
-            )
-            return panel.lead + html + panel.tail
+            try:
+                html = environment.concat(template.root_render_func(context))
+            except Exception:
+                environment.handle_exception()
+        return panel.lead + html + panel.tail
+
+    def _panel_template(self, language: str, name: str) -> tuple[Template, dict[str, Any]]:
+        found = self._panel_templates.get((language, name))
+        if found is None:
+            template = self._templates_in(language).get_template(name)
+            found = self._panel_templates[language, name] = (template, dict(template.globals))
+        return found
 
     def _check_reads(self, panel: Panel) -> None:
         """The template is given only its inputs; a name it reads beyond them (and the

@@ -14,7 +14,14 @@ from app.realtime.viewers import Viewer
 from app.session import commands as c
 from app.session.command_base import CommandBase, Role
 from app.session.state import SessionState
-from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView, view_for
+from app.session.views import (
+    AnyView,
+    FacilitatorView,
+    PublicView,
+    RoomView,
+    You,
+    view_for,
+)
 from app.store.live_sessions import LiveSessionRecord
 from app.web.console_panels import FIELDS
 from app.web.languages import LOCALES_DIR, Languages
@@ -52,9 +59,9 @@ class CountingRenderer:
         return RENDERER(view, record, language)
 
     def panels(
-        self, view: ParticipantView, language: str, made: MadePanels | None = None
+        self, view: PublicView, you: You, language: str, made: MadePanels | None = None
     ) -> tuple[Panel, ...]:
-        return RENDERER.panels(view, language, made)
+        return RENDERER.panels(view, you, language, made)
 
     def console_panels(
         self, view: FacilitatorView, record: LiveSessionRecord, language: str

@@ -30,7 +30,7 @@ def assert_panels_make_the_whole_page(state: SessionState) -> None:
         assert isinstance(view, ParticipantView)
         for language in LANGUAGES:
             whole = RENDERER(view, RECORD, language)
-            panels = RENDERER.panels(view, language, made)
+            panels = RENDERER.panels(view, view.you, language, made)
             assert "".join(RENDERER.render_panel(p) for p in panels) == whole
 
 
@@ -48,17 +48,15 @@ def test_phones_with_equal_inputs_share_a_panel_and_only_yours_is_yours() -> Non
     driver = Driver.weekly(participants=4)
     driver.ok(driver.sam, c.AdvanceStage)
     driver.ok(driver.sam, c.StartRound)
-    keys = {
-        person: {
-            p.template: p.key
-            for p in RENDERER.panels(
-                ParticipantView.model_validate(
-                    view_for(driver.state, Role.PARTICIPANT, person).model_dump()
-                ),
-                "en",
-            )
-        }
+    views = {
+        person: ParticipantView.model_validate(
+            view_for(driver.state, Role.PARTICIPANT, person).model_dump()
+        )
         for person in (driver.pid(2), driver.pid(3))
+    }
+    keys = {
+        person: {p.template: p.key for p in RENDERER.panels(view, view.you, "en")}
+        for person, view in views.items()
     }
     two, three = keys[driver.pid(2)], keys[driver.pid(3)]
     shared = {template for template in two if two[template] == three[template]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.realtime.panels import MadePanels, Panel
-from app.session.views import AnyView, FacilitatorView, ParticipantView, RoomView
+from app.session.views import AnyView, FacilitatorView, ParticipantView, PublicView, RoomView, You
 from app.store.live_sessions import LiveSessionRecord
 
 NOW = 2_000.0
@@ -29,7 +29,8 @@ class StandInRenderer:
 
     def __call__(self, view: AnyView, record: LiveSessionRecord, language: str) -> str:
         if isinstance(view, ParticipantView):
-            return "".join(self.render_panel(panel) for panel in self.panels(view, language))
+            panels = self.panels(view, view.you, language)
+            return "".join(self.render_panel(panel) for panel in panels)
         if isinstance(view, FacilitatorView):
             panels = self.console_panels(view, record, language)
             return "".join(self.render_panel(panel) for panel in panels)
@@ -38,11 +39,11 @@ class StandInRenderer:
         )
 
     def panels(
-        self, view: ParticipantView, language: str, made: MadePanels | None = None
+        self, view: PublicView, you: You, language: str, made: MadePanels | None = None
     ) -> Sequence[Panel]:
         return (
             Panel("version", language, "", {"version": view.version}),
-            Panel("you", language, "\n", {"presence": view.you.presence}),
+            Panel("you", language, "\n", {"presence": you.presence}),
         )
 
     def console_panels(
