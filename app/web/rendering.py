@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import KeysView
 from pathlib import Path
@@ -103,6 +104,10 @@ def add_filters(
     env.globals["current_language"] = current_language
     env.globals["script_words"] = script_words
     env.globals["languages"] = (languages or Languages.from_directory(LOCALES_DIR)).offered
+    # An icon is the same SVG wherever its name is asked for: drawn once per name, not by a
+    # macro call on every render (three in every countdown, some fifteen a version).
+    icons: Any = env.get_template("partials/icons.html").module
+    env.globals["icon"] = functools.cache(icons.icon)
     # The shared macros, made once with the globals above, for every template as `ui`: an
     # `{% import %}` of them in each panel cost ~15 µs per render (Jinja compares the render's
     # globals with the module's on every import), some 35 times a version.

@@ -41,7 +41,13 @@ SPANISH = Catalog(
 
 def environment(source: str, name: str = "page.html") -> Environment:
     env = Environment(
-        loader=DictLoader({name: source, "partials/macros.html": ""}),
+        loader=DictLoader(
+            {
+                name: source,
+                "partials/macros.html": "",
+                "partials/icons.html": "{% macro icon(name) %}{% endmacro %}",
+            }
+        ),
         autoescape=select_autoescape(),
     )
     add_filters(env)

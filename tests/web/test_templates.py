@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -795,6 +795,22 @@ def test_timers_carry_server_milliseconds() -> None:
         "started_at_ms": None if timer.started_at is None else round(timer.started_at * 1000),
     }
     assert f'data-cue-ms="{round(view.near_end_cue_s * 1000)}"' in turn
+
+
+def test_each_icon_is_drawn_once_and_is_its_own() -> None:
+    icon: Callable[[str], Markup] = ENV.globals["icon"]  # type: ignore[assignment]
+    pause, bell = icon("pause"), icon("bell")
+    assert isinstance(pause, Markup)
+    assert 'class="icon icon--pause"' in pause
+    assert 'class="icon icon--bell"' in bell
+    assert pause != bell
+    # Kept: asked for again, the very same drawing, with no macro called.
+    assert icon("pause") is pause
+    # The countdown's own words carry theirs.
+    session = round_session()
+    session.facilitate("pause_timer")
+    turn = by_id(fragment("console", console_of(session)), "turn-panel")
+    assert turn.count(str(pause)) == 2  # "Taking a moment", and the clock's "paused"
 
 
 def test_room_view() -> None:
