@@ -67,7 +67,8 @@ class FloorPublisher:
 
         for viewer, key in viewers:
             full, diff = self.made[key]
-            viewer.outbox.offer_snapshot(fill(full), None if diff is None else fill(diff))
+            changes = diff if viewer.outbox.takes_changes else None
+            viewer.outbox.offer_snapshot(fill(full if changes is None else changes))
 
     def publish_for_real(self, hub: SessionHub, viewers: list[tuple[Viewer, Kept]]) -> None:
         """As `serve` publishes (a version with nobody watching too, as the versions that set
@@ -75,12 +76,13 @@ class FloorPublisher:
         version = hub.state.version
         frames = hub._last_frames = hub._frames(previous=hub._last_frames)
         for viewer, key in viewers:
-            messages = frames.messages_for(viewer)
-            viewer.outbox.offer_snapshot(messages.full, messages.diff)
-            if messages.diff is not None:
-                self.made[key] = (slotted(messages.full, version), slotted(messages.diff, version))
+            # Both kept, whichever this screen takes now: the next time it may take the other.
+            full, changes = frames.for_viewer(viewer), frames.changes_for(viewer)
+            viewer.outbox.offer_snapshot(frames.message_for(viewer))
+            if changes is not None:
+                self.made[key] = (slotted(full, version), slotted(changes, version))
             elif viewer.format == "json":
-                self.made[key] = (slotted(messages.full, version), None)
+                self.made[key] = (slotted(full, version), None)
         frames.settle()
 
 

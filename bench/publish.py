@@ -151,9 +151,10 @@ class PanelPublisher:
     def __call__(self, state: SessionState) -> list[str]:
         frames = self.frames(state)
         sent = []
+        # Every screen showed the version before: only the changes are made where there are some.
         for viewer in html_viewers(state, self._roles):
-            messages = frames.messages_for(viewer)
-            sent.append(messages.full if messages.diff is None else messages.diff)
+            changes = frames.changes_for(viewer)
+            sent.append(frames.for_viewer(viewer) if changes is None else changes)
         return sent
 
 
@@ -163,11 +164,11 @@ def assert_panels_make_whole_pages(before: SessionState, after: SessionState) ->
     for viewer, whole_before, whole_after in zip(
         html_viewers(after), html_fragments(before), html_fragments(after), strict=True
     ):
-        messages = frames.messages_for(viewer)
-        assert messages.full == whole_after
-        if messages.diff is not None:
+        assert frames.for_viewer(viewer) == whole_after
+        changes = frames.changes_for(viewer)
+        if changes is not None:
             screen = Screen(whole_before)
-            screen.swap_in(messages.diff)
+            screen.swap_in(changes)
             assert screen.html == whole_after
 
 

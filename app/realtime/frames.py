@@ -10,16 +10,16 @@ the session's ScheduleCache (at most one a second).
 A phone's HTML, the console's and the room's are their panels (app/realtime/panels.py): each
 rendered once per distinct key, and taken from the previous version's frames when its key has
 not changed.
-So each screen is also offered only the elements that changed since that version (the version
-marker always among them, which says which version the screen now shows); its outbox decides
-which of the two it sends. Equal messages are the same str, so a layer below can encode each
-distinct message once. The hub keeps the last version's frames only: a new one takes what it
-needs from the previous and lets go of the one before that.
+So a screen that showed that version is sent only the elements that changed since (the version
+marker always among them, which says which version the screen now shows), and its whole page is
+made only for a screen that needs it (its outbox says which it takes). Equal messages are the
+same str, so a layer below can encode each distinct message once. The hub keeps the last
+version's frames only: a new one takes what it needs from the previous and lets go of the one
+before that.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 from app.realtime.panels import (
@@ -48,15 +48,6 @@ from app.session.views import (
 from app.store.live_sessions import LiveSessionRecord
 
 ViewKey = tuple[Role, str, Format, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Messages:
-    """What a version offers one screen: the whole of it, and, where the screen can take it,
-    only what changed since the version before (app/realtime/outbox.py chooses)."""
-
-    full: str
-    diff: str | None = None
 
 
 class VersionFrames:
@@ -100,12 +91,19 @@ class VersionFrames:
             made = self._made[key] = self._make(viewer)
         return made
 
-    def messages_for(self, viewer: Viewer) -> Messages:
-        full = self.for_viewer(viewer)
+    def changes_for(self, viewer: Viewer) -> str | None:
+        """Only what changed since the previous version, for a screen that showed it; None
+        where there is nothing to compare with (JSON, a first version, a new phone)."""
         key = viewer.view_key
         if key not in self._diffs:
             self._diffs[key] = self._diff(key)
-        return Messages(full, self._diffs[key])
+        return self._diffs[key]
+
+    def message_for(self, viewer: Viewer) -> str:
+        """What the screen's outbox takes now: the changes where it can take them and there are
+        some, else the whole version, which is then the only one made."""
+        changes = self.changes_for(viewer) if viewer.outbox.takes_changes else None
+        return self.for_viewer(viewer) if changes is None else changes
 
     def _make(self, viewer: Viewer) -> str:
         if viewer.format == "html":
@@ -208,7 +206,17 @@ class VersionFrames:
     def settle(self) -> None:
         """Published: keep only what the next version reads (the panels' HTML, each screen's
         outline, the state), not the messages and views, so that a session held between
-        versions costs its panels and no more."""
+        versions costs its panels and no more.
+
+        A screen sent only changes had its unchanged panels' HTML from the previous version,
+        not rendered here: it is brought along, so that the next version (or a screen attached
+        before it) finds every panel of this one, whole pages included."""
+        previous = self._previous
+        if previous is not None:
+            for outline in self._outlines.values():
+                for key in outline.keys.values():
+                    if key not in self._panel_html and key in previous._panel_html:
+                        self._panel_html[key] = previous._panel_html[key]
         self._made.clear()
         self._diffs.clear()
         self._joined.clear()

@@ -245,8 +245,7 @@ class SessionHub:
     def publish(self) -> None:
         frames = self._last_frames = self._frames(previous=self._last_frames)
         for viewer in list(self._viewers):
-            messages = frames.messages_for(viewer)
-            viewer.outbox.offer_snapshot(messages.full, messages.diff)
+            viewer.outbox.offer_snapshot(frames.message_for(viewer))
         frames.settle()
 
     def _frames(self, previous: VersionFrames | None) -> VersionFrames:

@@ -4,10 +4,11 @@ A snapshot slot holds one message. A slow client therefore skips to the newest v
 of growing a queue, and the server's memory per connection stays flat whatever the client does.
 
 A snapshot may come in two forms: whole, and as only what changed since the version offered
-before it (a phone's changed panels, app/realtime/frames.py). The slot decides which is sent:
-when it is empty, the version before was taken for sending, so the socket delivers it first and
-the changes are enough; when it still holds an unsent snapshot (this screen is skipping a
-version), or this screen has never been sent one, only the whole version leaves it whole.
+before it (a phone's changed panels, app/realtime/frames.py). The slot says which it takes
+(`takes_changes`), and the publisher makes only that one: when the slot is empty, the version
+before was taken for sending, so the socket delivers it first and the changes are enough; when
+it still holds an unsent snapshot (this screen is skipping a version), or this screen has never
+been sent one, only the whole version leaves it whole.
 
 Every open socket has one, so it is kept small: a list and a future that exists only while the
 sender waits, rather than a deque and an asyncio.Event (whose own deque of waiters is another
@@ -64,16 +65,17 @@ class Outbox:
         self.sink: Sink | None = None
         self.on_due: Callable[[], None] | None = None
 
-    def offer_snapshot(self, message: str, diff: str | None = None) -> None:
-        """`message`: the whole version; `diff`: only what changed since the one offered before."""
-        if diff is not None and self._snapshot is None and self._sent_snapshot:
-            chosen = diff
-        else:
-            chosen = message
-        if self._sent_now(chosen, shared=True):
+    @property
+    def takes_changes(self) -> bool:
+        """Whether the next snapshot may be only what changed since the one offered before."""
+        return self._snapshot is None and self._sent_snapshot
+
+    def offer_snapshot(self, message: str) -> None:
+        """The newest version: whole, or only its changes if `takes_changes` said so."""
+        if self._sent_now(message, shared=True):
             self._sent_snapshot = True
             return
-        self._snapshot = chosen
+        self._snapshot = message
         self._wake()
 
     def reply(self, message: str) -> None:

@@ -120,13 +120,12 @@ def test_a_phone_is_offered_only_its_changed_panels_and_the_version() -> None:
     driver = Driver.weekly(participants=2)
     before = VersionFrames(driver.state, RECORD, renderer, NOW)
     priya, tom = phone(driver.pid(0)), phone(driver.pid(1))
-    assert before.messages_for(priya).diff is None
+    assert before.changes_for(priya) is None
     driver.ok(driver.person(1), c.StepOut)
     after = VersionFrames(driver.state, RECORD, renderer, NOW, previous=before)
     version = f"<p id='version' lang='en'>{driver.state.version}</p>"
-    assert after.messages_for(priya).diff == version
-    assert after.messages_for(tom).diff == f"{version}\n<p id='you' lang='en'>stepped_out</p>"
-    assert after.messages_for(tom).full == after.for_viewer(tom)
+    assert after.changes_for(priya) == version
+    assert after.changes_for(tom) == f"{version}\n<p id='you' lang='en'>stepped_out</p>"
 
 
 def test_equal_messages_are_one_str_and_unchanged_panels_are_not_rendered_again() -> None:
@@ -139,13 +138,13 @@ def test_equal_messages_are_one_str_and_unchanged_panels_are_not_rendered_again(
     assert len(renderer.panels_rendered) == 2
     driver.ok(driver.person(2), c.StepOut)
     after = VersionFrames(driver.state, RECORD, renderer, NOW, previous=before)
-    priya, tom = after.messages_for(phone(driver.pid(0))), after.messages_for(phone(driver.pid(1)))
-    assert priya.full is tom.full
-    assert priya.diff is tom.diff
+    priya, tom = after.changes_for(phone(driver.pid(0))), after.changes_for(phone(driver.pid(1)))
+    assert priya is tom
+    assert after.for_viewer(phone(driver.pid(0))) is after.for_viewer(phone(driver.pid(1)))
     after.for_viewer(phone(driver.pid(2)))
     # The new version marker and the one "stepped_out" panel; "present" came from before.
     assert len(renderer.panels_rendered) == 4
-    assert after.messages_for(phone(driver.pid(0), "es")).diff is not priya.diff
+    assert after.changes_for(phone(driver.pid(0), "es")) is not priya
 
 
 def test_only_the_previous_version_is_held() -> None:
@@ -159,7 +158,7 @@ def test_only_the_previous_version_is_held() -> None:
     third = VersionFrames(driver.state, RECORD, render, NOW, previous=second)
     gc.collect()
     assert held_first() is None
-    assert third.messages_for(phone(driver.pid(0))).diff is not None
+    assert third.changes_for(phone(driver.pid(0))) is not None
 
 
 def test_settled_frames_keep_their_panels_for_the_next_version_and_drop_the_messages() -> None:
@@ -173,9 +172,9 @@ def test_settled_frames_keep_their_panels_for_the_next_version_and_drop_the_mess
     after = VersionFrames(driver.state, RECORD, renderer, NOW, previous=before)
     rendered = len(renderer.panels_rendered)
     version = f"<p id='version' lang='en'>{driver.state.version}</p>"
-    assert after.messages_for(priya).diff == version
+    assert after.changes_for(priya) == version
     # Tom's panels of the version before were never made: made now, from that version's state.
-    assert after.messages_for(tom).diff == f"{version}\n<p id='you' lang='en'>stepped_out</p>"
+    assert after.changes_for(tom) == f"{version}\n<p id='you' lang='en'>stepped_out</p>"
     assert len(renderer.panels_rendered) == rendered + 2
     assert before.for_viewer(priya) == whole
     assert before.for_viewer(priya) is not whole
@@ -186,6 +185,55 @@ def test_someone_new_since_the_version_before_is_offered_the_whole_page() -> Non
     before = VersionFrames(driver.state, RECORD, render, NOW)
     driver.ok(driver.person(1), c.Join, name="Mo")
     after = VersionFrames(driver.state, RECORD, render, NOW, previous=before)
-    assert after.messages_for(phone(driver.pid(1))).diff is None
+    assert after.changes_for(phone(driver.pid(1))) is None
     json_screen = Viewer(role=Role.PARTICIPANT, person_id=driver.pid(0), format="json")
-    assert after.messages_for(json_screen).diff is None
+    assert after.changes_for(json_screen) is None
+
+
+def outbox_that_was_sent_a_version() -> Outbox:
+    outbox = Outbox()
+    outbox.sink = lambda message, shared: True
+    outbox.offer_snapshot("the version before")
+    return outbox
+
+
+def test_a_screen_that_takes_changes_is_sent_them_and_its_whole_page_is_not_made() -> None:
+    renderer = StandInRenderer()
+    driver = Driver.weekly(participants=2)
+    before = VersionFrames(driver.state, RECORD, renderer, NOW)
+    priya = Viewer(role=Role.PARTICIPANT, person_id=driver.pid(0), format="html", outbox=Outbox())
+    # Never sent a version: the whole page.
+    assert before.message_for(priya) == before.for_viewer(priya)
+    priya.outbox = outbox_that_was_sent_a_version()
+    driver.ok(driver.person(1), c.StepOut)
+    after = VersionFrames(driver.state, RECORD, renderer, NOW, previous=before)
+    joined: list[object] = []
+    original_join = after._join
+
+    def join(panels: Any) -> str:
+        joined.append(panels)
+        return original_join(panels)
+
+    after._join = join  # type: ignore[method-assign]
+    assert after.message_for(priya) == f"<p id='version' lang='en'>{driver.state.version}</p>"
+    assert joined == []
+
+
+def test_panels_a_screen_was_not_sent_are_kept_for_the_next_whole_page() -> None:
+    renderer = StandInRenderer()
+    driver = Driver.weekly(participants=2)
+    first = VersionFrames(driver.state, RECORD, renderer, NOW)
+    priya = phone(driver.pid(0))
+    first.for_viewer(priya)
+    first.settle()
+    driver.ok(driver.person(1), c.StepOut)
+    second = VersionFrames(driver.state, RECORD, renderer, NOW, previous=first)
+    # Only the changes went: Priya's own panel was not rendered for this version.
+    assert second.changes_for(priya) is not None
+    second.settle()
+    driver.ok(driver.person(1), c.ComeBack)
+    third = VersionFrames(driver.state, RECORD, renderer, NOW, previous=second)
+    rendered = len(renderer.panels_rendered)
+    third.for_viewer(priya)
+    # Only the new version marker: her unchanged panel came along from the first version.
+    assert [panel.template for panel in renderer.panels_rendered[rendered:]] == ["version"]

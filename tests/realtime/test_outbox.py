@@ -56,22 +56,27 @@ async def test_closing_wakes_the_sender() -> None:
     assert outbox.closing == "replaced"
 
 
+def offer(outbox: Outbox, version: int) -> None:
+    """As the hub offers a version: only its changes where the outbox takes them."""
+    outbox.offer_snapshot(f"changes in v{version}" if outbox.takes_changes else f"whole v{version}")
+
+
 async def test_changes_go_to_a_screen_that_was_sent_the_version_before() -> None:
     outbox = Outbox()
-    outbox.offer_snapshot("whole v1", diff="changes in v1")
+    offer(outbox, 1)
     assert await outbox.take() == ["whole v1"]
-    outbox.offer_snapshot("whole v2", diff="changes in v2")
+    offer(outbox, 2)
     assert await outbox.take() == ["changes in v2"]
 
 
 async def test_a_screen_that_skips_a_version_gets_the_whole_newest_one() -> None:
     outbox = Outbox()
-    outbox.offer_snapshot("whole v1")
+    offer(outbox, 1)
     assert await outbox.take() == ["whole v1"]
-    outbox.offer_snapshot("whole v2", diff="changes in v2")
-    outbox.offer_snapshot("whole v3", diff="changes in v3")
+    offer(outbox, 2)
+    offer(outbox, 3)
     assert await outbox.take() == ["whole v3"]
-    outbox.offer_snapshot("whole v4", diff="changes in v4")
+    offer(outbox, 4)
     assert await outbox.take() == ["changes in v4"]
 
 
@@ -79,7 +84,7 @@ async def test_replies_alone_do_not_count_as_a_snapshot_sent() -> None:
     outbox = Outbox()
     outbox.reply("ack")
     assert await outbox.take() == ["ack"]
-    outbox.offer_snapshot("whole v1", diff="changes in v1")
+    offer(outbox, 1)
     assert await outbox.take() == ["whole v1"]
 
 
@@ -138,12 +143,12 @@ async def test_a_version_the_sink_took_counts_as_sent_and_a_refused_one_is_sent_
     finds them unsent, goes whole."""
     outbox = Outbox()
     outbox.sink = sink = Sink()
-    outbox.offer_snapshot("whole v1", diff="changes in v1")
-    outbox.offer_snapshot("whole v2", diff="changes in v2")
+    offer(outbox, 1)
+    offer(outbox, 2)
     assert sink.taken == [("whole v1", True), ("changes in v2", True)]
     sink.takes = False
-    outbox.offer_snapshot("whole v3", diff="changes in v3")
-    outbox.offer_snapshot("whole v4", diff="changes in v4")
+    offer(outbox, 3)
+    offer(outbox, 4)
     assert await outbox.take() == ["whole v4"]
 
 

@@ -35,12 +35,12 @@ def room_changes(act: type[CommandBase], person: int | None = None) -> dict[str,
     driver.ok(driver.sam if person is None else driver.person(person), act)
     after = frames_of(driver.state, before)
     room = Viewer(role=Role.ROOM, person_id="", format="html")
-    messages = after.messages_for(room)
-    assert messages.diff is not None
+    changes = after.changes_for(room)
+    assert changes is not None
     screen = Screen(before.for_viewer(room))
-    screen.swap_in(messages.diff)
-    assert screen.html == messages.full
-    return top_level(messages.diff)
+    screen.swap_in(changes)
+    assert screen.html == after.for_viewer(room)
+    return top_level(changes)
 
 
 def test_a_speakers_clock_paused_sends_the_room_its_speaker_only() -> None:
