@@ -140,7 +140,9 @@ async def one_run(young: int, args: argparse.Namespace, work: Path) -> dict[str,
             ),
         )
     finally:
-        server.stop()
+        # A server asked for its reports writes them as it exits: a traced heap takes minutes.
+        reporting = os.environ.get("PROBE_TRACEMALLOC") or os.environ.get("PROBE_CENSUS")
+        server.stop(grace_s=600 if reporting else 30)
     # The collections while screens came and went: CLOCK_MONOTONIC is the server's too.
     pauses = [
         pause

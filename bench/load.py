@@ -208,15 +208,16 @@ class Server:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def stop(self) -> None:
-        """SIGINT first (uvicorn shuts down cleanly and cProfile writes its file), then kill."""
+    def stop(self, grace_s: float = 30.0) -> None:
+        """SIGINT first (uvicorn shuts down cleanly and cProfile writes its file), then kill
+        after `grace_s`."""
         for stop in self.on_stop:
             stop()
         if not self.alive():
             return
         self.process.send_signal(signal.SIGINT)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
