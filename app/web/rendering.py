@@ -21,6 +21,7 @@ from app.store.live_sessions import LiveSessionRecord
 from app.timekeeping.time_text import clock_text
 from app.web.compiled_words import compiled_for
 from app.web.console_panels import console_panels
+from app.web.kept_macros import KeptMacro
 from app.web.languages import (
     LOCALES_DIR,
     SOURCE_LANGUAGE,
@@ -111,7 +112,9 @@ def add_filters(
     # The shared macros, made once with the globals above, for every template as `ui`: an
     # `{% import %}` of them in each panel cost ~15 µs per render (Jinja compares the render's
     # globals with the module's on every import), some 35 times a version.
-    env.globals["ui"] = env.get_template("partials/macros.html").module
+    shared: Any = env.get_template("partials/macros.html").module
+    shared.command = KeptMacro(shared.command)
+    env.globals["ui"] = shared
 
 
 def page(

@@ -44,7 +44,7 @@ def environment(source: str, name: str = "page.html") -> Environment:
         loader=DictLoader(
             {
                 name: source,
-                "partials/macros.html": "",
+                "partials/macros.html": "{% macro command() %}{% endmacro %}",
                 "partials/icons.html": "{% macro icon(name) %}{% endmacro %}",
             }
         ),
