@@ -15,6 +15,7 @@ from app.realtime.hub import Committed, SessionHub, load_state
 from app.realtime.registry import HubRegistry
 from app.realtime.viewers import Viewer
 from app.session import commands as cmd
+from app.session import evolve as evolve_module
 from app.session.command_base import Actor, CommandBase, Role
 from app.session.decisions import AlreadyDone, Rejected, RejectionCode
 from app.store.event_store import EventStore
@@ -105,6 +106,24 @@ async def test_a_duplicate_arriving_at_another_process_gets_the_original_version
     first = await hub_one.execute(share, sam)
     assert isinstance(first, Committed)
     assert await other_process.execute(share, sam) == AlreadyDone(first.version)
+
+
+async def test_a_resend_the_state_no_longer_remembers_is_answered_by_the_database(
+    migrated_engine: sqlalchemy.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(evolve_module, "REMEMBERED_COMMANDS", 2)
+    hub, sam = await session_with_round(registry(migrated_engine))
+    pause = command(cmd.PauseTimer)
+    first = await hub.execute(pause, sam)
+    assert isinstance(first, Committed)
+    for kind in (cmd.ResumeTimer, cmd.PauseTimer, cmd.ResumeTimer):
+        assert isinstance(await hub.execute(command(kind), sam), Committed)
+    assert pause.id not in hub.state.command_versions
+    version = hub.state.version
+    # Decided again (the clock runs, so a pause applies), refused by the database's record of
+    # its commit, answered with its own version; nothing happens twice.
+    assert await hub.execute(pause, sam) == AlreadyDone(first.version)
+    assert hub.state.version == version
 
 
 async def test_what_is_said_is_never_written_down(migrated_engine: sqlalchemy.Engine) -> None:

@@ -16,6 +16,7 @@ from app.session.command_base import Actor, CommandBase, FacilitatorSpec, Role
 from app.session.decide import decide
 from app.session.decide.draft import HANDLERS, handles
 from app.session.decisions import Accepted, AlreadyDone, Rejected, RejectionCode
+from app.session.evolve import REMEMBERED_COMMANDS
 from app.session.state import (
     SessionSettings,
     SessionState,
@@ -418,3 +419,20 @@ def test_each_kind_of_flow_change_reads_well(
         assert d.refused(d.sam, c.AdvanceStage, expected_version=seen).message == (
             f"You already {description}."
         )
+
+
+def test_the_state_remembers_only_the_latest_command_ids() -> None:
+    d = Driver.weekly(3)
+    d.ok(d.sam, c.AdvanceStage)
+    d.ok(d.sam, c.StartRound)
+    ids = [f"clock-{number}" for number in range(REMEMBERED_COMMANDS + 10)]
+    for number, command_id in enumerate(ids):
+        kind = c.PauseTimer if number % 2 == 0 else c.ResumeTimer
+        assert isinstance(d.run(d.sam, kind(id=command_id)), Accepted)
+    remembered = d.state.command_versions
+    assert list(remembered) == ids[-REMEMBERED_COMMANDS:]
+    assert remembered[ids[-1]] == d.state.version
+    # The latest is answered at once; a forgotten one is decided again (the database answers
+    # it if it still applies: tests/realtime/test_hub.py).
+    assert d.again(d.sam, c.PauseTimer(id=ids[-2])) == AlreadyDone(remembered[ids[-2]])
+    assert isinstance(decide(d.state, c.PauseTimer(id=ids[0]), d.sam, d.now), Accepted)

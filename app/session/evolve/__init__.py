@@ -25,6 +25,13 @@ from app.session.evolve.rule import rule
 from app.session.flow_steps import FlowStep, fragment
 from app.session.state import FlowChange, SessionState, TurnSlot, UndoPoint
 
+# The latest accepted command ids the state remembers, answering a resend at once. A resend
+# comes seconds after its command (a page that lost its socket); an older one is decided again
+# and, if it still applies, the database refuses its second commit and answers it with the
+# original version (docs/architecture.md, "Idempotency"). Without a bound the record grew with
+# every command a session ever took, and was copied whole on each.
+REMEMBERED_COMMANDS = 256
+
 
 def apply_commit(
     state: SessionState,
@@ -50,7 +57,7 @@ def committed(
     state, batch = decision.state, decision.events
     update: dict[str, object] = {
         "version": version,
-        "command_versions": {**state.command_versions, command_id: version},
+        "command_versions": _remembered(state.command_versions, command_id, version),
         "undo_point": state.undo_point,
     }
     if any(event.moves_flow for event in batch):
@@ -152,3 +159,11 @@ def fold(state: SessionState, events: Iterable[EventBase]) -> SessionState:
     for event in events:
         state = evolve(state, event)
     return state
+
+
+def _remembered(versions: dict[str, int], command_id: str, version: int) -> dict[str, int]:
+    """The command ids remembered after this one: the newest REMEMBERED_COMMANDS, oldest first."""
+    remembered = {**versions, command_id: version}
+    while len(remembered) > REMEMBERED_COMMANDS:
+        del remembered[next(iter(remembered))]
+    return remembered
