@@ -139,6 +139,8 @@ async def one_run(young: int, args: argparse.Namespace, work: Path) -> dict[str,
                 for sock in session["viewers"]
             ),
         )
+        if os.environ.get("PROBE_TRACEMALLOC"):
+            live_report(server.process, Path(f"{server.probes_path}.tracemalloc-live.txt"))
     finally:
         # A server asked for its reports writes them as it exits: a traced heap takes minutes.
         reporting = os.environ.get("PROBE_TRACEMALLOC") or os.environ.get("PROBE_CENSUS")
@@ -161,6 +163,16 @@ async def one_run(young: int, args: argparse.Namespace, work: Path) -> dict[str,
         "worst_pause_ms": 1000 * max((p[2] for p in pauses), default=0.0),
         "reports": keep_reports(young, server.probes_path, args.reports),
     }
+
+
+def live_report(process: Any, report: Path, within_s: float = 600) -> None:
+    """Asks the server for what it holds now, its sessions still loaded (SIGUSR2), and waits
+    until it has written it: a traced heap takes minutes. Every screen has gone, so nothing
+    here waits on this."""
+    process.send_signal(signal.SIGUSR2)
+    deadline = time.monotonic() + within_s
+    while not report.exists() and time.monotonic() < deadline:
+        time.sleep(1)
 
 
 def header(args: argparse.Namespace) -> str:
@@ -188,7 +200,7 @@ def keep_reports(young: int, probes_path: Path, into: Path) -> list[Path]:
     """The server's exit reports (PROBE_TRACEMALLOC, PROBE_CENSUS), out of the run's temporary
     directory and into `into`, named by the threshold."""
     kept = []
-    for kind in ("tracemalloc", "census"):
+    for kind in ("tracemalloc-live", "tracemalloc", "census"):
         report = Path(f"{probes_path}.{kind}.txt")
         if report.exists():
             kept.append(into / f"churn-{young}.{kind}.txt")

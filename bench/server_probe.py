@@ -13,7 +13,8 @@ the script itself would. Nothing of Peer Rounds is changed: the probes live in t
   with one long callback (or starved of the interpreter lock) shows up as lag.
 - GC pauses: gc.callbacks time every collection, whichever thread ran it.
 - What the process still holds at exit, by where it was allocated, when PROBE_TRACEMALLOC
-  is set to how many frames to keep (SAMPLES.json.tracemalloc.txt).
+  is set to how many frames to keep (SAMPLES.json.tracemalloc.txt); on SIGUSR2, what it holds
+  then, while still serving (SAMPLES.json.tracemalloc-live.txt).
 - At exit, the reference cycles left unreachable and the objects still reachable, by type,
   when PROBE_CENSUS is set (SAMPLES.json.census.txt).
 - Messages made for free, when PROBE_FLOOR is set (bench/floor.py, `bench/load.py --floor`).
@@ -258,6 +259,14 @@ def main(argv: list[str]) -> None:
         # SIGUSR1 (bench/churn.py, as its screens begin to come and go): what is held from then
         # on is what the exit's report counts.
         signal.signal(signal.SIGUSR1, lambda signum, frame: probes.mark_allocations())
+        # SIGUSR2 (bench/churn.py, once its screens have gone): what is held then, while the
+        # app still holds its sessions, which the report at exit no longer sees.
+        signal.signal(
+            signal.SIGUSR2,
+            lambda signum, frame: write_largest_allocations(
+                Path(f"{samples}.tracemalloc-live.txt"), probes.marked
+            ),
+        )
     stall_ms = os.environ.get("PROBE_STALLS_MS")
     if stall_ms:
         probes.watch_stalls(float(stall_ms) / 1000)
