@@ -18,8 +18,9 @@ end, its growth over the second half (least squares, MiB a minute), the connecti
 the collections of each generation the server ran meanwhile (with the worst pause), each
 threshold's line as its run ends. Ratios between thresholds are what to read: one run after the
 other on a shared machine. With PROBE_TRACEMALLOC or PROBE_CENSUS set (bench/server_probe.py),
-the server's reports of what it still holds are kept as churn-THRESHOLD.tracemalloc.txt and
-.census.txt in `--reports` (the current directory unless given).
+the server's reports of what it still holds are kept in `--reports` (the current directory
+unless given): churn-THRESHOLD.tracemalloc-live.txt, taken once the screens have gone while the
+sessions are still loaded, and .tracemalloc.txt and .census.txt, taken at its exit.
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ def row(r: dict[str, Any]) -> str:
 
 
 def keep_reports(young: int, probes_path: Path, into: Path) -> list[Path]:
-    """The server's exit reports (PROBE_TRACEMALLOC, PROBE_CENSUS), out of the run's temporary
+    """The server's reports (the live one, and those at its exit), out of the run's temporary
     directory and into `into`, named by the threshold."""
     kept = []
     for kind in ("tracemalloc-live", "tracemalloc", "census"):
