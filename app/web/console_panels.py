@@ -6,8 +6,10 @@ fields of the FacilitatorView its template reads (app/web/rendering.py refuses a
 reads another), so a panel whose fields did not change since the previous version is taken from
 that version's frames instead of rendered again. The schedule block reads the time (its
 projection, app/realtime/schedules.py) and so is a panel of its own inside the stage panel: the
-stage panel around it is not made anew when only the time moved; and each person's row in the
-people panel is a panel of its own, so one person's change remakes one row.
+stage panel around it is not made anew when only the time moved. It is given the projection as
+it shows it (a ScheduleLine: minutes, not seconds), so while a session runs late it is made
+anew once a minute, not every second. Each person's row in the people panel is a panel of its
+own, so one person's change remakes one row.
 
 Joined, with the column wrappers in their leads and the last one's tail, the panels are byte
 for byte templates/live/console.html rendered whole (tests/realtime/test_console_panels.py).
@@ -174,6 +176,8 @@ def console_panels(
         given = {field: getattr(view, field) for field in fields}
         if name in CLOCKLESS:
             given["speaker"] = who_speaks
+        if name == "schedule" and view.schedule is not None:
+            given["schedule"] = view.schedule.line()
         inputs = {
             **({"view": given} if fields else {}),
             **({"session": session} if name in READS_SESSION else {}),

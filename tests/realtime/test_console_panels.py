@@ -20,6 +20,7 @@ from app.session.views import (
     PublicView,
     RoomView,
     You,
+    facilitator_view,
     view_for,
 )
 from app.store.live_sessions import LiveSessionRecord
@@ -78,8 +79,11 @@ class CountingRenderer:
         return RENDERER.render_panel(panel)
 
 
-def rendered_after(driver: Driver, act: type[CommandBase], person: int | None) -> list[str]:
-    """The console panels rendered for the version after `act`, the version before published."""
+def rendered_after(
+    driver: Driver, act: type[CommandBase], person: int | None, seconds_later: float = 0.0
+) -> list[str]:
+    """The console panels rendered for the version after `act`, the version before published
+    `seconds_later` before it."""
     renderer = CountingRenderer()
     console = Viewer(role=Role.FACILITATOR, person_id="", format="html")
     schedules = ScheduleCache()
@@ -88,7 +92,8 @@ def rendered_after(driver: Driver, act: type[CommandBase], person: int | None) -
     before.settle()
     driver.ok(driver.sam if person is None else driver.person(person), act)
     renderer.rendered.clear()
-    after = VersionFrames(driver.state, RECORD, renderer, NOW, schedules, previous=before)
+    now = NOW + seconds_later
+    after = VersionFrames(driver.state, RECORD, renderer, now, schedules, previous=before)
     assert after.for_viewer(console) == RENDERER(after._console, RECORD, "en")
     return renderer.rendered
 
@@ -117,6 +122,17 @@ def test_the_next_speaker_leaves_the_agenda_and_the_waiting_room_alone() -> None
     rendered = set(rendered_after(a_round_in_progress(), c.Pass, 1))
     assert {"version", "turn", "round", "person"} <= rendered
     assert not rendered & {"agenda", "waiting", "session", "paused", "alerts", "people_foot"}
+
+
+def test_a_late_schedule_is_made_anew_when_its_minutes_change_not_its_seconds() -> None:
+    """Four minutes late at NOW and still at NOW + 20 s (+4 min shown): the block is the same,
+    though the projection moved 20 s. At NOW + 100 s it says +5 min."""
+    late = facilitator_view(a_round_in_progress().state, now=NOW).schedule
+    assert late is not None
+    assert not late.on_time
+    assert late.minutes_off == 4
+    assert "schedule" not in rendered_after(a_round_in_progress(), c.RaiseHand, 3, 20.0)
+    assert "schedule" in rendered_after(a_round_in_progress(), c.RaiseHand, 3, 100.0)
 
 
 def test_a_panel_that_reads_a_field_it_is_not_given_is_refused() -> None:

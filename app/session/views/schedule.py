@@ -24,6 +24,19 @@ class ScheduleSuggestionView(View):
     text: str
 
 
+class ScheduleLine(View):
+    """The schedule as the console's block shows it: how far off in whole minutes, not in
+    seconds, so the block is the same, and rendered once, for every second of a minute
+    (app/web/console_panels.py). The block reads these names of a ScheduleView too."""
+
+    on_time: bool
+    late: bool
+    minutes_off: int
+    at_risk: list[StageRef]
+    suggestion: ScheduleSuggestionView | None
+    advice: str | None = None
+
+
 class ScheduleView(View):
     """Will the session end on time (facilitators only: a nudge for them, not for the room)."""
 
@@ -35,6 +48,24 @@ class ScheduleView(View):
     suggestion: ScheduleSuggestionView | None
     # Said when running late and no suggestion finishes on time.
     advice: str | None = None
+
+    @property
+    def late(self) -> bool:
+        return self.drift_s > 0
+
+    @property
+    def minutes_off(self) -> int:
+        return round(abs(self.drift_s) / 60)
+
+    def line(self) -> ScheduleLine:
+        return ScheduleLine(
+            on_time=self.on_time,
+            late=self.late,
+            minutes_off=self.minutes_off,
+            at_risk=self.at_risk,
+            suggestion=self.suggestion,
+            advice=self.advice,
+        )
 
 
 # schedule_view, or the shell's cache of it (app/realtime/schedules.py).
