@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import connect
+from websockets.extensions.permessage_deflate import PerMessageDeflate
 from websockets.typing import Origin
 
 from bench.load import raise_fd_limit, setup_peer_rounds, start_peer_rounds, status_kib
@@ -51,20 +52,22 @@ COMMAND_EVERY_S = 1.0
 
 
 class Churn:
-    def __init__(self, base: str, origin: str) -> None:
+    def __init__(self, base: str, origin: str, *, deflate: bool = True) -> None:
         self.base = base
         self.origin = Origin(origin)
+        self.deflate = deflate
         self.connections = 0
+        self.deflated = 0
         self.failures = 0
 
     def screen(self, sock: dict[str, Any]) -> Any:
-        """A browser's socket for this screen (its cookie, deflate offered), to open with
-        `async with`."""
+        """A browser's socket for this screen (its cookie, deflate offered unless the run says
+        not), to open with `async with`."""
         return connect(
             self.base + sock["path"],
             origin=self.origin,
             additional_headers={"Cookie": sock["cookie"]},
-            compression="deflate",
+            compression="deflate" if self.deflate else None,
             ping_interval=None,
             max_size=2**22,
             open_timeout=10,
@@ -95,6 +98,10 @@ class Churn:
             try:
                 async with self.screen(sock) as connection:
                     self.connections += 1
+                    self.deflated += any(
+                        isinstance(extension, PerMessageDeflate)
+                        for extension in connection.protocol.extensions
+                    )
                     await connection.recv()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self.drain(connection), random.uniform(*STAY_S))
@@ -159,6 +166,7 @@ async def one_run(young: int, args: argparse.Namespace, work: Path) -> dict[str,
         "rss_peak": max(m for _, m in rss),
         "growth": growth_per_minute(rss),
         "connections": churn.connections,
+        "deflated": churn.deflated,
         "failures": churn.failures,
         "collections": [sum(1 for p in pauses if p[1] == g) for g in range(3)],
         "worst_pause_ms": 1000 * max((p[2] for p in pauses), default=0.0),
@@ -180,7 +188,7 @@ def header(args: argparse.Namespace) -> str:
     return "\n".join(
         [
             f"churn: {args.sessions} sessions x 13 screens, {args.minutes:g} min each, "
-            "browser-real",
+            f"browser-real{'' if args.deflate else ' but deflate not offered'}",
             f"{'young threshold':>16} {'RSS start':>10} {'end':>8} {'peak':>8} "
             f"{'MiB/min (2nd half)':>19} {'connections':>12} {'failed':>7} "
             f"{'collections g0/g1/g2':>21} {'worst GC ms':>12}",
@@ -219,6 +227,12 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         type=Path,
         default=Path(),
         help="where the server's PROBE_TRACEMALLOC and PROBE_CENSUS reports are kept",
+    )
+    parser.add_argument(
+        "--no-deflate",
+        dest="deflate",
+        action="store_false",
+        help="screens that do not offer permessage-deflate (browsers always do)",
     )
     args = parser.parse_args(argv)
     raise_fd_limit(args.sessions * 13 * 2 + 1000)

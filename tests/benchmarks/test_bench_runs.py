@@ -103,6 +103,8 @@ def test_the_churn_bench_keeps_screens_coming_and_going_and_reads_the_servers_me
     assert result["young"] == 1000
     # Twelve screens, each back at least once in 12 s of stays of 1 to 4 s.
     assert result["connections"] >= 2 * (SCREENS - 1)
+    # As browsers: every one of them compressed.
+    assert result["deflated"] == result["connections"]
     assert result["failures"] == 0
     assert 0 < result["rss_start"] <= result["rss_peak"]
     young, _middle, _full = result["collections"]
