@@ -105,9 +105,9 @@ def limit_malloc_arenas() -> bool:
 
     glibc gives each thread that allocates an arena of its own, up to eight a core, and an
     arena keeps what it freed in holes only it reuses. Here every screen's connection reads the
-    database in a worker thread, so screens coming and going leave such holes in a dozen arenas:
-    a churn of screens grew the process about twice as fast as with two arenas
-    (bench/README.md, "Screens that come and go"). Two cost nothing measurable: the event loop
+    database in a worker thread, so screens coming and going leave such holes in each of the
+    workers' arenas: under a heavy churn of screens the process grew a fifth more than with two
+    (bench/README.md, "Screens that come and go"). Two are seldom contended: the event loop
     does nearly all the allocating. Made before any thread starts; only glibc has arenas."""
     if "MALLOC_ARENA_MAX" in os.environ or platform.libc_ver()[0] != "glibc":
         return False
